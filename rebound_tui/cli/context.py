@@ -1,0 +1,96 @@
+"""What a CLI handler gets: the service on the chosen data file, and error translation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rebound_tui.domain.dates import DateError
+from rebound_tui.domain.model import ValidationError
+from rebound_tui.paths import resolve_data_path
+from rebound_tui.service import Service, ServiceError
+from rebound_tui.store.fileformat import DataFileError
+from rebound_tui.store.storage import SaveError
+
+
+class Failure(Exception):
+    """A command failed; `code` is the exit status."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class UsageError(Failure):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 2)
+
+
+def describe_bad_file(exc: DataFileError) -> str:
+    """The error plus where the newest good backup is, so the user knows the way out."""
+    from rebound_tui.store.backups import Backups
+    from rebound_tui.store.fileformat import decode
+
+    def good(raw: bytes) -> bool:
+        try:
+            decode(raw, exc.path)
+        except DataFileError:
+            return False
+        return True
+
+    text = str(exc)
+    try:
+        newest = Backups(exc.path).newest(good)
+    except OSError:
+        newest = None
+    if newest is not None:
+        text += f". Newest good backup: {newest.path} (restore it with 'rebound-tui restore "
+        text += f"{newest.path.name}')"
+    return text
+
+
+class Context:
+    """Opens the data file on first use; turns domain and storage errors into exit codes."""
+
+    def __init__(self, db: str | None) -> None:
+        self.path, self.is_default = resolve_data_path(db)
+        self._service: Service | None = None
+
+    @property
+    def service(self) -> Service:
+        if self._service is None:
+            if self.path.parent and not self.path.parent.exists():
+                if not self.is_default:
+                    raise UsageError(f"the folder {self.path.parent} does not exist")
+                self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+            self._service = Service.open(self.path)
+        return self._service
+
+    def save(self) -> None:
+        if self._service is not None:
+            self._service.save()
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, ServiceError | DateError | ValidationError):
+            raise UsageError(str(exc)) from None
+        if isinstance(exc, DataFileError):
+            raise Failure(describe_bad_file(exc)) from None
+        if isinstance(exc, SaveError):
+            raise Failure(str(exc)) from None
+        return False
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+def path_arg(value: str) -> Path:
+    return Path(value).expanduser()

@@ -1,0 +1,252 @@
+"""The nouns of the rebound strategy: Company, Contact, Interaction, FollowUp.
+
+Plain dataclasses built from, and turned back into, the user fields of a versioned record
+(`record.py`). Validation lives here so the CLI, the dashboard and importers share one set of rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+STAGES: tuple[str, ...] = (
+    "watching",
+    "applied",
+    "interviewing",
+    "rejected",
+    "re-engaging",
+    "offer",
+    "hired",
+    "dropped",
+)
+ROLES: tuple[str, ...] = (
+    "boss",
+    "interviewer",
+    "hr",
+    "recruiter",
+    "peer",
+    "executive",
+    "referral",
+    "other",
+)
+INTERACTION_KINDS: tuple[str, ...] = (
+    "interview",
+    "rejection",
+    "thank-you",
+    "email",
+    "call",
+    "meeting",
+    "referral-interview",
+    "message",
+    "news",
+    "note",
+)
+FOLLOW_UP_KINDS: tuple[str, ...] = (
+    "thank-you",
+    "referral-ask",
+    "check-in",
+    "news-check",
+    "outreach",
+    "todo",
+)
+STATUSES: tuple[str, ...] = ("open", "done", "dropped")
+# Kinds that count as a real exchange with a person (warmth, cadence re-timing).
+TOUCH_KINDS: frozenset[str] = frozenset(
+    {"interview", "thank-you", "email", "call", "meeting", "referral-interview", "message"}
+)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SPAN = re.compile(r"^[1-9]\d*[dwmy]$")
+
+
+class ValidationError(ValueError):
+    """A record that breaks a rule; the message names the field and says what is accepted."""
+
+
+def check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValidationError(f"bad {name} {value!r}: use one of {', '.join(choices)}")
+
+
+def check_email(value: str) -> None:
+    if not _EMAIL.match(value):
+        raise ValidationError(f"bad email {value!r}: expected something like name@example.com")
+
+
+def check_url(value: str) -> None:
+    if not _URL.match(value):
+        raise ValidationError(f"bad URL {value!r}: expected an address starting with https://")
+
+
+def check_priority(value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+        raise ValidationError(
+            f"bad priority {value!r}: use a whole number from 1 (low) to 5 (high)"
+        )
+
+
+def check_day(name: str, value: str) -> None:
+    if not isinstance(value, str) or not _DAY.match(value):
+        raise ValidationError(f"bad {name} {value!r}: expected YYYY-MM-DD")
+
+
+def check_required(name: str, value: Any) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError(f"{name} is required")
+
+
+@dataclass
+class Record:
+    """Common behaviour: a record has an id and converts to and from its stored fields."""
+
+    TABLE: ClassVar[str] = ""
+    id: str = ""
+
+    @classmethod
+    def from_fields(cls, record_id: str, data: dict[str, Any]) -> Record:
+        names = {f.name for f in fields(cls)} - {"id"}
+        return cls(id=record_id, **{k: v for k, v in data.items() if k in names})
+
+    def to_fields(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
+
+    def validate(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    @property
+    def label(self) -> str:
+        return self.id[:8]
+
+
+@dataclass
+class Company(Record):
+    """A place the user wants to work: one row of the bullpen."""
+
+    TABLE: ClassVar[str] = "companies"
+    name: str = ""
+    stage: str = "watching"
+    priority: int = 3
+    location: str | None = None
+    why: str | None = None
+    website: str | None = None
+    notes: str | None = None
+    # Who got the job instead, and when they started: the turnover watch counts from there.
+    hired_name: str | None = None
+    hired_started: str | None = None
+
+    def validate(self) -> None:
+        check_required("company name", self.name)
+        check_choice("stage", self.stage, STAGES)
+        check_priority(self.priority)
+        if self.website:
+            check_url(self.website)
+        if self.hired_started:
+            check_day("start date", self.hired_started)
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass
+class Contact(Record):
+    """A person in the network, usually at a bullpen company."""
+
+    TABLE: ClassVar[str] = "contacts"
+    name: str = ""
+    company_id: str | None = None
+    title: str | None = None
+    role: str | None = None
+    department: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    linkedin: str | None = None
+    referred_by: str | None = None
+    met_how: str | None = None
+    cadence: str | None = None
+    notes: str | None = None
+
+    def validate(self) -> None:
+        check_required("contact name", self.name)
+        if self.role:
+            check_choice("role", self.role, ROLES)
+        if self.email:
+            check_email(self.email)
+        if self.linkedin:
+            check_url(self.linkedin)
+        if self.cadence and not _SPAN.match(self.cadence):
+            raise ValidationError(f"bad cadence {self.cadence!r}: use e.g. 30d, 6w, 3m")
+        if self.referred_by and self.referred_by == self.id:
+            raise ValidationError("a contact cannot be referred by themselves")
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass
+class Interaction(Record):
+    """Something that happened on a day: an interview, a rejection, a note sent..."""
+
+    TABLE: ClassVar[str] = "interactions"
+    kind: str = "note"
+    day: str = ""
+    company_id: str | None = None
+    contact_id: str | None = None
+    note: str | None = None
+    follow_up_id: str | None = None
+    round: int | None = None
+    with_ids: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        check_choice("kind", self.kind, INTERACTION_KINDS)
+        check_day("day", self.day)
+        if self.company_id is None and self.contact_id is None:
+            raise ValidationError("an interaction needs a company or a contact")
+
+    @property
+    def label(self) -> str:
+        return f"{self.day} {self.kind}"
+
+
+@dataclass
+class FollowUp(Record):
+    """Something to do on or after a day: the due list is made of these."""
+
+    TABLE: ClassVar[str] = "followups"
+    title: str = ""
+    due: str = ""
+    kind: str = "todo"
+    company_id: str | None = None
+    contact_id: str | None = None
+    status: str = "open"
+    priority: int | None = None
+    note: str | None = None
+    closed_on: str | None = None
+    snoozes: int = 0
+    # What created it ("rule:<rule>:<event>:<person>"): applying a rule twice never duplicates.
+    origin: str | None = None
+
+    def validate(self) -> None:
+        check_required("follow-up title", self.title)
+        check_day("due date", self.due)
+        check_choice("follow-up kind", self.kind, FOLLOW_UP_KINDS)
+        check_choice("status", self.status, STATUSES)
+        if self.priority is not None:
+            check_priority(self.priority)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.TABLE: cls for cls in (Company, Contact, Interaction, FollowUp)
+}

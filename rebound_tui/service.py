@@ -1,0 +1,423 @@
+"""The one API the CLI and the dashboard call: every read and write of the data goes through here.
+
+It speaks in domain objects (model.py) and date words (dates.py), resolves names and id prefixes,
+validates, and writes through `Database` so every change is stamped for merging. Nothing else
+writes to the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rebound_tui.domain import dates
+from rebound_tui.domain.model import (
+    INTERACTION_KINDS,
+    Company,
+    Contact,
+    FollowUp,
+    Interaction,
+    Record,
+    ValidationError,
+    check_choice,
+)
+from rebound_tui.store.database import Database
+
+R = TypeVar("R", bound=Record)
+
+MIN_ID_PREFIX = 4
+# What completing a follow-up of each kind logs.
+DONE_LOGS_AS = {
+    "thank-you": "thank-you",
+    "referral-ask": "email",
+    "check-in": "message",
+    "news-check": "note",
+    "outreach": "message",
+    "todo": "note",
+}
+
+
+class ServiceError(Exception):
+    """Bad input from the user: the message says what is wrong and what to do."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class Ambiguous(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """A follow-up on the due list, with what the list shows about it."""
+
+    follow_up: FollowUp
+    company: Company | None
+    contact: Contact | None
+    days_overdue: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def importance(self) -> int:
+        if self.follow_up.priority is not None:
+            return self.follow_up.priority
+        return self.company.priority if self.company else 3
+
+
+def due_order(item: DueItem) -> tuple:
+    """Overdue first, then most important, then longest waiting, then by title."""
+    return (not item.overdue, -item.importance, item.follow_up.due, item.follow_up.title.lower())
+
+
+class Service:
+    """Everything the user can do with the data, on one data file."""
+
+    def __init__(self, db: Database, *, today: Callable[[], dt.date] | None = None) -> None:
+        self.db = db
+        self._today = today or dates.today
+        self._cache: dict[str, tuple[int, dict[str, Record]]] = {}
+
+    @classmethod
+    def open(cls, path: Path | str, **kwargs: Any) -> Service:
+        return cls(Database(path), **kwargs)
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    # -- dates ---------------------------------------------------------------------------------
+    def today(self) -> dt.date:
+        return self._today()
+
+    def day(self, value: str | dt.date | None, *, default_today: bool = True) -> str | None:
+        """A day from a date or date words ('tomorrow', '3d', 'friday'), as YYYY-MM-DD."""
+        if value is None or value == "":
+            return dates.format_day(self.today()) if default_today else None
+        if isinstance(value, dt.date):
+            return dates.format_day(value)
+        try:
+            return dates.format_day(dates.parse_day(value, self.today()))
+        except dates.DateError as exc:
+            raise ServiceError(str(exc)) from None
+
+    # -- reading ------------------------------------------------------------------------------
+    def _records(self, cls: type[R]) -> dict[str, R]:
+        gen = self.db.generation
+        cached = self._cache.get(cls.TABLE)
+        if cached is None or cached[0] != gen:
+            built = {i: cls.from_fields(i, f) for i, f in self.db.live(cls.TABLE)}
+            self._cache[cls.TABLE] = cached = (gen, built)
+        return cached[1]  # type: ignore[return-value]
+
+    def companies(self) -> list[Company]:
+        return sorted(self._records(Company).values(), key=lambda c: c.name.lower())
+
+    def contacts(self, company: Company | None = None) -> list[Contact]:
+        people = self._records(Contact).values()
+        if company is not None:
+            people = [p for p in people if p.company_id == company.id]
+        return sorted(people, key=lambda c: c.name.lower())
+
+    def interactions(self) -> list[Interaction]:
+        return sorted(self._records(Interaction).values(), key=lambda i: (i.day, i.id))
+
+    def follow_ups(self, include_closed: bool = False) -> list[FollowUp]:
+        items = self._records(FollowUp).values()
+        if not include_closed:
+            items = [f for f in items if f.is_open]
+        return sorted(items, key=lambda f: (f.due, f.title.lower()))
+
+    def company(self, record_id: str | None) -> Company | None:
+        return self._records(Company).get(record_id) if record_id else None
+
+    def contact(self, record_id: str | None) -> Contact | None:
+        return self._records(Contact).get(record_id) if record_id else None
+
+    def follow_up(self, record_id: str | None) -> FollowUp | None:
+        return self._records(FollowUp).get(record_id) if record_id else None
+
+    def name_of(self, table: str, record_id: str | None) -> str | None:
+        """The name of a record, even a deleted one (a follow-up may outlive its company)."""
+        if not record_id:
+            return None
+        doc = self.db.raw(table).get(record_id)
+        return doc.get("name") if doc else None
+
+    # -- finding ------------------------------------------------------------------------------
+    def _find(self, cls: type[R], ref: str, noun: str, pool: Iterable[R] | None = None) -> R:
+        ref = (ref or "").strip()
+        if not ref:
+            raise ServiceError(f"give a {noun} name or id")
+        records = list(pool if pool is not None else self._records(cls).values())
+        lowered = ref.lower()
+        exact = [r for r in records if r.label.lower() == lowered or r.id == lowered]
+        if len(exact) == 1:
+            return exact[0]
+        if not exact and len(ref) >= MIN_ID_PREFIX:
+            exact = [r for r in records if r.id.startswith(lowered)]
+            if len(exact) == 1:
+                return exact[0]
+        if not exact:
+            exact = [r for r in records if lowered in r.label.lower()]
+            if len(exact) == 1:
+                return exact[0]
+        if exact:
+            listing = "; ".join(f"{r.label} ({r.id[:8]})" for r in exact[:10])
+            raise Ambiguous(f"{noun} {ref!r} is ambiguous: {listing}. Use more of the id.")
+        close = difflib.get_close_matches(lowered, [r.label.lower() for r in records], n=5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise NotFound(f"no {noun} matches {ref!r}.{hint}")
+
+    def find_company(self, ref: str) -> Company:
+        return self._find(Company, ref, "company")
+
+    def find_contact(self, ref: str, company: Company | None = None) -> Contact:
+        pool = self.contacts(company) if company else None
+        return self._find(Contact, ref, "contact", pool)
+
+    def find_follow_up(self, ref: str, include_closed: bool = True) -> FollowUp:
+        return self._find(FollowUp, ref, "follow-up", self.follow_ups(include_closed))
+
+    def find_interaction(self, ref: str) -> Interaction:
+        return self._find(Interaction, ref, "interaction")
+
+    # -- writing ------------------------------------------------------------------------------
+    def _validated(self, rec: R) -> R:
+        try:
+            rec.validate()
+        except ValidationError as exc:
+            raise ServiceError(str(exc)) from None
+        return rec
+
+    def _create(self, rec: R) -> R:
+        self._validated(rec)
+        record_id = self.db.create(rec.TABLE, rec.to_fields())
+        return replace(rec, id=record_id)
+
+    def _update(self, rec: R, changes: dict[str, Any]) -> R:
+        unknown = set(changes) - set(rec.to_fields())
+        if unknown:
+            raise ServiceError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        new = self._validated(replace(rec, **changes))
+        self.db.update(rec.TABLE, rec.id, changes)
+        return new
+
+    def _company_id(self, ref: str | None) -> str | None:
+        return self.find_company(ref).id if ref else None
+
+    def _contact_id(self, ref: str | None, company_id: str | None = None) -> str | None:
+        if not ref:
+            return None
+        return (
+            self.find_contact(ref, self.company(company_id)).id
+            if company_id
+            else (self.find_contact(ref).id)
+        )
+
+    def _check_unique_name(self, cls: type[Record], name: str, exclude: str | None = None) -> None:
+        for rec in self._records(cls).values():
+            if rec.label.lower() == name.strip().lower() and rec.id != exclude:
+                noun = "company" if cls is Company else "contact"
+                raise ServiceError(
+                    f"a {noun} named {rec.label!r} exists already ({rec.id[:8]}); "
+                    "edit it instead, or choose another name"
+                )
+
+    def add_company(self, name: str, **fields: Any) -> Company:
+        name = (name or "").strip()
+        self._check_unique_name(Company, name)
+        fields = {k: v for k, v in fields.items() if v is not None}
+        return self._create(Company(name=name, **fields))
+
+    def edit_company(self, ref: str | Company, **changes: Any) -> Company:
+        company = ref if isinstance(ref, Company) else self.find_company(ref)
+        if changes.get("name"):
+            changes["name"] = changes["name"].strip()
+            self._check_unique_name(Company, changes["name"], exclude=company.id)
+        return self._update(company, changes)
+
+    def delete_company(self, ref: str | Company) -> Company:
+        company = ref if isinstance(ref, Company) else self.find_company(ref)
+        self.db.delete(Company.TABLE, company.id)
+        return company
+
+    def _contact_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in fields.items() if k not in ("company", "referred_by_name")}
+        if fields.get("company") is not None:
+            out["company_id"] = self._company_id(fields["company"]) if fields["company"] else None
+        if fields.get("referred_by_name") is not None:
+            ref = fields["referred_by_name"]
+            out["referred_by"] = self.find_contact(ref).id if ref else None
+        if out.get("cadence"):
+            try:
+                out["cadence"] = str(dates.parse_span(out["cadence"]))
+            except dates.DateError as exc:
+                raise ServiceError(str(exc)) from None
+        return out
+
+    def add_contact(self, name: str, **fields: Any) -> Contact:
+        name = (name or "").strip()
+        self._check_unique_name(Contact, name)
+        data = {k: v for k, v in self._contact_fields(fields).items() if v is not None}
+        return self._create(Contact(name=name, **data))
+
+    def edit_contact(self, ref: str | Contact, **changes: Any) -> Contact:
+        contact = ref if isinstance(ref, Contact) else self.find_contact(ref)
+        if changes.get("name"):
+            changes["name"] = changes["name"].strip()
+            self._check_unique_name(Contact, changes["name"], exclude=contact.id)
+        return self._update(contact, self._contact_fields(changes))
+
+    def delete_contact(self, ref: str | Contact) -> Contact:
+        contact = ref if isinstance(ref, Contact) else self.find_contact(ref)
+        self.db.delete(Contact.TABLE, contact.id)
+        return contact
+
+    def log(
+        self,
+        kind: str,
+        *,
+        company: str | None = None,
+        contact: str | None = None,
+        on: str | dt.date | None = None,
+        note: str | None = None,
+        **extra: Any,
+    ) -> Interaction:
+        """Record something that happened; a contact's company is filled in when not given."""
+        try:
+            check_choice("kind", kind, INTERACTION_KINDS)
+        except ValidationError as exc:
+            raise ServiceError(str(exc)) from None
+        company_id = self._company_id(company)
+        contact_id = self._contact_id(contact, company_id)
+        if company_id is None and contact_id is not None:
+            company_id = self.contact(contact_id).company_id  # type: ignore[union-attr]
+        if company_id is None and contact_id is None:
+            raise ServiceError("say who it was with: --company NAME and/or --contact NAME")
+        rec = Interaction(
+            kind=kind,
+            day=self.day(on) or "",
+            company_id=company_id,
+            contact_id=contact_id,
+            note=note or None,
+            **extra,
+        )
+        return self._create(rec)
+
+    def add_follow_up(
+        self,
+        title: str,
+        *,
+        due: str | dt.date,
+        company: str | None = None,
+        contact: str | None = None,
+        kind: str = "todo",
+        priority: int | None = None,
+        note: str | None = None,
+        origin: str | None = None,
+    ) -> FollowUp:
+        company_id = self._company_id(company)
+        contact_id = self._contact_id(contact, company_id)
+        if company_id is None and contact_id is not None:
+            company_id = self.contact(contact_id).company_id  # type: ignore[union-attr]
+        rec = FollowUp(
+            title=(title or "").strip(),
+            due=self.day(due) or "",
+            kind=kind,
+            company_id=company_id,
+            contact_id=contact_id,
+            priority=priority,
+            note=note or None,
+            origin=origin,
+        )
+        return self._create(rec)
+
+    # -- the due list -----------------------------------------------------------------------------
+    def due_item(self, f: FollowUp, on: dt.date | None = None) -> DueItem:
+        on = on or self.today()
+        overdue = dates.days_between(dates.parse_day_strict(f.due), on)
+        return DueItem(f, self.company(f.company_id), self.contact(f.contact_id), overdue)
+
+    def due(self, on: str | dt.date | None = None, *, within_days: int = 0) -> list[DueItem]:
+        """Open follow-ups due on or before a day (plus `within_days` more), in the order to do them."""
+        day = dates.parse_day_strict(self.day(on) or "")
+        limit = dates.format_day(day + dt.timedelta(days=within_days))
+        items = [self.due_item(f, day) for f in self.follow_ups() if f.due <= limit]
+        return sorted(items, key=due_order)
+
+    def _open_follow_up(self, ref: str | FollowUp) -> FollowUp:
+        f = ref if isinstance(ref, FollowUp) else self.find_follow_up(ref)
+        if not f.is_open:
+            raise ServiceError(f"follow-up {f.id[:8]} ({f.title}) is already {f.status}")
+        return f
+
+    def complete(
+        self,
+        ref: str | FollowUp,
+        *,
+        note: str | None = None,
+        on: str | dt.date | None = None,
+        kind: str | None = None,
+    ) -> tuple[FollowUp, Interaction | None]:
+        """Mark done and log what was done (when it concerned a company or a person)."""
+        f = self._open_follow_up(ref)
+        day = self.day(on)
+        with self.db.batch():
+            logged = None
+            if f.company_id or f.contact_id:
+                logged = self._create(
+                    Interaction(
+                        kind=kind or DONE_LOGS_AS.get(f.kind, "note"),
+                        day=day or "",
+                        company_id=f.company_id,
+                        contact_id=f.contact_id,
+                        note=note or f.title,
+                        follow_up_id=f.id,
+                    )
+                )
+            done = self._update(f, {"status": "done", "closed_on": day})
+        return done, logged
+
+    def snooze(self, ref: str | FollowUp, until: str | dt.date) -> FollowUp:
+        f = self._open_follow_up(ref)
+        day = self.day(until) or ""
+        if day <= dates.format_day(self.today()):
+            raise ServiceError(f"snooze until a day after today (got {day}); use reschedule")
+        return self._update(f, {"due": day, "snoozes": f.snoozes + 1})
+
+    def reschedule(self, ref: str | FollowUp, day: str | dt.date) -> FollowUp:
+        f = self._open_follow_up(ref)
+        return self._update(f, {"due": self.day(day) or ""})
+
+    def drop(self, ref: str | FollowUp, note: str | None = None) -> FollowUp:
+        f = self._open_follow_up(ref)
+        changes: dict[str, Any] = {"status": "dropped", "closed_on": self.day(None)}
+        if note:
+            changes["note"] = note
+        return self._update(f, changes)
+
+    def edit_follow_up(self, ref: str | FollowUp, **changes: Any) -> FollowUp:
+        f = ref if isinstance(ref, FollowUp) else self.find_follow_up(ref)
+        if "due" in changes:
+            changes["due"] = self.day(changes["due"])
+        if "company" in changes:
+            changes["company_id"] = self._company_id(changes.pop("company"))
+        if "contact" in changes:
+            changes["contact_id"] = self._contact_id(changes.pop("contact"))
+        return self._update(f, changes)
+
+    # -- disk ----------------------------------------------------------------------------------
+    def save(self) -> bool:
+        return self.db.save()
+
+    def refresh(self) -> bool:
+        return self.db.refresh()

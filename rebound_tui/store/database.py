@@ -1,0 +1,164 @@
+"""The database: TinyDB tables over our SyncStorage, with stamped writes and tombstones.
+
+Every write goes through here so that each changed field gets a hybrid-logical-clock stamp and a
+delete leaves a tombstone: that is what lets copies edited on other machines merge. Record ids are
+random strings used as TinyDB document ids (never TinyDB's integer counter).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from rebound_tui.domain import record
+from rebound_tui.domain.clock import HybridClock
+from rebound_tui.domain.merge import max_stamp
+from rebound_tui.store.backups import Backups
+from rebound_tui.store.fileformat import META_ID, META_TABLE, meta_of
+from rebound_tui.store.storage import SyncStorage
+
+# Back up the previous version on the first save of a session and then at most this often.
+BACKUP_EVERY_SECONDS = 600
+
+
+class StrIdTable(Table):
+    """A TinyDB table whose document ids are our random strings."""
+
+    document_id_class = str
+
+    def _get_next_id(self) -> str:  # TinyDB calls this only for plain dicts; we never pass those
+        return record.new_id()
+
+
+class _TinyDB(TinyDB):
+    table_class = StrIdTable
+
+
+class Database:
+    """One data file: read through TinyDB, written with stamps, saved atomically."""
+
+    def __init__(self, path: Path | str, clock: HybridClock | None = None) -> None:
+        self.path = Path(path)
+        self.clock = clock or HybridClock()
+        self.backups = Backups(self.path)
+        self._last_backup = 0.0
+        self.storage = SyncStorage(self.path, on_load=self._observe, backup=self._maybe_backup)
+        self.tinydb = _TinyDB(storage=lambda: self.storage)
+        self.storage.read()
+
+    # -- housekeeping ------------------------------------------------------------------------
+    def _observe(self, data: dict[str, Any]) -> None:
+        stamp = max_stamp(data)
+        if stamp:
+            self.clock.observe(stamp)
+
+    def _maybe_backup(self, old: bytes) -> None:
+        now = time.monotonic()
+        if self._last_backup and now - self._last_backup < BACKUP_EVERY_SECONDS:
+            return
+        self.backups.save(old)
+        self._last_backup = now
+
+    @property
+    def lock(self):
+        return self.storage.lock
+
+    @property
+    def generation(self) -> int:
+        return self.storage.generation
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return meta_of(self.storage.read())
+
+    @property
+    def db_id(self) -> str:
+        return self.meta["db_id"]
+
+    def table(self, name: str) -> Table:
+        # No query cache: it would go stale when another machine's version merges in.
+        return self.tinydb.table(name, cache_size=0)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def raw(self, table: str) -> Mapping[str, dict[str, Any]]:
+        """The stored documents of a table by id, tombstones included (read-only use)."""
+        return self.storage.read().get(table, {})
+
+    def get(self, table: str, record_id: str) -> dict[str, Any] | None:
+        doc = self.table(table).get(doc_id=record_id)
+        return dict(doc) if doc is not None else None
+
+    def live(self, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(id, user fields) of every live record in a table."""
+        for record_id, doc in self.raw(table).items():
+            if record.is_live(doc):
+                yield record_id, record.user_fields(doc)
+
+    # -- writes ---------------------------------------------------------------------------------
+    def _put(self, table: str, record_id: str, doc: dict[str, Any]) -> None:
+        self.table(table).upsert(Document(doc, doc_id=record_id))
+
+    def create(self, table: str, fields: Mapping[str, Any], record_id: str | None = None) -> str:
+        with self.lock:
+            record_id = record_id or record.new_id()
+            self._put(table, record_id, record.new_doc(fields, self.clock.now()))
+            return record_id
+
+    def update(self, table: str, record_id: str, changes: Mapping[str, Any]) -> bool:
+        """Apply changes; True if any value really changed (unchanged data is not re-stamped)."""
+        with self.lock:
+            doc = self.get(table, record_id)
+            if doc is None:
+                raise KeyError(record_id)
+            if all(k in doc and doc[k] == v for k, v in changes.items()) and record.is_live(doc):
+                return False
+            new = record.with_changes(doc, changes, self.clock.now())
+            self._put(table, record_id, new)
+            return True
+
+    def delete(self, table: str, record_id: str) -> None:
+        with self.lock:
+            doc = self.get(table, record_id)
+            if doc is None:
+                raise KeyError(record_id)
+            self._put(table, record_id, record.tombstoned(doc, self.clock.now()))
+
+    def create_many(self, table: str, rows: list[Mapping[str, Any]]) -> list[str]:
+        """Insert many new records in one pass (imports)."""
+        with self.lock:
+            ids = [record.new_id() for _ in rows]
+            docs = [
+                Document(record.new_doc(fields, self.clock.now()), doc_id=i)
+                for i, fields in zip(ids, rows, strict=True)
+            ]
+            self.table(table).insert_multiple(docs)
+            return ids
+
+    def set_meta(self, **values: Any) -> None:
+        with self.lock:
+            meta = dict(self.meta)
+            meta.update(values)
+            self.tinydb.table(META_TABLE, cache_size=0).upsert(Document(meta, doc_id=META_ID))
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold the lock over several writes so a background save sees all or none of them."""
+        with self.lock:
+            yield
+
+    # -- disk ------------------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return self.storage.dirty
+
+    def save(self) -> bool:
+        return self.storage.save()
+
+    def refresh(self) -> bool:
+        return self.storage.refresh()

@@ -1,0 +1,116 @@
+"""The data file's bytes: deterministic encoding, strict decoding, and the checks that refuse bad files.
+
+The format is a public contract (docs/FORMAT.md). Encoding is deterministic (sorted keys, two-space
+indent, trailing newline) so unchanged data gives identical bytes and a one-field edit is a small
+diff. Decoding never turns an unreadable file into an empty database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+FORMAT_NAME = "rebound-tui"
+SCHEMA_VERSION = 1
+META_TABLE = "meta"
+META_ID = "db"
+TABLES = ("companies", "contacts", "interactions", "followups", "rules", "templates", "settings")
+
+
+class DataFileError(Exception):
+    """A data file we must not use: the message names the file and says what to do."""
+
+    def __init__(self, path: Path | str, problem: str, hint: str = "") -> None:
+        self.path = Path(path)
+        self.problem = problem
+        self.hint = hint
+        text = f"{self.path}: {problem}"
+        if hint:
+            text += f" ({hint})"
+        super().__init__(text)
+
+
+def new_database(db_id: str | None = None) -> dict[str, Any]:
+    """An empty database with its metadata record."""
+    meta = {"format": FORMAT_NAME, "schema": SCHEMA_VERSION, "db_id": db_id or uuid.uuid4().hex}
+    return {META_TABLE: {META_ID: meta}}
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    """Deterministic bytes: the same data always gives the same file."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def meta_of(data: dict[str, Any]) -> dict[str, Any]:
+    return data.get(META_TABLE, {}).get(META_ID, {})
+
+
+def db_id_of(data: dict[str, Any]) -> str | None:
+    return meta_of(data).get("db_id")
+
+
+def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[str, Any]:
+    """Parse and check a data file's bytes; raise DataFileError on anything we can't trust."""
+    if not raw.strip(b"\x00 \t\r\n"):
+        what = "only NUL bytes" if b"\x00" in raw else "empty"
+        raise DataFileError(path, f"the file is {what}, not a rebound data file")
+    if b"\n<<<<<<< " in b"\n" + raw or raw.startswith(b"<<<<<<<"):
+        raise DataFileError(
+            path,
+            "the file holds git conflict markers",
+            "install the merge driver (README, 'Git') and redo the merge, or run "
+            "'git checkout --ours FILE' and then 'rebound-tui merge-driver BASE OURS THEIRS'",
+        )
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise DataFileError(path, f"not valid JSON ({exc}); the file may be truncated") from None
+    if not isinstance(data, dict):
+        raise DataFileError(path, "not a rebound data file (the top level is not an object)")
+    meta = meta_of(data) if isinstance(data.get(META_TABLE), dict) else {}
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+        raise DataFileError(path, "not a rebound data file (no rebound-tui metadata record)")
+    schema = meta.get("schema")
+    if not isinstance(schema, int) or schema < 1:
+        raise DataFileError(path, f"bad schema version {schema!r} in the metadata record")
+    if schema > SCHEMA_VERSION:
+        raise DataFileError(
+            path,
+            f"written by a newer rebound-tui (schema {schema}; this version reads up to "
+            f"{SCHEMA_VERSION})",
+            "upgrade rebound-tui; the file was left as it is",
+        )
+    if not isinstance(meta.get("db_id"), str) or not meta["db_id"]:
+        raise DataFileError(path, "the metadata record has no database id")
+    if check_records:
+        problems = shape_problems(data)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise DataFileError(
+                path,
+                f"records of the wrong shape: {problems[0]}{more}",
+                "run 'rebound-tui check' for the full list",
+            )
+    return data
+
+
+def shape_problems(data: dict[str, Any], limit: int | None = None) -> list[str]:
+    """Every record that breaks the format's rules, as readable lines."""
+    from rebound_tui.domain.merge import check_doc
+
+    problems: list[str] = []
+    for table, records in data.items():
+        if table == META_TABLE:
+            continue
+        if not isinstance(records, dict):
+            problems.append(f"table {table!r} is not an object")
+            continue
+        for record_id, doc in records.items():
+            for problem in check_doc(doc):
+                problems.append(f"{table}/{record_id}: {problem}")
+                if limit and len(problems) >= limit:
+                    return problems
+    return problems
