@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,6 +75,33 @@ class DueItem:
         return self.company.priority if self.company else 3
 
 
+@dataclass(frozen=True)
+class Action:
+    """One user action, with the before-images that undo puts back."""
+
+    description: str
+    changes: tuple[tuple[str, str, dict[str, Any] | None], ...]
+
+
+UNDO_DEPTH = 100
+
+
+def action(describe: Callable[..., str]):
+    """Make a service method one undoable action (nested calls join the outer one)."""
+
+    def wrap(method):
+        @functools.wraps(method)
+        def run(self: Service, *args: Any, **kwargs: Any):
+            with self._recording() as finish:
+                result = method(self, *args, **kwargs)
+                finish(describe(result))
+                return result
+
+        return run
+
+    return wrap
+
+
 def due_order(item: DueItem) -> tuple:
     """Overdue first, then most important, then longest waiting, then by title."""
     return (not item.overdue, -item.importance, item.follow_up.due, item.follow_up.title.lower())
@@ -85,6 +114,7 @@ class Service:
         self.db = db
         self._today = today or dates.today
         self._cache: dict[str, tuple[int, dict[str, Record]]] = {}
+        self._undo: list[Action] = []
 
     @classmethod
     def open(cls, path: Path | str, **kwargs: Any) -> Service:
@@ -152,6 +182,47 @@ class Service:
         doc = self.db.raw(table).get(record_id)
         return doc.get("name") if doc else None
 
+    # -- undo ---------------------------------------------------------------------------------
+    @contextmanager
+    def _recording(self) -> Iterator[Callable[[str], None]]:
+        if self.db.journal is not None:  # inside another action: it records for both
+            yield lambda _description: None
+            return
+        description = ["change"]
+        self.db.journal = []
+        try:
+            with self.db.batch():
+                yield lambda text: description.__setitem__(0, text)
+        finally:
+            journal, self.db.journal = self.db.journal, None
+        if journal:
+            self._undo.append(Action(description[0], tuple(journal)))
+            del self._undo[:-UNDO_DEPTH]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def last_action(self) -> str | None:
+        return self._undo[-1].description if self._undo else None
+
+    def undo(self) -> str | None:
+        """Undo the last action of this session; returns what was undone (None: nothing to undo).
+
+        The old values are written back with new stamps, so the undo reaches other machines too.
+        """
+        if not self._undo:
+            return None
+        last = self._undo.pop()
+        with self.db.batch():
+            first_seen: dict[tuple[str, str], dict[str, Any] | None] = {}
+            for table, record_id, before in last.changes:
+                first_seen.setdefault((table, record_id), before)
+            for (table, record_id), before in first_seen.items():
+                self.db.revert(table, record_id, before)
+        return last.description
+
     # -- finding ------------------------------------------------------------------------------
     def _find(self, cls: type[R], ref: str, noun: str, pool: Iterable[R] | None = None) -> R:
         ref = (ref or "").strip()
@@ -200,7 +271,9 @@ class Service:
 
     def _create(self, rec: R) -> R:
         self._validated(rec)
-        record_id = self.db.create(rec.TABLE, rec.to_fields())
+        # Unset fields are left out of a new record (absent means None); edits store None.
+        stored = {k: v for k, v in rec.to_fields().items() if v is not None}
+        record_id = self.db.create(rec.TABLE, stored)
         return replace(rec, id=record_id)
 
     def _update(self, rec: R, changes: dict[str, Any]) -> R:
@@ -232,12 +305,14 @@ class Service:
                     "edit it instead, or choose another name"
                 )
 
+    @action(lambda c: f"add company {c.name}")
     def add_company(self, name: str, **fields: Any) -> Company:
         name = (name or "").strip()
         self._check_unique_name(Company, name)
         fields = {k: v for k, v in fields.items() if v is not None}
         return self._create(Company(name=name, **fields))
 
+    @action(lambda c: f"edit company {c.name}")
     def edit_company(self, ref: str | Company, **changes: Any) -> Company:
         company = ref if isinstance(ref, Company) else self.find_company(ref)
         if changes.get("name"):
@@ -245,6 +320,7 @@ class Service:
             self._check_unique_name(Company, changes["name"], exclude=company.id)
         return self._update(company, changes)
 
+    @action(lambda c: f"delete company {c.name}")
     def delete_company(self, ref: str | Company) -> Company:
         company = ref if isinstance(ref, Company) else self.find_company(ref)
         self.db.delete(Company.TABLE, company.id)
@@ -264,12 +340,14 @@ class Service:
                 raise ServiceError(str(exc)) from None
         return out
 
+    @action(lambda c: f"add contact {c.name}")
     def add_contact(self, name: str, **fields: Any) -> Contact:
         name = (name or "").strip()
         self._check_unique_name(Contact, name)
         data = {k: v for k, v in self._contact_fields(fields).items() if v is not None}
         return self._create(Contact(name=name, **data))
 
+    @action(lambda c: f"edit contact {c.name}")
     def edit_contact(self, ref: str | Contact, **changes: Any) -> Contact:
         contact = ref if isinstance(ref, Contact) else self.find_contact(ref)
         if changes.get("name"):
@@ -277,11 +355,13 @@ class Service:
             self._check_unique_name(Contact, changes["name"], exclude=contact.id)
         return self._update(contact, self._contact_fields(changes))
 
+    @action(lambda c: f"delete contact {c.name}")
     def delete_contact(self, ref: str | Contact) -> Contact:
         contact = ref if isinstance(ref, Contact) else self.find_contact(ref)
         self.db.delete(Contact.TABLE, contact.id)
         return contact
 
+    @action(lambda i: f"log {i.kind}")
     def log(
         self,
         kind: str,
@@ -313,6 +393,7 @@ class Service:
         )
         return self._create(rec)
 
+    @action(lambda f: f"add follow-up {f.title}")
     def add_follow_up(
         self,
         title: str,
@@ -348,7 +429,7 @@ class Service:
         return DueItem(f, self.company(f.company_id), self.contact(f.contact_id), overdue)
 
     def due(self, on: str | dt.date | None = None, *, within_days: int = 0) -> list[DueItem]:
-        """Open follow-ups due on or before a day (plus `within_days` more), in the order to do them."""
+        """Open follow-ups due by a day (plus `within_days` more), in the order to do them."""
         day = dates.parse_day_strict(self.day(on) or "")
         limit = dates.format_day(day + dt.timedelta(days=within_days))
         items = [self.due_item(f, day) for f in self.follow_ups() if f.due <= limit]
@@ -360,6 +441,7 @@ class Service:
             raise ServiceError(f"follow-up {f.id[:8]} ({f.title}) is already {f.status}")
         return f
 
+    @action(lambda r: f"done: {r[0].title}")
     def complete(
         self,
         ref: str | FollowUp,
@@ -387,6 +469,7 @@ class Service:
             done = self._update(f, {"status": "done", "closed_on": day})
         return done, logged
 
+    @action(lambda f: f"snooze {f.title} to {f.due}")
     def snooze(self, ref: str | FollowUp, until: str | dt.date) -> FollowUp:
         f = self._open_follow_up(ref)
         day = self.day(until) or ""
@@ -394,10 +477,12 @@ class Service:
             raise ServiceError(f"snooze until a day after today (got {day}); use reschedule")
         return self._update(f, {"due": day, "snoozes": f.snoozes + 1})
 
+    @action(lambda f: f"reschedule {f.title} to {f.due}")
     def reschedule(self, ref: str | FollowUp, day: str | dt.date) -> FollowUp:
         f = self._open_follow_up(ref)
         return self._update(f, {"due": self.day(day) or ""})
 
+    @action(lambda f: f"drop {f.title}")
     def drop(self, ref: str | FollowUp, note: str | None = None) -> FollowUp:
         f = self._open_follow_up(ref)
         changes: dict[str, Any] = {"status": "dropped", "closed_on": self.day(None)}
@@ -405,6 +490,7 @@ class Service:
             changes["note"] = note
         return self._update(f, changes)
 
+    @action(lambda f: f"edit follow-up {f.title}")
     def edit_follow_up(self, ref: str | FollowUp, **changes: Any) -> FollowUp:
         f = ref if isinstance(ref, FollowUp) else self.find_follow_up(ref)
         if "due" in changes:

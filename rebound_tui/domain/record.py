@@ -52,7 +52,7 @@ def with_changes(doc: Mapping[str, Any], changes: Mapping[str, Any], stamp: str)
 
 
 def tombstoned(doc: Mapping[str, Any], stamp: str) -> dict[str, Any]:
-    """A copy of `doc` marked deleted at `stamp`; the values stay so a later edit restores it whole."""
+    """A copy of `doc` deleted at `stamp`; values stay so that a later edit restores it whole."""
     out = dict(doc)
     out[DELETED] = stamp
     return out

@@ -50,6 +50,8 @@ class Database:
         self._last_backup = 0.0
         self.storage = SyncStorage(self.path, on_load=self._observe, backup=self._maybe_backup)
         self.tinydb = _TinyDB(storage=lambda: self.storage)
+        # Before-images of the records the current action touched: what undo puts back.
+        self.journal: list[tuple[str, str, dict[str, Any] | None]] | None = None
         self.storage.read()
 
     # -- housekeeping ------------------------------------------------------------------------
@@ -102,6 +104,9 @@ class Database:
 
     # -- writes ---------------------------------------------------------------------------------
     def _put(self, table: str, record_id: str, doc: dict[str, Any]) -> None:
+        if self.journal is not None:
+            before = self.raw(table).get(record_id)
+            self.journal.append((table, record_id, dict(before) if before is not None else None))
         self.table(table).upsert(Document(doc, doc_id=record_id))
 
     def create(self, table: str, fields: Mapping[str, Any], record_id: str | None = None) -> str:
@@ -121,6 +126,26 @@ class Database:
             new = record.with_changes(doc, changes, self.clock.now())
             self._put(table, record_id, new)
             return True
+
+    def revert(self, table: str, record_id: str, before: dict[str, Any] | None) -> None:
+        """Put a record back as `before` was, with new stamps so the undo syncs like any edit."""
+        with self.lock:
+            now = self.get(table, record_id)
+            if now is None:
+                return
+            if before is None or not record.is_live(before):
+                if record.is_live(now):
+                    self.delete(table, record_id)
+                return
+            old = record.user_fields(before)
+            changes = {k: old.get(k) for k in set(old) | set(record.user_fields(now))}
+            stamp = self.clock.now()
+            if record.is_live(now):
+                new = record.with_changes(now, changes, stamp)
+            else:  # restore: every field gets the new stamp, so it outranks the delete
+                new = dict(record.with_changes(now, changes, stamp))
+                new[record.CLOCK] = {k: stamp for k in new[record.CLOCK]}
+            self._put(table, record_id, new)
 
     def delete(self, table: str, record_id: str) -> None:
         with self.lock:

@@ -1,4 +1,4 @@
-"""The data file's bytes: deterministic encoding, strict decoding, and the checks that refuse bad files.
+"""The data file's bytes: deterministic encoding, strict decoding, checks that refuse bad files.
 
 The format is a public contract (docs/FORMAT.md). Encoding is deterministic (sorted keys, two-space
 indent, trailing newline) so unchanged data gives identical bytes and a one-field edit is a small

@@ -1,4 +1,4 @@
-"""Our TinyDB Storage: the parsed data stays in memory, saves are atomic, and changes on disk merge in.
+"""Our TinyDB Storage: parsed data stays in memory, saves are atomic, changes on disk merge in.
 
 Stock `JSONStorage` keeps the file open, rewrites it in place and re-parses it on every operation;
 with sync tools that rename a new version over ours, its writes go to an unlinked file. This storage
@@ -7,7 +7,8 @@ never keeps the file open. `write()` only updates memory; `save()` does the dura
 1. take an inter-process lock (two processes on one machine never lose each other's writes),
 2. if the file changed since we last read or wrote it, load it and merge it into memory,
 3. encode deterministically; if the bytes equal what is on disk, stop (no churn for sync tools),
-4. write a temp file in the same folder, fsync it, `os.replace` it over the data file, fsync the folder.
+4. write a temp file in the same folder, fsync it, `os.replace` it over the data file, and
+   fsync the folder.
 
 A failed save (disk full, EIO, permission) leaves the data file and memory as they were, removes the
 temp file, and raises `SaveError`; the edit is saved on the next try.
