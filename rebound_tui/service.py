@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rebound_tui.domain import dates
+from rebound_tui.domain import dates, record
 from rebound_tui.domain.model import (
     INTERACTION_KINDS,
     Company,
@@ -27,7 +27,10 @@ from rebound_tui.domain.model import (
     ValidationError,
     check_choice,
 )
+from rebound_tui.store.backups import Backup
 from rebound_tui.store.database import Database
+from rebound_tui.store.fileformat import db_id_of, decode
+from rebound_tui.store.sync import merge_conflict_copies
 
 R = TypeVar("R", bound=Record)
 
@@ -500,6 +503,47 @@ class Service:
         if "contact" in changes:
             changes["contact_id"] = self._contact_id(changes.pop("contact"))
         return self._update(f, changes)
+
+    # -- settings (synced with the data: a theme chosen on one machine follows you) ----------
+    def setting(self, key: str, default: Any = None) -> Any:
+        doc = self.db.raw("settings").get(key)
+        if doc is None or not record.is_live(doc):
+            return default
+        return doc.get("value", default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Settings use the key as record id, so two machines' choices merge into one record."""
+        if self.db.raw("settings").get(key) is None:
+            self.db.create("settings", {"value": value}, record_id=key)
+        else:
+            self.db.update("settings", key, {"value": value})
+
+    # -- sync, backups ----------------------------------------------------------------------
+    def sync_conflicts(self) -> list[str]:
+        """Merge sync tools' conflict copies, save, and archive them; lines to show the user."""
+        return merge_conflict_copies(self.db).lines()
+
+    def backups(self) -> list[Backup]:
+        return self.db.backups.list()
+
+    def restore(self, name: str) -> tuple[Backup, int]:
+        """Bring back a backup's state (the current file is kept as a backup first)."""
+        try:
+            backup = self.db.backups.find(name)
+        except LookupError as exc:
+            raise ServiceError(exc.args[0]) from None
+        data = decode(backup.path.read_bytes(), backup.path)
+        if db_id_of(data) != self.db.db_id:
+            raise ServiceError(f"{backup.path.name} is a backup of a different database")
+        self.db.refresh()
+        current = self.db.storage.disk_bytes()
+        if current is not None:
+            self.db.backups.save(current)
+        with self.db.batch():
+            changed = self.db.restore_from(data)
+        self._undo.clear()
+        self.save()
+        return backup, changed
 
     # -- disk ----------------------------------------------------------------------------------
     def save(self) -> bool:

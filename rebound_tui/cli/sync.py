@@ -3,7 +3,95 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from rebound_tui.cli.context import Context, Failure, UsageError, describe_bad_file, path_arg
+from rebound_tui.store.check import check_file
+from rebound_tui.store.fileformat import DataFileError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Filled in with the sync-safe storage work."""
+    from rebound_tui.cli import add_db_option
+
+    def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add_db_option(p)
+        p.set_defaults(func=func)
+        return p
+
+    command("sync", "merge sync tools' conflict copies into the data file", cmd_sync)
+    command("check", "validate the data file and report problems", cmd_check)
+    command("backups", "list the backups of the data file", cmd_backups)
+    p = command("restore", "bring back a backup (the current file is backed up first)", cmd_restore)
+    p.add_argument("backup", metavar="BACKUP", help="a backup's name, a unique prefix, or path")
+    p = command(
+        "merge-driver", "git merge driver: merge BASE, OURS and THEIRS into OURS", cmd_merge_driver
+    )
+    p.add_argument("base", type=path_arg, metavar="BASE")
+    p.add_argument("ours", type=path_arg, metavar="OURS")
+    p.add_argument("theirs", type=path_arg, metavar="THEIRS")
+
+
+def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
+    s = ctx.service
+    s.refresh()
+    lines = s.sync_conflicts()
+    for line in lines:
+        print(line)
+    if not lines:
+        print("no conflict copies found")
+    ctx.save()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    report = check_file(ctx.path)
+    if report.fatal:
+        raise Failure(describe_bad_file(DataFileError(ctx.path, report.fatal.split(": ", 1)[-1])))
+    for line in report.problems:
+        print(f"problem: {line}")
+    for line in report.warnings:
+        print(f"warning: {line}")
+    counts = ", ".join(f"{n} {table}" for table, n in report.counts.items())
+    if report.ok:
+        print(f"{ctx.path}: OK ({counts})")
+        return 0
+    print(f"{ctx.path}: {len(report.problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
+def cmd_backups(args: argparse.Namespace, ctx: Context) -> int:
+    backups = ctx.service.backups()
+    if not backups:
+        print(f"no backups yet (they go in {ctx.service.db.backups.dir})")
+        return 0
+    for b in backups:
+        print(f"{b.path.name}  {b.taken:%Y-%m-%d %H:%M:%S} UTC  {b.size:>10,} bytes")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    try:
+        backup, changed = ctx.service.restore(args.backup)
+    except DataFileError:
+        # The current file cannot be opened: put the backup in its place, keeping the broken one.
+        from rebound_tui.store.restore import restore_over_broken
+
+        try:
+            backup, kept = restore_over_broken(ctx.path, args.backup)
+        except LookupError as exc:
+            raise UsageError(exc.args[0]) from None
+        print(f"restored {backup.path.name} over the unreadable file; kept that one as {kept}")
+        return 0
+    print(
+        f"restored {backup.path.name} ({changed} record(s) changed); the previous state is in "
+        "the backups too"
+    )
+    return 0
+
+
+def cmd_merge_driver(args: argparse.Namespace, ctx: Context) -> int:
+    from rebound_tui.store.merge_driver import merge_files
+
+    merge_files(args.base, args.ours, args.theirs)
+    return 0

@@ -147,6 +147,33 @@ class Database:
                 new[record.CLOCK] = {k: stamp for k in new[record.CLOCK]}
             self._put(table, record_id, new)
 
+    def restore_from(self, data: dict[str, Any]) -> int:
+        """Make the live state equal `data` (a backup) through new stamped edits; returns records
+        changed. Edits, not a file copy: otherwise the next sync would merge the newer state back.
+        """
+        changed = 0
+        with self.lock:
+            everything = self.storage.read()
+            tables = {t for t in set(everything) | set(data) if t != META_TABLE}
+            for table in sorted(tables):
+                current = everything.get(table, {})
+                target = data.get(table, {})
+                for record_id in sorted(set(current) | set(target)):
+                    now, then = current.get(record_id), target.get(record_id)
+                    if now is None:
+                        if then is not None and record.is_live(then):
+                            self.create(table, record.user_fields(then), record_id)
+                            changed += 1
+                        continue
+                    same = record.is_live(now) == (then is not None and record.is_live(then))
+                    if same and (
+                        then is None or record.user_fields(now) == record.user_fields(then)
+                    ):
+                        continue
+                    self.revert(table, record_id, then)
+                    changed += 1
+        return changed
+
     def delete(self, table: str, record_id: str) -> None:
         with self.lock:
             doc = self.get(table, record_id)

@@ -243,6 +243,29 @@ class SyncStorage(Storage):
                 "restart rebound-tui to open the new file; your unsaved edits are in a backup",
             ) from exc
 
+    def merge_in(self, other: dict[str, Any]) -> bool:
+        """Merge another copy of this database (a conflict copy) into memory; True if it added."""
+        with self.lock:
+            current = self.read()
+            if db_id_of(other) != db_id_of(current):
+                raise MergeError("the copy belongs to a different database")
+            merged = merge_databases(current, other)
+            if merged == current:
+                return False
+            self._data = merged
+            self.dirty = True
+            self.generation += 1
+            if self._on_load:
+                self._on_load(merged)
+            return True
+
+    def replace_data(self, data: dict[str, Any]) -> None:
+        """Hold `data` instead (used by restore, which has re-stamped it); saved on next save."""
+        with self.lock:
+            self._data = data
+            self.dirty = True
+            self.generation += 1
+
     def seconds_since_check(self) -> float:
         return time.time() - self._checked_at
 

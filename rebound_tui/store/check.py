@@ -1,0 +1,73 @@
+"""`rebound-tui check`: everything wrong with a data file, as readable lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rebound_tui.domain import record
+from rebound_tui.domain.model import RECORD_TYPES, ValidationError
+from rebound_tui.store.fileformat import DataFileError, decode, shape_problems
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    fatal: str | None = None  # the file cannot be used at all
+    problems: list[str] = field(default_factory=list)  # records that break a rule
+    warnings: list[str] = field(default_factory=list)  # usable, but worth knowing
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None and not self.problems
+
+
+def check_file(path: Path) -> CheckReport:
+    report = CheckReport(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        report.fatal = f"{path}: no such file"
+        return report
+    except OSError as exc:
+        report.fatal = f"{path}: cannot read ({exc.strerror})"
+        return report
+    try:
+        data = decode(raw, path, check_records=False)
+    except DataFileError as exc:
+        report.fatal = str(exc)
+        return report
+    report.problems.extend(shape_problems(data))
+    if report.problems:
+        return report
+    live_ids: dict[str, set[str]] = {}
+    for table, cls in RECORD_TYPES.items():
+        docs = data.get(table, {})
+        live = {i: d for i, d in docs.items() if record.is_live(d)}
+        live_ids[table] = set(live)
+        report.counts[table] = len(live)
+        tombstones = len(docs) - len(live)
+        if tombstones:
+            report.counts[f"{table} deleted"] = tombstones
+        for record_id, doc in live.items():
+            try:
+                cls.from_fields(record_id, record.user_fields(doc)).validate()
+            except (ValidationError, TypeError) as exc:
+                report.problems.append(f"{table}/{record_id[:8]}: {exc}")
+    refs = (
+        ("contacts", "company_id", "companies"),
+        ("contacts", "referred_by", "contacts"),
+        ("interactions", "company_id", "companies"),
+        ("interactions", "contact_id", "contacts"),
+        ("followups", "company_id", "companies"),
+        ("followups", "contact_id", "contacts"),
+    )
+    for table, fieldname, target in refs:
+        for record_id, doc in data.get(table, {}).items():
+            ref = doc.get(fieldname)
+            if ref and record.is_live(doc) and ref not in live_ids.get(target, set()):
+                gone = ref in data.get(target, {})
+                why = "a deleted record" if gone else "a record that does not exist"
+                report.warnings.append(f"{table}/{record_id[:8]}: {fieldname} points to {why}")
+    return report
