@@ -27,6 +27,7 @@ from rebound_tui.domain.model import (
     ValidationError,
     check_choice,
 )
+from rebound_tui.playbook_service import PlaybookMixin
 from rebound_tui.store.backups import Backup
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import db_id_of, decode
@@ -110,7 +111,7 @@ def due_order(item: DueItem) -> tuple:
     return (not item.overdue, -item.importance, item.follow_up.due, item.follow_up.title.lower())
 
 
-class Service:
+class Service(PlaybookMixin):
     """Everything the user can do with the data, on one data file."""
 
     def __init__(self, db: Database, *, today: Callable[[], dt.date] | None = None) -> None:
@@ -195,7 +196,12 @@ class Service:
         self.db.journal = []
         try:
             with self.db.batch():
-                yield lambda text: description.__setitem__(0, text)
+                try:
+                    yield lambda text: description.__setitem__(0, text)
+                except BaseException:
+                    # All or nothing: a failed action leaves no half-made change behind.
+                    self.db.rollback(self.db.journal)
+                    raise
         finally:
             journal, self.db.journal = self.db.journal, None
         if journal:
@@ -394,7 +400,16 @@ class Service:
             note=note or None,
             **extra,
         )
-        return self._create(rec)
+        logged = self._create(rec)
+        self.after_log(logged)
+        return logged
+
+    @action(lambda i: f"delete {i.kind} of {i.day}")
+    def delete_interaction(self, ref: str | Interaction) -> Interaction:
+        rec = ref if isinstance(ref, Interaction) else self.find_interaction(ref)
+        self.before_delete_interaction(rec)
+        self.db.delete(Interaction.TABLE, rec.id)
+        return rec
 
     @action(lambda f: f"add follow-up {f.title}")
     def add_follow_up(
@@ -470,6 +485,7 @@ class Service:
                     )
                 )
             done = self._update(f, {"status": "done", "closed_on": day})
+            self.after_complete(done, day or "")
         return done, logged
 
     @action(lambda f: f"snooze {f.title} to {f.due}")

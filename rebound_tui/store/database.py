@@ -147,6 +147,21 @@ class Database:
                 new[record.CLOCK] = {k: stamp for k in new[record.CLOCK]}
             self._put(table, record_id, new)
 
+    def rollback(self, journal: list[tuple[str, str, dict[str, Any] | None]]) -> None:
+        """Put back exactly the before-images of an unfinished action (never saved: no stamps)."""
+        with self.lock:
+            saved, self.journal = self.journal, None
+            try:
+                for table, record_id, before in reversed(journal):
+                    tinytable = self.table(table)
+                    if tinytable.contains(doc_id=record_id):
+                        tinytable.remove(doc_ids=[record_id])
+                    if before is not None:
+                        tinytable.insert(Document(before, doc_id=record_id))
+            finally:
+                self.journal = saved
+            journal.clear()
+
     def restore_from(self, data: dict[str, Any]) -> int:
         """Make the live state equal `data` (a backup) through new stamped edits; returns records
         changed. Edits, not a file copy: otherwise the next sync would merge the newer state back.
