@@ -117,7 +117,7 @@ class Service(PlaybookMixin):
     def __init__(self, db: Database, *, today: Callable[[], dt.date] | None = None) -> None:
         self.db = db
         self._today = today or dates.today
-        self._cache: dict[str, tuple[int, dict[str, Record]]] = {}
+        self._cache: dict[str, tuple[int, int, dict[str, Record]]] = {}
         self._undo: list[Action] = []
 
     @classmethod
@@ -145,12 +145,24 @@ class Service(PlaybookMixin):
 
     # -- reading ------------------------------------------------------------------------------
     def _records(self, cls: type[R]) -> dict[str, R]:
-        gen = self.db.generation
-        cached = self._cache.get(cls.TABLE)
-        if cached is None or cached[0] != gen:
-            built = {i: cls.from_fields(i, f) for i, f in self.db.live(cls.TABLE)}
-            self._cache[cls.TABLE] = cached = (gen, built)
-        return cached[1]  # type: ignore[return-value]
+        """Live records by id, kept up to date incrementally (only written ids are rebuilt)."""
+        table = cls.TABLE
+        written = self.db.changes.get(table, [])
+        cached = self._cache.get(table)
+        if cached is None or cached[0] != self.db.epoch:
+            built = {i: cls.from_fields(i, f) for i, f in self.db.live(table)}
+        else:
+            built = cached[2]
+            if cached[1] < len(written):
+                raw = self.db.raw(table)
+                for record_id in set(written[cached[1] :]):
+                    doc = raw.get(record_id)
+                    if doc is not None and record.is_live(doc):
+                        built[record_id] = cls.from_fields(record_id, record.user_fields(doc))
+                    else:
+                        built.pop(record_id, None)
+        self._cache[table] = (self.db.epoch, len(written), built)
+        return built  # type: ignore[return-value]
 
     def companies(self) -> list[Company]:
         return sorted(self._records(Company).values(), key=lambda c: c.name.lower())

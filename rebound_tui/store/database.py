@@ -52,10 +52,17 @@ class Database:
         self.tinydb = _TinyDB(storage=lambda: self.storage)
         # Before-images of the records the current action touched: what undo puts back.
         self.journal: list[tuple[str, str, dict[str, Any] | None]] | None = None
+        # For incremental caches: `epoch` bumps when anything may have changed (a load, a merge
+        # from disk or a conflict copy, a rollback); between bumps, `changes[table]` lists the
+        # ids written, in order, so a reader can update only those.
+        self.epoch = 0
+        self.changes: dict[str, list[str]] = {}
         self.storage.read()
 
     # -- housekeeping ------------------------------------------------------------------------
     def _observe(self, data: dict[str, Any]) -> None:
+        self.epoch += 1
+        self.changes = {}
         stamp = max_stamp(data)
         if stamp:
             self.clock.observe(stamp)
@@ -108,6 +115,7 @@ class Database:
             before = self.raw(table).get(record_id)
             self.journal.append((table, record_id, dict(before) if before is not None else None))
         self.table(table).upsert(Document(doc, doc_id=record_id))
+        self.changes.setdefault(table, []).append(record_id)
 
     def create(self, table: str, fields: Mapping[str, Any], record_id: str | None = None) -> str:
         with self.lock:
@@ -161,6 +169,8 @@ class Database:
             finally:
                 self.journal = saved
             journal.clear()
+            self.epoch += 1
+            self.changes = {}
 
     def restore_from(self, data: dict[str, Any]) -> int:
         """Make the live state equal `data` (a backup) through new stamped edits; returns records
@@ -200,11 +210,14 @@ class Database:
         """Insert many new records in one pass (imports)."""
         with self.lock:
             ids = [record.new_id() for _ in rows]
+            if self.journal is not None:
+                self.journal.extend((table, i, None) for i in ids)
             docs = [
                 Document(record.new_doc(fields, self.clock.now()), doc_id=i)
                 for i, fields in zip(ids, rows, strict=True)
             ]
             self.table(table).insert_multiple(docs)
+            self.changes.setdefault(table, []).extend(ids)
             return ids
 
     def set_meta(self, **values: Any) -> None:
