@@ -1,0 +1,337 @@
+"""What the dashboard's panes show, computed from the service's read methods. No Textual here.
+
+One `Views` object per service rebuilds every projection at most once per data generation (and
+per day: "3 days ago" changes at midnight). Indexes are built in one pass over interactions and
+follow-ups, so 5,000 contacts and 20,000 interactions stay a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rebound_tui.domain import dates
+from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp
+from rebound_tui.domain.warmth import Warmth, warmth
+from rebound_tui.service import DueItem, Service
+
+UPCOMING_LIMIT = 5
+WEEK_DAYS = 7
+
+
+def _day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _days(a: str | None, b: dt.date, sign: int = 1) -> int | None:
+    """Whole days from day `a` to `b` (sign=1) or from `b` to `a` (sign=-1); None without `a`."""
+    day = _day(a)
+    if day is None:
+        return None
+    return sign * (b.toordinal() - day.toordinal())
+
+
+def _search_text(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p).lower()
+
+
+# -- short words for a table cell ------------------------------------------------------------
+def short_ago(days: int | None) -> str:
+    """'today', '3d', '5w', '4mo', '2y': how long ago, in at most four characters."""
+    if days is None:
+        return ""
+    if days <= 0:
+        return "today"
+    if days < 14:
+        return f"{days}d"
+    if days < 60:
+        return f"{days // 7}w"
+    if days < 730:
+        return f"{days // 30}mo"
+    return f"{days // 365}y"
+
+
+def short_until(days: int | None) -> str:
+    """'today', 'tmrw', 'in 3d', '2d late': a due day relative to today."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tmrw"
+    if days > 0:
+        return f"in {short_ago(days)}"
+    return f"{short_ago(-days)} late"
+
+
+# -- rows ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class BullpenRow:
+    """One company: where it stands and how persistent the user has been since the no."""
+
+    id: str
+    company: str
+    stage: str
+    priority: int
+    last_touch: str | None
+    next_follow_up: str | None
+    days_since_rejection: int | None
+    touches_since_rejection: int | None
+    last_touch_days: int | None = None  # days ago
+    next_follow_up_days: int | None = None  # days from today (negative: overdue)
+    search: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRow:
+    """One person: who they are, when the user last talked to them, how warm it is."""
+
+    id: str
+    contact: str
+    company_id: str | None
+    company: str
+    role: str
+    department: str
+    last_contact: str | None
+    next_follow_up: str | None
+    warmth: Warmth
+    title: str = ""
+    last_contact_days: int | None = None
+    next_follow_up_days: int | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DueRow:
+    """One follow-up on the due list (or in "what comes next")."""
+
+    id: str
+    kind: str
+    title: str
+    company: str
+    contact: str
+    due: str
+    days_overdue: int
+    importance: int
+    company_id: str | None = None
+    contact_id: str | None = None
+    search: str = ""
+
+    @property
+    def when(self) -> str:
+        return short_until(-self.days_overdue)
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    overdue: int
+    today: int
+    this_week: int  # due in the seven days after today
+
+    @property
+    def text(self) -> str:
+        return f"{self.overdue} overdue · {self.today} today · {self.this_week} this week"
+
+
+@dataclass
+class Snapshot:
+    """Everything the panes show for one generation of the data on one day."""
+
+    bullpen: list[BullpenRow]
+    network: list[NetworkRow]
+    due: list[DueRow]
+    summary: DueSummary
+    upcoming: list[DueRow]
+    network_by_company: dict[str | None, list[NetworkRow]] = field(default_factory=dict)
+
+
+class Views:
+    """Cached projections of one service's data for the panes."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self._key: tuple[int, dt.date] | None = None
+        self._snapshot: Snapshot | None = None
+
+    @property
+    def snapshot(self) -> Snapshot:
+        key = (self.service.db.generation, self.service.today())
+        if self._snapshot is None or key != self._key:
+            self._snapshot = build(self.service, key[1])
+            # The service may bump the generation while building (it does not today); re-read.
+            self._key = (self.service.db.generation, key[1])
+        return self._snapshot
+
+    def bullpen(self) -> list[BullpenRow]:
+        return self.snapshot.bullpen
+
+    def network(self, company_id: str | None = None) -> list[NetworkRow]:
+        if company_id is None:
+            return self.snapshot.network
+        return self.snapshot.network_by_company.get(company_id, [])
+
+    def due(self) -> list[DueRow]:
+        return self.snapshot.due
+
+    def summary(self) -> DueSummary:
+        return self.snapshot.summary
+
+    def upcoming(self) -> list[DueRow]:
+        return self.snapshot.upcoming
+
+
+# -- building ------------------------------------------------------------------------------------
+def due_row(item: DueItem, service: Service) -> DueRow:
+    f = item.follow_up
+    company = (
+        item.company.name if item.company else (service.name_of(Company.TABLE, f.company_id) or "")
+    )
+    contact = (
+        item.contact.name if item.contact else (service.name_of(Contact.TABLE, f.contact_id) or "")
+    )
+    return DueRow(
+        id=f.id,
+        kind=f.kind,
+        title=f.title,
+        company=company,
+        contact=contact,
+        due=f.due,
+        days_overdue=item.days_overdue,
+        importance=item.importance,
+        company_id=f.company_id,
+        contact_id=f.contact_id,
+        search=_search_text(f.title, company, contact, f.note, f.kind),
+    )
+
+
+def _next_due(follow_ups: Iterable[FollowUp]) -> tuple[dict[str, str], dict[str, str]]:
+    """Earliest open due day per company id and per contact id (one pass)."""
+    by_company: dict[str, str] = {}
+    by_contact: dict[str, str] = {}
+    for f in follow_ups:
+        if f.company_id and (f.company_id not in by_company or f.due < by_company[f.company_id]):
+            by_company[f.company_id] = f.due
+        if f.contact_id and (f.contact_id not in by_contact or f.due < by_contact[f.contact_id]):
+            by_contact[f.contact_id] = f.due
+    return by_company, by_contact
+
+
+def build(service: Service, today: dt.date) -> Snapshot:
+    today_text = dates.format_day(today)
+    companies = service.companies()
+    contacts = service.contacts()
+    interactions = service.interactions()  # sorted by day
+    open_follow_ups = service.follow_ups()
+    company_of_contact = {p.id: p.company_id for p in contacts}
+
+    # One pass over interactions: per company, its interactions (by day); per contact, exchanges.
+    by_company: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    last_rejection: dict[str, str] = {}
+    exchanges: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+    last_contact: dict[str, str] = {}
+    for i in interactions:
+        company_id = i.company_id or company_of_contact.get(i.contact_id or "")
+        if company_id:
+            by_company[company_id].append((i.day, i.kind))
+            if i.kind == "rejection":
+                last_rejection[company_id] = i.day  # sorted by day: the last one wins
+        people = [i.contact_id, *(i.with_ids or ())] if i.contact_id else list(i.with_ids or ())
+        if people:
+            day = _day(i.day)
+            for person in people:
+                if day is not None:
+                    exchanges[person].append((day, i.kind))
+                if i.kind in TOUCH_KINDS:
+                    last_contact[person] = i.day
+
+    next_company, next_contact = _next_due(open_follow_ups)
+
+    bullpen: list[BullpenRow] = []
+    for c in companies:
+        events = by_company.get(c.id, [])
+        last_touch = None
+        for day, kind in reversed(events):
+            if kind in TOUCH_KINDS:
+                last_touch = day
+                break
+        rejected = last_rejection.get(c.id)
+        touches = None
+        if rejected is not None:
+            # Touches on the rejection day count: the thank-you sent that evening is one.
+            touches = sum(1 for day, kind in events if day >= rejected and kind in TOUCH_KINDS)
+        bullpen.append(
+            BullpenRow(
+                id=c.id,
+                company=c.name,
+                stage=c.stage,
+                priority=c.priority,
+                last_touch=last_touch,
+                next_follow_up=next_company.get(c.id),
+                days_since_rejection=_days(rejected, today),
+                touches_since_rejection=touches,
+                last_touch_days=_days(last_touch, today),
+                next_follow_up_days=_days(next_company.get(c.id), today, -1),
+                search=_search_text(c.name, c.stage, c.location, c.why, c.notes),
+            )
+        )
+
+    company_names = {c.id: c.name for c in companies}
+    network: list[NetworkRow] = []
+    by_company_rows: dict[str | None, list[NetworkRow]] = defaultdict(list)
+    for p in contacts:
+        company = company_names.get(p.company_id or "") or (
+            service.name_of(Company.TABLE, p.company_id) or ""
+        )
+        next_day = next_contact.get(p.id)
+        cadence = None
+        if p.cadence:
+            try:
+                cadence = dates.parse_span(p.cadence)
+            except dates.DateError:
+                cadence = None
+        heat = warmth(
+            exchanges.get(p.id, ()),
+            today,
+            cadence=cadence,
+            overdue=next_day is not None and next_day < today_text,
+        )
+        row = NetworkRow(
+            id=p.id,
+            contact=p.name,
+            company_id=p.company_id,
+            company=company,
+            role=p.role or "",
+            department=p.department or "",
+            last_contact=last_contact.get(p.id),
+            next_follow_up=next_day,
+            warmth=heat,
+            title=p.title or "",
+            last_contact_days=_days(last_contact.get(p.id), today),
+            next_follow_up_days=_days(next_day, today, -1),
+            search=_search_text(p.name, company, p.title, p.role, p.department, p.notes, p.email),
+        )
+        network.append(row)
+        by_company_rows[p.company_id].append(row)
+
+    week_end = dates.format_day(today + dt.timedelta(days=WEEK_DAYS))
+    due_items = service.due(today)
+    due = [due_row(item, service) for item in due_items]
+    overdue = sum(1 for r in due if r.days_overdue > 0)
+    later = [f for f in open_follow_ups if f.due > today_text]
+    this_week = sum(1 for f in later if f.due <= week_end)
+    upcoming = [due_row(service.due_item(f, today), service) for f in later[:UPCOMING_LIMIT]]
+    return Snapshot(
+        bullpen=bullpen,
+        network=network,
+        due=due,
+        summary=DueSummary(overdue=overdue, today=len(due) - overdue, this_week=this_week),
+        upcoming=upcoming,
+        network_by_company=dict(by_company_rows),
+    )
