@@ -108,5 +108,4 @@ def warmth(
         cooling = last is None or cadence.add_to(last) < today
     if cooling:
         score *= COOLING_FACTOR
-    score = round(score, 6)
     return Warmth(level_for(score), score, cooling)
