@@ -48,7 +48,7 @@ EXAMPLES_FILE = PACKAGE_DIR.parent / "examples" / "demo.json"
 DEMO_REPLICA = "00000000"
 
 
-# -- building ------------------------------------------------------------------------------------
+# -- building ----------
 class _Script:
     """Walks the story forward: `at(n)` moves "today" to n days before the anchor."""
 
@@ -886,7 +886,7 @@ def build_demo(path: Path, anchor: dt.date = ANCHOR) -> Path:
     return path
 
 
-# -- moving the days ---------------------------------------------------------------------------
+# -- moving the days ----------
 def _shift_day(value: Any, days: int) -> Any:
     if not isinstance(value, str):
         return value
@@ -938,7 +938,7 @@ def anchor_of(data: dict[str, Any]) -> dt.date:
         return ANCHOR
 
 
-# -- the packaged copy -----------------------------------------------------------------------------
+# -- the packaged copy ----------
 def demo_source() -> Path:
     """The demo data file shipped inside the package."""
     return Path(str(files("rebound_tui") / "data" / "demo.json"))
@@ -973,7 +973,7 @@ def make_demo_copy(target_dir: Path, today: dt.date) -> Path:
     return target
 
 
-# -- command line ----------------------------------------------------------------------------------
+# -- command line ----------
 def main(argv: Sequence[str] | None = None) -> int:
     """Regenerate the demo file (examples/demo.json unless a path is given)."""
     parser = argparse.ArgumentParser(
