@@ -124,7 +124,7 @@ def _union(a: dict, b: dict) -> list:
 def is_live(doc: dict) -> bool:
     """A record is live unless deleted after the last write to any of its fields."""
     deleted = doc.get(DELETED)
-    if deleted is None:
+    if type(deleted) is not str:  # never deleted (or a malformed mark check_doc reports)
         return True
     clock = doc.get(CLOCK)
     if type(clock) is not dict:
@@ -134,7 +134,7 @@ def is_live(doc: dict) -> bool:
 
 def was_restored(doc: dict) -> bool:
     """Live although deleted: some machine edited it after the delete."""
-    return doc.get(DELETED) is not None and is_live(doc)
+    return type(doc.get(DELETED)) is str and is_live(doc)
 
 
 # -- merging ----------------------------------------------------------------------------
