@@ -90,7 +90,7 @@ def db_st(draw: Callable) -> dict:
     return db
 
 
-LAWS = settings(max_examples=150, deadline=None)
+LAWS = settings(max_examples=100, deadline=None)
 
 
 # -- the laws ----------------------------------------------------------------------------
