@@ -979,7 +979,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m rebound_tui.demo", description="Regenerate the rebound-tui demo data file."
     )
-    parser.add_argument("path", nargs="?", type=Path, default=EXAMPLES_FILE)
+    parser.add_argument("path", nargs="?", type=Path, default=None)
     parser.add_argument(
         "--anchor",
         type=dt.date.fromisoformat,
@@ -987,7 +987,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"the day the demo is 'as of' (YYYY-MM-DD, default {ANCHOR.isoformat()})",
     )
     args = parser.parse_args(argv)
-    target: Path = args.path
+    target: Path = args.path or EXAMPLES_FILE
+    if args.path is None and not EXAMPLES_FILE.parent.is_dir():
+        parser.error("no examples/ folder here (an installed package): give a PATH")
     if target.is_symlink():
         target = target.resolve()
     tmp = target.with_name(f".{target.name}.building-{uuid.uuid4().hex[:8]}")
