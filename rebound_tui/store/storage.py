@@ -235,7 +235,7 @@ class SyncStorage(Storage):
         if only_meta and not self.dirty:
             return disk  # we held nothing of our own yet: adopt the file
         try:
-            return merge_databases(disk, self._data)
+            return merge_databases(disk, self._data, share=True)
         except MergeError as exc:
             raise DataFileError(
                 self.path,
@@ -249,7 +249,7 @@ class SyncStorage(Storage):
             current = self.read()
             if db_id_of(other) != db_id_of(current):
                 raise MergeError("the copy belongs to a different database")
-            merged = merge_databases(current, other)
+            merged = merge_databases(current, other, share=True)
             if merged == current:
                 return False
             self._data = merged
