@@ -61,8 +61,8 @@ def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[
         raise DataFileError(
             path,
             "the file holds git conflict markers",
-            "install the merge driver (README, 'Git') and redo the merge, or run "
-            "'git checkout --ours FILE' and then 'rebound-tui merge-driver BASE OURS THEIRS'",
+            "install the rebound merge driver (README, 'Git'), then redo the merge: "
+            "'git merge --abort' and merge again",
         )
     try:
         data = orjson.loads(raw)
