@@ -1,0 +1,119 @@
+"""vCard files (.vcf) as Google Contacts and Apple Contacts export them, read with `vobject`.
+
+vCard 3.0 and 4.0, many cards per file, folded lines, escaped commas, non-ASCII names: the parsing
+is the library's; this module only picks the fields we keep (name, organisation and department,
+title, the preferred email and phone, a LinkedIn profile, the note).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import vobject
+from vobject.base import VObjectError
+
+from rebound_tui.io import InputError, Row, clean, decode_text, read_input
+
+
+def read_vcard(path: Path | str) -> list[Row]:
+    """The people in a .vcf file (UTF-8; cp1252 accepted for older Windows exports)."""
+    path = Path(path)
+    text = decode_text(read_input(path, "vCard file"), path, fallback="cp1252")
+    return parse_vcard(text, str(path))
+
+
+def parse_vcard(text: str, source: str = "vCard") -> list[Row]:
+    rows: list[Row] = []
+    try:
+        for number, card in enumerate(vobject.readComponents(text), start=1):
+            if card.name.upper() != "VCARD":
+                raise InputError(f"{source} holds a {card.name}, not contact cards (vCard)")
+            rows.append(card_row(card, f"card {number}"))
+    except VObjectError as exc:
+        where = f" at line {exc.lineNumber}" if getattr(exc, "lineNumber", None) else ""
+        msg = getattr(exc, "msg", None) or str(exc)
+        raise InputError(f"{source}: not a readable vCard file{where}: {msg}") from None
+    except (ValueError, TypeError, AttributeError) as exc:  # the library on malformed values
+        raise InputError(f"{source}: not a readable vCard file: {exc}") from None
+    if not rows:
+        raise InputError(f"{source} has no contact cards (no BEGIN:VCARD)")
+    return rows
+
+
+def _lines(card: Any, name: str) -> list[Any]:
+    return list(card.contents.get(name, []))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return clean(" ".join(clean(v) for v in value if clean(v)))
+    return clean(value)
+
+
+def _preferred(lines: list[Any]) -> Any | None:
+    """The line marked preferred (3.0: TYPE=pref; 4.0: PREF=1), else the first one."""
+
+    def rank(line: Any) -> int:
+        params = {k.upper(): [str(v).lower() for v in vs] for k, vs in line.params.items()}
+        if "pref" in params.get("TYPE", []):
+            return 1
+        pref = params.get("PREF", [])
+        return int(pref[0]) if pref and pref[0].isdigit() else 101
+
+    usable = [line for line in lines if _text(line.value)]
+    return min(usable, key=rank) if usable else None
+
+
+def _name(card: Any) -> str:
+    fn = _preferred(_lines(card, "fn"))
+    if fn is not None:
+        return _text(fn.value)
+    n = _preferred(_lines(card, "n"))
+    if n is None:
+        return ""
+    value = n.value
+    parts = [getattr(value, k, "") for k in ("prefix", "given", "additional", "family", "suffix")]
+    return " ".join(_text(p) for p in parts if _text(p))
+
+
+def _linkedin(card: Any) -> str:
+    for key in ("url", "x-socialprofile"):
+        for line in _lines(card, key):
+            value = _text(line.value)
+            if "linkedin.com/" in value.lower():
+                if not value.lower().startswith(("http://", "https://")):
+                    value = "https://" + value.split("://", 1)[-1]
+                return value
+    return ""
+
+
+def card_row(card: Any, where: str) -> Row:
+    fields: dict[str, str] = {}
+    if name := _name(card):
+        fields["name"] = name
+    org = _preferred(_lines(card, "org"))
+    if org is not None:
+        parts = org.value if isinstance(org.value, list) else [org.value]
+        parts = [clean(p) for p in parts if clean(p)]
+        if parts:
+            fields["company"] = parts[0]
+        if len(parts) > 1:
+            fields["department"] = parts[1]
+    title = _preferred(_lines(card, "title"))
+    if title is not None:
+        fields["title"] = _text(title.value)
+    email = _preferred(_lines(card, "email"))
+    if email is not None:
+        fields["email"] = _text(email.value).removeprefix("mailto:")
+    tel = _preferred(_lines(card, "tel"))
+    if tel is not None:
+        fields["phone"] = _text(tel.value).removeprefix("tel:")
+    if linkedin := _linkedin(card):
+        fields["linkedin"] = linkedin
+    note = _preferred(_lines(card, "note"))
+    if note is not None:
+        fields["notes"] = _text(note.value)
+    fields = {k: v for k, v in fields.items() if v}
+    problem = None if name else "no name on the card (a company card?)"
+    return Row(where, fields, problem)
