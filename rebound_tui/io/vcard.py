@@ -32,7 +32,8 @@ def parse_vcard(text: str, source: str = "vCard") -> list[Row]:
             rows.append(card_row(card, f"card {number}"))
     except VObjectError as exc:
         where = f" at line {exc.lineNumber}" if getattr(exc, "lineNumber", None) else ""
-        msg = getattr(exc, "msg", None) or str(exc)
+        msg = str(getattr(exc, "msg", None) or exc)
+        msg = msg if len(msg) <= 100 else msg[:97] + "..."
         raise InputError(f"{source}: not a readable vCard file{where}: {msg}") from None
     except (ValueError, TypeError, AttributeError) as exc:  # the library on malformed values
         raise InputError(f"{source}: not a readable vCard file: {exc}") from None

@@ -1,0 +1,173 @@
+"""Moving data in and out: `import linkedin|vcard|csv`, `export ics|csv|json|markdown`.
+
+An import is one action and one save: bad input (a missing file, not a LinkedIn export, a bad
+--map) is one line on stderr and exit 2 with the data file untouched. Large imports show a Rich
+progress bar on stderr when it is a terminal; the summary goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rebound_tui.cli.context import Context, Failure, UsageError, path_arg
+from rebound_tui.io.importer import SOURCES, import_rows, read_rows
+from rebound_tui.store.storage import atomic_write
+
+IMPORT_KINDS = tuple(SOURCES)
+EXPORT_KINDS = ("ics", "csv", "json", "markdown")
+# Below this many rows an import is over before a bar could be read.
+PROGRESS_MIN_ROWS = 1000
+EXPORT_MODE = 0o600  # personal data: readable by the user only
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from rebound_tui.cli import add_db_option
+
+    p = sub.add_parser(
+        "import",
+        help="bring contacts in from LinkedIn, a vCard file or any CSV",
+        description="Bring contacts in; re-importing updates people instead of duplicating them.",
+    )
+    add_db_option(p)
+    p.add_argument("kind", choices=IMPORT_KINDS, metavar="|".join(IMPORT_KINDS))
+    p.add_argument(
+        "path",
+        type=path_arg,
+        metavar="PATH",
+        help="linkedin: Connections.csv or the ZIP LinkedIn sends; vcard: a .vcf file",
+    )
+    p.add_argument(
+        "--map",
+        metavar="SPEC",
+        help="csv: which column is which, e.g. 'name=Full Name,company=Org,email=E-mail'",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show the summary, write nothing")
+    p.add_argument(
+        "--add-companies",
+        action="store_true",
+        help="add companies not yet in the bullpen (default: link to existing ones only)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="list every added/updated person")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "export",
+        help="write follow-ups as a calendar, or everything as CSV, JSON or Markdown",
+        description="Write data out: ics (open follow-ups), csv (a folder of files), json, "
+        "markdown (a report). PATH '-' writes to stdout (not for csv).",
+    )
+    add_db_option(p)
+    p.add_argument("kind", choices=EXPORT_KINDS, metavar="|".join(EXPORT_KINDS))
+    p.add_argument("path", metavar="PATH", help="the file to write (csv: a folder)")
+    p.add_argument("--todos", action="store_true", help="ics: to-dos instead of all-day events")
+    p.set_defaults(func=cmd_export)
+
+
+# -- import ----------------------------------------------------------------------------------------
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich bar on stderr for large inputs; nothing when stderr is not a terminal."""
+    if total < PROGRESS_MIN_ROWS or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    if args.map is not None and args.kind != "csv":
+        raise UsageError("--map is for 'import csv' only")
+    rows = read_rows(args.kind, args.path, args.map)  # InputError: exit 2, nothing read or written
+    service = ctx.service
+    with progress_bar(len(rows), f"importing {args.path.name}") as progress:
+        summary = import_rows(
+            service,
+            rows,
+            source=SOURCES[args.kind],
+            dry_run=args.dry_run,
+            add_companies=args.add_companies,
+            progress=progress,
+        )
+    if not args.dry_run:
+        ctx.save()
+    for line in summary.lines(verbose=args.verbose):
+        print(line)
+    return 0
+
+
+# -- export ----------------------------------------------------------------------------------------
+def _render(kind: str, args: argparse.Namespace, ctx: Context) -> tuple[bytes, str]:
+    service = ctx.service
+    if kind == "ics":
+        from rebound_tui.io.ics import export_ics
+
+        count = len(service.follow_ups())
+        return export_ics(service, todos=args.todos), f"{count} open follow-up(s)"
+    if kind == "json":
+        from rebound_tui.io.jsonout import export_json
+
+        return export_json(service), "the live records"
+    from rebound_tui.io.markdown import export_markdown
+
+    return export_markdown(service), "the report"
+
+
+def _target(text: str, folder: bool) -> Path:
+    path = Path(text).expanduser()
+    if not path.parent.is_dir():
+        raise UsageError(f"the folder {path.parent} does not exist")
+    if folder and path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file; 'export csv' writes a folder of files")
+    if not folder and path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    return path
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    if args.todos and args.kind != "ics":
+        raise UsageError("--todos is for 'export ics' only")
+    if args.kind == "csv":
+        if args.path == "-":
+            raise UsageError("'export csv' writes a folder of files; give a folder, not '-'")
+        from rebound_tui.io.csvout import csv_tables
+
+        folder = _target(args.path, folder=True)
+        tables = csv_tables(ctx.service)
+        with _writing(folder):
+            folder.mkdir(exist_ok=True)
+            for name, raw in tables.items():
+                atomic_write(folder / name, raw, EXPORT_MODE)
+        print(f"wrote {', '.join(tables)} to {folder}")
+        return 0
+    if args.path == "-":
+        raw, _ = _render(args.kind, args, ctx)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(raw)
+        sys.stdout.buffer.flush()
+        return 0
+    path = _target(args.path, folder=False)
+    raw, what = _render(args.kind, args, ctx)
+    with _writing(path):
+        atomic_write(path, raw, EXPORT_MODE)
+    print(f"wrote {what} to {path}")
+    return 0
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A failed write is one line and exit 1 (the data file is never involved)."""
+    try:
+        yield
+    except PermissionError:
+        raise Failure(f"cannot write {path}: permission denied") from None
+    except OSError as exc:
+        raise Failure(f"cannot write {path}: {exc.strerror or exc}") from None
