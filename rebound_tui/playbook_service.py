@@ -1,24 +1,723 @@
-"""The playbook's part of the service: rules applied to events, cadences, drafts.
+"""The playbook's part of the service: rules applied to events, cadences, drafts, cool-off.
 
-Mixed into `Service` (service.py). Hooks called by the core service methods:
-`after_log(interaction)` when an interaction is logged, `after_complete(follow_up, day)` when a
-follow-up is done, `before_delete_interaction(interaction)` before one is deleted.
+Mixed into `Service` (service.py), whose core methods call the hooks: `after_log(interaction)`
+when an interaction is logged, `after_complete(follow_up, day)` when a follow-up is done,
+`before_delete_interaction(interaction)` before one is deleted. Every follow-up a rule creates
+carries its origin (see domain/playbook.py), so applying a rule twice never duplicates, and
+removing the event removes what it created that is still open. All writes happen inside the
+calling action, so undoing a `log` also removes the follow-ups it planned.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from rebound_tui.domain import cadence as cadence_mod
+from rebound_tui.domain import cooloff, dates, drafts, record
+from rebound_tui.domain.cadence import Touch
+from rebound_tui.domain.drafts import DEFAULT_TEMPLATES, TEMPLATE_KEYS, Draft, TemplateError
+from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp, Interaction
+from rebound_tui.domain.playbook import (
+    DEFAULT_RULES,
+    TRIGGER_OF_KIND,
+    Event,
+    Person,
+    PlanContext,
+    Rule,
+    RuleError,
+    check_unique,
+    parse_origin,
+    plan,
+    render_title,
+    rule_by_id,
+    rule_from_dict,
+    rule_to_dict,
+    sorted_rules,
+)
+from rebound_tui.domain.playbook import (
+    next_repeat as _next_repeat,
+)
 
 if TYPE_CHECKING:
-    from rebound_tui.domain.model import FollowUp, Interaction
+    from rebound_tui.service import Service
+
+RULES_TABLE = "rules"
+TEMPLATES_TABLE = "templates"
+COOLOFF_SETTING = "cooloff"
+MY_NAME_SETTING = "my_name"
+# A topic longer than this reads badly inside a sentence; the draft leaves it out instead.
+MAX_TOPIC = 80
+# News this recent is still a talking point in a draft that was not created by the news itself.
+NEWS_DAYS = 60
+HIRE_EVENT = "hire."
+
+
+def _service_error() -> type[Exception]:
+    from rebound_tui.service import ServiceError  # service.py imports this module first
+
+    return ServiceError
+
+
+def _error(message: str) -> Exception:
+    return _service_error()(message)
+
+
+def _action(describe: Callable[..., str]):
+    """Make a method one undoable, all-or-nothing action (the same as service.action)."""
+
+    def wrap(method):
+        @functools.wraps(method)
+        def run(self: Service, *args: Any, **kwargs: Any):
+            with self._recording() as finish:
+                result = method(self, *args, **kwargs)
+                finish(describe(result))
+                return result
+
+        return run
+
+    return wrap
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dates.parse_day_strict(text or "")
+    except dates.DateError:
+        return None
+
+
+def _people_of(i: Interaction) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for p in (i.contact_id, *(i.with_ids or ())) if p))
 
 
 class PlaybookMixin:
-    def after_log(self, interaction: Interaction) -> list[FollowUp]:
-        return []
+    """Rules, cadences, the turnover watch, drafts and the cool-off guard (see module doc)."""
 
-    def after_complete(self, follow_up: FollowUp, day: str) -> list[FollowUp]:
-        return []
+    # -- rules ----------------------------------------------------------------------------------
+    def rules_and_problems(self: Service) -> tuple[list[Rule], list[str]]:
+        """The playbook's rules, and a line for each stored rule that cannot be used.
 
-    def before_delete_interaction(self, interaction: Interaction) -> None:
-        return None
+        An empty `rules` table means the defaults; once the user changes anything every rule is
+        stored (one record per rule, id = rule id), so two machines' edits merge rule by rule.
+        """
+        raw = self.db.raw(RULES_TABLE)
+        if not raw:
+            return list(DEFAULT_RULES), []
+        rules: list[Rule] = []
+        problems: list[str] = []
+        for rule_id, doc in raw.items():
+            if not record.is_live(doc):
+                continue
+            try:
+                rules.append(rule_from_dict(record.user_fields(doc), rule_id))
+            except RuleError as exc:
+                problems.append(f"{exc} (the rule is ignored; fix it or reset the playbook)")
+        return sorted_rules(rules), sorted(problems)
+
+    def rules(self: Service) -> list[Rule]:
+        return self.rules_and_problems()[0]
+
+    def rules_are_default(self: Service) -> bool:
+        return not self.db.raw(RULES_TABLE)
+
+    @_action(lambda rules: "change the playbook")
+    def set_rules(self: Service, rules: Iterable[Rule | Mapping[str, Any]]) -> list[Rule]:
+        """Replace the playbook (Rule objects or their dict form); nothing changes on bad input."""
+        try:
+            new = [r if isinstance(r, Rule) else rule_from_dict(r) for r in rules]
+            for r in new:
+                r.validate()
+            check_unique(new)
+        except RuleError as exc:
+            raise _error(str(exc)) from None
+        wanted = {r.id for r in new}
+        for rule in new:
+            fields = rule_to_dict(rule)
+            del fields["id"]
+            self._put_record(RULES_TABLE, rule.id, fields)
+        for rule_id, doc in list(self.db.raw(RULES_TABLE).items()):
+            if rule_id not in wanted and record.is_live(doc):
+                self.db.delete(RULES_TABLE, rule_id)
+        return sorted_rules(new)
+
+    def reset_rules(self: Service) -> list[Rule]:
+        """Back to the defaults (written out, so the reset reaches the other machines too)."""
+        return self.set_rules(DEFAULT_RULES)
+
+    def _put_record(self: Service, table: str, record_id: str, fields: dict[str, Any]) -> None:
+        """Make a fixed-id record hold `fields`: create, update, or bring a deleted one back."""
+        doc = self.db.raw(table).get(record_id)
+        if doc is None:
+            self.db.create(table, fields, record_id=record_id)
+        elif record.is_live(doc):
+            self.db.update(table, record_id, fields)
+        else:  # restamp every field so the revival outranks the delete
+            self.db.revert(table, record_id, dict(fields))
+
+    # -- templates --------------------------------------------------------------------------------
+    def templates(self: Service) -> dict[str, str]:
+        """Template text by key (see drafts.TEMPLATE_LABELS): the user's, else the default."""
+        out = dict(DEFAULT_TEMPLATES)
+        for key, doc in self.db.raw(TEMPLATES_TABLE).items():
+            text = record.user_fields(doc).get("text")
+            if key in out and record.is_live(doc):
+                try:
+                    drafts.check_template(text, key)
+                except TemplateError:
+                    continue  # a broken stored template: the default still drafts something
+                out[key] = text
+        return out
+
+    def customised_templates(self: Service) -> set[str]:
+        """Keys whose template the user changed (the settings screen marks them)."""
+        return {
+            key
+            for key, doc in self.db.raw(TEMPLATES_TABLE).items()
+            if key in DEFAULT_TEMPLATES and record.is_live(doc)
+        }
+
+    @_action(lambda key: f"change the {key} template")
+    def set_template(self: Service, key: str, text: str | None) -> str:
+        """Store the user's template for `key`; empty text goes back to the default."""
+        if key not in DEFAULT_TEMPLATES:
+            raise _error(f"unknown template {key!r}: use one of {', '.join(TEMPLATE_KEYS)}")
+        if text is None or not text.strip():
+            self._delete_templates([key])
+            return key
+        try:
+            drafts.check_template(text, key)
+        except TemplateError as exc:
+            raise _error(str(exc)) from None
+        self._put_record(TEMPLATES_TABLE, key, {"text": text})
+        return key
+
+    @_action(lambda keys: "reset the templates")
+    def reset_templates(self: Service, keys: Iterable[str] | None = None) -> list[str]:
+        keys = list(keys) if keys is not None else list(TEMPLATE_KEYS)
+        unknown = [k for k in keys if k not in DEFAULT_TEMPLATES]
+        if unknown:
+            raise _error(f"unknown template {unknown[0]!r}: use one of {', '.join(TEMPLATE_KEYS)}")
+        self._delete_templates(keys)
+        return keys
+
+    def _delete_templates(self: Service, keys: Iterable[str]) -> None:
+        raw = self.db.raw(TEMPLATES_TABLE)
+        for key in keys:
+            doc = raw.get(key)
+            if doc is not None and record.is_live(doc):
+                self.db.delete(TEMPLATES_TABLE, key)
+
+    # -- looking things up for the planner -----------------------------------------------------
+    def _touches(self: Service, exclude: str | None = None) -> list[Touch]:
+        out = []
+        for i in self.interactions():
+            day = _day(i.day)
+            if day is not None and i.id != exclude:
+                out.append(Touch(day, i.kind, _people_of(i), i.company_id, i.id))
+        return out
+
+    def _origins(self: Service) -> dict[str, FollowUp]:
+        """Every follow-up that has an origin, done and dropped ones too, by origin."""
+        return {f.origin: f for f in self.follow_ups(include_closed=True) if f.origin}
+
+    def boss_of(self: Service, company_id: str | None) -> Contact | None:
+        """Who said no at a company (the latest rejection's contact), else its only 'boss'."""
+        if not company_id:
+            return None
+        for i in reversed(self.interactions()):
+            if i.kind == "rejection" and i.company_id == company_id and self.contact(i.contact_id):
+                return self.contact(i.contact_id)
+        bosses = [
+            c
+            for c in self._records(Contact).values()
+            if c.company_id == company_id and c.role == "boss"
+        ]
+        return bosses[0] if len(bosses) == 1 else None
+
+    def _event_of(self: Service, i: Interaction) -> Event | None:
+        trigger = TRIGGER_OF_KIND.get(i.kind)
+        day = _day(i.day)
+        if trigger is None or day is None:
+            return None
+        with_ids = tuple(p for p in (i.with_ids or ()) if self.contact(p) and p != i.contact_id)
+        contact_id = i.contact_id if self.contact(i.contact_id) else None
+        return Event(i.id, trigger, day, i.company_id, contact_id, with_ids, i.note)
+
+    def _plan_context(self: Service, event: Event, hired_name: str | None = None) -> PlanContext:
+        contacts = self._records(Contact)
+        last: dict[str, int] = {}
+        for t in self._touches():
+            if t.kind in TOUCH_KINDS:
+                for p in t.contact_ids:
+                    last[p] = max(last.get(p, 0), t.day.toordinal())
+        at_company = [
+            c for c in contacts.values() if event.company_id and c.company_id == event.company_id
+        ]
+        at_company.sort(key=lambda c: (c.role != "boss", -last.get(c.id, 0), c.name.lower()))
+        referred: list[str] = []
+        if event.contact_id:
+            referred = [
+                c.id
+                for c in sorted(contacts.values(), key=lambda c: c.name.lower())
+                if c.referred_by == event.contact_id
+            ]
+        if event.trigger == "referral-interview":
+            referred += [p for p in event.with_ids if p not in referred]
+        if event.trigger == "rejection" and event.contact_id:
+            boss_id: str | None = event.contact_id
+        else:
+            boss = self.boss_of(event.company_id)
+            boss_id = boss.id if boss else None
+        involved = {
+            event.contact_id,
+            *event.with_ids,
+            *(c.id for c in at_company),
+            *referred,
+            boss_id,
+        }
+        people = {
+            p: Person(p, contacts[p].name, contacts[p].company_id)
+            for p in involved
+            if p and p in contacts
+        }
+        companies = {c.id: c.name for c in self._records(Company).values()}
+        already = set()
+        for origin_text in self._origins():
+            origin = parse_origin(origin_text)
+            if origin and origin.event_id != event.id:
+                already.add((origin.rule_id, origin.target_id))
+        company = self.company(event.company_id)
+        return PlanContext(
+            people=people,
+            company_names=companies,
+            company_contacts=tuple(c.id for c in at_company),
+            referred_ids=tuple(referred),
+            boss_id=boss_id,
+            hired_name=hired_name or (company.hired_name if company else None),
+            already=frozenset(already),
+            today=self.today(),
+        )
+
+    def _apply(self: Service, event: Event, hired_name: str | None = None) -> list[FollowUp]:
+        """Create what the rules call for after `event`, skipping origins that exist already."""
+        planned = plan(event, self.rules(), self._plan_context(event, hired_name))
+        existing = self._origins()
+        created = []
+        for p in planned:
+            if p.origin in existing:
+                continue
+            f = self._create(
+                FollowUp(
+                    title=p.title,
+                    due=dates.format_day(p.due),
+                    kind=p.kind,
+                    company_id=p.company_id,
+                    contact_id=p.contact_id,
+                    note=p.note,
+                    origin=p.origin,
+                )
+            )
+            existing[p.origin] = f
+            created.append(f)
+        return created
+
+    def created_by(self: Service, event_id: str, include_closed: bool = True) -> list[FollowUp]:
+        """The follow-ups an event's rules created (the event: an interaction id or a hire)."""
+        return [
+            f
+            for f in self.follow_ups(include_closed=include_closed)
+            if (o := parse_origin(f.origin)) is not None and o.event_id == event_id
+        ]
+
+    # -- hooks called by the core service --------------------------------------------------------
+    @contextmanager
+    def playbook_paused(self: Service) -> Iterator[None]:
+        """No rules, cadences or repeats inside: for importers and scripts that bring their own
+        history (importing a year of interviews must not create a year of thank-you notes)."""
+        before = getattr(self, "_playbook_paused", False)
+        self._playbook_paused = True
+        try:
+            yield
+        finally:
+            self._playbook_paused = before
+
+    @property
+    def _paused(self) -> bool:
+        return getattr(self, "_playbook_paused", False)
+
+    def after_log(self: Service, interaction: Interaction) -> list[FollowUp]:
+        """Apply the rules for a logged event; a real touch re-times the people's cadences."""
+        created: list[FollowUp] = []
+        if self._paused:
+            return created
+        event = self._event_of(interaction)
+        if event is not None:
+            created += self._apply(event)
+        if interaction.kind in TOUCH_KINDS:
+            created += self._sync_cadences(_people_of(interaction))
+        return created
+
+    def apply_rules(self: Service, interaction: Interaction | str) -> list[FollowUp]:
+        """Apply the rules to an event again (idempotent: only what is missing is created)."""
+        i = (
+            interaction
+            if isinstance(interaction, Interaction)
+            else self.find_interaction(interaction)
+        )
+        event = self._event_of(i)
+        return self._apply(event) if event else []
+
+    def after_complete(self: Service, follow_up: FollowUp, day: str) -> list[FollowUp]:
+        """A recurring rule schedules its next follow-up from the day this one was done."""
+        created: list[FollowUp] = []
+        if self._paused:
+            return created
+        origin = parse_origin(follow_up.origin)
+        done_on = _day(day) or self.today()
+        if origin is not None:
+            nxt = _next_repeat(rule_by_id(self.rules(), origin.rule_id), origin, done_on)
+            if nxt is not None and nxt[0] not in self._origins():
+                created.append(
+                    self._create(
+                        FollowUp(
+                            title=follow_up.title,
+                            due=dates.format_day(nxt[1]),
+                            kind=follow_up.kind,
+                            company_id=follow_up.company_id,
+                            contact_id=follow_up.contact_id,
+                            priority=follow_up.priority,
+                            note=follow_up.note,
+                            origin=nxt[0],
+                        )
+                    )
+                )
+        people = [follow_up.contact_id] if follow_up.contact_id else []
+        created += self._sync_cadences(people)
+        return created
+
+    def after_drop(self: Service, follow_up: FollowUp) -> list[FollowUp]:
+        """A dropped check-in skips one round: the next is due a cadence after the drop."""
+        if self._paused:
+            return []
+        return self._sync_cadences([follow_up.contact_id] if follow_up.contact_id else [])
+
+    def before_delete_interaction(self: Service, interaction: Interaction) -> None:
+        """Remove the still-open follow-ups the event created; re-time cadences without it."""
+        for f in self.created_by(interaction.id, include_closed=False):
+            self.db.delete(FollowUp.TABLE, f.id)
+        if interaction.kind in TOUCH_KINDS and not self._paused:
+            self._sync_cadences(_people_of(interaction), exclude=interaction.id)
+
+    def after_contact_saved(self: Service, contact: Contact) -> list[FollowUp]:
+        """Call after adding or editing a contact: re-times their cadence, and someone added as
+        referred by X gets the outreach of X's latest referral interview (people are often added
+        after the meeting they came out of)."""
+        created: list[FollowUp] = []
+        if self._paused:
+            return created
+        if contact.referred_by:
+            meetings = [
+                i
+                for i in self.interactions()
+                if i.kind == "referral-interview" and contact.referred_by in _people_of(i)
+            ]
+            if meetings:
+                created += self.apply_rules(meetings[-1])
+        created += self._sync_cadences([contact.id])
+        return created
+
+    # -- rejection and turnover watch -------------------------------------------------------------
+    @_action(lambda r: f"record a rejection ({r[0].day})")
+    def reject(
+        self: Service,
+        company: str | Company,
+        *,
+        on: str | dt.date | None = None,
+        boss: str | Contact | None = None,
+        note: str | None = None,
+    ) -> tuple[Interaction, list[FollowUp]]:
+        """The company said no: stage 'rejected', a rejection logged with the boss, and the
+        plan's follow-ups (thank-you, referral ask, check-ins, news checks) created."""
+        co = company if isinstance(company, Company) else self.find_company(company)
+        if isinstance(boss, Contact):
+            boss_contact: Contact | None = boss
+        elif boss:
+            try:
+                boss_contact = self.find_contact(boss, co)
+            except _service_error() as exc:  # not found or ambiguous: say how to add them
+                raise _error(
+                    f"{exc} Add the boss first: rebound-tui add contact NAME --company "
+                    f"{co.name!r} --role boss"
+                ) from None
+        else:
+            boss_contact = self.boss_of(co.id)
+        if co.stage != "rejected":
+            self._update(co, {"stage": "rejected"})
+        rec = self._create(
+            Interaction(
+                kind="rejection",
+                day=self.day(on) or "",
+                company_id=co.id,
+                contact_id=boss_contact.id if boss_contact else None,
+                note=note or None,
+            )
+        )
+        self.after_log(rec)
+        return rec, self.created_by(rec.id)
+
+    @_action(lambda r: f"turnover watch: {r[0].hired_name} at {r[0].name}")
+    def record_hire(
+        self: Service, company: str | Company, name: str, started: str | dt.date
+    ) -> tuple[Company, list[FollowUp]]:
+        """Who got the job instead and when they started: check-ins with the boss around 30, 60
+        and 90 days after that start, then yearly (people leave, often in the first weeks).
+        Recording another start date replaces the open check-ins of the earlier one."""
+        co = company if isinstance(company, Company) else self.find_company(company)
+        name = (name or "").strip()
+        if not name:
+            raise _error("say who was hired: a name (or e.g. 'the other candidate')")
+        if started is None or started == "":
+            raise _error("say when they started: --started DATE")
+        day = self.day(started) or ""
+        co = self._update(co, {"hired_name": name, "hired_started": day})
+        event_id = f"{HIRE_EVENT}{co.id}.{day}"
+        for f in self.follow_ups():
+            o = parse_origin(f.origin)
+            if o and o.event_id.startswith(f"{HIRE_EVENT}{co.id}.") and o.event_id != event_id:
+                self.db.delete(FollowUp.TABLE, f.id)
+        event = Event(event_id, "hired", dates.parse_day_strict(day), co.id)
+        created = self._apply(event, hired_name=name)
+        return co, created
+
+    # -- cadences -------------------------------------------------------------------------------
+    @_action(lambda changed: "re-time check-ins")
+    def cadence_sync(self: Service, contact: str | Contact | None = None) -> list[FollowUp]:
+        """Give every contact with a cadence exactly one open check-in, timed from the last real
+        touch; remove check-ins of contacts that no longer have a cadence. Returns the check-ins
+        created or re-timed. Call it after a contact's cadence changes or data merges in."""
+        if contact is None:
+            ids = {c.id for c in self._records(Contact).values() if c.cadence}
+            ids |= {
+                cid
+                for f in self.follow_ups()
+                if (cid := cadence_mod.contact_of(f.origin)) is not None
+            }
+            ids_list = sorted(ids)
+        else:
+            c = contact if isinstance(contact, Contact) else self.find_contact(contact)
+            ids_list = [c.id]
+        return self._sync_cadences(ids_list)
+
+    def _sync_cadences(
+        self: Service, contact_ids: Iterable[str | None], exclude: str | None = None
+    ) -> list[FollowUp]:
+        ids = [c for c in dict.fromkeys(contact_ids) if c]
+        if not ids:
+            return []
+        rule = next((r for r in self.rules() if r.trigger == "cadence" and r.enabled), None)
+        touches = self._touches(exclude)
+        open_by: dict[str, list[FollowUp]] = {}
+        done_by: dict[str, list[dt.date]] = {}
+        for f in self.follow_ups(include_closed=True):
+            cid = cadence_mod.contact_of(f.origin)
+            if cid is None:
+                continue
+            if f.is_open:
+                open_by.setdefault(cid, []).append(f)
+            elif (closed := _day(f.closed_on)) is not None:
+                done_by.setdefault(cid, []).append(closed)
+        changed: list[FollowUp] = []
+        for cid in ids:
+            person = self.contact(cid)
+            span = None
+            if person is not None and person.cadence:
+                try:
+                    span = dates.parse_span(person.cadence)
+                except dates.DateError:
+                    span = None
+            opens = open_by.get(cid, [])
+            if rule is None or span is None or person is None:
+                for f in opens:
+                    self.db.delete(FollowUp.TABLE, f.id)
+                continue
+            check = cadence_mod.plan_check_in(
+                cid, span, touches, self.today(), done_by.get(cid, [])
+            )
+            opens.sort(key=lambda f: (f.origin != check.origin, f.due, f.id))
+            keep, extras = (opens[0], opens[1:]) if opens else (None, [])
+            for f in extras:  # two machines each made one: keep one
+                self.db.delete(FollowUp.TABLE, f.id)
+            due = dates.format_day(check.due)
+            if keep is None:
+                company = self.company(person.company_id)
+                title = render_title(
+                    rule.title,
+                    {
+                        "who": person.name,
+                        "contact": person.name,
+                        "company": company.name if company else None,
+                        "offset": str(span),
+                    },
+                )
+                changed.append(
+                    self._create(
+                        FollowUp(
+                            title=title,
+                            due=due,
+                            kind=rule.kind,
+                            company_id=person.company_id,
+                            contact_id=cid,
+                            origin=check.origin,
+                        )
+                    )
+                )
+            elif keep.origin != check.origin:  # a new touch or a new cadence: re-time it
+                changed.append(self._update(keep, {"due": due, "origin": check.origin}))
+        return changed
+
+    # -- drafts ---------------------------------------------------------------------------------
+    def draft(self: Service, follow_up: FollowUp | str) -> Draft:
+        """The message for a follow-up, filled from the data; missing data never shows."""
+        f = follow_up if isinstance(follow_up, FollowUp) else self.find_follow_up(follow_up)
+        values, key = self.draft_values(f)
+        contact = self.contact(f.contact_id)
+        return drafts.fill(
+            self.templates()[key],
+            values,
+            key=key,
+            to_email=contact.email if contact else None,
+            default_subject=f.title,
+        )
+
+    def draft_values(self: Service, f: FollowUp) -> tuple[dict[str, Any], str]:
+        """(placeholder values, template key) for a follow-up's draft."""
+        contact = self.contact(f.contact_id)
+        company = self.company(f.company_id) or (
+            self.company(contact.company_id) if contact else None
+        )
+        due = _day(f.due) or self.today()
+        origin = parse_origin(f.origin)
+        event = self._interaction_any(origin.event_id) if origin else None
+        trigger = TRIGGER_OF_KIND.get(event.kind) if event else None
+        if origin and origin.event_id.startswith(HIRE_EVENT):
+            trigger = "hired"
+        history = [i for i in self.interactions() if (_day(i.day) or due) <= due]
+        with_them = [i for i in history if contact and contact.id in _people_of(i)]
+        if trigger is None and f.kind == "thank-you":
+            meetings = [
+                i for i in with_them if i.kind in ("interview", "rejection", "referral-interview")
+            ]
+            trigger = TRIGGER_OF_KIND[meetings[-1].kind] if meetings else None
+        key = drafts.template_key_for(f.kind, trigger)
+
+        interviews = [i for i in with_them if i.kind == "interview"]
+        if not interviews and company:
+            interviews = [
+                i for i in history if i.kind == "interview" and i.company_id == company.id
+            ]
+        interview = interviews[-1] if interviews else None
+        interviewers = (
+            [self.name_of("contacts", p) for p in _people_of(interview)] if interview else []
+        )
+        others = [
+            self.name_of("contacts", p)
+            for p in (_people_of(interview) if interview else ())
+            if not contact or p != contact.id
+        ]
+        topics = [
+            i.note
+            for i in with_them
+            if i.note
+            and not i.follow_up_id
+            and i.kind not in ("news", "rejection")
+            and len(i.note) <= MAX_TOPIC
+        ]
+        news = event.note if event is not None and event.kind == "news" else None
+        if news is None and company:
+            recent = [
+                i
+                for i in history
+                if i.kind == "news"
+                and i.company_id == company.id
+                and i.note
+                and dates.days_between(_day(i.day) or due, due) <= NEWS_DAYS
+            ]
+            news = recent[-1].note if recent else None
+        referrer = self.contact(contact.referred_by) if contact and contact.referred_by else None
+        referred = (
+            [c.name for c in self._records(Contact).values() if c.referred_by == contact.id]
+            if contact
+            else []
+        )
+        values: dict[str, Any] = {
+            "first_name": contact.name.split()[0] if contact and contact.name.split() else None,
+            "name": contact.name if contact else None,
+            "title": contact.title if contact else None,
+            "company": company.name if company else None,
+            "role": None,
+            "event_date": _day(event.day) if event else None,
+            "interview_date": _day(interview.day) if interview else None,
+            "interviewers": interviewers,
+            "other_interviewers": others,
+            "last_topic": topics[-1] if topics else None,
+            "news": news,
+            "referrer": referrer.name if referrer else None,
+            "referred": sorted(referred, key=str.lower),
+            "hired_name": company.hired_name if company else None,
+            "hired_started": _day(company.hired_started) if company else None,
+            "follow_up": f.title,
+            "my_name": self.setting(MY_NAME_SETTING),
+        }
+        return values, key
+
+    def _interaction_any(self: Service, record_id: str) -> Interaction | None:
+        """An interaction by id, even a deleted one (a done follow-up may outlive its event)."""
+        doc = self.db.raw(Interaction.TABLE).get(record_id)
+        if doc is None:
+            return None
+        return Interaction.from_fields(record_id, record.user_fields(doc))  # type: ignore[return-value]
+
+    # -- cool-off guard -------------------------------------------------------------------------
+    def cooloff_limits(self: Service) -> cooloff.CoolOff:
+        return cooloff.CoolOff.from_dict(self.setting(COOLOFF_SETTING))
+
+    def cooloff_warnings(
+        self: Service,
+        contact: str | Contact | None = None,
+        company: str | Company | None = None,
+        on: str | dt.date | None = None,
+        *,
+        kind: str | None = None,
+        exclude: str | None = None,
+    ) -> list[str]:
+        """Warnings to show before reaching out (empty: go ahead). Call it BEFORE logging the
+        touch, or pass the new interaction's id as `exclude`; `kind` None means outreach."""
+        co = (
+            company
+            if isinstance(company, Company) or company is None
+            else self.find_company(company)
+        )
+        if isinstance(contact, Contact) or contact is None:
+            person = contact
+        else:
+            person = self.find_contact(contact, co) if co else self.find_contact(contact)
+        if co is None and person is not None:
+            co = self.company(person.company_id)
+        if person is None:
+            return []
+        day = dates.parse_day_strict(self.day(on) or "")
+        touches = self._touches(exclude)
+        names = {c.id: c.name for c in self._records(Contact).values()}
+        names.update({c.id: c.name for c in self._records(Company).values()})
+        return cooloff.warnings(
+            touches,
+            day=day,
+            contact_id=person.id,
+            company_id=co.id if co else None,
+            names=names,
+            limits=self.cooloff_limits(),
+            kind=kind,
+        )
