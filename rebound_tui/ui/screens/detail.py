@@ -106,7 +106,7 @@ class RecordDetail(Screen[None]):
             "up": body.scroll_up,
             "home": body.scroll_home,
             "end": body.scroll_end,
-        }[where]()
+        }[where](animate=False)
 
     # -- shared pieces ----------------------------------------------------------------------------
     def fields_block(self, rows: Iterable[tuple[str, str | None]]) -> Content:
@@ -290,13 +290,17 @@ class ContactDetail(RecordDetail):
         }
 
     def chain(self, person: Contact) -> list[str]:
-        """Names from the first referrer down to `person` (stops at a loop)."""
+        """Names from the first referrer down to `person`; a loop is marked ↻ where it closes."""
         names = [person.name]
         seen = {person.id}
         ref = person.referred_by
-        while ref and ref not in seen and len(names) < MAX_CHAIN:
+        while ref and len(names) < MAX_CHAIN:
+            name = self.service.name_of("contacts", ref) or "?"
+            if ref in seen:  # a loop: show where it closes, then stop
+                names.insert(0, "↻ " + name)
+                break
             seen.add(ref)
-            names.insert(0, self.service.name_of("contacts", ref) or "?")
+            names.insert(0, name)
             up = self.service.contact(ref)
             ref = up.referred_by if up else None
         return names

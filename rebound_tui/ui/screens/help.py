@@ -72,7 +72,7 @@ class HelpScreen(ModalScreen[None]):
             "up": box.scroll_up,
             "home": box.scroll_home,
             "end": box.scroll_end,
-        }[where]()
+        }[where](animate=False)
 
 
 # -- collecting the keys ---------------------------------------------------------------------
