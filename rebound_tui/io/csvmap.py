@@ -8,6 +8,7 @@ list what is accepted. Without a map, columns named like our fields (or common a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from pathlib import Path
@@ -43,6 +44,8 @@ ALIASES = {
     "met how": "met_how",
 }
 SNIFF_BYTES = 64 * 1024
+DELIMITERS = ",;\t|"
+SNIFF_ROWS = 50
 
 
 def _field_name(text: str) -> str:
@@ -85,13 +88,35 @@ def _check_name_mapped(mapping: dict[str, str]) -> None:
         )
 
 
-def sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
-    """The file's dialect; Excel's (comma, double quotes) when the sample does not tell."""
+def sniff(text: str) -> type[csv.Dialect]:
+    """Excel's dialect with the file's delimiter, as `csv.Sniffer` sees it.
+
+    Only the delimiter is taken: the sniffer often reports `doublequote=False`, which would
+    garble the `""` inside quoted cells that every spreadsheet writes. The sniffer can be misled
+    by delimiters inside quoted cells, so its guesses for the sample and for the header line
+    (and the delimiters the header contains) are tried, and the one that splits the rows into
+    as many cells as the header wins.
+    """
     sample = text[:SNIFF_BYTES]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
+    lines = [line for line in sample.splitlines() if line.strip()]
+    header = lines[0] if lines else ""
+    guesses: list[str] = []
+    for candidate in (sample, header):
+        with contextlib.suppress(csv.Error):
+            guesses.append(csv.Sniffer().sniff(candidate, delimiters=DELIMITERS).delimiter)
+    guesses += [d for d in DELIMITERS if d in header]
+    if not guesses:
         return csv.excel
+    body = "\n".join(lines[:SNIFF_ROWS]) if len(sample) < len(text) else sample
+
+    def fit(delimiter: str) -> tuple[float, int]:
+        rows = [r for r in csv.reader(io.StringIO(body), csv.excel, delimiter=delimiter) if r]
+        width = len(rows[0]) if rows else 0
+        same = sum(len(r) == width for r in rows) / len(rows) if rows else 0.0
+        return (same if width > 1 else 0.0, width)
+
+    best = max(dict.fromkeys(guesses), key=fit)  # ties keep the sniffer's own first guess
+    return type("Sniffed", (csv.excel,), {"delimiter": best})
 
 
 def auto_map(header: list[str]) -> dict[str, str]:

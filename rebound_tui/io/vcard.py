@@ -89,6 +89,15 @@ def _linkedin(card: Any) -> str:
     return ""
 
 
+def _is_company_card(card: Any) -> bool:
+    """Apple marks them X-ABShowAs:COMPANY; others leave the person's name (N) empty."""
+    show_as = _preferred(_lines(card, "x-abshowas"))
+    if show_as is not None and _text(show_as.value).upper() == "COMPANY":
+        return True
+    kind = _preferred(_lines(card, "kind"))  # vCard 4.0
+    return kind is not None and _text(kind.value).lower() == "org"
+
+
 def card_row(card: Any, where: str) -> Row:
     fields: dict[str, str] = {}
     if name := _name(card):
@@ -116,5 +125,7 @@ def card_row(card: Any, where: str) -> Row:
     if note is not None:
         fields["notes"] = _text(note.value)
     fields = {k: v for k, v in fields.items() if v}
-    problem = None if name else "no name on the card (a company card?)"
+    problem = None if name else "no name on the card"
+    if _is_company_card(card):
+        problem = "a company's card, not a person's"
     return Row(where, fields, problem)
