@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
 
-__all__ = ["HelpScreen", "Section", "sections_from_bindings"]
+__all__ = ["HelpScreen", "Section", "key_label", "sections_from_bindings"]
 
 Section = tuple[str, list[tuple[str, str]]]
 EVERYWHERE = "Everywhere"
@@ -102,13 +103,26 @@ def _section_title(node: DOMNode) -> str:
     return str(title) if title else _humanize(type(node).__name__)
 
 
-def _rows(app: App, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
+# Words read better than the footer's symbols in a list of keys.
+KEY_WORDS = {"enter": "enter", "backspace": "backspace", "tab": "tab", "space": "space"}
+
+
+def key_label(binding: Binding) -> str:
+    """How the help writes a key: '?', 'G', 'enter', 'esc', 'ctrl+s', 'shift+tab', '↓'."""
+    if binding.key_display:
+        return binding.key_display
+    modifiers, key = binding.parse_key()
+    name = KEY_WORDS.get(key) or format_key(key)
+    return "+".join([*modifiers, name])
+
+
+def _rows(bindings: Iterable[Binding]) -> list[tuple[str, str]]:
     """One row per action: keys bound to the same action and description share it."""
     merged: dict[tuple[str, str], list[str]] = {}
     for b in bindings:
         text = b.description or _humanize(b.action.split("(")[0].split(".")[-1])
         keys = merged.setdefault((b.action, text), [])
-        shown = app.get_key_display(b)
+        shown = key_label(b)
         if shown not in keys:
             keys.append(shown)
     return [(" ".join(keys), text) for (_, text), keys in merged.items()]
@@ -121,7 +135,7 @@ def sections_from_bindings(app: App) -> list[Section]:
     everywhere = _own_bindings(app) + _own_bindings(screen)
     if getattr(app, "ENABLE_COMMAND_PALETTE", False):
         everywhere.append(Binding(app.COMMAND_PALETTE_BINDING, "command_palette", "Commands"))
-    sections: list[Section] = [(EVERYWHERE, _rows(app, everywhere))] if everywhere else []
+    sections: list[Section] = [(EVERYWHERE, _rows(everywhere))] if everywhere else []
 
     widgets = list(screen.query("*"))
     focused = app.focused
@@ -140,5 +154,5 @@ def sections_from_bindings(app: App) -> list[Section]:
         if not bindings:
             continue
         seen_classes.add(type(widget))
-        sections.append((_section_title(widget), _rows(app, bindings)))
+        sections.append((_section_title(widget), _rows(bindings)))
     return sections
