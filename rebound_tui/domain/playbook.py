@@ -77,6 +77,7 @@ TITLE_FIELDS: tuple[str, ...] = (
     "offset",
 )
 TITLE_FALLBACKS = {
+    "who": "them",
     "contact": "them",
     "company": "the company",
     "referrer": "your contact",
@@ -140,13 +141,25 @@ class Rule:
                 )
         elif not isinstance(self.offset, Span):
             raise RuleError(f"{where}: offset is required: e.g. 1d, 7d, 30d, 1m")
-        if self.repeat is not None and not isinstance(self.repeat, Span):
-            raise RuleError(f"{where}: bad repeat {self.repeat!r}: e.g. 1m, 1y, or empty")
+        else:
+            _check_span(self.offset, "offset", where)
+        if self.repeat is not None:
+            if not isinstance(self.repeat, Span):
+                raise RuleError(f"{where}: bad repeat {self.repeat!r}: e.g. 1m, 1y, or empty")
+            _check_span(self.repeat, "repeat", where)
         if self.trigger == "cadence" and self.repeat is not None:
             raise RuleError(f"{where}: a cadence rule repeats by itself: leave repeat empty")
         if not isinstance(self.enabled, bool):
             raise RuleError(f"{where}: enabled must be true or false")
         check_title(self.title, where)
+
+
+def _check_span(span: Span, name: str, where: str) -> None:
+    """The same limits as typed text (at most about 100 years), so every rule round-trips."""
+    try:
+        parse_span(str(span))
+    except DateError as exc:
+        raise RuleError(f"{where}: {name}: {exc}") from None
 
 
 def check_title(title: Any, where: str = "rule") -> None:
@@ -469,6 +482,8 @@ def plan(
         if not rule.enabled or rule.trigger != event.trigger or rule.offset is None:
             continue
         for target in _targets(rule, event, ctx):
+            if target is None and not event.company_id:
+                target = event.contact_id  # no company to fall back on: the person it was with
             contact_id = target
             note = None
             if rule.whom == "company-contacts":
