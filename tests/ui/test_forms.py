@@ -390,3 +390,24 @@ async def test_every_form_cancels_with_escape(service: Service, form: str) -> No
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]
+
+
+async def test_select_works_from_the_keyboard_and_escape_closes_it_first(
+    service: Service,
+) -> None:
+    app = Harness(lambda: CompanyForm(service, None))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "#field-name", "Initech")
+        await pilot.press("tab", "enter")  # open the stage list
+        await pilot.pause()
+        stage = app.screen.query_one("#field-stage", Select)
+        assert stage.expanded
+        await pilot.press("escape")  # closes the list, not the form
+        await pilot.pause()
+        assert not stage.expanded and not app.dismissed
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert stage.value == "applied"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert service.add_company(**app.result).stage == "applied"

@@ -471,7 +471,7 @@ class CompanyForm(RecordForm):
                 "hired_started",
                 "They started",
                 _text(c.hired_started),
-                placeholder="YYYY-MM-DD, 2w…",
+                placeholder="YYYY-MM-DD, yesterday…",
                 validators=[day],
                 hint=_day_hint(day),
             ),
