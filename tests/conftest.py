@@ -20,6 +20,10 @@ from rebound_tui.domain import dates
 # tests/soak/ holds long-running scripts, run by hand (python tests/soak/crash_soak.py).
 collect_ignore = ["soak"]
 
+# Test modules import the helpers below as `rebound_test_helpers`: the name `conftest` is shared
+# with other folders' conftest.py files, and pytest swaps sys.modules["conftest"] between them.
+sys.modules["rebound_test_helpers"] = sys.modules[__name__]
+
 #: The frozen "now" of the `today` fixture: 2026-11-27 12:00 in Chicago, Nov 28 in Auckland.
 FROZEN_NOW = pendulum.datetime(2026, 11, 27, 18, 0, 0, tz="UTC")
 FROZEN_TZ = "America/Chicago"

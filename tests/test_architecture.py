@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PYTHON, python_env
+from rebound_test_helpers import PYTHON, python_env
 
 import rebound_tui
 

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_line_error
+from rebound_test_helpers import assert_one_line_error
 
 from rebound_tui.store.backups import Backups
 

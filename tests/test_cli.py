@@ -12,7 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import (
+from rebound_test_helpers import (
     PYTHON,
     assert_one_line_error,
     digest,

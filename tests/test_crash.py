@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PYTHON, python_env
+from rebound_test_helpers import PYTHON, python_env
 
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.conflicts import find_conflict_copies

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PYTHON, assert_one_line_error, python_env
+from rebound_test_helpers import PYTHON, assert_one_line_error, python_env
 
 from rebound_tui.service import Service
 from rebound_tui.store.fileformat import decode, encode

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PYTHON, python_env
+from rebound_test_helpers import PYTHON, python_env
 from tinydb import Query
 
 from rebound_tui.domain import record

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from rebound_test_helpers import snapshot
 
 from rebound_tui.domain.clock import HybridClock
 from rebound_tui.service import Service

@@ -22,6 +22,7 @@ TESTS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS))
 sys.path.insert(0, str(TESTS.parent))
 
+import conftest  # noqa: E402, F401  (registers the rebound_test_helpers module)
 from test_crash import check_aftermath, crash_rounds  # noqa: E402
 
 SEGMENT = 20
