@@ -141,6 +141,12 @@ class PlaybookMixin:
         for rule_id, doc in list(self.db.raw(RULES_TABLE).items()):
             if rule_id not in wanted and record.is_live(doc):
                 self.db.delete(RULES_TABLE, rule_id)
+        for rule in DEFAULT_RULES:  # a left-out default is stored deleted, not left to default
+            if rule.id not in wanted and rule.id not in self.db.raw(RULES_TABLE):
+                fields = rule_to_dict(rule)
+                del fields["id"]
+                self.db.create(RULES_TABLE, fields, record_id=rule.id)
+                self.db.delete(RULES_TABLE, rule.id)
         return sorted_rules(new)
 
     def reset_rules(self: Service) -> list[Rule]:
