@@ -487,7 +487,7 @@ def plan(
             contact_id = target
             note = None
             if rule.whom == "company-contacts":
-                contact_id = ctx.company_contacts[0] if ctx.company_contacts else None
+                contact_id = ctx.company_contacts[0] if ctx.company_contacts else target
                 note = _people_note(ctx)
             person = ctx.people.get(contact_id) if contact_id else None
             company_id = (person.company_id if person else None) or event.company_id
