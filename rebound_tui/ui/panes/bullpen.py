@@ -1,0 +1,169 @@
+"""The Bullpen pane: one row per company, how far along, and how persistent since the no."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from rebound_tui.domain.model import STAGES
+from rebound_tui.ui.widgets import Column, Pane, RecordTable
+from rebound_tui.views import BullpenRow, short_ago, short_until
+
+# Short stage names: the column stays narrow enough for an 80-column terminal.
+STAGE_SHORT = {"interviewing": "interview", "re-engaging": "re-engage"}
+STAGE_STYLE = {
+    "rejected": "error",
+    "re-engaging": "warning",
+    "offer": "success",
+    "hired": "success",
+    "dropped": "muted",
+    "watching": "muted",
+}
+
+
+def due_style(days: int | None) -> str | None:
+    """Overdue is an error, today a warning: the same in every pane."""
+    if days is None:
+        return None
+    if days < 0:
+        return "error"
+    if days == 0:
+        return "warning"
+    return None
+
+
+COLUMNS: list[Column[BullpenRow]] = [
+    Column(
+        "company",
+        "Company",
+        lambda r: r.company,
+        width=10,
+        flex=1,
+        sort_key=lambda r: r.company.lower(),
+    ),
+    Column(
+        "stage",
+        "Stage",
+        lambda r: STAGE_SHORT.get(r.stage, r.stage),
+        width=9,
+        sort_key=lambda r: STAGES.index(r.stage) if r.stage in STAGES else len(STAGES),
+        style=lambda r: STAGE_STYLE.get(r.stage),
+        drop=4,
+    ),
+    Column(
+        "priority",
+        "P",
+        lambda r: str(r.priority),
+        width=1,
+        align="right",
+        sort_key=lambda r: r.priority,
+        descending=True,
+        drop=7,
+    ),
+    Column(
+        "since",
+        "Since",
+        lambda r: short_ago(r.days_since_rejection),
+        width=5,
+        align="right",
+        sort_key=lambda r: r.days_since_rejection,
+        descending=True,
+        drop=3,
+    ),
+    Column(
+        "touches",
+        "Touch",
+        lambda r: "" if r.touches_since_rejection is None else str(r.touches_since_rejection),
+        width=5,
+        align="right",
+        sort_key=lambda r: r.touches_since_rejection,
+        style=lambda r: "warning" if r.touches_since_rejection == 0 else None,
+        drop=2,
+    ),
+    Column(
+        "last",
+        "Last",
+        lambda r: short_ago(r.last_touch_days),
+        width=5,
+        align="right",
+        sort_key=lambda r: r.last_touch,
+        descending=True,
+        drop=6,
+    ),
+    Column(
+        "next",
+        "Next",
+        lambda r: short_until(r.next_follow_up_days),
+        width=9,
+        align="right",
+        sort_key=lambda r: r.next_follow_up,
+        style=lambda r: due_style(r.next_follow_up_days),
+        drop=5,
+    ),
+]
+
+
+class BullpenPane(Pane[BullpenRow]):
+    """Companies. `s` cycles the stage filter, `o` the sort column."""
+
+    TITLE = "Bullpen"
+    NUMBER = 1
+    NOUN = "companies"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "app.add_company", "Add", tooltip="Add a company"),
+        Binding("e", "app.edit_company", "Edit", tooltip="Edit the company"),
+        Binding(
+            "D",
+            "app.delete_company",
+            "Delete",
+            show=False,
+            tooltip="Delete the company (asks first)",
+        ),
+        Binding("l", "app.log_company", "Log", tooltip="Log an interaction with the company"),
+        Binding("f", "app.follow_up_company", "Follow", tooltip="Add a follow-up"),
+        Binding("enter", "app.company_detail", "Open", tooltip="Open the company's details"),
+        Binding("s", "cycle_stage", "Stage", tooltip="Show one stage, the next, then all"),
+        Binding("o", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
+        Pane.SEARCH,
+    ]
+
+    def __init__(self, *, id: str | None = "bullpen") -> None:
+        table: RecordTable[BullpenRow] = RecordTable(
+            COLUMNS,
+            empty_text="No companies yet: press a to add the first one.",
+            sort="priority",
+            id="bullpen-table",
+        )
+        super().__init__(table, id=id)
+        self.stage: str | None = None
+
+    def visible(self, rows: Sequence[BullpenRow]) -> Sequence[BullpenRow]:
+        if self.stage is None:
+            return rows
+        return [r for r in rows if r.stage == self.stage]
+
+    def title_parts(self) -> list[str]:
+        return [f"stage {self.stage}"] if self.stage else []
+
+    def set_stage(self, stage: str | None) -> None:
+        self.stage = stage
+        self.reapply()
+
+    def action_cycle_stage(self) -> None:
+        """All stages, then each stage in turn, then all again."""
+        cycle: list[str | None] = [None, *STAGES]
+        index = cycle.index(self.stage) if self.stage in cycle else 0
+        self.set_stage(cycle[(index + 1) % len(cycle)])
+
+    def action_cycle_sort(self) -> None:
+        key = self.table.cycle_sort()
+        label = self.table.column(key).label if key else "as listed"
+        self.notify(f"Bullpen sorted by {label}", timeout=2)
+        self.update_title()
+
+    def clear_other_filters(self) -> None:
+        if self.stage is not None:
+            self.set_stage(None)

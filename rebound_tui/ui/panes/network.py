@@ -1,0 +1,147 @@
+"""The Network pane: one row per person, when the user last talked to them, how warm it is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from rebound_tui.domain.warmth import Level
+from rebound_tui.ui.panes.bullpen import due_style
+from rebound_tui.ui.widgets import Column, Pane, RecordTable
+from rebound_tui.views import NetworkRow, short_ago, short_until
+
+WARMTH_STYLE = {
+    Level.HOT: "error",
+    Level.WARM: "warning",
+    Level.COOL: "primary",
+    Level.COLD: "muted",
+}
+
+COLUMNS: list[Column[NetworkRow]] = [
+    Column(
+        "contact",
+        "Name",
+        lambda r: r.contact,
+        width=10,
+        flex=2,
+        sort_key=lambda r: r.contact.lower(),
+    ),
+    Column(
+        "company",
+        "Company",
+        lambda r: r.company,
+        width=9,
+        flex=1,
+        sort_key=lambda r: r.company.lower() or None,
+        drop=3,
+    ),
+    Column("role", "Role", lambda r: r.role, width=9, sort_key=lambda r: r.role or None, drop=6),
+    Column(
+        "department",
+        "Dept",
+        lambda r: r.department,
+        width=10,
+        sort_key=lambda r: r.department.lower() or None,
+        drop=7,
+    ),
+    Column(
+        "warmth",
+        "Warmth",
+        lambda r: r.warmth.label,
+        width=6,
+        sort_key=lambda r: r.warmth.score,
+        descending=True,
+        style=lambda r: WARMTH_STYLE[r.warmth.level],
+    ),
+    Column(
+        "last",
+        "Last",
+        lambda r: short_ago(r.last_contact_days),
+        width=5,
+        align="right",
+        sort_key=lambda r: r.last_contact,
+        descending=True,
+        drop=4,
+    ),
+    Column(
+        "next",
+        "Next",
+        lambda r: short_until(r.next_follow_up_days),
+        width=9,
+        align="right",
+        sort_key=lambda r: r.next_follow_up,
+        style=lambda r: due_style(r.next_follow_up_days),
+        drop=5,
+    ),
+]
+
+
+class NetworkPane(Pane[NetworkRow]):
+    """People. Follows the company picked in the bullpen until `c` shows everyone again."""
+
+    TITLE = "Network"
+    NUMBER = 2
+    NOUN = "people"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "app.add_contact", "Add", tooltip="Add a person"),
+        Binding("e", "app.edit_contact", "Edit", tooltip="Edit the person"),
+        Binding(
+            "D",
+            "app.delete_contact",
+            "Delete",
+            show=False,
+            tooltip="Delete the person (asks first)",
+        ),
+        Binding("l", "app.log_contact", "Log", tooltip="Log an interaction with the person"),
+        Binding("f", "app.follow_up_contact", "Follow", tooltip="Add a follow-up"),
+        Binding("enter", "app.contact_detail", "Open", tooltip="Open the person's details"),
+        Binding("c,backspace", "show_everyone", "All", tooltip="Show everyone (not one company)"),
+        Binding("o", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
+        Pane.SEARCH,
+    ]
+
+    def __init__(self, *, id: str | None = "network") -> None:
+        table: RecordTable[NetworkRow] = RecordTable(
+            COLUMNS,
+            empty_text="No people yet: press a to add someone you know.",
+            sort="contact",
+            id="network-table",
+        )
+        super().__init__(table, id=id)
+        self.company_id: str | None = None
+        self.company_name = ""
+
+    def visible(self, rows: Sequence[NetworkRow]) -> Sequence[NetworkRow]:
+        if self.company_id is None:
+            return rows
+        return [r for r in rows if r.company_id == self.company_id]
+
+    def title_parts(self) -> list[str]:
+        return [f"at {self.company_name} (c: all)"] if self.company_id else []
+
+    def show_company(self, company_id: str | None, name: str = "") -> None:
+        """Only the people at one company (None: everyone)."""
+        if company_id == self.company_id:
+            return
+        self.company_id = company_id
+        self.company_name = name if company_id else ""
+        self.table.empty_text = (
+            f"Nobody at {name} yet: press a to add someone."
+            if company_id
+            else "No people yet: press a to add someone you know."
+        )
+        self.reapply()
+
+    def action_show_everyone(self) -> None:
+        self.show_company(None)
+
+    def action_cycle_sort(self) -> None:
+        key = self.table.cycle_sort()
+        label = self.table.column(key).label if key else "as listed"
+        self.notify(f"Network sorted by {label}", timeout=2)
+
+    def clear_other_filters(self) -> None:
+        self.show_company(None)

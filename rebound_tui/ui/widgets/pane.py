@@ -1,0 +1,129 @@
+"""A dashboard pane: a titled box around a RecordTable, with search as you type.
+
+The pane owns what is common to the three panes (the title with its filters, the row count,
+`/` to search and escape to clear); each pane module adds its columns, filters and keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from rebound_tui.ui.widgets.record_table import RecordTable
+
+T = TypeVar("T")
+
+
+class Pane(Vertical, Generic[T]):
+    """One of the three panes; `table` shows its rows."""
+
+    SEARCH = Binding("slash", "search", "Search", tooltip="Search as you type")
+    """Each pane lists it where it wants it in the footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "clear_search",
+            "Clear search",
+            show=False,
+            tooltip="Clear the search, then the pane's filter",
+        ),
+        # Tab moves between panes (not between every widget), also when a pane is a tab.
+        Binding("tab", "app.next_pane(1)", "", show=False),
+        Binding("shift+tab", "app.next_pane(-1)", "", show=False),
+    ]
+
+    TITLE: ClassVar[str] = ""
+    NUMBER: ClassVar[int] = 0
+    NOUN: ClassVar[str] = "rows"
+
+    def __init__(self, table: RecordTable[T], *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="pane")
+        self.table = table
+        self.search_input = Input(
+            placeholder="search as you type · enter keeps · esc clears",
+            classes="search",
+            compact=True,
+        )
+        self.search_input.display = False
+        self._given: Sequence[T] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.table
+        yield self.search_input
+
+    def on_mount(self) -> None:
+        self.update_title()
+
+    # -- rows -----------------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[T]) -> None:
+        """Show these rows (the pane's own filters apply; the cursor stays on its record)."""
+        self._given = rows
+        self.reapply()
+
+    def reapply(self) -> None:
+        """Filter the last rows given again, after a pane filter changed."""
+        self.table.rows = self.visible(self._given)
+        self.update_title()
+
+    def visible(self, rows: Sequence[T]) -> Sequence[T]:
+        """Hook: the pane's own filters (stage, company) applied before search."""
+        return rows
+
+    @property
+    def current(self) -> Any:
+        return self.table.cursor_row
+
+    # -- title ----------------------------------------------------------------------------------
+    def title_parts(self) -> list[str]:
+        """Hook: filters and counters shown after the pane's name."""
+        return []
+
+    def update_title(self) -> None:
+        parts = [f"{self.NUMBER} {self.TITLE}", *self.title_parts()]
+        if self.table.filter:
+            parts.append(f"/{self.table.filter}")
+        self.border_title = " · ".join(parts)
+        shown, total = len(self.table.rows), len(self.table.all_rows)
+        self.border_subtitle = f"{shown} of {total}" if shown != total else f"{total} {self.NOUN}"
+
+    # -- search ---------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.search_input.display = True
+        self.search_input.value = self.table.filter
+        self.search_input.focus()
+
+    def action_clear_search(self) -> None:
+        had_search = bool(self.table.filter) or self.search_input.display
+        self.search_input.value = ""
+        self.search_input.display = False
+        self.table.filter = ""
+        self.update_title()
+        self.table.focus()
+        if not had_search:
+            self.clear_other_filters()
+
+    def clear_other_filters(self) -> None:
+        """Hook: what escape clears once the search is gone."""
+
+    @on(Input.Changed, ".search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.table.filter = event.value
+        self.update_title()
+
+    @on(Input.Submitted, ".search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            self.search_input.display = False
+        self.table.focus()
+
+    def focus_table(self) -> None:
+        self.table.focus()

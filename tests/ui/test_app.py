@@ -1,0 +1,434 @@
+"""Pilot tests: press the keys a user presses, then check the DATA through the service."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.widgets import Input, Tabs
+
+from rebound_tui.service import Service
+from rebound_tui.store.storage import SaveError
+from rebound_tui.ui.app import ReboundApp
+from rebound_tui.ui.screens.detail import CompanyDetail, ContactDetail
+from rebound_tui.ui.screens.help import HelpScreen
+from tests.ui.conftest import TODAY, reopen, settle
+
+SIZE = (100, 30)
+
+
+def due_titles(app: ReboundApp) -> list[str]:
+    return [r.title for r in app.due.table.rows]
+
+
+def open_titles(service: Service) -> set[str]:
+    return {f.title for f in service.follow_ups()}
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+# -- layout and moving around ----------------------------------------------------------------
+async def test_starts_on_due_today_with_three_panes(app: ReboundApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.focused is app.due.table
+        assert all(p.display for p in app.panes)
+        assert not app.query_one("#tabs", Tabs).display
+        assert app.sub_title == "rebound.json · Fri 27 Nov 2026"
+        # Overdue first, then today's by importance.
+        assert due_titles(app) == [
+            "Ask Darlene for a referral interview",
+            "Thank Julia",
+            "Read Northbrook news",
+        ]
+        assert "1 overdue · 2 today · 1 this week" in str(app.due.border_title)
+        assert len(app.bullpen.table.rows) == 4
+        assert len(app.network.table.rows) == 4
+
+
+async def test_number_keys_tab_and_cursor_keys(app: ReboundApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert app.focused is app.bullpen.table
+        await pilot.press("2")
+        assert app.focused is app.network.table
+        await pilot.press("3")
+        assert app.focused is app.due.table
+        await pilot.press("tab")
+        assert app.focused is app.bullpen.table
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is app.network.table
+        await pilot.press("3", "j")
+        assert app.due.current.title == "Thank Julia"
+        await pilot.press("G")
+        assert app.due.current.title == "Read Northbrook news"
+        await pilot.press("k")
+        assert app.due.current.title == "Thank Julia"
+        await pilot.press("g")
+        assert app.due.current.title == "Ask Darlene for a referral interview"
+        await pilot.press("down", "down", "down", "up")
+        assert app.due.current.title == "Thank Julia"
+
+
+async def test_mouse_click_moves_the_cursor(app: ReboundApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # Row 0 is the header; row 2 is the second follow-up.
+        await pilot.click(app.due.table, offset=(5, 2))
+        assert app.due.current.title == "Thank Julia"
+
+
+async def test_bullpen_selection_filters_the_network(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert app.bullpen.current.company == "Glenview Logistics"  # priority 5 first
+        await pilot.press("j")
+        assert app.bullpen.current.company == "Skokie Systems"
+        assert [r.contact for r in app.network.table.rows] == ["Julia Ref"]
+        assert "Skokie Systems" in str(app.network.border_title)
+        await pilot.press("k")
+        assert [r.contact for r in app.network.table.rows] == ["Darlene Boss", "Mark Star"]
+        await pilot.press("2", "c")
+        assert len(app.network.table.rows) == 4
+        assert "Glenview" not in str(app.network.border_title)
+
+
+async def test_stage_filter_and_sort(app: ReboundApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "s")
+        assert app.bullpen.stage == "watching"
+        assert [r.company for r in app.bullpen.table.rows] == ["Northbrook Labs"]
+        await pilot.press("s", "s", "s")
+        assert app.bullpen.stage == "rejected"
+        assert [r.company for r in app.bullpen.table.rows] == ["Glenview Logistics"]
+        await pilot.press("escape")  # no search: escape clears the stage filter
+        assert app.bullpen.stage is None
+        assert len(app.bullpen.table.rows) == 4
+        await pilot.press("o")  # from priority to the next sortable column
+        assert app.bullpen.table.sort_key == "since"
+        assert app.bullpen.table.descending  # the longest since the no first
+        assert app.bullpen.table.rows[0].company == "Skokie Systems"
+        assert app.bullpen.current.company == "Glenview Logistics"  # the cursor kept its record
+        await pilot.press("o", "o", "o", "o")
+        assert app.bullpen.table.sort_key is None
+        await pilot.press("o")
+        assert app.bullpen.table.sort_key == "company"
+        assert [r.company for r in app.bullpen.table.rows][0] == "Glenview Logistics"
+
+
+async def test_search_as_you_type_and_escape(app: ReboundApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "slash")
+        assert isinstance(app.focused, Input)
+        await type_text(pilot, "oper")  # Darlene and Mark work in Operations
+        assert [r.contact for r in app.network.table.rows] == ["Darlene Boss", "Mark Star"]
+        await pilot.press("enter")
+        assert app.focused is app.network.table
+        assert "/oper" in str(app.network.border_title)
+        await pilot.press("escape")
+        assert len(app.network.table.rows) == 4
+        await pilot.press("1", "slash")
+        await type_text(pilot, "contract")  # company notes are searched too
+        assert [r.company for r in app.bullpen.table.rows] == ["Northbrook Labs"]
+        await pilot.press("escape")
+        assert app.focused is app.bullpen.table
+        assert len(app.bullpen.table.rows) == 4
+
+
+# -- the due list ----------------------------------------------------------------------------
+async def test_done_with_a_note_logs_it(app: ReboundApp, service: Service, data_path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        await type_text(pilot, "asked by email")
+        await pilot.press("enter")
+        await settle(pilot)
+        f = service.find_follow_up("Ask Darlene for a referral interview")
+        assert f.status == "done" and f.closed_on == "2026-11-27"
+        logged = [i for i in service.interactions() if i.follow_up_id == f.id]
+        assert [(i.kind, i.note) for i in logged] == [("email", "asked by email")]
+        assert app.due.current.title == "Thank Julia"  # the cursor moved on
+        assert reopen(data_path).find_follow_up(f.id).status == "done"  # saved
+
+
+async def test_enter_is_done_and_escape_cancels(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "escape")
+        assert len(open_titles(service)) == 5
+        await pilot.press("enter", "enter")  # an empty note is fine
+        await pilot.pause()
+        f = service.find_follow_up("Ask Darlene for a referral interview")
+        assert f.status == "done"
+
+
+async def test_snooze_reschedule_drop_repeat_undo(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "t")  # snooze until tomorrow
+        await pilot.pause()
+        darlene = service.find_follow_up("Ask Darlene for a referral interview")
+        assert darlene.due == "2026-11-28" and darlene.snoozes == 1
+        assert app.due.current.title == "Thank Julia"
+        await pilot.press("full_stop")  # the same snooze, for the next item
+        await pilot.pause()
+        assert service.find_follow_up("Thank Julia").due == "2026-11-28"
+        await pilot.press("r")
+        await type_text(pilot, "2026-12-24")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert service.find_follow_up("Read Northbrook news").due == "2026-12-24"
+        assert due_titles(app) == []
+        assert "All done" in app.due.table.empty_lines[0][0]
+        await pilot.press("u")  # undo the reschedule
+        await pilot.pause()
+        assert service.find_follow_up("Read Northbrook news").due == "2026-11-27"
+        assert app.due.current.title == "Read Northbrook news"
+        await pilot.press("x")
+        await pilot.pause()
+        assert service.find_follow_up("Read Northbrook news").status == "dropped"
+        await pilot.press("u", "u", "u")
+        await settle(pilot)
+        assert service.find_follow_up("Read Northbrook news").status == "open"
+        assert service.find_follow_up("Thank Julia").due == "2026-11-27"
+        assert service.find_follow_up("Ask Darlene for a referral interview").due == "2026-11-24"
+
+
+async def test_repeat_drop_on_the_next_item(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("full_stop")  # nothing to repeat yet: nothing happens
+        assert len(due_titles(app)) == 3
+        await pilot.press("x", "full_stop")
+        await pilot.pause()
+        statuses = {f.title: f.status for f in service.follow_ups(include_closed=True)}
+        assert statuses["Ask Darlene for a referral interview"] == "dropped"
+        assert statuses["Thank Julia"] == "dropped"
+        assert statuses["Read Northbrook news"] == "open"
+
+
+async def test_edit_a_follow_up(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "e")
+        title = app.screen.query_one("#field-title", Input)
+        title.value = "Thank Julia for the intro"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Thank Julia for the intro" in open_titles(service)
+        assert app.due.current.title == "Thank Julia for the intro"
+
+
+# -- bullpen and network ---------------------------------------------------------------------
+async def test_add_edit_delete_company(app: ReboundApp, service: Service, data_path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "a")
+        await type_text(pilot, "Acme Widgets")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        acme = service.find_company("Acme Widgets")
+        assert app.bullpen.current.id == acme.id
+        assert reopen(data_path).find_company("Acme Widgets").id == acme.id
+        await pilot.press("e")
+        app.screen.query_one("#field-location", Input).value = "Evanston"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert service.find_company("Acme Widgets").location == "Evanston"
+        await pilot.press("D", "n")  # no: nothing happens
+        assert service.company(acme.id) is not None
+        await pilot.press("D", "y")
+        await settle(pilot)
+        assert service.company(acme.id) is None
+        assert acme.id in reopen(data_path).db.raw("companies")  # a tombstone stays
+        await pilot.press("u")
+        await pilot.pause()
+        assert service.company(acme.id) is not None
+
+
+async def test_a_form_refusal_keeps_the_form_open(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "a", "ctrl+s")  # no name
+        await pilot.pause()
+        assert app.screen is not app.screen_stack[0]
+        await pilot.press("escape")
+        assert len(service.companies()) == 4
+
+
+async def test_log_and_follow_up_from_the_bullpen(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "j", "l")  # Skokie Systems
+        app.screen.query_one("#field-note", Input).value = "coffee with the CFO"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        skokie = service.find_company("Skokie Systems")
+        notes = [i for i in service.interactions() if i.company_id == skokie.id]
+        assert [(i.kind, i.note, i.day) for i in notes][-1] == (
+            "email",
+            "coffee with the CFO",
+            "2026-11-27",
+        )
+        await pilot.press("f")
+        app.screen.query_one("#field-title", Input).value = "Send the CFO an article"
+        app.screen.query_one("#field-due", Input).value = "3d"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        f = service.find_follow_up("Send the CFO an article")
+        assert (f.company_id, f.due) == (skokie.id, "2026-11-30")
+        assert app.bullpen.current.id == skokie.id
+
+
+async def test_network_keys(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "j", "2", "a")  # Skokie is selected: the new person works there
+        await type_text(pilot, "Sam Skokie")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        sam = service.find_contact("Sam Skokie")
+        assert sam.company_id == service.find_company("Skokie Systems").id
+        assert app.network.current.id == sam.id
+        await pilot.press("e")
+        app.screen.query_one("#field-email", Input).value = "sam@skokie.example"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert service.contact(sam.id).email == "sam@skokie.example"
+        await pilot.press("l")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [i.contact_id for i in service.interactions()].count(sam.id) == 1
+        assert app.network.current.last_contact == "2026-11-27"
+        await pilot.press("f")
+        app.screen.query_one("#field-title", Input).value = "Follow up with Sam"
+        app.screen.query_one("#field-due", Input).value = "tomorrow"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert service.find_follow_up("Follow up with Sam").contact_id == sam.id
+        await pilot.press("D", "y")
+        await pilot.pause()
+        assert service.contact(sam.id) is None
+        assert "Sam Skokie" not in [r.contact for r in app.network.table.rows]
+
+
+async def test_enter_opens_details(app: ReboundApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "enter")
+        assert isinstance(app.screen, CompanyDetail)
+        await pilot.press("escape")
+        assert app.focused is app.bullpen.table
+        await pilot.press("2", "enter")
+        assert isinstance(app.screen, ContactDetail)
+        await pilot.press("escape")
+
+
+async def test_help_lists_every_pane_key(app: ReboundApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        sections = dict(app.help_sections())
+        assert set(sections) == {"Everywhere", "Bullpen", "Network", "Due today", "Columns"}
+        due_keys = {key for key, _ in sections["Due today"]}
+        assert {"d / ⏎", "s", "r", "x", "e", ".", "/"} <= due_keys
+        assert {"a", "e", "D", "l", "f", "⏎", "s", "o"} <= {k for k, _ in sections["Bullpen"]}
+        assert {"c / ⌫"} <= {k for k, _ in sections["Network"]}
+        assert "u" in {k for k, _ in sections["Everywhere"]}
+        await pilot.press("escape")
+
+
+async def test_command_palette_runs_pane_actions(app: ReboundApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "Bullpen: Show one stage")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.bullpen.stage == "watching"
+        assert app.focused is app.bullpen.table
+
+
+# -- disk ------------------------------------------------------------------------------------
+async def test_change_on_disk_shows_up_and_keeps_the_cursor(
+    app: ReboundApp, service: Service, data_path
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "j")  # Julia Ref (after Hank HR alphabetically... by name)
+        chosen = app.network.current.id
+        other = reopen(data_path)  # another machine's version, delivered by the sync tool
+        other.add_contact("Aaron First", company="Skokie Systems")
+        other.save()
+        app.poll_disk()
+        await settle(pilot)
+        names = [r.contact for r in app.network.table.rows]
+        assert names[0] == "Aaron First"
+        assert app.network.current.id == chosen  # the cursor stayed on its record
+
+
+async def test_save_error_is_shown_and_the_app_keeps_running(
+    app: ReboundApp, service: Service, monkeypatch
+) -> None:
+    def broken() -> bool:
+        raise SaveError("disk full")
+
+    monkeypatch.setattr(service, "save", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await settle(pilot)
+        assert any("disk full" in n.message for n in app._notifications)
+        assert app.is_running
+        await pilot.press("q")  # the save on quit fails too: it asks again
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_quit_saves(app: ReboundApp, service: Service, data_path) -> None:
+    app.save_delay = 60  # the debounced save would not come in time
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await pilot.press("q")
+        await pilot.pause()
+    assert reopen(data_path).find_follow_up("Ask Darlene for a referral interview").status == (
+        "dropped"
+    )
+
+
+async def test_theme_is_remembered(app: ReboundApp, service: Service, data_path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"
+        await settle(pilot)
+    assert reopen(data_path).setting("theme") == "nord"
+
+
+async def test_remembered_theme_is_used(service: Service) -> None:
+    service.set_setting("theme", "gruvbox")
+    from rebound_tui.ui.app import make_app
+
+    app = make_app(service, poll_seconds=0, save_delay=0)
+    async with app.run_test(size=SIZE):
+        assert app.theme == "gruvbox"
+
+
+async def test_narrow_terminal_uses_tabs(app: ReboundApp) -> None:
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        tabs = app.query_one("#tabs", Tabs)
+        assert tabs.display
+        assert [p.display for p in app.panes] == [False, False, True]
+        await pilot.press("1")
+        assert [p.display for p in app.panes] == [True, False, False]
+        assert tabs.active == "tab-bullpen"
+        await pilot.press("tab")
+        assert app.focused is app.network.table
+        assert [p.display for p in app.panes] == [False, True, False]
+
+
+async def test_day_change_refreshes_the_due_list(service: Service) -> None:
+    import datetime as dt
+
+    from rebound_tui.ui.app import make_app
+
+    day = [TODAY]
+    service._today = lambda: day[0]  # the clock passes midnight with the app open
+    app = make_app(service, poll_seconds=0, save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        assert len(due_titles(app)) == 3
+        day[0] = TODAY + dt.timedelta(days=5)
+        app.poll_disk()
+        await settle(pilot)
+        assert "Check in with Darlene" in due_titles(app)
+        assert "Wed 2 Dec 2026" in app.sub_title
