@@ -20,6 +20,12 @@ TODAY = dt.date(2026, 11, 27)
 @pytest.fixture
 def service(tmp_path) -> Service:
     svc = Service.open(tmp_path / "data.json", today=lambda: TODAY)
+    with svc.playbook_paused():  # exactly the follow-ups below
+        fill(svc)
+    return svc
+
+
+def fill(svc: Service) -> None:
     svc.add_company("Acme", stage="rejected", priority=5, location="Glenview")
     svc.add_company("Globex", stage="watching", priority=2)
     svc.add_contact("Dana Boss", company="Acme", role="boss", department="Engineering")
@@ -35,7 +41,6 @@ def service(tmp_path) -> Service:
     svc.add_follow_up("check news", due="2026-11-27", company="Globex", kind="news-check")
     svc.add_follow_up("ask Hal", due="2026-11-30", contact="Hal HR")
     svc.add_follow_up("far away", due="2027-01-15", company="Globex")
-    return svc
 
 
 def test_bullpen_row(service: Service) -> None:
@@ -58,7 +63,8 @@ def test_bullpen_row(service: Service) -> None:
 
 
 def test_latest_rejection_counts(service: Service) -> None:
-    service.log("rejection", company="Acme", on="2026-11-21")
+    with service.playbook_paused():
+        service.log("rejection", company="Acme", on="2026-11-21")
     acme = next(r for r in Views(service).bullpen() if r.company == "Acme")
     assert acme.days_since_rejection == 6
     assert acme.touches_since_rejection == 0
