@@ -411,3 +411,17 @@ async def test_select_works_from_the_keyboard_and_escape_closes_it_first(
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert service.add_company(**app.result).stage == "applied"
+
+
+async def test_a_short_terminal_scrolls_the_fields_and_keeps_the_buttons(service: Service) -> None:
+    app = Harness(lambda: ContactForm(service, None, None))
+    async with app.run_test(size=(80, 16)) as pilot:
+        await pilot.press("ctrl+s")  # refused: the message takes room too
+        await pilot.pause()
+        notes = app.screen.query_one("#field-notes", Input)
+        notes.focus()
+        await pilot.pause()
+        for selector in ("#field-notes", "#form-error", "#save"):
+            region = app.screen.query_one(selector).region
+            assert region.height > 0 and region.y >= 0 and region.bottom <= 16, selector
+            assert app.screen.get_widget_at(region.x, region.y)[0] is app.screen.query_one(selector)

@@ -8,6 +8,7 @@ showing the service's message, when the service refuses.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -143,7 +144,7 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box") as box:
             box.border_title = self.title_text
-            with VerticalScroll(id="form-fields"):
+            with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
                     with Horizontal(classes="field-row", id=f"row-{spec.name}"):
                         mark = " *" if spec.required else ""
@@ -188,7 +189,22 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
 
     def on_mount(self) -> None:
         self.refresh_messages()
+        self.fit_height()
         self.query_one(f"#field-{self.fields[0].name}").focus()
+
+    def on_resize(self) -> None:
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Let the fields scroll so the message and the buttons stay in view on a short terminal."""
+        error = self.query_one("#form-error", Label)
+        error_lines = 0
+        if error.has_class("-shown"):
+            width = max(20, self.query_one("#form-box").content_size.width or 70)
+            error_lines = 1 + math.ceil(len(str(error.render())) / width)
+        borders, buttons = 2, 2
+        fields = self.query_one("#form-fields")
+        fields.styles.max_height = max(3, self.size.height - borders - buttons - error_lines)
 
     # -- values and messages ------------------------------------------------------------------
     def widget(self, name: str) -> Input | Select:
@@ -239,6 +255,7 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         label = self.query_one("#form-error", Label)
         label.update(Content(text))
         label.set_class(bool(text), "-shown")
+        self.fit_height()
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
@@ -317,7 +334,7 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         if self.submit is not None:
             try:
                 self.submit(result)
-            except ServiceError as exc:
+            except (ServiceError, ValueError) as exc:  # ValueError: a domain rule or a date
                 self.show_form_error(str(exc))
                 return
         self.dismiss(result)
