@@ -15,8 +15,9 @@ Matching rules worth knowing:
 - a company is linked to a bullpen company whose name matches after normalising case,
   punctuation, accents and suffixes like Inc or LLC; others are created only with
   `add_companies`, otherwise the contact is kept without a company;
-- contact names are unique (the service's rule): a different person with a taken name is
-  skipped with a reason, never merged into the wrong record.
+- contact names are unique (the service's rule; an import also counts 'Bo  CHAN' as 'Bo Chan'):
+  a different person with a taken name is skipped with a reason, never merged into the wrong
+  record.
 """
 
 from __future__ import annotations
@@ -187,11 +188,16 @@ class _Planner:
             key = name_key(c.name)
             self.by_name_company.setdefault((key, self._company_of(c.company_id)), c)
             self.by_name.setdefault(key, []).append(c)
-        self.taken = {c.name.lower(): c for c in contacts}  # the service's unique-name rule
-        self.planned_names: dict[str, str] = {}  # name.lower() -> where, for new contacts
-        # What earlier rows of this file already claimed: key -> where.
-        self.claimed: dict[tuple[str, str], str] = {}
+        # Names are unique (the service's rule, which ignores case); an import is stricter and
+        # also treats 'Bo  CHAN' as 'Bo Chan', so it never adds a near-duplicate of a name.
+        self.taken: dict[str, Contact] = {}
+        for c in contacts:
+            self.taken.setdefault(name_key(c.name), c)
+        self.planned_names: dict[str, str] = {}  # name_key -> where, for new contacts
+        # Who earlier rows of this file were: (kind, key) -> (where, their LinkedIn key).
+        self.claimed: dict[tuple[str, str], tuple[str, str]] = {}
         self.matched: dict[str, str] = {}  # existing contact id -> where
+        self.planned_url: dict[str, str] = {}  # existing contact id -> the URL an update gives
 
     def _company_of(self, company_id: str | None) -> str:
         """The matching key of a contact's company ('' for none), even for a deleted company."""
@@ -215,6 +221,15 @@ class _Planner:
         self.plan.summary.not_in_bullpen[name] += 1
         return None, key
 
+    def company_match_key(self, name: str) -> str:
+        """The company a row will be linked to, as a key: '' when it stays without one.
+
+        Matching by name + company must compare what is stored, and a company outside the
+        bullpen is not stored (without add_companies): such a row matches a contact with none.
+        """
+        key = company_key(name)
+        return key if key in self.companies or self.add_companies else ""
+
     def find(self, fields: dict[str, Any], ckey: str | None) -> Contact | None:
         """The existing contact this row is: by profile URL, then email, then name + company."""
         url = linkedin_key(fields.get("linkedin"))
@@ -231,34 +246,46 @@ class _Planner:
             candidate = self.by_name_company.get((nkey, ckey))
         if candidate is None:
             return None
-        other_url = linkedin_key(candidate.linkedin)
+        other_url = self.planned_url.get(candidate.id) or linkedin_key(candidate.linkedin)
         if url and other_url and url != other_url:
             return None  # a namesake: a different LinkedIn profile
         return candidate
+
+    def _earlier(self, keys: list[tuple[str, str]], url: str) -> str | None:
+        """Where an earlier row of this file claimed the same person, if one did."""
+        for key in keys:
+            claim = self.claimed.get(key)
+            if claim is None:
+                continue
+            where, their_url = claim
+            if key[0] == "name" and url and their_url and url != their_url:
+                continue  # same name, different LinkedIn profiles: namesakes
+            return where
+        return None
 
     def row(self, row: Row) -> None:
         summary = self.plan.summary
         if row.problem:
             summary.skipped.append(Skipped(row.where, row.name, row.problem))
             return
-        raw = dict(row.fields)
-        name = raw["name"]
-        company_text = raw.pop("company", "")
-        fields: dict[str, Any] = {k: v for k, v in raw.items() if v and k in ROW_FIELDS}
-        if "email" in fields:
-            fields["email"] = fields["email"].strip()
-        company_id, ckey = self.resolve_company(company_text) if company_text else (None, None)
+        fields: dict[str, Any] = {k: v for k, v in row.fields.items() if v and k in ROW_FIELDS}
+        name = fields["name"]
+        company_text = fields.pop("company", "")
         try:
-            Contact(name=name, **{k: v for k, v in fields.items() if k != "name"}).validate()
+            Contact(**fields).validate()
         except ValidationError as exc:
             summary.skipped.append(Skipped(row.where, name, str(exc)))
             return
+        ckey = self.company_match_key(company_text) if company_text else None
+        url = linkedin_key(fields.get("linkedin"))
         keys = [("name", f"{name_key(name)}|{ckey or ''}")]
-        if url := linkedin_key(fields.get("linkedin")):
-            keys.append(("url", url))
-        if email := email_key(fields.get("email")):
-            keys.append(("email", email))
-        earlier = next((self.claimed[k] for k in keys if k in self.claimed), None)
+        keys += [("url", url)] if url else []
+        keys += [("email", e)] if (e := email_key(fields.get("email"))) else []
+        earlier = self._earlier(keys, url)
+        # Every row claims who it is, even one skipped below: a later row naming the same person
+        # is then a duplicate the same way on every import of the file.
+        for key in keys:
+            self.claimed.setdefault(key, (row.where, url))
         if earlier:
             summary.skipped.append(Skipped(row.where, name, f"same person as {earlier}"))
             return
@@ -268,34 +295,31 @@ class _Planner:
                 Skipped(row.where, name, f"same person as {self.matched[existing.id]}")
             )
             return
-        if existing is None:
-            if name.lower() in self.planned_names:
-                where = self.planned_names[name.lower()]
-                summary.skipped.append(
-                    Skipped(row.where, name, f"another person of the same name is on {where}")
-                )
-                return
-            clash = self.taken.get(name.lower())
-            if clash is not None:
-                at = self._company_name(clash.company_id)
-                summary.skipped.append(
-                    Skipped(
-                        row.where,
-                        name,
-                        f"a different contact named {clash.name!r}"
-                        + (f" (at {at})" if at else "")
-                        + " exists already: if it is the same person, give it this row's "
-                        "company, email or LinkedIn URL and import again; else rename one",
-                    )
-                )
-                return
-        for key in keys:
-            self.claimed[key] = row.where
+        if existing is None and (reason := self._name_taken(name)):
+            summary.skipped.append(Skipped(row.where, name, reason))
+            return
+        company_id = self.resolve_company(company_text)[0] if company_text else None
         if existing is None:
             self._add(row, name, fields, company_id)
         else:
             self.matched[existing.id] = row.where
             self._update(existing, fields, company_id, company_text)
+
+    def _name_taken(self, name: str) -> str | None:
+        """Why a new contact cannot have this name (the service keeps names unique)."""
+        key = name_key(name)
+        if key in self.planned_names:
+            return f"another person of the same name is on {self.planned_names[key]}"
+        clash = self.taken.get(key)
+        if clash is None:
+            return None
+        at = self._company_name(clash.company_id)
+        return (
+            f"a different contact named {clash.name!r}"
+            + (f" (at {at})" if at else "")
+            + " exists already: if it is the same person, give it this row's company, email or "
+            "LinkedIn URL and import again; else rename one"
+        )
 
     def _add(self, row: Row, name: str, fields: dict[str, Any], company_id: str | None) -> None:
         summary = self.plan.summary
@@ -303,7 +327,7 @@ class _Planner:
         if company_id:
             new["company_id"] = company_id
         self.plan.new_contacts.append(new)
-        self.planned_names[name.lower()] = row.where
+        self.planned_names[name_key(name)] = row.where
         summary.added.append(name)
         if company_id and not company_id.startswith(_NEW):
             company = self.service.company(company_id)
@@ -343,10 +367,31 @@ class _Planner:
             if fields.get(key) and not getattr(existing, key) and key not in changes:
                 changes[key] = fields[key]
         if changes:
+            self._reindex(existing, changes)
             self.plan.updates.append((existing.id, changes))
             summary.updated.append((existing.name, sorted(_shown(k) for k in changes)))
         else:
             summary.unchanged.append(existing.name)
+
+    def _reindex(self, existing: Contact, changes: dict[str, Any]) -> None:
+        """Look the contact up as it will be once updated, so later rows see this row's changes
+        exactly as the next import of the same file will."""
+        if "linkedin" in changes:
+            old = linkedin_key(existing.linkedin)
+            if old and self.by_url.get(old) is existing:
+                del self.by_url[old]
+            self.by_url[linkedin_key(changes["linkedin"])] = existing
+            self.planned_url[existing.id] = linkedin_key(changes["linkedin"])
+        if "email" in changes:
+            self.by_email.setdefault(email_key(changes["email"]), existing)
+        if "company_id" in changes:
+            nkey = name_key(existing.name)
+            old_key = (nkey, self._company_of(existing.company_id))
+            if self.by_name_company.get(old_key) is existing:
+                del self.by_name_company[old_key]
+            new_id = changes["company_id"]
+            new_key = new_id[len(_NEW) :] if new_id and new_id.startswith(_NEW) else None
+            self.by_name_company.setdefault((nkey, new_key or self._company_of(new_id)), existing)
 
 
 def _shown(key: str) -> str:
@@ -364,7 +409,7 @@ def plan_import(
     rows = list(rows)
     planner = _Planner(service, source, add_companies)
     total = len(rows)
-    step = max(1, total // PROGRESS_STEPS)
+    step = max(1, -(-total // PROGRESS_STEPS))  # rounded up: at most PROGRESS_STEPS calls
     for done, row in enumerate(rows, start=1):
         planner.row(row)
         if progress and (done % step == 0 or done == total):
@@ -373,15 +418,6 @@ def plan_import(
 
 
 # -- writing -------------------------------------------------------------------------------------
-def _journal_created(service: Service, table: str, ids: list[str]) -> None:
-    """`create_many` bypasses the action journal: record the new ids so rollback and undo see them.
-
-    (Harmless if `create_many` ever journals by itself: a repeated entry undoes nothing twice.)
-    """
-    if service.db.journal is not None:
-        service.db.journal.extend((table, record_id, None) for record_id in ids)
-
-
 @action(lambda summary: summary.describe)
 def _apply(service: Service, plan: _Plan) -> ImportSummary:
     """Write the plan: bulk inserts for the new records, stamped updates for the rest."""
@@ -394,7 +430,6 @@ def _apply(service: Service, plan: _Plan) -> ImportSummary:
             company.validate()
             docs.append({k: v for k, v in company.to_fields().items() if v is not None})
         ids = db.create_many(Company.TABLE, docs)
-        _journal_created(service, Company.TABLE, ids)
         company_ids = {_NEW + key: i for key, i in zip(plan.new_companies, ids, strict=True)}
         plan.summary.companies_added = list(plan.new_companies.values())
     if plan.new_contacts:
@@ -404,8 +439,7 @@ def _apply(service: Service, plan: _Plan) -> ImportSummary:
             if doc.get("company_id", "").startswith(_NEW):
                 doc["company_id"] = company_ids[doc["company_id"]]
             docs.append(doc)
-        ids = db.create_many(Contact.TABLE, docs)
-        _journal_created(service, Contact.TABLE, ids)
+        db.create_many(Contact.TABLE, docs)  # journaled: rolled back if a later write fails
     for contact_id, changes in plan.updates:
         if str(changes.get("company_id") or "").startswith(_NEW):
             changes = {**changes, "company_id": company_ids[changes["company_id"]]}
