@@ -435,6 +435,11 @@ class PlaybookMixin:
         created += self._sync_cadences([contact.id])
         return created
 
+    def after_contact_deleted(self: Service, contact: Contact) -> None:
+        """Call after deleting a contact: their open check-in goes too."""
+        if not self._paused:
+            self._sync_cadences([contact.id])
+
     # -- rejection and turnover watch -------------------------------------------------------------
     @_action(lambda r: f"record a rejection ({r[0].day})")
     def reject(
