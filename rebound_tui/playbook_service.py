@@ -218,11 +218,25 @@ class PlaybookMixin:
 
     # -- looking things up for the planner -----------------------------------------------------
     def _touches(self: Service, exclude: str | None = None) -> list[Touch]:
-        out = []
-        for i in self.interactions():
-            day = _day(i.day)
-            if day is not None and i.id != exclude:
-                out.append(Touch(day, i.kind, _people_of(i), i.company_id, i.id))
+        """Every interaction as a dated touch (order does not matter to the callers).
+
+        Cached per record object: the service rebuilds only records that changed, so with
+        20,000 interactions a log does not re-parse 20,000 days.
+        """
+        cache: dict[str, tuple[Interaction, Touch | None]] = getattr(self, "_touch_cache", {})
+        fresh: dict[str, tuple[Interaction, Touch | None]] = {}
+        out: list[Touch] = []
+        for i in self._records(Interaction).values():
+            hit = cache.get(i.id)
+            if hit is not None and hit[0] is i:
+                touch = hit[1]
+            else:
+                day = _day(i.day)
+                touch = Touch(day, i.kind, _people_of(i), i.company_id, i.id) if day else None
+            fresh[i.id] = (i, touch)
+            if touch is not None and i.id != exclude:
+                out.append(touch)
+        self._touch_cache = fresh
         return out
 
     def _origins(self: Service) -> dict[str, FollowUp]:
