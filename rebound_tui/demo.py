@@ -879,7 +879,9 @@ def build_demo(path: Path, anchor: dt.date = ANCHOR) -> Path:
         raise FileExistsError(f"{path} exists already; the demo never overwrites a file")
     path.parent.mkdir(parents=True, exist_ok=True)
     script = _Script(path, anchor)
-    _write_story(script)
+    # The story brings its own follow-ups (hand-timed to tell it); the playbook stays out.
+    with script.s.playbook_paused():
+        _write_story(script)
     script.now = anchor
     script.s.db.set_meta(**{ANCHOR_KEY: anchor.isoformat()})
     script.s.save()

@@ -366,7 +366,9 @@ class Service(PlaybookMixin):
         name = (name or "").strip()
         self._check_unique_name(Contact, name)
         data = {k: v for k, v in self._contact_fields(fields).items() if v is not None}
-        return self._create(Contact(name=name, **data))
+        contact = self._create(Contact(name=name, **data))
+        self.after_contact_saved(contact)
+        return contact
 
     @action(lambda c: f"edit contact {c.name}")
     def edit_contact(self, ref: str | Contact, **changes: Any) -> Contact:
@@ -374,11 +376,14 @@ class Service(PlaybookMixin):
         if changes.get("name"):
             changes["name"] = changes["name"].strip()
             self._check_unique_name(Contact, changes["name"], exclude=contact.id)
-        return self._update(contact, self._contact_fields(changes))
+        updated = self._update(contact, self._contact_fields(changes))
+        self.after_contact_saved(updated)
+        return updated
 
     @action(lambda c: f"delete contact {c.name}")
     def delete_contact(self, ref: str | Contact) -> Contact:
         contact = ref if isinstance(ref, Contact) else self.find_contact(ref)
+        self.after_contact_deleted(contact)
         self.db.delete(Contact.TABLE, contact.id)
         return contact
 
@@ -519,7 +524,9 @@ class Service(PlaybookMixin):
         changes: dict[str, Any] = {"status": "dropped", "closed_on": self.day(None)}
         if note:
             changes["note"] = note
-        return self._update(f, changes)
+        dropped = self._update(f, changes)
+        self.after_drop(dropped)
+        return dropped
 
     @action(lambda f: f"edit follow-up {f.title}")
     def edit_follow_up(self, ref: str | FollowUp, **changes: Any) -> FollowUp:

@@ -213,9 +213,10 @@ def test_referral_interview_thanks_and_reaches_each_person_referred(svc: Service
 def test_someone_added_after_the_meeting_still_gets_their_outreach(svc: Service):
     svc.add_contact("Owen Park")
     svc.log("referral-interview", contact="Owen Park", on="2026-11-25")
-    rita = svc.add_contact("Rita Vance", referred_by_name="Owen Park")
-    created = svc.after_contact_saved(rita)  # the lead's add_contact calls this
+    rita = svc.add_contact("Rita Vance", referred_by_name="Owen Park")  # calls after_contact_saved
+    created = [f for f in svc.follow_ups() if f.contact_id == rita.id]
     assert [(f.contact_id, f.due, f.kind) for f in created] == [(rita.id, "2026-11-27", "outreach")]
+    assert svc.after_contact_saved(rita) == []  # applying it again never duplicates
     assert svc.after_contact_saved(rita) == []
 
 

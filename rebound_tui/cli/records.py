@@ -214,6 +214,11 @@ def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
+    from rebound_tui.cli.playbook import warn_cooloff
+
+    warn_cooloff(
+        ctx.service, kind=args.kind, contact=args.contact, company=args.company, on=args.on
+    )
     rec = ctx.service.log(
         args.kind, company=args.company, contact=args.contact, on=args.on, note=args.note
     )
