@@ -343,11 +343,6 @@ def test_failing_action_leaves_no_half_made_change(svc: Service, monkeypatch):
     assert {t: d for t, d in saved.items() if d} == decode(on_disk, svc.path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a rolled-back action leaves an empty table behind (Database.rollback), so the "
-    "next save rewrites the file although nothing changed",
-)
 def test_failing_action_leaves_the_file_bytes_alone(svc: Service, monkeypatch):
     svc.add_company("Acme")
     f = svc.add_follow_up("x", due=day(0), company="Acme")

@@ -298,11 +298,6 @@ def test_delivered_file_of_another_database_is_refused_not_overwritten(
     assert data_path.read_bytes() == raw
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: storage.py _merge_into_memory says 'your unsaved edits are in a backup' when "
-    "another database is renamed over ours, but nothing writes them to a backup",
-)
 def test_unsaved_edits_refused_by_a_foreign_file_really_are_in_a_backup(
     db: Database, data_path: Path
 ):
@@ -356,12 +351,6 @@ def test_two_databases_on_one_file_lose_nothing(db: Database, kind: str, data_pa
     assert a.save() is False  # A already holds everything: nothing to write
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: two processes that both start on a missing data file get different db_ids; "
-    "the second one's save fails ('replaced by a different rebound database') and its edit "
-    "never reaches the file",
-)
 def test_two_databases_both_starting_without_a_file(data_path: Path):
     a = Database(data_path)
     b = Database(data_path)

@@ -67,12 +67,15 @@ class Database:
         if stamp:
             self.clock.observe(stamp)
 
-    def _maybe_backup(self, old: bytes) -> None:
+    def _maybe_backup(self, content: bytes, force: bool) -> Path | None:
+        """Back up the version a save replaces (throttled), or `force` one right now."""
         now = time.monotonic()
-        if self._last_backup and now - self._last_backup < BACKUP_EVERY_SECONDS:
-            return
-        self.backups.save(old)
-        self._last_backup = now
+        if not force and self._last_backup and now - self._last_backup < BACKUP_EVERY_SECONDS:
+            return None
+        backup = self.backups.save(content)
+        if not force:
+            self._last_backup = now
+        return backup.path if backup else None
 
     @property
     def lock(self):

@@ -40,7 +40,9 @@ def new_database(db_id: str | None = None) -> dict[str, Any]:
 
 
 def encode(data: dict[str, Any]) -> bytes:
-    """Deterministic bytes: the same data always gives the same file."""
+    """Deterministic bytes: the same data always gives the same file (empty tables left out)."""
+    if not all(data.values()):
+        data = {table: records for table, records in data.items() if records}
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 

@@ -113,7 +113,7 @@ class SyncStorage(Storage):
         path: Path | str,
         *,
         on_load: Callable[[dict[str, Any]], None] | None = None,
-        backup: Callable[[bytes], None] | None = None,
+        backup: Callable[[bytes, bool], object] | None = None,
     ) -> None:
         self.path = Path(path)
         self._on_load = on_load
@@ -123,6 +123,7 @@ class SyncStorage(Storage):
         self._sig: FileSig | None = None
         self._checked_at = 0.0
         self.dirty = False
+        self._fresh = False
         self.generation = 0  # bumps whenever the data in memory changes
         self.lock = threading.RLock()
 
@@ -177,6 +178,9 @@ class SyncStorage(Storage):
                 self._data = new_database()
             else:
                 self._data = decode(raw, self.path)
+            # A database born in memory has no identity on disk yet: if another process creates
+            # the file first, we join that database instead of refusing it.
+            self._fresh = raw is None
             self._disk_raw, self._sig = raw, sig
             self._checked_at = time.time()
             self.dirty = False
@@ -234,14 +238,27 @@ class SyncStorage(Storage):
         only_meta = all(k == "meta" or not v for k, v in self._data.items())
         if only_meta and not self.dirty:
             return disk  # we held nothing of our own yet: adopt the file
+        if self._fresh:
+            self._data = {**self._data, "meta": disk.get("meta", {})}
         try:
             return merge_databases(disk, self._data, share=True)
         except MergeError as exc:
+            kept = self._rescue(self._data)
             raise DataFileError(
                 self.path,
                 f"was replaced by a different rebound database ({exc})",
-                "restart rebound-tui to open the new file; your unsaved edits are in a backup",
+                f"your unsaved edits are kept in {kept}" if kept else "restart rebound-tui",
             ) from exc
+
+    def _rescue(self, data: dict[str, Any]) -> str | None:
+        """Write edits that cannot be merged into a backup, so they are never lost."""
+        if self._backup is None or not self.dirty:
+            return None
+        try:
+            kept = self._backup(encode(data), True)
+        except OSError:
+            return None
+        return str(kept) if kept else None
 
     def merge_in(self, other: dict[str, Any]) -> bool:
         """Merge another copy of this database (a conflict copy) into memory; True if it added."""
@@ -283,7 +300,7 @@ class SyncStorage(Storage):
                         self.dirty = False
                         return False
                     if self._disk_raw is not None and self._backup is not None:
-                        self._backup(self._disk_raw)
+                        self._backup(self._disk_raw, False)
                     mode = FILE_MODE
                     if self._sig is not None:
                         with contextlib.suppress(OSError):
@@ -291,6 +308,7 @@ class SyncStorage(Storage):
                     atomic_write(self.path, raw, mode)
                     self._disk_raw, self._sig = raw, FileSig.of(self.path)
                     self.dirty = False
+                    self._fresh = False
                     return True
             except Timeout as exc:
                 raise SaveError(
