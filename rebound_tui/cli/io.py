@@ -144,9 +144,11 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         tables = csv_tables(ctx.service)
         with _writing(folder):
             folder.mkdir(exist_ok=True)
-            for name, raw in tables.items():
-                atomic_write(folder / name, raw, EXPORT_MODE)
-        print(f"wrote {', '.join(tables)} to {folder}")
+            changed = [name for name, raw in tables.items() if _write(folder / name, raw)]
+        if changed:
+            print(f"wrote {', '.join(changed)} to {folder}")
+        else:
+            print(f"{folder} is up to date")
         return 0
     if args.path == "-":
         raw, _ = _render(args.kind, args, ctx)
@@ -157,9 +159,21 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     path = _target(args.path, folder=False)
     raw, what = _render(args.kind, args, ctx)
     with _writing(path):
-        atomic_write(path, raw, EXPORT_MODE)
-    print(f"wrote {what} to {path}")
+        changed = _write(path, raw)
+    print(f"wrote {what} to {path}" if changed else f"{path} is up to date ({what})")
     return 0
+
+
+def _write(path: Path, raw: bytes) -> bool:
+    """Write atomically, and only when the bytes differ: a feed re-exported from cron every few
+    minutes must not make sync tools and calendar apps fetch an unchanged file."""
+    try:
+        if path.read_bytes() == raw:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, raw, EXPORT_MODE)
+    return True
 
 
 @contextmanager

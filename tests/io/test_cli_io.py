@@ -181,9 +181,12 @@ def test_export_ics(run_cli, world: Path, tmp_path: Path):
     cal = icalendar.Calendar.from_ical(feed.read_bytes())
     (event,) = cal.walk("VEVENT")
     assert str(event["summary"]) == "Call Jane" and str(event["uid"]).endswith("@rebound-tui")
-    first = feed.read_bytes()
-    ok(run_cli, "export", "ics", feed)
-    assert feed.read_bytes() == first  # stable: calendar apps see no change
+    first, stat = feed.read_bytes(), feed.stat()
+    again = ok(run_cli, "export", "ics", feed)
+    assert again == f"{feed} is up to date (1 open follow-up(s))\n"
+    # Stable and not rewritten: sync tools and calendar apps see no change.
+    assert feed.read_bytes() == first
+    assert (feed.stat().st_mtime_ns, feed.stat().st_ino) == (stat.st_mtime_ns, stat.st_ino)
     ok(run_cli, "export", "ics", feed, "--todos")
     assert len(icalendar.Calendar.from_ical(feed.read_bytes()).walk("VTODO")) == 1
     assert snapshot(world) == before  # exporting never writes the data file
@@ -196,6 +199,9 @@ def test_export_csv(run_cli, world: Path, tmp_path: Path):
     raw = (folder / "contacts.csv").read_bytes().decode("utf-8-sig")
     (jane,) = csv.DictReader(io.StringIO(raw, newline=""))
     assert jane["notes"] == "'=1+1"
+    assert ok(run_cli, "export", "csv", folder) == f"{folder} is up to date\n"
+    ok(run_cli, "add", "company", "Globex")
+    assert ok(run_cli, "export", "csv", folder) == f"wrote companies.csv to {folder}\n"
     code, _, err = run_cli("export", "csv", folder / "contacts.csv")
     assert code == 2
     assert_one_line_error(err, "is a file")
