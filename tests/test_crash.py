@@ -20,7 +20,6 @@ from rebound_test_helpers import PYTHON, python_env
 
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.conflicts import find_conflict_copies
-from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import decode
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
@@ -83,10 +82,6 @@ def check_file(path: Path, acked: dict[str, list[int]]) -> int:
 def crash_rounds(path: Path, rounds: int, rng: random.Random, writers: int = 2) -> int:
     """Run `rounds` rounds of `writers` concurrent writers, killing each; -> kills done."""
     env = python_env()
-    if not path.exists():
-        # Start from a saved file: writers that all start without one get different database
-        # ids (see test_storage.py::test_two_databases_both_starting_without_a_file).
-        Database(path).save()
     acked: dict[str, list[int]] = {}
     kills = 0
     for r in range(rounds):

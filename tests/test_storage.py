@@ -412,6 +412,30 @@ def test_another_process_writes_while_we_hold_an_edit(db: Database, kind: str, d
     assert disk_names(data_path) == seed_names(kind) | {"Parent Co", "Child Co"}
 
 
+def test_lock_held_too_long_is_a_save_error_and_the_edit_waits(
+    db: Database, kind: str, data_path: Path, monkeypatch
+):
+    from filelock import FileLock
+
+    db.save()
+    before = data_path.read_bytes()
+    db.create("companies", {"name": "Waiting Co"})
+    monkeypatch.setattr(storage_mod, "LOCK_TIMEOUT", 0.05)
+    held = FileLock(storage_mod.lock_path_for(data_path))  # another process is saving
+    with held, pytest.raises(SaveError, match="lock"):
+        db.save()
+    assert data_path.read_bytes() == before
+    assert db.dirty
+    assert db.save() is True
+    assert disk_names(data_path) == seed_names(kind) | {"Waiting Co"}
+
+
+def test_lock_lives_outside_the_data_folder(data_path: Path, tmp_path: Path):
+    lock = storage_mod.lock_path_for(data_path)
+    assert data_path.parent not in lock.parents
+    assert Path(os.environ["REBOUND_LOCK_DIR"]) in lock.parents
+
+
 # -- change detection ------------------------------------------------------------------------
 
 
