@@ -175,6 +175,23 @@ def test_check_reports_a_bad_value_in_a_well_shaped_record(run_cli, data_path, g
     assert data_path.read_bytes() == before
 
 
+def test_backups_lists_them_newest_first_without_writing(run_cli, data_path, good):
+    before = folder_state(data_path.parent)
+    code, out, err = run_cli("backups")
+    assert code == 0, err
+    names = [line.split()[0] for line in out.strip().splitlines()]
+    assert names == [b.path.name for b in Backups(data_path).list()]
+    assert folder_state(data_path.parent) == before
+
+
+def test_a_folder_where_the_file_should_be(run_cli, data_path):
+    data_path.mkdir()
+    code, _, err = run_cli("add", "company", "X")
+    assert code == 1
+    assert_one_line_error(err, str(data_path), "folder")
+    assert list(data_path.iterdir()) == []
+
+
 # -- restore -----------------------------------------------------------------------------------
 
 
