@@ -10,6 +10,7 @@ save on quit, which must finish before the process ends.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,14 @@ R = TypeVar("R")
 NARROW_BELOW = 80  # columns: below this the panes become tabs
 USER_ERRORS = (ServiceError, DateError, ValidationError)
 STORE_ERRORS = (SaveError, DataFileError, OSError)
+
+
+def long_day(day: str | None) -> str:
+    """'Mon 30 Nov' for a stored day (as typed if it is not one)."""
+    try:
+        return dt.date.fromisoformat(day or "").strftime("%a %-d %b")
+    except ValueError:
+        return day or ""
 
 
 @dataclass
@@ -553,8 +562,14 @@ class ReboundApp(App[None]):
         service = self.service
         calls: dict[str, tuple[Callable[[], Any], str]] = {
             "done": (lambda: service.complete(f, note=arg or None), f"Done: {f.title}"),
-            "snooze": (lambda: service.snooze(f, arg or ""), f"Snoozed until {arg}: {f.title}"),
-            "reschedule": (lambda: service.reschedule(f, arg or ""), f"Moved to {arg}: {f.title}"),
+            "snooze": (
+                lambda: service.snooze(f, arg or ""),
+                f"Snoozed until {long_day(arg)}: {f.title}",
+            ),
+            "reschedule": (
+                lambda: service.reschedule(f, arg or ""),
+                f"Moved to {long_day(arg)}: {f.title}",
+            ),
             "drop": (lambda: service.drop(f), f"Dropped: {f.title}"),
         }
         call, message = calls[verb]

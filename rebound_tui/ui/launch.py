@@ -23,7 +23,7 @@ def _open(db: str | None, demo: bool) -> tuple[Service, str]:
         from rebound_tui.demo import make_demo_copy
 
         path = make_demo_copy(Path(tempfile.mkdtemp(prefix="rebound-demo-")), dates.today())
-        return Service.open(path), f"demo · {path.name}"
+        return Service.open(path), "demo data (a throwaway copy)"
     path, is_default = resolve_data_path(db)
     if not path.parent.exists():
         if not is_default:

@@ -56,7 +56,7 @@ COLUMNS: list[Column[BullpenRow]] = [
         "priority",
         "P",
         lambda r: str(r.priority),
-        width=1,
+        width=2,
         align="right",
         sort_key=lambda r: r.priority,
         descending=True,

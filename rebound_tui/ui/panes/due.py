@@ -19,11 +19,11 @@ COLUMNS: list[Column[DueRow]] = [
         align="right",
         style=lambda r: "error" if r.days_overdue > 0 else "warning",
     ),
-    Column("importance", "P", lambda r: str(r.importance), width=1, align="right", drop=5),
-    Column("kind", "Kind", lambda r: r.kind, width=10, drop=3),
-    Column("title", "To do", lambda r: r.title, width=14, flex=3),
-    Column("company", "Company", lambda r: r.company, width=10, flex=1, drop=1),
-    Column("contact", "Contact", lambda r: r.contact, width=10, flex=1, drop=2),
+    Column("importance", "P", lambda r: str(r.importance), width=2, align="right", drop=5),
+    Column("kind", "Kind", lambda r: r.kind, width=12, drop=4),
+    Column("title", "To do", lambda r: r.title, width=18, flex=2),
+    Column("company", "Company", lambda r: r.company, width=10, flex=1, drop=2),
+    Column("contact", "Contact", lambda r: r.contact, width=10, flex=1, drop=3),
 ]
 
 
@@ -63,6 +63,11 @@ class DuePane(Pane[DueRow]):
 
     def title_parts(self) -> list[str]:
         return [self.summary.text]
+
+    def update_title(self) -> None:
+        super().update_title()
+        if not self.table.all_rows:
+            self.border_subtitle = ""  # "all done" says it
 
 
 def all_done_lines(upcoming: Sequence[DueRow]) -> list[tuple[str, str | None]]:

@@ -24,8 +24,8 @@ COLUMNS: list[Column[NetworkRow]] = [
         "contact",
         "Name",
         lambda r: r.contact,
-        width=10,
-        flex=2,
+        width=14,
+        flex=1,
         sort_key=lambda r: r.contact.lower(),
     ),
     Column(
@@ -42,7 +42,8 @@ COLUMNS: list[Column[NetworkRow]] = [
         "department",
         "Dept",
         lambda r: r.department,
-        width=10,
+        width=8,
+        flex=1,
         sort_key=lambda r: r.department.lower() or None,
         drop=7,
     ),
@@ -120,7 +121,7 @@ class NetworkPane(Pane[NetworkRow]):
         return [r for r in rows if r.company_id == self.company_id]
 
     def title_parts(self) -> list[str]:
-        return [f"at {self.company_name} (c: all)"] if self.company_id else []
+        return [self.company_name] if self.company_id else []
 
     def show_company(self, company_id: str | None, name: str = "") -> None:
         """Only the people at one company (None: everyone)."""
@@ -128,6 +129,7 @@ class NetworkPane(Pane[NetworkRow]):
             return
         self.company_id = company_id
         self.company_name = name if company_id else ""
+        self.table.hide_columns(*(("company",) if company_id else ()))
         self.table.empty_text = (
             f"Nobody at {name} yet: press a to add someone."
             if company_id

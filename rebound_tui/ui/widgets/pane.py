@@ -50,6 +50,7 @@ class Pane(Vertical, Generic[T]):
             placeholder="search as you type · enter keeps · esc clears",
             classes="search",
             compact=True,
+            select_on_focus=False,  # keys typed right after "/" must not be selected and lost
         )
         self.search_input.display = False
         self._given: Sequence[T] = []
@@ -97,7 +98,7 @@ class Pane(Vertical, Generic[T]):
     def action_search(self) -> None:
         self.search_input.display = True
         self.search_input.value = self.table.filter
-        self.search_input.focus()
+        self.screen.set_focus(self.search_input)  # now: the next keys typed are the search
 
     def action_clear_search(self) -> None:
         had_search = bool(self.table.filter) or self.search_input.display
@@ -105,7 +106,7 @@ class Pane(Vertical, Generic[T]):
         self.search_input.display = False
         self.table.filter = ""
         self.update_title()
-        self.table.focus()
+        self.focus_table()
         if not had_search:
             self.clear_other_filters()
 
@@ -123,7 +124,8 @@ class Pane(Vertical, Generic[T]):
         event.stop()
         if not event.value.strip():
             self.search_input.display = False
-        self.table.focus()
+        self.focus_table()
 
     def focus_table(self) -> None:
-        self.table.focus()
+        """Focus now, not after the queued keys: "1 j" typed fast moves in the new pane."""
+        self.screen.set_focus(self.table)

@@ -171,6 +171,8 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
         self._highlighted_id: str | None = None
         self._lines: LRUCache[tuple[str, bool], Strip] = LRUCache(256)
         self._column_layout: tuple[int, list[tuple[Column[T], int]]] | None = None
+        self._natural: dict[str, int] = {}
+        self._hidden: set[str] = set()
         if sort is not None:
             self.sort_by(sort, descending)
 
@@ -183,7 +185,21 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
     @rows.setter
     def rows(self, rows: Sequence[T]) -> None:
         self._source = list(rows)
+        self._measure()
         self._rebuild()
+
+    def _measure(self) -> None:
+        """The longest value of each flexible column (over all rows, so search does not jump)."""
+        natural: dict[str, int] = {}
+        for col in self.columns:
+            if col.flex:
+                value = col.value
+                longest = max((cell_len(value(r) or "") for r in self._source), default=0)
+                natural[col.key] = max(longest, cell_len(col.label))
+        if natural != self._natural:
+            self._natural = natural
+            self._column_layout = None
+            self._lines.clear()
 
     @property
     def empty_lines(self) -> list[tuple[str, str | None]]:
@@ -222,6 +238,15 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
     @property
     def descending(self) -> bool:
         return self._descending
+
+    def hide_columns(self, *keys: str) -> None:
+        """Hide these columns (and show the others), e.g. the company when it is always the same."""
+        hidden = set(keys)
+        if hidden != self._hidden:
+            self._hidden = hidden
+            self._column_layout = None
+            self._lines.clear()
+            self.refresh()
 
     def column(self, key: str) -> Column[T]:
         for col in self.columns:
@@ -384,7 +409,7 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
         """The columns that fit in `width` cells, with their widths (one space before each)."""
         if self._column_layout is not None and self._column_layout[0] == width:
             return self._column_layout[1]
-        shown = list(self.columns)
+        shown = [c for c in self.columns if c.key not in self._hidden]
         room = width - 1  # one cell of margin on the right
 
         def needed(cols: list[Column[T]]) -> int:
@@ -396,19 +421,22 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
                 break
             victim = max(reversed(droppable), key=lambda c: c.drop)
             shown.remove(victim)
+        # Flexible columns grow up to their longest value; what is left stays blank on the right.
         spare = max(0, room - needed(shown))
-        flex_total = sum(c.flex for c in shown)
-        widths = []
-        given = 0
-        flexible = [c for c in shown if c.flex]
-        for col in shown:
-            extra = 0
-            if col.flex and flex_total:
-                extra = spare * col.flex // flex_total
-                if col is flexible[-1]:
-                    extra = spare - given
-                given += extra
-            widths.append((col, col.width + extra))
+        extra = {c.key: 0 for c in shown if c.flex}
+        want = {c.key: max(0, self._natural.get(c.key, 0) - c.width) for c in shown if c.flex}
+        while spare > 0:
+            hungry = [c for c in shown if c.flex and want[c.key] > 0]
+            if not hungry:
+                break
+            total = sum(c.flex for c in hungry)
+            budget = spare
+            for col in hungry:
+                grant = min(max(1, budget * col.flex // total), want[col.key], spare)
+                extra[col.key] += grant
+                want[col.key] -= grant
+                spare -= grant
+        widths = [(col, col.width + extra.get(col.key, 0)) for col in shown]
         self._column_layout = (width, widths)
         return widths
 
@@ -453,7 +481,8 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
             label = col.label
             style = header
             if col.key == self._sort_key:
-                label = f"{label}{'↓' if self._descending else '↑'}"
+                arrow = "↓" if self._descending else "↑"
+                label = label[: max(0, w - 1)] + arrow if cell_len(label) >= w else label + arrow
                 style = sorted_style
             segments.append(Segment(" ", header))
             segments.append(Segment(_fit(label, w, col.align), style))
