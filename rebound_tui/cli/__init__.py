@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from rebound_tui import __version__
-from rebound_tui.cli import playbook, records, sync
+from rebound_tui.cli import io, playbook, records, sync
 from rebound_tui.cli.context import Context, Failure, UsageError
 
-GROUPS = [records, sync, playbook]
+GROUPS = [records, sync, playbook, io]
 
 DESCRIPTION = """\
 Keep the companies that said no in your bullpen, turn the boss into an ally,
