@@ -21,7 +21,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Tab, Tabs
 from textual.worker import Worker, WorkerState
@@ -48,9 +47,10 @@ STORE_ERRORS = (SaveError, DataFileError, OSError)
 def long_day(day: str | None) -> str:
     """'Mon 30 Nov' for a stored day (as typed if it is not one)."""
     try:
-        return dt.date.fromisoformat(day or "").strftime("%a %-d %b")
+        d = dt.date.fromisoformat(day or "")
     except ValueError:
         return day or ""
+    return f"{d:%a} {d.day} {d:%b}"
 
 
 @dataclass
@@ -111,6 +111,7 @@ class ReboundApp(App[None]):
         self._quit_anyway = False
         self._last_due: tuple[str, str | None] | None = None
         self._width = 0
+        self._sync_seen: set[str] = set()
 
     @property
     def panes(self) -> list[Pane[Any]]:
@@ -129,7 +130,6 @@ class ReboundApp(App[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._main_screen: Screen[Any] = self.screen
         theme = self._setting("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -208,7 +208,8 @@ class ReboundApp(App[None]):
         self.bullpen.set_rows(snap.bullpen)
         self.network.set_rows(snap.network)
         self.due.show(snap.due, snap.summary, snap.upcoming)
-        self.sub_title = f"{self.data_label} · {key[1].strftime('%a %-d %b %Y')}"
+        day = key[1]
+        self.sub_title = f"{self.data_label} · {day:%a} {day.day} {day:%b %Y}"
 
     @on(RecordTable.Highlighted, "#bullpen-table")
     def _company_highlighted(self, event: RecordTable.Highlighted) -> None:
@@ -287,7 +288,9 @@ class ReboundApp(App[None]):
             else:
                 self._last_store_error = None
             for message in outcome.messages:
-                self.notify(message, title="Sync", timeout=8)
+                if message not in self._sync_seen:  # a copy left alone is reported once
+                    self._sync_seen.add(message)
+                    self.notify(message, title="Sync", timeout=8)
         self.refresh_panes()
         if self._save_pending:
             self._save_pending = False

@@ -51,13 +51,12 @@ def palette_commands(app: ReboundApp) -> Iterator[PaletteCommand]:
             run = partial(app.run_in_pane, pane, binding.action)
             yield PaletteCommand(name, f"key {key_text(app, binding)}", run)
     for binding in bindings_of(list(type(app).BINDINGS)):
-        if not binding.description or binding.action in ("quit",):
+        if not binding.description or binding.action == "quit":  # Textual lists Quit already
             continue
         name = binding.tooltip or binding.description
         yield PaletteCommand(
             name, f"key {key_text(app, binding)}", partial(app.run_action, binding.action)
         )
-    yield PaletteCommand("Quit", "save and quit (key q)", app.action_quit)
 
 
 class ReboundCommands(Provider):

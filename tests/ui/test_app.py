@@ -23,6 +23,19 @@ def open_titles(service: Service) -> set[str]:
     return {f.title for f in service.follow_ups()}
 
 
+def record_messages(app: ReboundApp, monkeypatch) -> list[str]:
+    """The notifications the app shows, in order."""
+    shown: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        shown.append(str(message))
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    return shown
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 
@@ -364,10 +377,11 @@ async def test_save_error_is_shown_and_the_app_keeps_running(
         raise SaveError("disk full")
 
     monkeypatch.setattr(service, "save", broken)
+    shown = record_messages(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
         await settle(pilot)
-        assert any("disk full" in n.message for n in app._notifications)
+        assert any("disk full" in m for m in shown)
         assert app.is_running
         await pilot.press("q")  # the save on quit fails too: it asks again
         await pilot.pause()
@@ -417,14 +431,14 @@ async def test_narrow_terminal_uses_tabs(app: ReboundApp) -> None:
         assert [p.display for p in app.panes] == [False, True, False]
 
 
-async def test_day_change_refreshes_the_due_list(service: Service) -> None:
+async def test_day_change_refreshes_the_due_list(service: Service, data_path) -> None:
     import datetime as dt
 
     from rebound_tui.ui.app import make_app
 
     day = [TODAY]
-    service._today = lambda: day[0]  # the clock passes midnight with the app open
-    app = make_app(service, poll_seconds=0, save_delay=0)
+    ticking = Service.open(data_path, today=lambda: day[0])  # midnight passes, the app open
+    app = make_app(ticking, poll_seconds=0, save_delay=0)
     async with app.run_test(size=SIZE) as pilot:
         assert len(due_titles(app)) == 3
         day[0] = TODAY + dt.timedelta(days=5)
@@ -432,3 +446,95 @@ async def test_day_change_refreshes_the_due_list(service: Service) -> None:
         await settle(pilot)
         assert "Check in with Darlene" in due_titles(app)
         assert "Wed 2 Dec 2026" in app.sub_title
+
+
+async def test_sync_conflict_copy_is_merged_and_reported(
+    app: ReboundApp, service: Service, data_path, monkeypatch
+) -> None:
+    copy = data_path.with_name("rebound.sync-conflict-20261127-101500-ABCDEF2.json")
+    copy.write_bytes(data_path.read_bytes())
+    laptop = reopen(copy)  # the other machine's edit, which the sync tool kept aside
+    laptop.add_company("Evanston Energy")
+    laptop.save()
+    shown = record_messages(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        app.poll_disk()
+        await settle(pilot)
+        assert "Evanston Energy" in [r.company for r in app.bullpen.table.rows]
+        assert [m for m in shown if "merged" in m] == [f"merged {copy.name}"]
+        app.poll_disk()
+        await settle(pilot)
+        assert len([m for m in shown if "merged" in m]) == 1
+    assert not copy.exists()  # archived, not deleted (the store keeps it in the backups)
+    assert reopen(data_path).find_company("Evanston Energy")
+
+
+# -- launching from the command line ------------------------------------------------------------
+class FakeApp:
+    """Stands in for the dashboard: launch's own work is what these tests check."""
+
+    def __init__(self, service: Service, data_label: str | None = None) -> None:
+        self.service = service
+        self.data_label = data_label
+        self.ran = False
+
+    def run(self) -> None:
+        self.ran = True
+        self.service.add_company("Left unsaved")  # as if the app quit without its save
+
+
+def fake_make_app(made: list[FakeApp]):
+    def make(service: Service, *, data_label: str | None = None) -> FakeApp:
+        made.append(FakeApp(service, data_label))
+        return made[-1]
+
+    return make
+
+
+def test_launch_refuses_a_broken_file_before_starting(tmp_path, monkeypatch, capsys) -> None:
+    from rebound_tui.ui import app as app_module
+    from rebound_tui.ui.launch import launch
+
+    made: list[FakeApp] = []
+    monkeypatch.setattr(app_module, "make_app", fake_make_app(made))
+    bad = tmp_path / "rebound.json"
+    bad.write_text("{not json")
+    assert launch(db=str(bad), demo=False) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("rebound-tui: ") and str(bad) in err and "\n" not in err
+    assert made == []
+    assert launch(db=str(tmp_path / "nowhere" / "x.json"), demo=False) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_launch_runs_and_saves_what_is_left(tmp_path, monkeypatch) -> None:
+    from rebound_tui.ui import app as app_module
+    from rebound_tui.ui.launch import launch
+
+    made: list[FakeApp] = []
+    monkeypatch.setattr(app_module, "make_app", fake_make_app(made))
+    path = tmp_path / "rebound.json"
+    assert launch(db=str(path), demo=False) == 0
+    assert made[0].ran and made[0].data_label == "rebound.json"
+    assert reopen(path).find_company("Left unsaved")
+
+
+def test_launch_demo_opens_a_throwaway_copy(tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    from rebound_tui.ui import app as app_module
+    from rebound_tui.ui.launch import launch
+
+    def mkdtemp(prefix: str = "") -> str:
+        folder = tmp_path / f"{prefix}1"
+        folder.mkdir()
+        return str(folder)
+
+    made: list[FakeApp] = []
+    monkeypatch.setattr(app_module, "make_app", fake_make_app(made))
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    assert launch(db=None, demo=True) == 0
+    service = made[0].service
+    assert "demo" in (made[0].data_label or "")
+    assert len(service.companies()) >= 5
+    assert service.path.parent == tmp_path / "rebound-demo-1"
