@@ -84,7 +84,8 @@ class Action:
     """One user action, with the before-images that undo puts back."""
 
     description: str
-    changes: tuple[tuple[str, str, dict[str, Any] | None], ...]
+    # (table, id, before the action, after it) for every record the action wrote.
+    changes: tuple[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None], ...]
 
 
 UNDO_DEPTH = 100
@@ -217,7 +218,14 @@ class Service(PlaybookMixin):
         finally:
             journal, self.db.journal = self.db.journal, None
         if journal:
-            self._undo.append(Action(description[0], tuple(journal)))
+            first: dict[tuple[str, str], dict[str, Any] | None] = {}
+            for table, record_id, before in journal:
+                first.setdefault((table, record_id), before)
+            changes = tuple(
+                (table, record_id, before, self.db.get(table, record_id))
+                for (table, record_id), before in first.items()
+            )
+            self._undo.append(Action(description[0], changes))
             del self._undo[:-UNDO_DEPTH]
 
     @property
@@ -237,11 +245,8 @@ class Service(PlaybookMixin):
             return None
         last = self._undo.pop()
         with self.db.batch():
-            first_seen: dict[tuple[str, str], dict[str, Any] | None] = {}
-            for table, record_id, before in last.changes:
-                first_seen.setdefault((table, record_id), before)
-            for (table, record_id), before in first_seen.items():
-                self.db.revert(table, record_id, before)
+            for table, record_id, before, after in last.changes:
+                self.db.revert(table, record_id, before, after)
         return last.description
 
     # -- finding ------------------------------------------------------------------------------
@@ -348,10 +353,11 @@ class Service(PlaybookMixin):
         return company
 
     def _contact_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        # A name links the record; an empty value or None given explicitly clears the link.
         out = {k: v for k, v in fields.items() if k not in ("company", "referred_by_name")}
-        if fields.get("company") is not None:
+        if "company" in fields:
             out["company_id"] = self._company_id(fields["company"]) if fields["company"] else None
-        if fields.get("referred_by_name") is not None:
+        if "referred_by_name" in fields:
             ref = fields["referred_by_name"]
             out["referred_by"] = self.find_contact(ref).id if ref else None
         if out.get("cadence"):

@@ -323,11 +323,6 @@ def test_edit_contact(run_cli, seeded):
     assert d["role"] == "boss"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: service._contact_fields skips company/referred_by when the CLI passes None for "
-    "an empty value, so `edit contact X --company ''` reports a change but clears nothing",
-)
 @pytest.mark.parametrize(
     ("option", "field"), [("--company", "company_id"), ("--referred-by", "referred_by")]
 )

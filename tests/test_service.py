@@ -312,11 +312,6 @@ def test_undo_of_edit_wins_over_a_copy_that_has_the_edit(svc: Service):
         assert merged["companies"][acme.id]["priority"] == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Database.revert writes back every field of the before-image, so undoing my edit "
-    "of one field also reverts another process's later edit of a different field (lost edit)",
-)
 def test_undo_leaves_other_processes_edits_alone(svc: Service):
     svc.add_company("Acme", priority=3, location="Glenview")
     svc.save()

@@ -340,12 +340,6 @@ def test_broken_file_delivered_mid_session_is_never_overwritten(
     assert "Unsaved" in live_names(db)  # still in memory
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: storage.atomic_write os.replace()s the symlink itself, so a data file that is a "
-    "symlink into a synced folder becomes a local regular file and the synced file is never "
-    "updated again",
-)
 def test_a_symlinked_data_file_stays_a_link_and_the_target_gets_the_edit(tmp_path: Path):
     synced = tmp_path / "Dropbox" / "rebound.json"
     synced.parent.mkdir()

@@ -138,8 +138,18 @@ class Database:
             self._put(table, record_id, new)
             return True
 
-    def revert(self, table: str, record_id: str, before: dict[str, Any] | None) -> None:
-        """Put a record back as `before` was, with new stamps so the undo syncs like any edit."""
+    def revert(
+        self,
+        table: str,
+        record_id: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Undo what an action did to a record, with new stamps so the undo syncs like any edit.
+
+        Only the fields the action changed (from `before` to `after`) are put back: edits made
+        since by another process or machine, to other fields, stay.
+        """
         with self.lock:
             now = self.get(table, record_id)
             if now is None:
@@ -149,7 +159,9 @@ class Database:
                     self.delete(table, record_id)
                 return
             old = record.user_fields(before)
-            changes = {k: old.get(k) for k in set(old) | set(record.user_fields(now))}
+            done = record.user_fields(after if after is not None else now)
+            changed = {k for k in set(old) | set(done) if old.get(k) != done.get(k)}
+            changes = {k: old.get(k) for k in changed}
             stamp = self.clock.now()
             if record.is_live(now):
                 new = record.with_changes(now, changes, stamp)

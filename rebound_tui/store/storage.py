@@ -85,7 +85,11 @@ def fsync_dir(folder: Path) -> None:
 
 
 def atomic_write(path: Path, raw: bytes, mode: int = FILE_MODE) -> None:
-    """Replace `path` with `raw` so that a crash leaves either the old or the new file, whole."""
+    """Replace `path` with `raw` so that a crash leaves either the old or the new file, whole.
+
+    A symlinked data file stays a link: the file it points to (in the synced folder) is replaced.
+    """
+    path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
         try:
