@@ -210,3 +210,14 @@ def test_big_data_builds_fast(tmp_path) -> None:
     assert len(snap.network) == 5000 and len(snap.bullpen) == 300
     limit = 3.0 if "coverage" in sys.modules else 1.5
     assert elapsed < limit, f"views took {elapsed:.2f}s"
+
+
+def test_views_and_warmth_do_not_import_textual() -> None:
+    """The projections are plain Python: the CLI and tests use them without the UI."""
+    import subprocess
+
+    code = (
+        "import sys, rebound_tui.views, rebound_tui.domain.warmth; "
+        "sys.exit('textual' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
