@@ -619,8 +619,8 @@ class ReboundApp(App[None]):
         columns = [
             ("Since", "time since the company's latest rejection"),
             ("Touch", "exchanges with the company since that rejection"),
-            ("Warmth", "hot, warm, cool, cold: recent and frequent exchanges warm a contact;"),
-            ("", "↓ cooling: overdue for a touch (cadence passed or a late follow-up)"),
+            ("Warmth", "hot, warm, cool, cold: recent, frequent exchanges warm"),
+            ("↓", "cooling: overdue for a touch (cadence or follow-up)"),
             ("When", "how late a follow-up is; red is overdue"),
         ]
         panes = [(pane.TITLE, rows(list(type(pane).BINDINGS))) for pane in self.panes]

@@ -104,6 +104,11 @@ async def test_bullpen_selection_filters_the_network(app: ReboundApp, service: S
         await pilot.press("2", "c")
         assert len(app.network.table.rows) == 4
         assert "Glenview" not in str(app.network.border_title)
+        await pilot.press("1", "j", "2", "backspace")
+        assert len(app.network.table.rows) == 4
+        await pilot.press("o")  # the network sorts by the next column: company
+        assert app.network.table.sort_key == "company"
+        assert [r.company for r in app.network.table.rows][:2] == ["Glenview Logistics"] * 2
 
 
 async def test_stage_filter_and_sort(app: ReboundApp) -> None:
@@ -368,6 +373,27 @@ async def test_change_on_disk_shows_up_and_keeps_the_cursor(
         names = [r.contact for r in app.network.table.rows]
         assert names[0] == "Aaron First"
         assert app.network.current.id == chosen  # the cursor stayed on its record
+
+
+async def test_a_change_on_disk_leaves_an_open_form_alone(
+    app: ReboundApp, service: Service, data_path
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "a")
+        form = app.screen
+        await type_text(pilot, "Half typed")
+        other = reopen(data_path)
+        other.add_company("Arrived by sync")
+        other.save()
+        app.poll_disk()
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#field-name", Input).value == "Half typed"
+        assert "Arrived by sync" in [r.company for r in app.bullpen.table.rows]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    names = {c.name for c in reopen(data_path).companies()}
+    assert {"Half typed", "Arrived by sync"} <= names
 
 
 async def test_save_error_is_shown_and_the_app_keeps_running(

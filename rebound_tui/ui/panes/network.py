@@ -131,7 +131,7 @@ class NetworkPane(Pane[NetworkRow]):
         self.company_name = name if company_id else ""
         self.table.hide_columns(*(("company",) if company_id else ()))
         self.table.empty_text = (
-            f"Nobody at {name} yet: press a to add someone."
+            f"Nobody at {name} yet (a adds someone)."
             if company_id
             else "No people yet: press a to add someone you know."
         )
