@@ -1,0 +1,602 @@
+"""Every figure of issue 7, each as a number and as a ratio against a baseline measured in the
+same run. Run by hand (never in CI):
+
+    python benchmarks/run.py [--sizes heavy,extreme] [--quick] [--json PATH]
+
+Data files are generated into benchmarks/data/ (gitignored) when missing. Every measurement
+runs in a fresh child process (benchmarks/child.py); see benchmarks/README.md for what exactly
+each figure measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fcntl
+import json
+import os
+import platform
+import pty
+import select
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CHILD = HERE / "child.py"
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (benchmarks/ is not a package)
+
+COLS, ROWS = 120, 40
+KEY_GAP = 0.1  # seconds between typed keys in a terminal session
+GOALS = {
+    "startup_ratio": 1.3,
+    "edit_speedup": 10.0,
+    "edit_ms": 50.0,
+    "key_median_ms": 16.0,
+    "key_p95_ms": 50.0,
+    "merge_s": 0.3,
+    "memory_x_file": 5.0,
+}
+
+
+@dataclass
+class Plan:
+    """How many repetitions each figure gets (`--quick` halves most of them)."""
+
+    startup_runs: int = 5
+    edit_reps: int = 8
+    cursor_keys: int = 120
+    merge_reps: int = 2
+    extreme_scale: float = 0.5  # fewer repetitions on the extreme file: each takes longer
+
+    def scaled(self, n: int, size: str) -> int:
+        return max(1, round(n * (self.extreme_scale if size == "extreme" else 1)))
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    baseline: str
+    ratio: str
+    goal: str
+    met: str
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, *cells: str) -> None:
+        self.rows.append(Row(*cells))
+
+
+# -- child processes ------------------------------------------------------------------------------
+def child_env(work: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(
+        REBOUND_LOCK_DIR=str(work / "locks"),
+        REBOUND_BENCH_TODAY=generate.ANCHOR.isoformat(),
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        PYTHONDONTWRITEBYTECODE="",
+    )
+    env.pop("REBOUND_DB", None)
+    return env
+
+
+def json_child(mode: str, work: Path, **options: Any) -> dict[str, Any]:
+    """Run a measuring child that prints one JSON line."""
+    argv = [sys.executable, str(CHILD), mode, "--work", str(work)]
+    for key, value in options.items():
+        argv += [f"--{key.replace('_', '-')}", str(value)]
+    done = subprocess.run(
+        argv, env=child_env(work), capture_output=True, text=True, timeout=900, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{mode} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class PtyRun:
+    events: list[dict[str, Any]]
+    spawned: float
+    peak_rss_kb: int
+    code: int
+    writes: list[tuple[float, bytes]] = field(default_factory=list)
+
+    def at(self, name: str) -> float:
+        return next(e["t"] for e in self.events if e["event"] == name) - self.spawned
+
+    def key_latencies(self, keys: bytes = b"jk") -> list[float]:
+        """Seconds from writing each of `keys` to the first paint showing a changed state.
+
+        Only keys whose effect shows in the reported state count (cursor moves, search text),
+        and only a paint before the next key is written.
+        """
+        frames = [(e["t"] - self.spawned, e["shows"]) for e in self.events if e["event"] == "frame"]
+        out = []
+        for n, (t_write, key) in enumerate(self.writes):
+            if key not in [bytes([k]) for k in keys]:
+                continue
+            t_next = self.writes[n + 1][0] if n + 1 < len(self.writes) else float("inf")
+            before = None
+            for t, shows in frames:
+                if t < t_write:
+                    before = shows
+                elif t < t_next and shows != before:
+                    out.append(t - t_write)
+                    break
+        return out
+
+    def took(self, name: str) -> float:
+        return next(e["took"] for e in self.events if e["event"] == name)
+
+    def has(self, name: str) -> bool:
+        return any(e["event"] == name for e in self.events)
+
+
+def pty_run(
+    argv: list[str], work: Path, keys: list[bytes | float] | None = None, timeout: float = 180
+) -> PtyRun:
+    """Run a Textual child in a real pseudo-terminal (COLS x ROWS), as a user's terminal would.
+
+    The child reports events on a pipe (`time.monotonic()`, the same clock as ours). `keys`, if
+    given, are typed after the first paint (a float is a pause in seconds). Peak RSS comes from
+    wait4() for this one child.
+    """
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    read_fd, write_fd = os.pipe()
+    spawned = time.monotonic()
+    proc = subprocess.Popen(
+        [*argv, "--marker-fd", str(write_fd)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        pass_fds=(write_fd,),
+        env=child_env(work),
+        close_fds=True,
+    )
+    os.close(slave)
+    os.close(write_fd)
+    screen = bytearray()
+
+    def drain() -> None:  # the terminal must be read, or the child blocks writing to it
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            screen.extend(chunk[-4096:])
+
+    writes: list[tuple[float, bytes]] = []
+
+    def type_keys() -> None:  # like a quick typist: a key every KEY_GAP seconds
+        for key in keys or ():
+            if isinstance(key, float):
+                time.sleep(key)
+            else:
+                writes.append((time.monotonic() - spawned, key))
+                os.write(master, key)
+                time.sleep(KEY_GAP)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    events: list[dict[str, Any]] = []
+    buffer = b""
+    deadline = time.monotonic() + timeout
+    typed = keys is None
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([read_fd], [], [], 0.5)
+        if ready:
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            events += [json.loads(line) for line in lines if line.strip()]
+        if not typed and any(e["event"] == "paint" for e in events):
+            typed = True
+            threading.Thread(target=type_keys, daemon=True).start()
+    else:
+        proc.kill()
+        tail = bytes(screen[-1500:]).decode(errors="replace")
+        raise TimeoutError(f"child did not finish: {argv}\nlast screen bytes: {tail!r}")
+    os.close(read_fd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    os.close(master)
+    reader.join(timeout=2)
+    if proc.returncode != 0 or not any(e["event"] == "paint" for e in events):
+        tail = bytes(screen[-1500:]).decode(errors="replace")
+        raise RuntimeError(f"child failed ({proc.returncode}): {argv}\n{tail!r}")
+    peak = next((e["peak_rss_kb"] for e in events if e["event"] == "exit"), usage.ru_maxrss)
+    return PtyRun(events, spawned, peak, proc.returncode, writes)
+
+
+def fresh_work(root: Path, name: str) -> Path:
+    work = root / name
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    return work
+
+
+def copy_data(src: Path, work: Path) -> Path:
+    dest = work / "rebound.json"
+    shutil.copyfile(src, dest)
+    hour_ago = time.time() - 3600
+    os.utime(dest, (hour_ago, hour_ago))
+    return dest
+
+
+# -- figures --------------------------------------------------------------------------------------
+def startup_runs(file: Path | None, runs: int, root: Path) -> list[PtyRun]:
+    out = []
+    for n in range(runs):
+        work = fresh_work(root, f"startup-{n}")
+        if file is None:
+            argv = [sys.executable, str(CHILD), "bare"]
+        else:
+            argv = [sys.executable, str(CHILD), "startup", "--file", str(copy_data(file, work))]
+        out.append(pty_run(argv, work))
+    return out
+
+
+SESSION_KEYS: list[bytes | float] = [
+    0.3,
+    b"2",  # network
+    *[b"j"] * 30,
+    b"/",
+    *[bytes([c]) for c in b"mar"],
+    b"\r",
+    b"3",  # due
+    b"d",  # done: the note prompt
+    0.5,
+    b"\r",  # no note
+    2.0,  # the save (0.3 s later) runs in the store worker
+    b"q",  # quit: saves once more and exits
+]
+
+
+def session_run(file: Path | None, root: Path) -> tuple[PtyRun, bool]:
+    """Open, move around, search, mark one follow-up done, quit: the peak memory of that."""
+    work = fresh_work(root, "session-bare" if file is None else "session")
+    if file is None:
+        argv = [sys.executable, str(CHILD), "bare", "--session"]
+        return pty_run(argv, work, keys=[0.3, b"q"]), True
+    data = copy_data(file, work)
+    before = data.read_bytes()
+    argv = [sys.executable, str(CHILD), "startup", "--file", str(data), "--session"]
+    run = pty_run(argv, work, keys=SESSION_KEYS)
+    return run, data.read_bytes() != before
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def mb(kb: float) -> str:
+    return f"{kb / 1024:.0f} MB"
+
+
+def yes(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def figure_startup(rep: Report, size: str, file: Path, bare: list[PtyRun], plan: Plan, root: Path):
+    runs = startup_runs(file, plan.scaled(plan.startup_runs, size), root)
+    app_s = median([r.at("paint") for r in runs])
+    bare_s = median([r.at("paint") for r in bare])
+    ratio = app_s / bare_s
+    rep.add(
+        f"1 start-up to due rows ({size})",
+        ms(app_s),
+        f"{ms(bare_s)} bare app",
+        f"{ratio:.2f}x",
+        f"<= {GOALS['startup_ratio']}x",
+        yes(ratio <= GOALS["startup_ratio"]),
+    )
+    breakdown = {
+        "interpreter_to_main": median([r.at("main") for r in runs]),
+        "service_open": median(
+            [next(e["took"] for e in r.events if e["event"] == "open") for r in runs]
+        ),
+        "main_to_app_built": median([r.at("app") - r.at("main") for r in runs]),
+        "app_built_to_paint": median([r.at("paint") - r.at("app") for r in runs]),
+    }
+    rep.raw[f"startup_{size}"] = {
+        "paint_s": [r.at("paint") for r in runs],
+        "bare_paint_s": [r.at("paint") for r in bare],
+        "peak_rss_kb": [r.peak_rss_kb for r in runs],
+        "breakdown_s": breakdown,
+    }
+    parts = ", ".join(f"{k} {ms(v)}" for k, v in breakdown.items())
+    peak = mb(median([r.peak_rss_kb for r in runs]))
+    print(
+        f"  start-up {size}: {ms(app_s)} (runs {[ms(r.at('paint')) for r in runs]}); {parts}; peak {peak}"
+    )
+
+
+def figure_edit(rep: Report, size: str, file: Path, plan: Plan, root: Path):
+    reps = plan.scaled(plan.edit_reps, size)
+    ours = json_child("durable", fresh_work(root, "durable"), file=file, reps=reps)
+    tiny = json_child("tinydb", fresh_work(root, "tinydb"), file=file, reps=max(2, reps // 2))
+    steady = [e["total"] for e in ours["edits"][1:]] or [ours["edits"][0]["total"]]
+    base = [e["total"] for e in tiny["edits"][1:]] or [tiny["edits"][0]["total"]]
+    ours_s, base_s = median(steady), median(base)
+    speedup = base_s / ours_s
+    ok = speedup >= GOALS["edit_speedup"] and ours_s * 1000 < GOALS["edit_ms"]
+    rep.add(
+        f"2 durable edit ({size})",
+        ms(ours_s),
+        f"{ms(base_s)} TinyDB JSONStorage",
+        f"{speedup:.1f}x faster",
+        ">= 10x and < 50 ms",
+        yes(ok),
+    )
+    first = ours["edits"][0]
+    rep.raw[f"edit_{size}"] = {"ours": ours, "tinydb": tiny}
+    complete = median([e["complete"] for e in ours["edits"][1:]] or [first["complete"]])
+    save = median([e["save"] for e in ours["edits"][1:]] or [first["save"]])
+    print(
+        f"  durable edit {size}: steady {ms(ours_s)} (complete {ms(complete)} + save {ms(save)});"
+        f" first of the session {ms(first['total'])} (includes the session's backup);"
+        f" TinyDB first {ms(tiny['edits'][0]['total'])}, then {ms(base_s)}"
+    )
+
+
+def key_stats(result: dict[str, Any]) -> dict[str, float]:
+    both = result["cursor_ms"] + result["search_ms"]
+    return {
+        "median": median(both),
+        "p95": p95(both),
+        "cursor_median": median(result["cursor_ms"]),
+        "cursor_p95": p95(result["cursor_ms"]),
+        "search_median": median(result["search_ms"]),
+        "search_p95": p95(result["search_ms"]),
+        "max": max(both),
+    }
+
+
+def figure_keys(rep: Report, size: str, file: Path, base: dict[str, float], plan: Plan, root: Path):
+    result = json_child(
+        "keys", fresh_work(root, "keys"), file=file, cursor=plan.scaled(plan.cursor_keys, size)
+    )
+    s = key_stats(result)
+    ok = s["median"] < GOALS["key_median_ms"] and s["p95"] < GOALS["key_p95_ms"]
+    rep.add(
+        f"3 keystroke, median / p95 ({size})",
+        f"{s['median']:.1f} / {s['p95']:.1f} ms",
+        f"{base['median']:.1f} / {base['p95']:.1f} ms typical file",
+        f"{s['median'] / base['median']:.2f}x / {s['p95'] / base['p95']:.2f}x",
+        "< 16 / < 50 ms",
+        yes(ok),
+    )
+    rep.raw[f"keys_{size}"] = {"stats": s, "samples": result}
+    print(
+        f"  keys {size} ({result['rows']} people): cursor {s['cursor_median']:.1f} / "
+        f"{s['cursor_p95']:.1f} ms, search {s['search_median']:.1f} / {s['search_p95']:.1f} ms,"
+        f" worst {s['max']:.0f} ms"
+    )
+
+
+def figure_merge(rep: Report, size: str, file: Path, plan: Plan, root: Path):
+    result = json_child(
+        "merge",
+        fresh_work(root, "merge"),
+        file=file,
+        edits=1000,
+        reps=plan.scaled(plan.merge_reps, size),
+        git=int(size != "extreme"),  # 16 s on the extreme file: timed on heavy only
+    )
+    t = {k: median(v) for k, v in result["times"].items() if v}
+    floor = t["floor"]
+    for key, label in (
+        ("merge", "in memory"),
+        ("merge_shared", "in memory, shared"),
+        ("save_merging", "app save of a delivered copy"),
+        ("git_driver", "git merge driver"),
+    ):
+        if key not in t:
+            continue
+        rep.add(
+            f"4 merge, {label} ({size})",
+            ms(t[key]),
+            f"{ms(floor)} decode+encode",
+            f"{t[key] / floor:.2f}x",
+            "< 0.3 s",
+            yes(t[key] < GOALS["merge_s"]),
+        )
+    rep.raw[f"merge_{size}"] = result
+
+
+def figure_memory(rep: Report, size: str, file: Path, bare: PtyRun, root: Path):
+    run, saved = session_run(file, root)
+    diff_kb = run.peak_rss_kb - bare.peak_rss_kb
+    file_kb = file.stat().st_size / 1024
+    ok = diff_kb < GOALS["memory_x_file"] * file_kb
+    rep.add(
+        f"5 peak memory, session ({size})",
+        mb(run.peak_rss_kb),
+        f"{mb(bare.peak_rss_kb)} bare app",
+        f"{run.peak_rss_kb / bare.peak_rss_kb:.1f}x; +{diff_kb / file_kb:.1f}x file",
+        f"+ < 5x file ({mb(5 * file_kb)})",
+        yes(ok),
+    )
+    typed = run.key_latencies(b"jk" + bytes(range(97, 123)))
+    if typed:
+        typed_ms = [t * 1000 for t in typed]
+        rep.add(
+            f"3b keystroke in a terminal ({size})",
+            f"{median(typed_ms):.1f} / {p95(typed_ms):.1f} ms",
+            f"{len(typed_ms)} keys, pty",
+            "",
+            "< 16 / < 50 ms",
+            yes(median(typed_ms) < GOALS["key_median_ms"] and p95(typed_ms) < GOALS["key_p95_ms"]),
+        )
+    rep.raw[f"memory_{size}"] = {
+        "pty_key_ms": [t * 1000 for t in typed],
+        "peak_rss_kb": run.peak_rss_kb,
+        "bare_peak_rss_kb": bare.peak_rss_kb,
+        "file_kb": file_kb,
+        "session_saved": saved,
+    }
+    print(f"  memory {size}: session peak {mb(run.peak_rss_kb)}, edit saved: {saved}")
+
+
+# -- the report -----------------------------------------------------------------------------------
+def machine() -> dict[str, str]:
+    import textual
+    import tinydb
+
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with open("/proc/meminfo") as info:
+        mem = f"{int(info.readline().split()[1]) / 1024**2:.0f} GB"
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": mem,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "textual": textual.__version__,
+        "tinydb": tinydb.__version__,
+        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def print_table(rows: list[Row]) -> None:
+    head = Row("figure", "value", "baseline", "ratio", "goal", "met")
+    cells = [head, *rows]
+    widths = [max(len(getattr(r, f)) for r in cells) for f in head.__dataclass_fields__]
+    for n, r in enumerate(cells):
+        line = "  ".join(
+            getattr(r, f).ljust(w) for f, w in zip(head.__dataclass_fields__, widths, strict=True)
+        )
+        print(line.rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the issue 7 benchmarks.")
+    parser.add_argument("--sizes", default="heavy,extreme", help="heavy, extreme (comma-separated)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--json", type=Path, help="also write every raw number here")
+    parser.add_argument(
+        "--only", default="startup,edit,keys,merge,memory", help="a subset of the figures"
+    )
+    args = parser.parse_args(argv)
+    sizes = [s for s in args.sizes.split(",") if s]
+    for size in sizes:
+        if size not in generate.SIZES:
+            parser.error(f"unknown size {size!r}")
+    only = set(args.only.split(","))
+    plan = Plan(startup_runs=3, edit_reps=5, cursor_keys=60, merge_reps=1) if args.quick else Plan()
+
+    started = time.monotonic()
+    files = {}
+    for size in dict.fromkeys(["typical", *sizes]):
+        t0 = time.monotonic()
+        path = generate.path_for(size, args.seed)
+        made = not path.exists()
+        if made:  # in a child: the parent stays small (children are forked from it)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(HERE / "generate.py"),
+                    "--sizes",
+                    size,
+                    "--seed",
+                    str(args.seed),
+                ],
+                check=True,
+            )
+        files[size] = path
+        if made:
+            print(f"generated {files[size]} in {time.monotonic() - t0:.1f} s")
+    info = machine()
+    print(
+        f"rebound-tui benchmarks: {info['cpus']} x {info['cpu']}, Python {info['python']}, "
+        f"Textual {info['textual']}, TinyDB {info['tinydb']}"
+    )
+    for size in sizes:
+        s = generate.SIZES[size]
+        print(
+            f"  {size}: {files[size].stat().st_size / 1e6:.1f} MB, {s.companies:,} companies, "
+            f"{s.contacts:,} contacts, {s.interactions:,} interactions, {s.follow_ups:,} follow-ups"
+        )
+    rep = Report(raw={"machine": info, "sizes": sizes, "quick": args.quick})
+    root = Path(tempfile.mkdtemp(prefix="work-", dir=generate.DATA_DIR))
+    try:
+        bare = startup_runs(None, plan.startup_runs, root) if "startup" in only else []
+        base_keys = None
+        if "keys" in only:
+            typical = json_child(
+                "keys", fresh_work(root, "keys"), file=files["typical"], cursor=plan.cursor_keys
+            )
+            base_keys = key_stats(typical)
+            rep.raw["keys_typical"] = {"stats": base_keys, "samples": typical}
+        bare_session = session_run(None, root)[0] if "memory" in only else None
+        for size in sizes:
+            file = files[size]
+            print(f"{size}:")
+            if "startup" in only:
+                figure_startup(rep, size, file, bare, plan, root)
+            if "edit" in only:
+                figure_edit(rep, size, file, plan, root)
+            if "keys" in only and base_keys is not None:
+                figure_keys(rep, size, file, base_keys, plan, root)
+            if "merge" in only:
+                figure_merge(rep, size, file, plan, root)
+            if "memory" in only and bare_session is not None:
+                figure_memory(rep, size, file, bare_session, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print()
+    print_table(rep.rows)
+    took = time.monotonic() - started
+    print(
+        f"\n{len(rep.rows)} figures in {took:.0f} s. Command: python benchmarks/run.py "
+        + " ".join(argv if argv is not None else sys.argv[1:])
+    )
+    if args.json:
+        rep.raw["rows"] = [r.__dict__ for r in rep.rows]
+        args.json.write_text(json.dumps(rep.raw, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
