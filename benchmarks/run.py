@@ -338,9 +338,8 @@ def figure_startup(rep: Report, size: str, file: Path, bare: list[PtyRun], plan:
     }
     parts = ", ".join(f"{k} {ms(v)}" for k, v in breakdown.items())
     peak = mb(median([r.peak_rss_kb for r in runs]))
-    print(
-        f"  start-up {size}: {ms(app_s)} (runs {[ms(r.at('paint')) for r in runs]}); {parts}; peak {peak}"
-    )
+    each = [ms(r.at("paint")) for r in runs]
+    print(f"  start-up {size}: {ms(app_s)} (runs {each}); {parts}; peak memory {peak}")
 
 
 def figure_edit(rep: Report, size: str, file: Path, plan: Plan, root: Path):
