@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -34,6 +33,16 @@ from rebound_tui.ui.commands import ReboundCommands, bindings_of, key_text
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
+from rebound_tui.ui.screens.detail import CompanyDetail, ContactDetail
+from rebound_tui.ui.screens.forms import (
+    CompanyForm,
+    ContactForm,
+    FollowUpForm,
+    LogForm,
+    RecordForm,
+)
+from rebound_tui.ui.screens.help import HelpScreen
+from rebound_tui.ui.screens.prompts import ConfirmScreen, DatePrompt, NotePrompt, SnoozeChooser
 from rebound_tui.ui.widgets import Pane, RecordTable
 from rebound_tui.views import Views
 
@@ -299,7 +308,7 @@ class ReboundApp(App[None]):
     def _store_problem(self, text: str) -> None:
         if text != self._last_store_error:  # the poll would repeat it every second
             self._last_store_error = text
-            self.notify(text, title="Not saved", severity="error", timeout=15)
+            self.notify(text, title="Data file", severity="error", timeout=15)
 
     # -- helpers for the actions --------------------------------------------------------------
     def _setting(self, key: str) -> Any:
@@ -313,18 +322,6 @@ class ReboundApp(App[None]):
             return
         setter("theme", name)
         self.schedule_save()
-
-    def screen_class(self, name: str) -> Any:
-        """A modal screen from the screens package, found by class name."""
-        for module in ("prompts", "forms", "detail", "help"):
-            try:
-                found = getattr(importlib.import_module(f"rebound_tui.ui.screens.{module}"), name)
-            except (ImportError, AttributeError):
-                continue
-            return found
-        # TODO(screens helper): every screen of the contract should exist by the time this ships.
-        self.notify(f"{name} is not available in this build", severity="warning")
-        return None
 
     def changed(self) -> None:
         """After a write: save soon and show it."""
@@ -347,15 +344,12 @@ class ReboundApp(App[None]):
 
     def open_form(
         self,
-        screen_name: str,
+        form_class: type[RecordForm],
         args: tuple[Any, ...],
         call: Callable[[dict[str, Any]], Any],
         after: Callable[[Any], None] | None = None,
     ) -> None:
         """Push a form; the form shows the service's refusal and stays open until it works."""
-        form_class = self.screen_class(screen_name)
-        if form_class is None:
-            return
         made: list[Any] = []
 
         def submit(values: dict[str, Any]) -> None:
@@ -395,7 +389,7 @@ class ReboundApp(App[None]):
     # -- bullpen actions ----------------------------------------------------------------------
     def action_add_company(self) -> None:
         self.open_form(
-            "CompanyForm",
+            CompanyForm,
             (None,),
             lambda d: self.service.add_company(**d),
             lambda c: self._select(self.bullpen, c.id, f"Added {c.name}"),
@@ -405,7 +399,7 @@ class ReboundApp(App[None]):
         company = self._company()
         if company is not None:
             self.open_form(
-                "CompanyForm",
+                CompanyForm,
                 (company,),
                 lambda d: self.service.edit_company(company, **d),
                 lambda c: self.notify(f"Saved {c.name}", timeout=3),
@@ -428,15 +422,16 @@ class ReboundApp(App[None]):
 
     def action_company_detail(self) -> None:
         company = self._company()
-        detail = self.screen_class("CompanyDetail") if company else None
-        if company is not None and detail is not None:
-            self.push_screen(detail(self.service, company.id), lambda _: self.refresh_panes())
+        if company is not None:
+            self.push_screen(
+                CompanyDetail(self.service, company.id), lambda _: self.refresh_panes()
+            )
 
     # -- network actions ----------------------------------------------------------------------
     def action_add_contact(self) -> None:
         company = self.service.company(self.network.company_id)
         self.open_form(
-            "ContactForm",
+            ContactForm,
             (None, company),
             lambda d: self.service.add_contact(**d),
             lambda p: self._select(self.network, p.id, f"Added {p.name}"),
@@ -446,7 +441,7 @@ class ReboundApp(App[None]):
         contact = self._contact()
         if contact is not None:
             self.open_form(
-                "ContactForm",
+                ContactForm,
                 (contact, self.service.company(contact.company_id)),
                 lambda d: self.service.edit_contact(contact, **d),
                 lambda p: self.notify(f"Saved {p.name}", timeout=3),
@@ -469,9 +464,13 @@ class ReboundApp(App[None]):
 
     def action_contact_detail(self) -> None:
         contact = self._contact()
-        detail = self.screen_class("ContactDetail") if contact else None
-        if contact is not None and detail is not None:
-            self.push_screen(detail(self.service, contact.id), lambda _: self.refresh_panes())
+        if contact is not None:
+            self.push_screen(
+                ContactDetail(self.service, contact.id), lambda _: self.refresh_panes()
+            )
+
+    def _back_from_detail(self, _result: object = None) -> None:
+        self.refresh_panes()
 
     # -- shared by both -----------------------------------------------------------------------
     def _select(self, pane: Pane[Any], record_id: str, message: str) -> None:
@@ -480,7 +479,7 @@ class ReboundApp(App[None]):
 
     def _log(self, company: Company | None, contact: Contact | None) -> None:
         self.open_form(
-            "LogForm",
+            LogForm,
             (company, contact),
             lambda d: self.service.log(**d),
             lambda i: self.notify(f"Logged {i.kind} on {i.day}", timeout=3),
@@ -488,51 +487,45 @@ class ReboundApp(App[None]):
 
     def _add_follow_up(self, company: Company | None, contact: Contact | None) -> None:
         self.open_form(
-            "FollowUpForm",
+            FollowUpForm,
             (company, contact),
             lambda d: self.service.add_follow_up(**d),
             lambda f: self.notify(f"Follow-up “{f.title}” due {f.due}", timeout=3),
         )
 
     def _confirm_delete(self, name: str, call: Callable[[], Any]) -> None:
-        confirm = self.screen_class("ConfirmScreen")
-        if confirm is None:
-            return
         question = f"Delete {name}? Their history stays in the file; u undoes it."
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.perform(call, f"Deleted {name} · u undoes")
 
-        self.push_screen(confirm(question), answered)
+        self.push_screen(ConfirmScreen(question), answered)
 
     # -- due actions --------------------------------------------------------------------------
     def action_done(self) -> None:
         f = self._follow_up()
-        prompt = self.screen_class("NotePrompt") if f else None
-        if f is None or prompt is None:
+        if f is None:
             return
 
         def noted(note: str | None) -> None:
             if note is not None:
                 self._due_act("done", note, f)
 
-        self.push_screen(prompt(f"Done · {f.title}", "what happened? (enter: no note)"), noted)
+        self.push_screen(NotePrompt(f"Done · {f.title}", "what happened? (enter: no note)"), noted)
 
     def action_snooze(self) -> None:
         f = self._follow_up()
-        chooser = self.screen_class("SnoozeChooser") if f else None
-        if f is not None and chooser is not None:
+        if f is not None:
             self.push_screen(
-                chooser(self.service), lambda day: day and self._due_act("snooze", day, f)
+                SnoozeChooser(self.service), lambda day: day and self._due_act("snooze", day, f)
             )
 
     def action_reschedule(self) -> None:
         f = self._follow_up()
-        prompt = self.screen_class("DatePrompt") if f else None
-        if f is not None and prompt is not None:
+        if f is not None:
             self.push_screen(
-                prompt(self.service, f"Reschedule · {f.title}"),
+                DatePrompt(self.service, f"Reschedule · {f.title}"),
                 lambda day: day and self._due_act("reschedule", day, f),
             )
 
@@ -545,7 +538,7 @@ class ReboundApp(App[None]):
         f = self._follow_up()
         if f is not None:
             self.open_form(
-                "FollowUpForm",
+                FollowUpForm,
                 (self.service.company(f.company_id), self.service.contact(f.contact_id), f),
                 lambda d: self.service.edit_follow_up(f, **d),
                 lambda g: self.notify(f"Saved “{g.title}”", timeout=3),
@@ -627,9 +620,7 @@ class ReboundApp(App[None]):
         return [("Everywhere", everywhere), *panes, ("Columns", columns)]
 
     def action_help(self) -> None:
-        help_screen = self.screen_class("HelpScreen")
-        if help_screen is not None:
-            self.push_screen(help_screen(self.help_sections()))
+        self.push_screen(HelpScreen(self.help_sections()))
 
     async def action_quit(self) -> None:
         """Save everything first; if that fails, say so and quit only when asked again."""
