@@ -83,8 +83,14 @@ class ReboundApp(App[None]):
         Binding("3", "focus_pane('due')", "Due", show=False, tooltip="Go to Due today"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
-        Binding("q", "quit", "Quit", tooltip="Save and quit"),
+        Binding("q", "leave", "Quit", tooltip="Save and quit"),
     ]
+    # Keys of the dashboard itself: off while a detail screen is on top ("1" must not move the
+    # panes behind it, "u" not undo unseen). Modal screens hide the app's keys by themselves.
+    # ctrl+q still quits from anywhere.
+    DASHBOARD_ONLY: ClassVar[frozenset[str]] = frozenset(
+        {"focus_pane", "next_pane", "undo", "help", "leave"}
+    )
 
     def __init__(
         self,
@@ -621,6 +627,12 @@ class ReboundApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_sections()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in self.DASHBOARD_ONLY or len(self.screen_stack) == 1
+
+    async def action_leave(self) -> None:
+        await self.action_quit()
 
     async def action_quit(self) -> None:
         """Save everything first; if that fails, say so and quit only when asked again."""

@@ -51,7 +51,7 @@ def palette_commands(app: ReboundApp) -> Iterator[PaletteCommand]:
             run = partial(app.run_in_pane, pane, binding.action)
             yield PaletteCommand(name, f"key {key_text(app, binding)}", run)
     for binding in bindings_of(list(type(app).BINDINGS)):
-        if not binding.description or binding.action == "quit":  # Textual lists Quit already
+        if not binding.description or binding.action == "leave":  # Textual lists Quit already
             continue
         name = binding.tooltip or binding.description
         yield PaletteCommand(

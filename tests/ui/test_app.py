@@ -564,3 +564,16 @@ def test_launch_demo_opens_a_throwaway_copy(tmp_path, monkeypatch) -> None:
     assert "demo" in (made[0].data_label or "")
     assert len(service.companies()) >= 5
     assert service.path.parent == tmp_path / "rebound-demo-1"
+
+
+async def test_dashboard_keys_are_off_on_a_detail_screen(app: ReboundApp) -> None:
+    """Modal screens hide the app's keys already; a detail screen is a full screen."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")  # something to undo
+        await pilot.press("1", "enter")
+        detail = app.screen
+        await pilot.press("u", "2", "question_mark")
+        assert app.screen is detail
+        assert app.service.can_undo  # the detail would not show an undo behind it
+        await pilot.press("escape")
+        assert app.focused is app.bullpen.table
