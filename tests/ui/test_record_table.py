@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from hypothesis import given
@@ -202,35 +201,30 @@ async def test_mouse_wheel_scrolls() -> None:
         assert table.cursor == 0  # the wheel scrolls the view, not the cursor
 
 
-async def test_thousands_of_rows_stay_fast() -> None:
+async def test_thousands_of_rows_refill_filter_move_and_sort() -> None:
+    """Behaviour at scale; the timing lives in benchmarks/run.py, not in a test."""
     rows = make_rows(20_000)
     app = TableApp(rows)
     async with app.run_test(size=(100, 40)) as pilot:
         table = table_of(app)
-        started = time.perf_counter()
-        for _ in range(20):
+        for _ in range(3):
             table.rows = rows  # a refresh from the data
-        refill = (time.perf_counter() - started) / 20
-        started = time.perf_counter()
-        table.filter = "name 1"
         table.filter = "name 19"
+        assert 0 < len(table.rows) < len(rows)
         table.filter = ""
-        search = (time.perf_counter() - started) / 3
+        assert len(table.rows) == len(rows)
         height = table.size.height
-        started = time.perf_counter()
-        for _ in range(50):  # what a key press costs the table: move, then draw the screen
+        start = table.cursor  # still on the record the search had found
+        for _ in range(5):
             table.action_cursor_down()
             for y in range(height):
                 table.render_line(y)
-        move = (time.perf_counter() - started) / 50
+        assert table.cursor == start + 5
         await pilot.press("j", "G", "g")
         assert table.cursor == 0
-        assert refill < 0.05, f"refill took {refill:.3f}s"
-        assert search < 0.05, f"search took {search:.3f}s"
-        assert move < 0.01, f"a move took {move:.4f}s"
-        started = time.perf_counter()
         table.sort_by("score")
-        assert time.perf_counter() - started < 0.2
+        await pilot.press("G")
+        assert table.cursor == len(rows) - 1
 
 
 @given(st.text(max_size=30), st.integers(min_value=1, max_value=25), st.booleans())
