@@ -548,11 +548,13 @@ class PlaybookMixin:
         done_by: dict[str, list[dt.date]] = {}
         for f in self.follow_ups(include_closed=True):
             cid = cadence_mod.contact_of(f.origin)
-            if cid is None:
-                continue
-            if f.is_open:
+            if cid is not None and f.is_open:
                 open_by.setdefault(cid, []).append(f)
-            elif (closed := _day(f.closed_on)) is not None:
+                continue
+            # Any check-in with the person done or dropped (the cadence's or one added by hand)
+            # starts the next round from that day.
+            cid = cid or (f.contact_id if f.kind == "check-in" else None)
+            if cid is not None and not f.is_open and (closed := _day(f.closed_on)) is not None:
                 done_by.setdefault(cid, []).append(closed)
         changed: list[FollowUp] = []
         for cid in ids:

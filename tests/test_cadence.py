@@ -212,3 +212,15 @@ def test_a_new_contact_with_a_cadence_via_the_hook(svc: Service):
     ann = svc.add_contact("Ann Lee", company="Acme", cadence="3m")  # calls after_contact_saved
     assert [(f.contact_id, f.due) for f in check_ins(svc)] == [(ann.id, "2026-11-27")]
     assert svc.after_contact_saved(ann) == []  # again: nothing to add
+
+
+def test_dropping_a_check_in_added_by_hand_starts_the_next_round_from_that_day(svc: Service):
+    with svc.playbook_paused():  # a contact whose cadence has no check-in yet (e.g. imported)
+        svc.add_contact("Walt Simmons", company="Acme", cadence="6w")
+        svc.log("call", contact="Walt Simmons", on="2026-06-01")
+        manual = svc.add_follow_up(
+            "Update Walt", due="2026-11-20", contact="Walt Simmons", kind="check-in"
+        )
+    svc.drop(manual)
+    (f,) = check_ins(svc)
+    assert f.due == "2027-01-08"  # six weeks after the drop on 2026-11-27, not overdue
