@@ -420,6 +420,9 @@ async def test_a_short_terminal_scrolls_the_fields_and_keeps_the_buttons(service
         await pilot.pause()
         notes = app.screen.query_one("#field-notes", Input)
         notes.focus()
+        # Focusing schedules the scroll, which lays out on a later refresh.
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         for selector in ("#field-notes", "#form-error", "#save"):
             region = app.screen.query_one(selector).region
