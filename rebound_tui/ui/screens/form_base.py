@@ -1,0 +1,355 @@
+"""The form machinery: labelled fields validated as the user types, save and cancel.
+
+A form never writes: it dismisses with the keyword arguments of the matching service call
+(``service.add_company(**result)``, ``service.edit_company(company, **result)``...) or with
+None when cancelled. Pass ``submit`` to have the form make the call itself and stay open,
+showing the service's message, when the service refuses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select
+
+from rebound_tui.domain import dates
+from rebound_tui.service import Service, ServiceError
+from rebound_tui.ui.screens.prompts import ConfirmScreen
+from rebound_tui.ui.validators import DayValidator, RequiredValidator
+
+__all__ = [
+    "Confirm",
+    "FormField",
+    "RecordForm",
+    "Rule",
+    "Submit",
+    "WhenGiven",
+    "as_text",
+    "blank_none",
+    "day_hint",
+]
+
+Submit = Callable[[dict[str, Any]], object]
+# Asked before submitting: a question for a ConfirmScreen (None: go ahead without asking).
+Confirm = Callable[[dict[str, Any]], str | None]
+
+
+class Rule(Validator):
+    """A validator from a function returning an error message or None (for cross-field rules)."""
+
+    def __init__(self, check: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self.check = check
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = self.check(value)
+        return self.failure(problem) if problem else self.success()
+
+
+class WhenGiven(Validator):
+    """Runs `inner` only on a non-blank value (for fields that also carry an always-on rule)."""
+
+    def __init__(self, inner: Validator) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def validate(self, value: str) -> ValidationResult:
+        return self.inner.validate(value) if value.strip() else self.success()
+
+
+@dataclass
+class FormField:
+    """One labelled field: an Input (with validators) or, given `choices`, a Select."""
+
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    validators: list[Validator] = field(default_factory=list)
+    required: bool = False
+    # False when a validator must see the empty value too (e.g. "a company or a contact").
+    valid_empty: bool = True
+    choices: tuple[str, ...] | None = None
+    # What a Select shows for each choice (default: the choice itself).
+    labels: Mapping[str, str] | None = None
+    suggestions: Iterable[str] | None = None
+    # Text shown under a valid field, e.g. the day a date word names.
+    hint: Callable[[str], str] | None = None
+
+
+def day_hint(validator: DayValidator, empty: str = "") -> Callable[[str], str]:
+    def hint(value: str) -> str:
+        if not value.strip():
+            return empty
+        try:
+            return "→ " + validator.resolve(value).strftime("%a %-d %b %Y")
+        except dates.DateError:
+            return ""
+
+    return hint
+
+
+def as_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def blank_none(value: str) -> str | None:
+    return value or None
+
+
+class RecordForm(ModalScreen[dict[str, Any] | None]):
+    """Shared behaviour: layout, live messages under each field, save and cancel."""
+
+    CSS_PATH = "screens.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+    title_text = "Form"
+
+    def __init__(
+        self, service: Service, *, submit: Submit | None = None, confirm: Confirm | None = None
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.submit = submit
+        self.confirm = confirm
+        self.fields: list[FormField] = self.build_fields()
+        self._by_name = {f.name: f for f in self.fields}
+        self._touched: set[str] = set()
+        self._tried = False
+
+    # -- to implement ---------------------------------------------------------------------------
+    def build_fields(self) -> list[FormField]:
+        raise NotImplementedError
+
+    def result(self, values: dict[str, str]) -> dict[str, Any]:
+        """The service keyword arguments for the (valid) stripped values."""
+        raise NotImplementedError
+
+    # -- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box") as box:
+            box.border_title = self.title_text
+            with VerticalScroll(id="form-fields", can_focus=False):
+                for spec in self.fields:
+                    with Horizontal(classes="field-row", id=f"row-{spec.name}"):
+                        mark = " *" if spec.required else ""
+                        yield Label(spec.label + mark, classes="field-label")
+                        with Vertical(classes="field-body"):
+                            yield self._widget_for(spec)
+                            yield Label("", classes="field-message", id=f"message-{spec.name}")
+            yield Label("", id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Label("ctrl+s save · esc cancel", id="form-keys")
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def _widget_for(self, spec: FormField) -> Widget:
+        wid = f"field-{spec.name}"
+        if spec.choices is not None:
+            labels = spec.labels or {}
+            return Select(
+                [(labels.get(c, c), c) for c in spec.choices],
+                value=spec.value if spec.value in spec.choices else Select.NULL,
+                allow_blank=not spec.required,
+                prompt="(none)",
+                id=wid,
+                compact=True,
+            )
+        validators = list(spec.validators)
+        if spec.required:
+            validators.insert(0, RequiredValidator(spec.label.lower()))
+        suggester = (
+            SuggestFromList(spec.suggestions, case_sensitive=False)
+            if spec.suggestions is not None
+            else None
+        )
+        return Input(
+            spec.value,
+            placeholder=spec.placeholder,
+            validators=validators,
+            valid_empty=spec.valid_empty and not spec.required,
+            suggester=suggester,
+            id=wid,
+            compact=True,
+        )
+
+    def on_mount(self) -> None:
+        self.refresh_messages()
+        self.fit_height()
+        self.query_one(f"#field-{self.fields[0].name}").focus()
+
+    def on_resize(self) -> None:
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Let the fields scroll so the message and the buttons stay in view on a short terminal."""
+        error = self.query_one("#form-error", Label)
+        error_lines = 0
+        if error.has_class("-shown"):
+            width = max(20, self.query_one("#form-box").content_size.width or 70)
+            error_lines = 1 + math.ceil(len(str(error.render())) / width)
+        borders, buttons = 2, 2
+        fields = self.query_one("#form-fields")
+        fields.styles.max_height = max(3, self.size.height - borders - buttons - error_lines)
+
+    # -- values and messages ------------------------------------------------------------------
+    def widget(self, name: str) -> Input | Select:
+        return self.query_one(f"#field-{name}")  # type: ignore[return-value]
+
+    def value(self, name: str) -> str:
+        try:
+            widget = self.widget(name)
+        except NoMatches:  # asked by a rule before the field is mounted
+            return ""
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else str(widget.value)
+        return widget.value.strip()
+
+    def values(self) -> dict[str, str]:
+        return {spec.name: self.value(spec.name) for spec in self.fields}
+
+    def error(self, name: str) -> str | None:
+        """The first problem with a field now, or None."""
+        widget = self.widget(name)
+        if not isinstance(widget, Input):
+            return None
+        outcome = widget.validate(widget.value)
+        if outcome is None or outcome.is_valid:
+            return None
+        return (outcome.failure_descriptions or ["invalid value"])[0]
+
+    def errors(self) -> dict[str, str]:
+        found = {spec.name: self.error(spec.name) for spec in self.fields}
+        return {name: problem for name, problem in found.items() if problem}
+
+    def refresh_messages(self) -> None:
+        """Show each field's error (once touched or after a save attempt) or else its hint."""
+        for spec in self.fields:
+            label = self.query_one(f"#message-{spec.name}", Label)
+            problem = self.error(spec.name)
+            shown = problem if problem and (self._tried or spec.name in self._touched) else None
+            widget = self.widget(spec.name)
+            if isinstance(widget, Input):
+                widget.set_class(shown is not None, "-invalid")
+                widget.set_class(shown is None, "-valid")
+            text = shown or ("" if problem or not spec.hint else spec.hint(self.value(spec.name)))
+            label.update(Content(text))
+            label.set_class(bool(shown), "-error")
+            label.set_class(bool(text), "-shown")
+
+    def show_form_error(self, text: str) -> None:
+        label = self.query_one("#form-error", Label)
+        label.update(Content(text))
+        label.set_class(bool(text), "-shown")
+        self.fit_height()
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        spec = self._by_name.get(name)
+        if spec is None:
+            return
+        # A name being completed is judged when the user leaves it, not at every letter.
+        if event.value != spec.value and spec.suggestions is None:
+            self._touched.add(name)
+        self.field_changed(name)
+        self.refresh_messages()
+
+    @on(Input.Blurred)
+    def _input_blurred(self, event: Input.Blurred) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        if name in self._by_name and self.is_mounted:
+            self._touched.add(name)
+            self.refresh_messages()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        name = (event.select.id or "").removeprefix("field-")
+        if name in self._by_name:
+            self.field_changed(name)
+            self.refresh_messages()
+
+    def field_changed(self, name: str) -> None:
+        """Hook for fields that depend on another (the contact list follows the company)."""
+
+    @on(Input.Submitted)
+    async def _input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = (event.input.id or "").removeprefix("field-")
+        spec = self._by_name.get(name)
+        if spec is None:
+            return
+        if spec.suggestions is not None and self.error(name):
+            # Enter takes the completion the field shows, as the right arrow does.
+            suggester = event.input.suggester
+            typed = event.input.value
+            guess = await suggester.get_suggestion(typed.casefold()) if suggester else None
+            if guess and typed.strip():
+                event.input.value = guess
+                event.input.cursor_position = len(guess)
+                return
+        inputs = [s.name for s in self.fields if s.choices is None]
+        if inputs and name == inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    # -- actions ----------------------------------------------------------------------------------
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        """Refuse while a field is invalid (focusing the first), else dismiss with the result."""
+        self._tried = True
+        self.refresh_messages()
+        problems = self.errors()
+        if problems:
+            first = next(spec.name for spec in self.fields if spec.name in problems)
+            self.widget(first).focus()
+            self.show_form_error("fix the marked field" + ("s" if len(problems) > 1 else ""))
+            return
+        result = self.result(self.values())
+        question = self.confirm(result) if self.confirm is not None else None
+        if question:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._submit(result)
+                else:
+                    self.dismiss(None)  # "no" cancels, as escape would
+
+            self.app.push_screen(ConfirmScreen(question, title="Go ahead anyway?"), answered)
+            return
+        self._submit(result)
+
+    def _submit(self, result: dict[str, Any]) -> None:
+        if self.submit is not None:
+            try:
+                self.submit(result)
+            except (ServiceError, ValueError) as exc:  # ValueError: a domain rule or a date
+                self.show_form_error(str(exc))
+                return
+        self.dismiss(result)
