@@ -440,10 +440,12 @@ def _apply(service: Service, plan: _Plan) -> ImportSummary:
                 doc["company_id"] = company_ids[doc["company_id"]]
             docs.append(doc)
         db.create_many(Contact.TABLE, docs)  # journaled: rolled back if a later write fails
+    updates: dict[str, dict] = {}
     for contact_id, changes in plan.updates:
         if str(changes.get("company_id") or "").startswith(_NEW):
             changes = {**changes, "company_id": company_ids[changes["company_id"]]}
-        db.update(Contact.TABLE, contact_id, changes)
+        updates.setdefault(contact_id, {}).update(changes)
+    db.update_many(Contact.TABLE, updates)  # one pass over the table, journaled like the rest
     return plan.summary
 
 

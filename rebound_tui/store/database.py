@@ -235,6 +235,28 @@ class Database:
             self.changes.setdefault(table, []).extend(ids)
             return ids
 
+    def update_many(self, table: str, changes_by_id: Mapping[str, Mapping[str, Any]]) -> int:
+        """Apply many records' changes in two table passes (imports); returns records changed."""
+        with self.lock:
+            raw = self.raw(table)
+            new_docs: dict[str, dict[str, Any]] = {}
+            for record_id, changes in changes_by_id.items():
+                doc = raw.get(record_id)
+                if doc is None:
+                    raise KeyError(record_id)
+                if all(k in doc and doc[k] == v for k, v in changes.items()):
+                    continue
+                new_docs[record_id] = record.with_changes(doc, changes, self.clock.now())
+            if not new_docs:
+                return 0
+            if self.journal is not None:
+                self.journal.extend((table, i, dict(raw[i])) for i in new_docs)
+            tinytable = self.table(table)
+            tinytable.remove(doc_ids=list(new_docs))
+            tinytable.insert_multiple(Document(d, doc_id=i) for i, d in new_docs.items())
+            self.changes.setdefault(table, []).extend(new_docs)
+            return len(new_docs)
+
     def set_meta(self, **values: Any) -> None:
         with self.lock:
             meta = dict(self.meta)

@@ -281,24 +281,25 @@ def test_a_file_that_fails_half_way_changes_nothing(service: Service, tmp_path: 
 
 
 def test_a_write_that_fails_half_way_is_rolled_back(service: Service, monkeypatch):
-    """Adds (bulk) are written before updates: failing on the 2nd update must undo them too."""
+    """Adds (bulk) are written before updates: failing in the middle of the updates (after the
+    first record is written) must undo the adds and that first update too."""
     service.add_contact("Julia Okafor", linkedin="https://www.linkedin.com/in/juliaokafor")
     service.add_contact("Mark Liu", linkedin="https://www.linkedin.com/in/markliu")
     service.save()
     before_bytes, before = digest(service.path), state(service)
     undo_before = service.last_action
-    real_update, calls = service.db.update, []
+    real_update_many, calls = service.db.update_many, []
 
-    def failing(table, record_id, changes):
-        calls.append(record_id)
-        if len(calls) == 2:
-            raise OSError("disk on fire")
-        return real_update(table, record_id, changes)
+    def failing(table, changes_by_id):
+        calls.append(list(changes_by_id))
+        first = dict(list(changes_by_id.items())[:1])
+        real_update_many(table, first)  # one record written, then the disk fails
+        raise OSError("disk on fire")
 
-    monkeypatch.setattr(service.db, "update", failing)
+    monkeypatch.setattr(service.db, "update_many", failing)
     with pytest.raises(OSError, match="disk on fire"):
         import_file(service, "linkedin", FIXTURES / "Connections.csv", add_companies=True)
-    assert len(calls) == 2
+    assert len(calls) == 1 and len(calls[0]) >= 2
     assert state(service) == before  # no added contact, no new company, no first update
     assert service.last_action == undo_before
     monkeypatch.undo()
