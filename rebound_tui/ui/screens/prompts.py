@@ -6,6 +6,7 @@ Days come back as 'YYYY-MM-DD', resolved against the service's today.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -14,14 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets import Button, Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from rebound_tui.domain import dates
 from rebound_tui.service import Service
 from rebound_tui.ui.validators import DayValidator
 
-__all__ = ["ConfirmScreen", "DatePrompt", "NotePrompt", "SnoozeChooser"]
+__all__ = ["ConfirmScreen", "DatePrompt", "DoneAnswer", "DonePrompt", "NotePrompt", "SnoozeChooser"]
 
 
 def _long_day(day) -> str:
@@ -50,6 +51,73 @@ class NotePrompt(ModalScreen[str | None]):
     def _accept(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class DoneAnswer:
+    """The note typed when marking a follow-up done, and whether to log the message sent."""
+
+    note: str
+    keep_text: bool = False
+
+
+class KeepBox(Checkbox):
+    """A checkbox on which enter accepts the prompt (space still toggles it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.accept", "Accept", show=False),
+    ]
+
+
+class DonePrompt(ModalScreen[DoneAnswer | None]):
+    """A one-line note, and (when there is a message) "keep the message text in the log".
+
+    Enter accepts, on the note or on the checkbox (where space toggles); escape cancels. Enter
+    is not a priority key: keys typed just before it reach the note first.
+    """
+
+    CSS_PATH = "screens.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        placeholder: str = "",
+        *,
+        keep_label: str | None = None,
+        keep: bool = False,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+        self.keep_label = keep_label
+        self.keep_default = keep
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt-box") as box:
+            box.border_title = self.title_text
+            yield Input(placeholder=self.placeholder, id="note")
+            keys = "enter accept (empty: no note) · esc cancel"
+            if self.keep_label:
+                yield KeepBox(self.keep_label, self.keep_default, id="keep", compact=True)
+                keys = "enter accept · tab, space: keep the text or not · esc cancel"
+            yield Label(keys, classes="prompt-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted, "#note")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_accept()
+
+    def action_accept(self) -> None:
+        note = self.query_one("#note", Input).value.strip()
+        keep = bool(self.keep_label) and self.query_one("#keep", Checkbox).value
+        self.dismiss(DoneAnswer(note, keep))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,254 @@
+"""Importing from the dashboard: which file (and, for a CSV, which column is which), a progress
+bar while it runs, and the summary afterwards.
+
+The screens only ask and show; the app runs the import in a worker thread (actions/importing.py)
+and feeds the progress bar from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+
+from rebound_tui.io import InputError
+from rebound_tui.io.csvmap import MAP_FIELDS, parse_map
+
+__all__ = ["ImportPrompt", "ImportProgress", "ImportRequest", "ImportResult", "KINDS"]
+
+# kind -> (what the file is, a placeholder path)
+KINDS: dict[str, tuple[str, str]] = {
+    "linkedin": (
+        "LinkedIn connections (Connections.csv or the ZIP)",
+        "~/Downloads/Connections.csv",
+    ),
+    "vcard": ("vCard contacts (.vcf)", "~/Downloads/contacts.vcf"),
+    "csv": ("CSV file", "~/Documents/people.csv"),
+}
+
+
+def expand(path: str) -> Path:
+    return Path(path.strip()).expanduser()
+
+
+class FileValidator(Validator):
+    """A file that exists (not a folder); `~` is the home folder."""
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.failure("give the path of the file")
+        path = expand(value)
+        if path.is_dir():
+            return self.failure(f"{path} is a folder: give the file in it")
+        if not path.is_file():
+            return self.failure(f"no such file: {path}")
+        return self.success()
+
+
+class MapValidator(Validator):
+    """An optional --map: the same check as the CLI's."""
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        try:
+            parse_map(value)
+        except InputError as exc:
+            return self.failure(str(exc).replace("--map", "map"))
+        return self.success()
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What to import and how (the arguments of io.importer.import_file)."""
+
+    kind: str
+    path: Path
+    mapping: str | None = None
+    dry_run: bool = False
+    add_companies: bool = False
+
+
+class ImportPrompt(ModalScreen[ImportRequest | None]):
+    """The file, the map (CSV only), dry run and "add companies"; ctrl+s or enter starts."""
+
+    CSS_PATH = "screens.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "start", "Import", priority=True),
+    ]
+
+    def __init__(self, kind: str, *, path: str = "", dry_run: bool = False) -> None:
+        super().__init__()
+        self.kind = kind
+        self.initial_path = path
+        self.initial_dry_run = dry_run
+
+    def compose(self) -> ComposeResult:
+        what, example = KINDS[self.kind]
+        with Vertical(classes="prompt-box", id="import-box") as box:
+            box.border_title = f"Import {what}"
+            yield Input(
+                self.initial_path,
+                placeholder=f"path, e.g. {example}",
+                validators=[FileValidator()],
+                id="import-path",
+            )
+            yield Label("", classes="prompt-message", id="import-path-message")
+            if self.kind == "csv":
+                yield Input(
+                    placeholder="map (optional): name=Full Name,company=Org,email=E-mail",
+                    validators=[MapValidator()],
+                    id="import-map",
+                )
+                yield Label(
+                    "fields: " + ", ".join(MAP_FIELDS),
+                    classes="prompt-message",
+                    id="import-map-message",
+                )
+            yield Checkbox("dry run: show what would change, write nothing", self.initial_dry_run,
+                           id="import-dry-run", compact=True)  # fmt: skip
+            yield Checkbox("add the companies not in the bullpen yet", id="import-add-companies",
+                           compact=True)  # fmt: skip
+            with Horizontal(classes="prompt-buttons"):
+                yield Label("ctrl+s import · esc cancel", classes="prompt-keys")
+                yield Button("Import", id="import-start", variant="primary", compact=True)
+                yield Button("Cancel", id="import-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def _check(self, selector: str, *, show: bool = True) -> bool:
+        """Validate one input and show its message; True when it is fine."""
+        field = self.query_one(selector, Input)
+        outcome = field.validate(field.value)
+        ok = outcome is None or outcome.is_valid
+        message = self.query_one(f"{selector}-message", Label)
+        if not ok and show and outcome is not None:
+            message.update(Content(outcome.failure_descriptions[0]))
+        elif selector == "#import-map":
+            message.update("fields: " + ", ".join(MAP_FIELDS))
+        else:
+            message.update("")
+        message.set_class(not ok and show, "-error")
+        return ok
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        # The path is judged once the user stops typing it (enter or the import key).
+        if event.input.id == "import-map":
+            self._check("#import-map")
+        elif event.input.id == "import-path":
+            self._check("#import-path", show=False)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "import-path" and self.kind == "csv":
+            if self._check("#import-path"):
+                self.query_one("#import-map", Input).focus()
+            return
+        self.action_start()
+
+    @on(Button.Pressed, "#import-start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#import-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_start(self) -> None:
+        fine = self._check("#import-path")
+        if self.kind == "csv":
+            fine = self._check("#import-map") and fine
+        if not fine:
+            self.query_one("#import-path", Input).focus()
+            return
+        mapping = self.query_one("#import-map", Input).value.strip() if self.kind == "csv" else ""
+        self.dismiss(
+            ImportRequest(
+                kind=self.kind,
+                path=expand(self.query_one("#import-path", Input).value),
+                mapping=mapping or None,
+                dry_run=self.query_one("#import-dry-run", Checkbox).value,
+                add_companies=self.query_one("#import-add-companies", Checkbox).value,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImportProgress(ModalScreen[None]):
+    """A progress bar while the worker reads and matches the rows. It cannot be cancelled: the
+    import is one all-or-nothing step (u undoes it afterwards)."""
+
+    CSS_PATH = "screens.tcss"
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt-box", id="import-progress-box") as box:
+            box.border_title = self.title_text
+            yield Label("reading the file…", id="import-progress-label")
+            yield ProgressBar(id="import-progress", show_eta=False)
+
+    def advance(self, done: int, total: int) -> None:
+        """Called (on the UI thread) as rows are matched."""
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one("#import-progress-label", Label).update(
+            f"matching the people: {done:,} of {total:,}"
+        )
+
+
+class ImportResult(ModalScreen[None]):
+    """The summary lines (or the error), scrollable; escape, enter or q closes."""
+
+    CSS_PATH = "screens.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q", "close", "Close"),
+        Binding("j,down", "scroll('down')", "Down", show=False),
+        Binding("k,up", "scroll('up')", "Up", show=False),
+        Binding("G,end", "scroll('end')", "Bottom", show=False),
+        Binding("g,home", "scroll('home')", "Top", show=False),
+    ]
+
+    def __init__(self, title: str, lines: list[str], *, error: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="import-result-box") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "esc · enter close"
+            yield Static(Content("\n".join(self.lines)), id="import-result-lines")
+        box.set_class(self.error, "-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-result-box").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll(self, where: str) -> None:
+        box = self.query_one("#import-result-box", VerticalScroll)
+        {
+            "down": box.scroll_down,
+            "up": box.scroll_up,
+            "home": box.scroll_home,
+            "end": box.scroll_end,
+        }[where](animate=False)
