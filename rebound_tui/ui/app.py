@@ -2,47 +2,38 @@
 
 The app is the only place that calls the service's write methods: panes show rows and declare
 keys (`app.*` actions), modal screens return what the user decided, and the app performs it,
-then schedules a save. Disk work (saving, noticing a version synced in, merging conflict
-copies) runs in one "store" worker thread at a time, never on the UI thread, except the last
-save on quit, which must finish before the process ends.
+then schedules a save. The actions live in mixins by concept (actions/: records, due, drafts,
+importing); disk work runs in the store worker (store_worker.py), never on the UI thread, except
+the last save on quit, which must finish before the process ends.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Tab, Tabs
-from textual.worker import Worker, WorkerState
 
 from rebound_tui.domain.dates import DateError
-from rebound_tui.domain.model import Company, Contact, FollowUp, ValidationError
+from rebound_tui.domain.model import ValidationError
 from rebound_tui.service import Service, ServiceError
-from rebound_tui.store.fileformat import DataFileError
-from rebound_tui.store.storage import SaveError
+from rebound_tui.ui.actions import DraftActions, DueActions, ImportActions, RecordActions
+from rebound_tui.ui.actions.importing import IMPORT_COMMANDS
 from rebound_tui.ui.commands import ReboundCommands, bindings_of, key_text
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
-from rebound_tui.ui.screens.detail import CompanyDetail, ContactDetail
-from rebound_tui.ui.screens.forms import (
-    CompanyForm,
-    ContactForm,
-    FollowUpForm,
-    LogForm,
-    RecordForm,
-)
+from rebound_tui.ui.screens.form_base import Confirm, RecordForm
 from rebound_tui.ui.screens.help import HelpScreen
-from rebound_tui.ui.screens.prompts import ConfirmScreen, DatePrompt, NotePrompt, SnoozeChooser
+from rebound_tui.ui.screens.settings import SettingsScreen
+from rebound_tui.ui.store_worker import STORE_ERRORS, StoreWorker
 from rebound_tui.ui.widgets import Pane, RecordTable
 from rebound_tui.views import Views
 
@@ -50,28 +41,9 @@ R = TypeVar("R")
 
 NARROW_BELOW = 80  # columns: below this the panes become tabs
 USER_ERRORS = (ServiceError, DateError, ValidationError)
-STORE_ERRORS = (SaveError, DataFileError, OSError)
 
 
-def long_day(day: str | None) -> str:
-    """'Mon 30 Nov' for a stored day (as typed if it is not one)."""
-    try:
-        d = dt.date.fromisoformat(day or "")
-    except ValueError:
-        return day or ""
-    return f"{d:%a} {d.day} {d:%b}"
-
-
-@dataclass
-class StoreOutcome:
-    """What a store worker did, reported back to the UI thread."""
-
-    saved: bool = False
-    messages: list[str] = field(default_factory=list)
-    error: str | None = None
-
-
-class ReboundApp(App[None]):
+class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportActions, App[None]):
     """The dashboard on one service (one data file)."""
 
     CSS_PATH = "app.tcss"
@@ -83,8 +55,13 @@ class ReboundApp(App[None]):
         Binding("3", "focus_pane('due')", "Due", show=False, tooltip="Go to Due today"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
+        Binding("S", "settings", "Settings", show=False),
         Binding("q", "leave", "Quit", tooltip="Save and quit"),
     ]
+    # Commands without a key, listed in the command palette: (name, help, action).
+    PALETTE_COMMANDS: ClassVar[tuple[tuple[str, str, str], ...]] = tuple(
+        (name, help_text, f"import('{kind}')") for name, help_text, kind in IMPORT_COMMANDS
+    )
     # Keys of the dashboard itself: off while a detail screen is on top ("1" must not move the
     # panes behind it, "u" not undo unseen). Modal screens hide the app's keys by themselves.
     # ctrl+q still quits from anywhere.
@@ -127,6 +104,10 @@ class ReboundApp(App[None]):
         self._last_due: tuple[str, str | None] | None = None
         self._width = 0
         self._sync_seen: set[str] = set()
+        self._sync_pending = False
+        self.importing = False
+        self._edited_drafts: dict[str, str] = {}  # follow-up id -> the user's edit of its draft
+        self._drafts_used: set[str] = set()  # follow-ups whose draft was copied, edited, mailed
 
     @property
     def panes(self) -> list[Pane[Any]]:
@@ -154,6 +135,7 @@ class ReboundApp(App[None]):
         self._apply_layout()
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self.poll_disk)
+        self.sync_cadences_soon()  # check-ins timed from the latest touches, in the background
 
     def on_resize(self, event: Resize) -> None:
         self._width = event.size.width
@@ -215,6 +197,8 @@ class ReboundApp(App[None]):
     # -- showing the data ---------------------------------------------------------------------
     def refresh_panes(self, *, force: bool = False) -> None:
         """Show the current data; cheap when nothing changed. Cursors stay on their records."""
+        if self.importing:
+            return  # the import thread is writing: show the result when it is done
         key = (self.service.db.generation, self.service.today())
         if key == self._shown and not force:
             return
@@ -244,78 +228,6 @@ class ReboundApp(App[None]):
         if action:
             await self.run_action(action)
 
-    # -- the store worker ---------------------------------------------------------------------
-    def poll_disk(self) -> None:
-        if self.service.today() != (self._shown or (None, None))[1]:
-            self.refresh_panes()
-        self._run_store(save=self._unsaved)
-
-    def schedule_save(self) -> None:
-        """Save soon: several quick changes make one write."""
-        self._unsaved = True
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        if self.save_delay <= 0:
-            self.call_later(self._run_store, save=True)
-        else:
-            self._save_timer = self.set_timer(self.save_delay, lambda: self._run_store(save=True))
-
-    def _store_busy(self) -> bool:
-        return any(w.group == "store" and w.is_running for w in self.workers)
-
-    def _run_store(self, *, save: bool) -> None:
-        if self._store_busy():
-            self._save_pending = self._save_pending or save
-            return
-        self._store(save)
-
-    @work(thread=True, exclusive=True, group="store", exit_on_error=False)
-    def _store(self, save: bool) -> StoreOutcome:
-        """Save (which merges what is on disk first) or look for a version synced in."""
-        outcome = StoreOutcome()
-        try:
-            if save:
-                self._unsaved = False
-                outcome.saved = self.service.save()
-            else:
-                self.service.refresh()
-            outcome.messages = list(self.service.sync_conflicts())
-        except STORE_ERRORS as exc:
-            if save:
-                self._unsaved = True
-            outcome.error = str(exc)
-        return outcome
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "store" or event.state not in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-        ):
-            return
-        if event.state == WorkerState.ERROR:
-            self._store_problem(f"could not reach the data file: {worker.error}")
-        else:
-            outcome: StoreOutcome = worker.result  # type: ignore[assignment]
-            if outcome.error:
-                self._store_problem(outcome.error)
-            else:
-                self._last_store_error = None
-            for message in outcome.messages:
-                if message not in self._sync_seen:  # a copy left alone is reported once
-                    self._sync_seen.add(message)
-                    self.notify(message, title="Sync", timeout=8)
-        self.refresh_panes()
-        if self._save_pending:
-            self._save_pending = False
-            self._run_store(save=True)
-
-    def _store_problem(self, text: str) -> None:
-        if text != self._last_store_error:  # the poll would repeat it every second
-            self._last_store_error = text
-            self.notify(text, title="Data file", severity="error", timeout=15)
-
     # -- helpers for the actions --------------------------------------------------------------
     def _setting(self, key: str) -> Any:
         getter = getattr(self.service, "setting", None)
@@ -334,12 +246,20 @@ class ReboundApp(App[None]):
         self.schedule_save()
         self.refresh_panes()
 
+    def write(self, call: Callable[[], R]) -> R:
+        """Run a service write holding the data lock, so a background write (the cadence sync,
+        an import) never interleaves with it or joins its undo step."""
+        if self.importing:
+            raise ServiceError("an import is running: try again when it is done")
+        with self.service.db.batch():
+            return call()
+
     def perform(
         self, call: Callable[[], R], done: Callable[[R], str] | str | None = None
     ) -> R | None:
         """Run a service write; a refusal is shown, never raised. None when refused."""
         try:
-            result = call()
+            result = self.write(call)
         except USER_ERRORS as exc:
             self.notify(str(exc), title="Not done", severity="error")
             return None
@@ -354,12 +274,14 @@ class ReboundApp(App[None]):
         args: tuple[Any, ...],
         call: Callable[[dict[str, Any]], Any],
         after: Callable[[Any], None] | None = None,
+        *,
+        confirm: Confirm | None = None,
     ) -> None:
         """Push a form; the form shows the service's refusal and stays open until it works."""
         made: list[Any] = []
 
         def submit(values: dict[str, Any]) -> None:
-            made.append(call(values))
+            made.append(self.write(lambda: call(values)))
 
         def finish(values: dict[str, Any] | None) -> None:
             if values is None or not made:
@@ -368,216 +290,8 @@ class ReboundApp(App[None]):
             if after is not None:
                 after(made[-1])
 
-        self.push_screen(form_class(self.service, *args, submit=submit), finish)
-
-    def _company(self) -> Company | None:
-        row = self.bullpen.current
-        company = self.service.company(row.id) if row is not None else None
-        if company is None:
-            self.notify("No company selected: press a to add one", severity="warning")
-        return company
-
-    def _contact(self) -> Contact | None:
-        row = self.network.current
-        contact = self.service.contact(row.id) if row is not None else None
-        if contact is None:
-            self.notify("No person selected: press a to add one", severity="warning")
-        return contact
-
-    def _follow_up(self) -> FollowUp | None:
-        row = self.due.current
-        f = self.service.follow_up(row.id) if row is not None else None
-        if f is None or not f.is_open:
-            self.notify("Nothing due here: all done", severity="information")
-            return None
-        return f
-
-    # -- bullpen actions ----------------------------------------------------------------------
-    def action_add_company(self) -> None:
-        self.open_form(
-            CompanyForm,
-            (None,),
-            lambda d: self.service.add_company(**d),
-            lambda c: self._select(self.bullpen, c.id, f"Added {c.name}"),
-        )
-
-    def action_edit_company(self) -> None:
-        company = self._company()
-        if company is not None:
-            self.open_form(
-                CompanyForm,
-                (company,),
-                lambda d: self.service.edit_company(company, **d),
-                lambda c: self.notify(f"Saved {c.name}", timeout=3),
-            )
-
-    def action_delete_company(self) -> None:
-        company = self._company()
-        if company is not None:
-            self._confirm_delete(company.name, lambda: self.service.delete_company(company))
-
-    def action_log_company(self) -> None:
-        company = self._company()
-        if company is not None:
-            self._log(company, None)
-
-    def action_follow_up_company(self) -> None:
-        company = self._company()
-        if company is not None:
-            self._add_follow_up(company, None)
-
-    def action_company_detail(self) -> None:
-        company = self._company()
-        if company is not None:
-            self.push_screen(
-                CompanyDetail(self.service, company.id), lambda _: self.refresh_panes()
-            )
-
-    # -- network actions ----------------------------------------------------------------------
-    def action_add_contact(self) -> None:
-        company = self.service.company(self.network.company_id)
-        self.open_form(
-            ContactForm,
-            (None, company),
-            lambda d: self.service.add_contact(**d),
-            lambda p: self._select(self.network, p.id, f"Added {p.name}"),
-        )
-
-    def action_edit_contact(self) -> None:
-        contact = self._contact()
-        if contact is not None:
-            self.open_form(
-                ContactForm,
-                (contact, self.service.company(contact.company_id)),
-                lambda d: self.service.edit_contact(contact, **d),
-                lambda p: self.notify(f"Saved {p.name}", timeout=3),
-            )
-
-    def action_delete_contact(self) -> None:
-        contact = self._contact()
-        if contact is not None:
-            self._confirm_delete(contact.name, lambda: self.service.delete_contact(contact))
-
-    def action_log_contact(self) -> None:
-        contact = self._contact()
-        if contact is not None:
-            self._log(self.service.company(contact.company_id), contact)
-
-    def action_follow_up_contact(self) -> None:
-        contact = self._contact()
-        if contact is not None:
-            self._add_follow_up(self.service.company(contact.company_id), contact)
-
-    def action_contact_detail(self) -> None:
-        contact = self._contact()
-        if contact is not None:
-            self.push_screen(
-                ContactDetail(self.service, contact.id), lambda _: self.refresh_panes()
-            )
-
-    def _back_from_detail(self, _result: object = None) -> None:
-        self.refresh_panes()
-
-    # -- shared by both -----------------------------------------------------------------------
-    def _select(self, pane: Pane[Any], record_id: str, message: str) -> None:
-        pane.table.move_to_id(record_id)
-        self.notify(message, timeout=3)
-
-    def _log(self, company: Company | None, contact: Contact | None) -> None:
-        self.open_form(
-            LogForm,
-            (company, contact),
-            lambda d: self.service.log(**d),
-            lambda i: self.notify(f"Logged {i.kind} on {i.day}", timeout=3),
-        )
-
-    def _add_follow_up(self, company: Company | None, contact: Contact | None) -> None:
-        self.open_form(
-            FollowUpForm,
-            (company, contact),
-            lambda d: self.service.add_follow_up(**d),
-            lambda f: self.notify(f"Follow-up “{f.title}” due {f.due}", timeout=3),
-        )
-
-    def _confirm_delete(self, name: str, call: Callable[[], Any]) -> None:
-        question = f"Delete {name}? Their history stays in the file; u undoes it."
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.perform(call, f"Deleted {name} · u undoes")
-
-        self.push_screen(ConfirmScreen(question), answered)
-
-    # -- due actions --------------------------------------------------------------------------
-    def action_done(self) -> None:
-        f = self._follow_up()
-        if f is None:
-            return
-
-        def noted(note: str | None) -> None:
-            if note is not None:
-                self._due_act("done", note, f)
-
-        self.push_screen(NotePrompt(f"Done · {f.title}", "what happened? (enter: no note)"), noted)
-
-    def action_snooze(self) -> None:
-        f = self._follow_up()
-        if f is not None:
-            self.push_screen(
-                SnoozeChooser(self.service), lambda day: day and self._due_act("snooze", day, f)
-            )
-
-    def action_reschedule(self) -> None:
-        f = self._follow_up()
-        if f is not None:
-            self.push_screen(
-                DatePrompt(self.service, f"Reschedule · {f.title}"),
-                lambda day: day and self._due_act("reschedule", day, f),
-            )
-
-    def action_drop(self) -> None:
-        f = self._follow_up()
-        if f is not None:
-            self._due_act("drop", None, f)
-
-    def action_edit_follow_up(self) -> None:
-        f = self._follow_up()
-        if f is not None:
-            self.open_form(
-                FollowUpForm,
-                (self.service.company(f.company_id), self.service.contact(f.contact_id), f),
-                lambda d: self.service.edit_follow_up(f, **d),
-                lambda g: self.notify(f"Saved “{g.title}”", timeout=3),
-            )
-
-    def action_repeat(self) -> None:
-        """Do the last due-list decision again, on the item now under the cursor."""
-        if self._last_due is None:
-            self.notify("Nothing to repeat yet: done, snooze, reschedule or drop one first")
-            return
-        f = self._follow_up()
-        if f is not None:
-            verb, arg = self._last_due
-            self._due_act(verb, arg, f)
-
-    def _due_act(self, verb: str, arg: str | None, f: FollowUp) -> None:
-        service = self.service
-        calls: dict[str, tuple[Callable[[], Any], str]] = {
-            "done": (lambda: service.complete(f, note=arg or None), f"Done: {f.title}"),
-            "snooze": (
-                lambda: service.snooze(f, arg or ""),
-                f"Snoozed until {long_day(arg)}: {f.title}",
-            ),
-            "reschedule": (
-                lambda: service.reschedule(f, arg or ""),
-                f"Moved to {long_day(arg)}: {f.title}",
-            ),
-            "drop": (lambda: service.drop(f), f"Dropped: {f.title}"),
-        }
-        call, message = calls[verb]
-        if self.perform(call, f"{message} · u undoes") is not None:
-            # A note belongs to one item: repeating "done" does not copy it.
-            self._last_due = (verb, None if verb == "done" else arg)
+        extra = {"confirm": confirm} if confirm is not None else {}
+        self.push_screen(form_class(self.service, *args, submit=submit, **extra), finish)
 
     # -- everywhere ---------------------------------------------------------------------------
     def action_undo(self) -> None:
@@ -586,7 +300,7 @@ class ReboundApp(App[None]):
             self.notify("Undo is not available in this build", severity="warning")
             return
         try:
-            what = undo()
+            what = self.write(undo)
         except USER_ERRORS as exc:
             self.notify(str(exc), title="Not undone", severity="error")
             return
@@ -614,6 +328,12 @@ class ReboundApp(App[None]):
             *rows(list(self.BINDINGS)),
             *rows(list(Pane.BINDINGS)),
             ("ctrl+p", "Command palette: every action, by name"),
+            *(
+                (
+                    ("ctrl+p", f"{name} ({help_text})")
+                    for name, help_text, _ in self.PALETTE_COMMANDS
+                )
+            ),
         ]
         columns = [
             ("Since", "time since the company's latest rejection"),
@@ -627,6 +347,12 @@ class ReboundApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_sections()))
+
+    def action_settings(self, tab: str = "playbook") -> None:
+        """Rules, templates, theme; what changed there shows on the dashboard afterwards."""
+        if isinstance(self.screen, SettingsScreen):
+            return
+        self.push_screen(SettingsScreen(self, tab), lambda _: self.refresh_panes(force=True))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action not in self.DASHBOARD_ONLY or len(self.screen_stack) == 1

@@ -57,6 +57,8 @@ def palette_commands(app: ReboundApp) -> Iterator[PaletteCommand]:
         yield PaletteCommand(
             name, f"key {key_text(app, binding)}", partial(app.run_action, binding.action)
         )
+    for name, help_text, action in app.PALETTE_COMMANDS:
+        yield PaletteCommand(name, help_text, partial(app.run_action, action))
 
 
 class ReboundCommands(Provider):

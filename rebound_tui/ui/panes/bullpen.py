@@ -125,7 +125,15 @@ class BullpenPane(Pane[BullpenRow]):
         Binding("l", "app.log_company", "Log", tooltip="Log an interaction with the company"),
         Binding("f", "app.follow_up_company", "Follow", tooltip="Add a follow-up"),
         Binding("enter", "app.company_detail", "Open", tooltip="Open the company's details"),
-        Binding("s", "cycle_stage", "Stage", tooltip="Show one stage, the next, then all"),
+        Binding(
+            "R",
+            "app.reject_company",
+            "Reject",
+            tooltip="Record a rejection: the plan's follow-ups start",
+        ),
+        Binding(
+            "s", "cycle_stage", "Stage", show=False, tooltip="Show one stage, the next, then all"
+        ),
         Binding("o", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
         Pane.SEARCH,
     ]

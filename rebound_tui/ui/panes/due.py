@@ -40,11 +40,26 @@ class DuePane(Pane[DueRow]):
         Binding("r", "app.reschedule", "Resched", tooltip="Reschedule to a day"),
         Binding("x", "app.drop", "Drop", tooltip="Drop it (u undoes)"),
         Binding("e", "app.edit_follow_up", "Edit", tooltip="Edit the follow-up"),
+        Binding("m", "app.show_draft", "Draft", tooltip="Show the message drafted for it"),
+        Binding(
+            "E", "app.edit_draft", "Edit draft", show=False, tooltip="Edit the draft in $EDITOR"
+        ),
+        Binding(
+            "c", "app.copy_draft", "Copy", show=False, tooltip="Copy the draft to the clipboard"
+        ),
+        Binding(
+            "M",
+            "app.mail_draft",
+            "Mail",
+            show=False,
+            tooltip="Open the draft in your mail program (needs an email)",
+        ),
         Binding(
             "full_stop",
             "app.repeat",
             "Repeat",
             key_display=".",
+            show=False,
             tooltip="Repeat the last decision on this item",
         ),
         Pane.SEARCH,

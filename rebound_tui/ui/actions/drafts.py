@@ -1,0 +1,164 @@
+"""The message drafted for a follow-up: `m` shows it, `E` edits it in $EDITOR, `c` copies it,
+`M` opens it in the mail program.
+
+An edit is kept in memory for that follow-up for the rest of the session (the templates stay as
+they are); copying, mailing and done all use the edited text. When the follow-up is marked done,
+the prompt offers to keep the text in the interaction log: ticked already once the user copied,
+edited or mailed the draft.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.app import SuspendNotSupported
+
+from rebound_tui.domain.model import FollowUp
+from rebound_tui.ui.editor import EditorError, edit_text, editor_command
+from rebound_tui.ui.screens.draft import DraftScreen, DraftText
+
+if TYPE_CHECKING:
+    from rebound_tui.ui.app import ReboundApp
+
+OSC52_NOTE = (
+    "Copied with the terminal's OSC 52 code. Some terminals ignore it: in tmux add "
+    "`set -g set-clipboard on` to ~/.tmux.conf; GNOME Terminal and macOS Terminal do not "
+    "support it. If nothing was copied, press E and copy from your editor."
+)
+
+
+class DraftActions:
+    """Mixed into ReboundApp: drafts on the Due today pane (and on the draft screen)."""
+
+    def _draft_follow_up(self: ReboundApp, follow_up_id: str | None = None) -> FollowUp | None:
+        """The follow-up by id, or the one under the Due cursor."""
+        if follow_up_id is None:
+            return self._follow_up()
+        f = self.service.follow_up(follow_up_id)
+        if f is None:
+            self.notify("That follow-up is gone (deleted or merged away)", severity="warning")
+        return f
+
+    def draft_text(self: ReboundApp, follow_up_id: str) -> DraftText:
+        """The draft as the user will send it: their edit if they made one, else the template."""
+        f = self.service.follow_up(follow_up_id)
+        if f is None:
+            return DraftText("(gone)", "This follow-up no longer exists.")
+        draft = self.service.draft(f)
+        edited = self._edited_drafts.get(follow_up_id)
+        if edited is not None:
+            return DraftText.from_text(edited, draft.subject, draft.to_email, draft.to_name)
+        return DraftText(draft.subject, draft.body, draft.to_email, draft.to_name)
+
+    def keep_text_offer(self: ReboundApp, f: FollowUp) -> tuple[str | None, bool]:
+        """What the done prompt offers: (checkbox label or None, ticked)."""
+        if f.id in self._drafts_used:
+            return "keep the message text you sent in the log", True
+        if f.contact_id:
+            return "keep the drafted message text in the log", False
+        return None, False
+
+    # -- the keys ---------------------------------------------------------------------------------
+    def action_show_draft(self: ReboundApp) -> None:
+        f = self._draft_follow_up()
+        if f is not None:
+            self.push_screen(DraftScreen(self, f.id, f.title))
+
+    def action_edit_draft(self: ReboundApp) -> None:
+        f = self._draft_follow_up()
+        if f is not None:
+            self.edit_draft(f.id)
+
+    def action_copy_draft(self: ReboundApp) -> None:
+        f = self._draft_follow_up()
+        if f is not None:
+            self.copy_draft(f.id)
+
+    def action_mail_draft(self: ReboundApp) -> None:
+        f = self._draft_follow_up()
+        if f is not None:
+            self.mail_draft(f.id)
+
+    # -- what they do (the draft screen calls these too) ------------------------------------------
+    def copy_draft(self: ReboundApp, follow_up_id: str) -> None:
+        text = self.draft_text(follow_up_id).text
+        self.copy_to_clipboard(text)
+        self._drafts_used.add(follow_up_id)
+        lines = len(text.splitlines())
+        self.notify(OSC52_NOTE, title=f"Draft copied ({lines} lines)", timeout=10)
+
+    def edit_draft(
+        self: ReboundApp, follow_up_id: str, after: Callable[[], None] | None = None
+    ) -> None:
+        """Suspend the app, run the editor on the draft, keep what the user saved."""
+        try:
+            argv, fallback_note = editor_command()
+        except EditorError as exc:
+            self.notify(str(exc), title="No editor", severity="error", timeout=12)
+            return
+        before = self.draft_text(follow_up_id).text
+        try:
+            with self.suspend():
+                edited = edit_text(before, argv, suffix=".txt")
+        except SuspendNotSupported:
+            self.notify(
+                "This terminal cannot hand the screen to an editor: press c to copy the draft",
+                severity="error",
+            )
+            return
+        except EditorError as exc:
+            self.notify(str(exc), title="Draft not changed", severity="error", timeout=8)
+            return
+        if not edited.strip():
+            self.notify("The editor left the draft empty: it stays as it was", severity="warning")
+        elif edited != before:
+            self._edited_drafts[follow_up_id] = edited
+            self._drafts_used.add(follow_up_id)
+            message = "Your edit is kept: c copies it, M mails it, d keeps it in the log"
+            self.notify(f"{message}\n({fallback_note})" if fallback_note else message, timeout=6)
+        else:
+            self.notify("The draft is unchanged", timeout=3)
+        if after is not None:
+            after()
+
+    def mail_draft(self: ReboundApp, follow_up_id: str) -> None:
+        draft = self.draft_text(follow_up_id)
+        url = draft.mailto
+        if url is None:
+            who = draft.to_name or "This follow-up's contact"
+            self.notify(
+                f"{who} has no email on file: add it with e in the Network, or press c to copy",
+                title="No email",
+                severity="warning",
+                timeout=6,
+            )
+            return
+        if not self._open_link(url):
+            self.notify(
+                "No program to open mailto: links was found: press c to copy the draft",
+                severity="error",
+                timeout=8,
+            )
+            return
+        self._drafts_used.add(follow_up_id)
+        self.notify(f"Opened a message to {draft.to_email} in your mail program", timeout=4)
+
+    def _open_link(self: ReboundApp, url: str) -> bool:
+        """webbrowser.open, with the terminal handed over when the browser runs in it (lynx,
+        w3m: a console browser drawing over the dashboard would garble both)."""
+        try:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            return False
+        in_terminal = isinstance(browser, webbrowser.GenericBrowser) and not isinstance(
+            browser, webbrowser.BackgroundBrowser
+        )
+        if not in_terminal:
+            return bool(browser.open(url))
+        try:
+            with self.suspend():
+                return bool(browser.open(url))
+        except SuspendNotSupported:
+            return False

@@ -1,0 +1,111 @@
+"""Importing from the command palette: LinkedIn connections, vCard, CSV.
+
+The import runs in a worker thread holding the data lock, so the store worker never saves half of
+it; the progress bar is fed with `call_from_thread`. It is one undoable action: a file that fails
+half-way changes nothing, and `u` undoes a finished import. Afterwards the app saves through its
+usual store worker and shows the summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from rebound_tui.io.importer import SOURCES, ImportSummary, import_file
+from rebound_tui.service import ServiceError
+from rebound_tui.ui.screens.importing import (
+    ImportProgress,
+    ImportPrompt,
+    ImportRequest,
+    ImportResult,
+)
+
+if TYPE_CHECKING:
+    from rebound_tui.ui.app import ReboundApp
+
+# (palette name, help, kind) of the commands this mixin adds to the command palette.
+IMPORT_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Import LinkedIn connections…", "Connections.csv or the ZIP LinkedIn sends", "linkedin"),
+    ("Import vCard…", "a .vcf file from Google or Apple Contacts", "vcard"),
+    ("Import CSV…", "any CSV; say which column is which", "csv"),
+)
+
+
+@dataclass
+class ImportOutcome:
+    summary: ImportSummary | None = None
+    error: str | None = None
+
+
+def wrote_something(summary: ImportSummary) -> bool:
+    return not summary.dry_run and bool(summary.added or summary.updated or summary.companies_added)
+
+
+def dashboard_words(line: str) -> str:
+    """The summary is written for the CLI; say what the dashboard's prompt calls the options."""
+    return line.replace(
+        "(--add-companies adds those companies)", "(tick “add the companies” to add them)"
+    ).replace(" (--verbose lists all)", "")
+
+
+class ImportActions:
+    """Mixed into ReboundApp: the import commands."""
+
+    def action_import(self: ReboundApp, kind: str) -> None:
+        def chosen(request: ImportRequest | None) -> None:
+            if request is not None:
+                self.start_import(request)
+
+        self.push_screen(ImportPrompt(kind), chosen)
+
+    def start_import(self: ReboundApp, request: ImportRequest) -> None:
+        source = SOURCES.get(request.kind, request.kind)
+        dry = " (dry run)" if request.dry_run else ""
+        progress = ImportProgress(f"Importing {request.path.name} · {source}{dry}")
+        self.importing = True  # the store worker waits; see StoreWorker._store_busy
+        self.push_screen(progress)
+        self._import_in_thread(request, progress)
+
+    @work(thread=True, group="import", exit_on_error=False)
+    def _import_in_thread(self: ReboundApp, request: ImportRequest, screen: ImportProgress) -> None:
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(screen.advance, done, total)
+
+        outcome = ImportOutcome()
+        try:
+            with self.service.db.batch():
+                outcome.summary = import_file(
+                    self.service,
+                    request.kind,
+                    request.path,
+                    mapping=request.mapping,
+                    dry_run=request.dry_run,
+                    add_companies=request.add_companies,
+                    progress=progress,
+                )
+        except (ServiceError, ValueError) as exc:  # InputError is a ServiceError
+            outcome.error = str(exc)
+        except Exception as exc:  # a bug: say so rather than leave the progress bar up
+            outcome.error = f"the import failed: {type(exc).__name__}: {exc}"
+        self.call_from_thread(self._import_finished, request, screen, outcome)
+
+    def _import_finished(
+        self: ReboundApp, request: ImportRequest, screen: ImportProgress, outcome: ImportOutcome
+    ) -> None:
+        self.importing = False
+        if screen.is_current:
+            screen.dismiss(None)
+        source = SOURCES.get(request.kind, request.kind)
+        summary = outcome.summary
+        if summary is None:
+            lines = [outcome.error or "the import failed", "", "Nothing was changed."]
+            self.push_screen(ImportResult(f"{source} import failed", lines, error=True))
+        else:
+            lines = [dashboard_words(line) for line in summary.lines()]
+            if wrote_something(summary):
+                self.changed()  # saved by the store worker, as any change
+                lines += ["", "u on the dashboard undoes the whole import."]
+            self.push_screen(ImportResult(f"{source} import · {request.path.name}", lines))
+        self.store_finished()  # a save or poll that waited for the import

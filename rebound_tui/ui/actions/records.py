@@ -1,0 +1,190 @@
+"""Bullpen and Network actions: add, edit, delete, log, follow up, open, and record a rejection.
+
+Logging an outreach asks first when the cool-off guard has something to say (a second touch to
+the same person within a few days, a fourth person at one company in a week): the user can go
+ahead anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction
+from rebound_tui.service import ServiceError
+from rebound_tui.ui.actions.words import cooloff_question, planned_text
+from rebound_tui.ui.screens.detail import CompanyDetail, ContactDetail
+from rebound_tui.ui.screens.forms import CompanyForm, ContactForm, FollowUpForm, LogForm
+from rebound_tui.ui.screens.playbook_forms import RejectForm
+from rebound_tui.ui.screens.prompts import ConfirmScreen
+from rebound_tui.ui.widgets import Pane
+
+if TYPE_CHECKING:
+    from rebound_tui.ui.app import ReboundApp
+
+
+class RecordActions:
+    """Mixed into ReboundApp: the keys of the Bullpen and Network panes."""
+
+    def _company(self: ReboundApp) -> Company | None:
+        row = self.bullpen.current
+        company = self.service.company(row.id) if row is not None else None
+        if company is None:
+            self.notify("No company selected: press a to add one", severity="warning")
+        return company
+
+    def _contact(self: ReboundApp) -> Contact | None:
+        row = self.network.current
+        contact = self.service.contact(row.id) if row is not None else None
+        if contact is None:
+            self.notify("No person selected: press a to add one", severity="warning")
+        return contact
+
+    # -- bullpen ----------------------------------------------------------------------------------
+    def action_add_company(self: ReboundApp) -> None:
+        self.open_form(
+            CompanyForm,
+            (None,),
+            lambda d: self.service.add_company(**d),
+            lambda c: self._select(self.bullpen, c.id, f"Added {c.name}"),
+        )
+
+    def action_edit_company(self: ReboundApp) -> None:
+        company = self._company()
+        if company is not None:
+            self.open_form(
+                CompanyForm,
+                (company,),
+                lambda d: self.service.edit_company(company, **d),
+                lambda c: self.notify(f"Saved {c.name}", timeout=3),
+            )
+
+    def action_delete_company(self: ReboundApp) -> None:
+        company = self._company()
+        if company is not None:
+            self._confirm_delete(company.name, lambda: self.service.delete_company(company))
+
+    def action_log_company(self: ReboundApp) -> None:
+        company = self._company()
+        if company is not None:
+            self._log(company, None)
+
+    def action_follow_up_company(self: ReboundApp) -> None:
+        company = self._company()
+        if company is not None:
+            self._add_follow_up(company, None)
+
+    def action_company_detail(self: ReboundApp) -> None:
+        company = self._company()
+        if company is not None:
+            self.push_screen(
+                CompanyDetail(self.service, company.id), lambda _: self.refresh_panes()
+            )
+
+    def action_reject_company(self: ReboundApp) -> None:
+        """R: the company said no. The stage, the rejection and the plan in one undoable step."""
+        company = self._company()
+        if company is None:
+            return
+
+        def done(result: tuple[Interaction, list[FollowUp]]) -> None:
+            self.notify(
+                f"Rejection by {company.name} recorded: {planned_text(result[1])} · u undoes",
+                title="The plan starts",
+                timeout=8,
+            )
+
+        self.open_form(
+            RejectForm,
+            (company,),
+            lambda d: self.service.reject(company, **d),
+            done,
+        )
+
+    # -- network ----------------------------------------------------------------------------------
+    def action_add_contact(self: ReboundApp) -> None:
+        company = self.service.company(self.network.company_id)
+        self.open_form(
+            ContactForm,
+            (None, company),
+            lambda d: self.service.add_contact(**d),
+            lambda p: self._select(self.network, p.id, f"Added {p.name}"),
+        )
+
+    def action_edit_contact(self: ReboundApp) -> None:
+        contact = self._contact()
+        if contact is not None:
+            self.open_form(
+                ContactForm,
+                (contact, self.service.company(contact.company_id)),
+                lambda d: self.service.edit_contact(contact, **d),
+                lambda p: self.notify(f"Saved {p.name}", timeout=3),
+            )
+
+    def action_delete_contact(self: ReboundApp) -> None:
+        contact = self._contact()
+        if contact is not None:
+            self._confirm_delete(contact.name, lambda: self.service.delete_contact(contact))
+
+    def action_log_contact(self: ReboundApp) -> None:
+        contact = self._contact()
+        if contact is not None:
+            self._log(self.service.company(contact.company_id), contact)
+
+    def action_follow_up_contact(self: ReboundApp) -> None:
+        contact = self._contact()
+        if contact is not None:
+            self._add_follow_up(self.service.company(contact.company_id), contact)
+
+    def action_contact_detail(self: ReboundApp) -> None:
+        contact = self._contact()
+        if contact is not None:
+            self.push_screen(
+                ContactDetail(self.service, contact.id), lambda _: self.refresh_panes()
+            )
+
+    # -- shared by both ---------------------------------------------------------------------------
+    def _select(self: ReboundApp, pane: Pane[Any], record_id: str, message: str) -> None:
+        pane.table.move_to_id(record_id)
+        self.notify(message, timeout=3)
+
+    def _log(self: ReboundApp, company: Company | None, contact: Contact | None) -> None:
+        self.open_form(
+            LogForm,
+            (company, contact),
+            lambda d: self.service.log(**d),
+            lambda i: self.notify(f"Logged {i.kind} on {i.day}", timeout=3),
+            confirm=self._log_cooloff,
+        )
+
+    def _log_cooloff(self: ReboundApp, values: dict[str, Any]) -> str | None:
+        """Asked before logging: the guard's warnings for this person, day and kind."""
+        if not values.get("contact"):
+            return None
+        try:
+            lines = self.service.cooloff_warnings(
+                contact=values["contact"],
+                company=values.get("company"),
+                on=values.get("on"),
+                kind=values.get("kind"),
+            )
+        except ServiceError:
+            return None  # a name the service does not know: logging says so
+        return cooloff_question(lines)
+
+    def _add_follow_up(self: ReboundApp, company: Company | None, contact: Contact | None) -> None:
+        self.open_form(
+            FollowUpForm,
+            (company, contact),
+            lambda d: self.service.add_follow_up(**d),
+            lambda f: self.notify(f"Follow-up “{f.title}” due {f.due}", timeout=3),
+        )
+
+    def _confirm_delete(self: ReboundApp, name: str, call: Callable[[], Any]) -> None:
+        question = f"Delete {name}? Their history stays in the file; u undoes it."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.perform(call, f"Deleted {name} · u undoes")
+
+        self.push_screen(ConfirmScreen(question), answered)
