@@ -125,7 +125,8 @@ def child_startup(args: argparse.Namespace) -> None:
 
         def shows() -> list[Any]:
             net = self.network.table
-            return [type(self.screen).__name__, net.cursor, net.filter, self.due.table.cursor]
+            screen = type(self.screen).__name__
+            return [screen, len(self.screen_stack), net.cursor, net.filter, self.due.table.cursor]
 
         _watch_paints(self, fd, lambda: seen["row"], args.session, shows)
 

@@ -150,13 +150,14 @@ class PtyRun:
 
 
 def pty_run(
-    argv: list[str], work: Path, keys: list[bytes | float] | None = None, timeout: float = 180
+    argv: list[str], work: Path, keys: list[Any] | None = None, timeout: float = 180
 ) -> PtyRun:
     """Run a Textual child in a real pseudo-terminal (COLS x ROWS), as a user's terminal would.
 
     The child reports events on a pipe (`time.monotonic()`, the same clock as ours). `keys`, if
-    given, are typed after the first paint (a float is a pause in seconds). Peak RSS comes from
-    wait4() for this one child.
+    given, are typed after the first paint: bytes are typed, a float is a pause in seconds, and
+    a function of what the screen shows (`shows` of the last paint) is called until it returns
+    True (bytes it returns are typed). Peak memory is the child's VmHWM.
     """
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
@@ -187,10 +188,33 @@ def pty_run(
 
     writes: list[tuple[float, bytes]] = []
 
+    def frames() -> list[dict[str, Any]]:
+        return [e for e in list(events) if e["event"] == "frame"]
+
+    def shows() -> list[Any] | None:
+        seen = frames()
+        return seen[-1]["shows"] if seen else None
+
     def type_keys() -> None:  # like a quick typist: a key every KEY_GAP seconds
         for key in keys or ():
             if isinstance(key, float):
                 time.sleep(key)
+            elif callable(key):  # wait until the screen shows what it asks for
+                limit = time.monotonic() + 60
+                while time.monotonic() < limit:
+                    now = shows()
+                    step = key(now) if now is not None else None
+                    if step is True:
+                        break
+                    if isinstance(step, bytes):
+                        writes.append((time.monotonic() - spawned, step))
+                        count = len(frames())
+                        os.write(master, step)
+                        # Judge the screen again only once it has painted the key's effect.
+                        while len(frames()) == count and time.monotonic() < limit:
+                            time.sleep(0.01)
+                        time.sleep(KEY_GAP)
+                    time.sleep(0.02)
             else:
                 writes.append((time.monotonic() - spawned, key))
                 os.write(master, key)
@@ -259,7 +283,26 @@ def startup_runs(file: Path | None, runs: int, root: Path) -> list[PtyRun]:
     return out
 
 
-SESSION_KEYS: list[bytes | float] = [
+def _main_screen(shows: list[Any]) -> bool:
+    return shows[1] == 1  # one screen on the stack: no modal
+
+
+class _AnswerDone:
+    """Answer the modals of marking done: a cool-off question (yes), then the note (none).
+
+    Done (True) once a modal was answered and the main screen is back."""
+
+    def __init__(self) -> None:
+        self.answered = False
+
+    def __call__(self, shows: list[Any]) -> bool | bytes:
+        if _main_screen(shows):
+            return self.answered
+        self.answered = True
+        return b"y" if shows[0] == "ConfirmScreen" else b"\r"
+
+
+SESSION_KEYS: list[Any] = [
     0.3,
     b"2",  # network
     *[b"j"] * 30,
@@ -267,25 +310,35 @@ SESSION_KEYS: list[bytes | float] = [
     *[bytes([c]) for c in b"mar"],
     b"\r",
     b"3",  # due
-    b"d",  # done: the note prompt
-    0.5,
-    b"\r",  # no note
-    2.0,  # the save (0.3 s later) runs in the store worker
+    b"d",  # done: maybe a cool-off question, then the note prompt
+    "answer-done",
+    1.0,  # the save (0.3 s later) runs in the store worker
     b"q",  # quit: saves once more and exits
 ]
 
 
+def _done_count(path: Path) -> int:
+    import orjson
+
+    data = orjson.loads(path.read_bytes())
+    return sum(1 for d in data["followups"].values() if d.get("status") == "done")
+
+
 def session_run(file: Path | None, root: Path) -> tuple[PtyRun, bool]:
-    """Open, move around, search, mark one follow-up done, quit: the peak memory of that."""
+    """Open, move around, search, mark one follow-up done, quit: the peak memory of that.
+
+    The second value says whether exactly one more follow-up is done in the file afterwards.
+    """
     work = fresh_work(root, "session-bare" if file is None else "session")
     if file is None:
         argv = [sys.executable, str(CHILD), "bare", "--session"]
         return pty_run(argv, work, keys=[0.3, b"q"]), True
     data = copy_data(file, work)
-    before = data.read_bytes()
+    before = _done_count(data)
     argv = [sys.executable, str(CHILD), "startup", "--file", str(data), "--session"]
-    run = pty_run(argv, work, keys=SESSION_KEYS)
-    return run, data.read_bytes() != before
+    keys = [_AnswerDone() if k == "answer-done" else k for k in SESSION_KEYS]
+    run = pty_run(argv, work, keys=keys)
+    return run, _done_count(data) == before + 1
 
 
 def ms(seconds: float) -> str:
@@ -572,16 +625,21 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             file = files[size]
             print(f"{size}:")
-            if "startup" in only:
-                figure_startup(rep, size, file, bare, plan, root)
-            if "edit" in only:
-                figure_edit(rep, size, file, plan, root)
-            if "keys" in only and base_keys is not None:
-                figure_keys(rep, size, file, base_keys, plan, root)
-            if "merge" in only:
-                figure_merge(rep, size, file, plan, root)
-            if "memory" in only and bare_session is not None:
-                figure_memory(rep, size, file, bare_session, root)
+            figures: dict[str, tuple[Any, tuple[Any, ...]]] = {
+                "startup": (figure_startup, (rep, size, file, bare, plan, root)),
+                "edit": (figure_edit, (rep, size, file, plan, root)),
+                "keys": (figure_keys, (rep, size, file, base_keys, plan, root)),
+                "merge": (figure_merge, (rep, size, file, plan, root)),
+                "memory": (figure_memory, (rep, size, file, bare_session, root)),
+            }
+            for name, (figure, figure_args) in figures.items():
+                if name not in only:
+                    continue
+                try:
+                    figure(*figure_args)
+                except Exception as exc:  # one broken figure must not lose the others
+                    print(f"  {name} {size} FAILED: {str(exc)[:2000]}")
+                    rep.add(f"{name} ({size})", "failed", "", "", "", "NO")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print()
