@@ -512,7 +512,7 @@ def build(size: Size | str, seed: int = DEFAULT_SEED, anchor: dt.date = ANCHOR) 
             company_id = g.rng.choice(company_ids)
         with_ids: list[str] = []
         if kind in ("interview", "meeting") and g.rng.random() < 0.15:
-            with_ids = g.rng.sample(contact_ids, g.rng.randint(1, 3))
+            with_ids = g.rng.sample(contact_ids, min(len(contact_ids), g.rng.randint(1, 3)))
             with_ids = [p for p in with_ids if p != contact_id]
         fields = {
             "kind": kind,
