@@ -63,6 +63,15 @@ def _fill(svc: Service) -> None:
     svc.add_follow_up("Call Hank", due="2026-12-20", contact="Hank HR", kind="outreach")
 
 
+@pytest.fixture(autouse=True)
+def _no_animations(monkeypatch):
+    """Apps start with animations off: a pilot key press waits for every animation to end
+    (a tab's sliding underline costs ~0.3 s), and the end state is what the tests check."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
+
+
 @pytest.fixture
 def data_path(tmp_path):
     return tmp_path / "rebound.json"

@@ -121,7 +121,7 @@ async def test_import_linkedin_from_the_palette(
         assert service.find_contact("Julia Ref").title is None
 
 
-async def test_dry_run_changes_nothing(
+async def test_dry_run_changes_nothing_then_add_companies(
     app: ReboundApp, service: Service, data_path, connections
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
@@ -133,14 +133,11 @@ async def test_dry_run_changes_nothing(
         assert "dry run: nothing was written" in result_text(result)
         assert "added 2" in result_text(result)
         assert not [c for c in service.contacts() if c.name == "Ada Lovelace"]
-    assert "Ada Lovelace" not in {c.name for c in reopen(data_path).contacts()}
-    assert digest(data_path) == before
-
-
-async def test_add_companies_when_asked(app: ReboundApp, service: Service, connections) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+        assert "Ada Lovelace" not in {c.name for c in reopen(data_path).contacts()}
+        assert digest(data_path) == before
+        await pilot.press("escape")
         prompt = await start_import(pilot, "Import LinkedIn connections", connections)
-        prompt.query_one("#import-add-companies", Checkbox).value = True
+        prompt.query_one("#import-add-companies", Checkbox).value = True  # for real, this time
         await finish(pilot)
     grace = service.find_contact("Grace Hopper")
     assert service.company(grace.company_id).name == "Navy, Inc."

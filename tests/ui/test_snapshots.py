@@ -58,3 +58,21 @@ def test_all_done(all_done_app: ReboundApp, snap_compare) -> None:
 
 def test_narrow_tabs(demo_app: ReboundApp, snap_compare) -> None:
     assert snap_compare(demo_app, terminal_size=(64, 24), run_before=settle)
+
+
+def test_draft_screen_80x24(demo_app: ReboundApp, snap_compare) -> None:
+    async def show_the_draft(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=show_the_draft)
+
+
+def test_settings_rules_80x24(demo_app: ReboundApp, snap_compare) -> None:
+    async def open_settings(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("S", "j")
+        await settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=open_settings)
