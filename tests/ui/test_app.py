@@ -353,7 +353,33 @@ async def test_help_lists_every_pane_key(app: ReboundApp) -> None:
         assert {"a", "e", "D", "l", "f", "⏎", "s", "o"} <= {k for k, _ in sections["Bullpen"]}
         assert {"c / ⌫"} <= {k for k, _ in sections["Network"]}
         assert "u" in {k for k, _ in sections["Everywhere"]}
+        assert {"m", "E", "c", "M"} <= due_keys  # the drafts
+        assert "R" in {k for k, _ in sections["Bullpen"]}
+        everywhere = dict(sections["Everywhere"])
+        assert everywhere["S"] == "Settings"
+        assert any("Import LinkedIn connections" in text for _k, text in sections["Everywhere"])
         await pilot.press("escape")
+
+
+def test_the_palette_lists_every_key_and_the_commands_without_one(app: ReboundApp) -> None:
+    from rebound_tui.ui.commands import palette_commands
+
+    names = {c.name: c.help for c in palette_commands(app)}
+    assert names["Due today: Show the message drafted for it"] == "key m"
+    assert names["Due today: Edit the draft in $EDITOR"] == "key E"
+    assert names["Bullpen: Record a rejection: the plan's follow-ups start"] == "key R"
+    assert names["Settings"] == "key S"
+    assert {"Import LinkedIn connections…", "Import vCard…", "Import CSV…"} <= set(names)
+
+
+def test_docs_keys_md_is_made_from_the_bindings() -> None:
+    """Regenerate with: python -m rebound_tui.ui.keys_doc > docs/KEYS.md"""
+    from pathlib import Path
+
+    from rebound_tui.ui.keys_doc import keys_markdown
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "KEYS.md"
+    assert page.read_text(encoding="utf-8") == keys_markdown()
 
 
 async def test_command_palette_runs_pane_actions(app: ReboundApp) -> None:

@@ -295,7 +295,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),
         Binding("escape", "answer(False)", "No"),
-        Binding("enter", "default", "Default", show=False),
+        Binding(
+            "enter", "default", "Default", show=False, tooltip="The default answer (no, mostly)"
+        ),
     ]
 
     def __init__(self, question: str, *, default: bool = False, title: str = "Are you sure?"):
