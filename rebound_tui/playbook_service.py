@@ -11,8 +11,7 @@ calling action, so undoing a `log` also removes the follow-ups it planned.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +40,8 @@ from rebound_tui.domain.playbook import (
 from rebound_tui.domain.playbook import (
     next_repeat as _next_repeat,
 )
+from rebound_tui.errors import ServiceError
+from rebound_tui.undo import action
 
 if TYPE_CHECKING:
     from rebound_tui.service import Service
@@ -54,32 +55,6 @@ MAX_TOPIC = 80
 # News this recent is still a talking point in a draft that was not created by the news itself.
 NEWS_DAYS = 60
 HIRE_EVENT = "hire."
-
-
-def _service_error() -> type[Exception]:
-    from rebound_tui.service import ServiceError  # service.py imports this module first
-
-    return ServiceError
-
-
-def _error(message: str) -> Exception:
-    return _service_error()(message)
-
-
-def _action(describe: Callable[..., str]):
-    """Make a method one undoable, all-or-nothing action (the same as service.action)."""
-
-    def wrap(method):
-        @functools.wraps(method)
-        def run(self: Service, *args: Any, **kwargs: Any):
-            with self._recording() as finish:
-                result = method(self, *args, **kwargs)
-                finish(describe(result))
-                return result
-
-        return run
-
-    return wrap
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -123,7 +98,7 @@ class PlaybookMixin:
     def rules_are_default(self: Service) -> bool:
         return not self.db.raw(RULES_TABLE)
 
-    @_action(lambda rules: "change the playbook")
+    @action(lambda rules: "change the playbook")
     def set_rules(self: Service, rules: Iterable[Rule | Mapping[str, Any]]) -> list[Rule]:
         """Replace the playbook (Rule objects or their dict form); nothing changes on bad input."""
         try:
@@ -132,7 +107,7 @@ class PlaybookMixin:
                 r.validate()
             check_unique(new)
         except RuleError as exc:
-            raise _error(str(exc)) from None
+            raise ServiceError(str(exc)) from None
         wanted = {r.id for r in new}
         for rule in new:
             fields = rule_to_dict(rule)
@@ -185,27 +160,29 @@ class PlaybookMixin:
             if key in DEFAULT_TEMPLATES and record.is_live(doc)
         }
 
-    @_action(lambda key: f"change the {key} template")
+    @action(lambda key: f"change the {key} template")
     def set_template(self: Service, key: str, text: str | None) -> str:
         """Store the user's template for `key`; empty text goes back to the default."""
         if key not in DEFAULT_TEMPLATES:
-            raise _error(f"unknown template {key!r}: use one of {', '.join(TEMPLATE_KEYS)}")
+            raise ServiceError(f"unknown template {key!r}: use one of {', '.join(TEMPLATE_KEYS)}")
         if text is None or not text.strip():
             self._delete_templates([key])
             return key
         try:
             drafts.check_template(text, key)
         except TemplateError as exc:
-            raise _error(str(exc)) from None
+            raise ServiceError(str(exc)) from None
         self._put_record(TEMPLATES_TABLE, key, {"text": text})
         return key
 
-    @_action(lambda keys: "reset the templates")
+    @action(lambda keys: "reset the templates")
     def reset_templates(self: Service, keys: Iterable[str] | None = None) -> list[str]:
         keys = list(keys) if keys is not None else list(TEMPLATE_KEYS)
         unknown = [k for k in keys if k not in DEFAULT_TEMPLATES]
         if unknown:
-            raise _error(f"unknown template {unknown[0]!r}: use one of {', '.join(TEMPLATE_KEYS)}")
+            raise ServiceError(
+                f"unknown template {unknown[0]!r}: use one of {', '.join(TEMPLATE_KEYS)}"
+            )
         self._delete_templates(keys)
         return keys
 
@@ -455,7 +432,7 @@ class PlaybookMixin:
             self._sync_cadences([contact.id])
 
     # -- rejection and turnover watch -------------------------------------------------------------
-    @_action(lambda r: f"record a rejection ({r[0].day})")
+    @action(lambda r: f"record a rejection ({r[0].day})")
     def reject(
         self: Service,
         company: str | Company,
@@ -472,8 +449,8 @@ class PlaybookMixin:
         elif boss:
             try:
                 boss_contact = self.find_contact(boss, co)
-            except _service_error() as exc:  # not found or ambiguous: say how to add them
-                raise _error(
+            except ServiceError as exc:  # not found or ambiguous: say how to add them
+                raise ServiceError(
                     f"{exc} Add the boss first: rebound-tui add contact NAME --company "
                     f"{co.name!r} --role boss"
                 ) from None
@@ -493,7 +470,7 @@ class PlaybookMixin:
         self.after_log(rec)
         return rec, self.created_by(rec.id)
 
-    @_action(lambda r: f"turnover watch: {r[0].hired_name} at {r[0].name}")
+    @action(lambda r: f"turnover watch: {r[0].hired_name} at {r[0].name}")
     def record_hire(
         self: Service, company: str | Company, name: str, started: str | dt.date
     ) -> tuple[Company, list[FollowUp]]:
@@ -503,9 +480,9 @@ class PlaybookMixin:
         co = company if isinstance(company, Company) else self.find_company(company)
         name = (name or "").strip()
         if not name:
-            raise _error("say who was hired: a name (or e.g. 'the other candidate')")
+            raise ServiceError("say who was hired: a name (or e.g. 'the other candidate')")
         if started is None or started == "":
-            raise _error("say when they started: --started DATE")
+            raise ServiceError("say when they started: --started DATE")
         day = self.day(started) or ""
         co = self._update(co, {"hired_name": name, "hired_started": day})
         event_id = f"{HIRE_EVENT}{co.id}.{day}"
@@ -518,7 +495,7 @@ class PlaybookMixin:
         return co, created
 
     # -- cadences -------------------------------------------------------------------------------
-    @_action(lambda changed: "re-time check-ins")
+    @action(lambda changed: "re-time check-ins")
     def cadence_sync(self: Service, contact: str | Contact | None = None) -> list[FollowUp]:
         """Give every contact with a cadence exactly one open check-in, timed from the last real
         touch; remove check-ins of contacts that no longer have a cadence. Returns the check-ins

@@ -7,9 +7,11 @@ writes to the file.
 
 from __future__ import annotations
 
+# Re-exported: callers catch these from the service module.
+__all__ = ["Ambiguous", "DueItem", "NotFound", "Service", "ServiceError"]
+
 import datetime as dt
 import difflib
-import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -27,11 +29,13 @@ from rebound_tui.domain.model import (
     ValidationError,
     check_choice,
 )
+from rebound_tui.errors import Ambiguous, NotFound, ServiceError
 from rebound_tui.playbook_service import PlaybookMixin
 from rebound_tui.store.backups import Backup
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import db_id_of, decode
 from rebound_tui.store.sync import merge_conflict_copies
+from rebound_tui.undo import UNDO_DEPTH, Action, action
 
 R = TypeVar("R", bound=Record)
 
@@ -45,18 +49,6 @@ DONE_LOGS_AS = {
     "outreach": "message",
     "todo": "note",
 }
-
-
-class ServiceError(Exception):
-    """Bad input from the user: the message says what is wrong and what to do."""
-
-
-class NotFound(ServiceError):
-    pass
-
-
-class Ambiguous(ServiceError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -77,34 +69,6 @@ class DueItem:
         if self.follow_up.priority is not None:
             return self.follow_up.priority
         return self.company.priority if self.company else 3
-
-
-@dataclass(frozen=True)
-class Action:
-    """One user action, with the before-images that undo puts back."""
-
-    description: str
-    # (table, id, before the action, after it) for every record the action wrote.
-    changes: tuple[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None], ...]
-
-
-UNDO_DEPTH = 100
-
-
-def action(describe: Callable[..., str]):
-    """Make a service method one undoable action (nested calls join the outer one)."""
-
-    def wrap(method):
-        @functools.wraps(method)
-        def run(self: Service, *args: Any, **kwargs: Any):
-            with self._recording() as finish:
-                result = method(self, *args, **kwargs)
-                finish(describe(result))
-                return result
-
-        return run
-
-    return wrap
 
 
 def due_order(item: DueItem) -> tuple:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from rebound_tui.store.storage import fsync_dir
+
 __all__ = ["KEEP_DAYS", "KEEP_NEWEST", "Backup", "Backups", "backup_dir"]
 
 KEEP_NEWEST = 10
@@ -60,20 +62,6 @@ def _to_utc_ms(instant: datetime) -> datetime:
         raise ValueError("the clock must return timezone-aware datetimes")
     instant = instant.astimezone(UTC)
     return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes a rename durable. Not possible on every platform (Windows): best effort.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _make_private_dir(folder: Path) -> None:
@@ -190,7 +178,7 @@ class Backups:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
         self.prune()
         return Backup(target, taken, len(content))
 
@@ -298,8 +286,8 @@ class Backups:
             with open(target, "rb+") as fh:
                 os.fsync(fh.fileno())
             copy_path.unlink()
-        _fsync_dir(self.conflicts_dir)
-        _fsync_dir(copy_path.parent)
+        fsync_dir(self.conflicts_dir)
+        fsync_dir(copy_path.parent)
         return target
 
 
