@@ -328,12 +328,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
             *rows(list(self.BINDINGS)),
             *rows(list(Pane.BINDINGS)),
             ("ctrl+p", "Command palette: every action, by name"),
-            *(
-                (
-                    ("ctrl+p", f"{name} ({help_text})")
-                    for name, help_text, _ in self.PALETTE_COMMANDS
-                )
-            ),
+            ("ctrl+p", "then “import”: LinkedIn connections, vCard or CSV"),
         ]
         columns = [
             ("Since", "time since the company's latest rejection"),
