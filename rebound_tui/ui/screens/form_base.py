@@ -39,6 +39,9 @@ __all__ = [
     "WhenGiven",
     "as_text",
     "blank_none",
+    "changed_fields",
+    "company_name_of",
+    "contact_name_of",
     "day_hint",
 ]
 
@@ -353,3 +356,19 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
                 self.show_form_error(str(exc))
                 return
         self.dismiss(result)
+
+
+# -- helpers shared by the forms ---------------------------------------------------------------
+def changed_fields(original: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields whose value differs (what an edit should send)."""
+    return {k: v for k, v in new.items() if original.get(k) != v}
+
+
+def company_name_of(service: Service, company_id: str | None) -> str:
+    company = service.company(company_id)
+    return company.name if company else ""
+
+
+def contact_name_of(service: Service, contact_id: str | None) -> str:
+    contact = service.contact(contact_id)
+    return contact.name if contact else ""
