@@ -106,6 +106,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._sync_seen: set[str] = set()
         self._sync_pending = False
         self.importing = False
+        self._theme_pending = False
         self._edited_drafts: dict[str, str] = {}  # follow-up id -> the user's edit of its draft
         self._drafts_used: set[str] = set()  # follow-ups whose draft was copied, edited, mailed
 
@@ -236,9 +237,13 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
     def _remember_theme(self, theme: Any) -> None:
         setter = getattr(self.service, "set_setting", None)
         name = getattr(theme, "name", None)
+        if self.importing:
+            self._theme_pending = True  # the import thread holds the data: remembered after
+            return
         if setter is None or not name or self._setting("theme") == name:
             return
-        setter("theme", name)
+        with self.service.db.batch():
+            setter("theme", name)
         self.schedule_save()
 
     def changed(self) -> None:

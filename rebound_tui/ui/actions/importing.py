@@ -108,4 +108,7 @@ class ImportActions:
                 self.changed()  # saved by the store worker, as any change
                 lines += ["", "u on the dashboard undoes the whole import."]
             self.push_screen(ImportResult(f"{source} import · {request.path.name}", lines))
+        if self._theme_pending:  # a theme picked meanwhile
+            self._theme_pending = False
+            self._remember_theme(self.current_theme)
         self.store_finished()  # a save or poll that waited for the import
