@@ -290,16 +290,25 @@ def _main_screen(shows: list[Any]) -> bool:
 class _AnswerDone:
     """Answer the modals of marking done: a cool-off question (yes), then the note (none).
 
-    Done (True) once a modal was answered and the main screen is back."""
+    Done (True) once the note prompt was answered and the main screen is back (the main screen
+    may show for a frame between the question and the prompt)."""
 
     def __init__(self) -> None:
+        self.confirmed = False
         self.answered = False
 
     def __call__(self, shows: list[Any]) -> bool | bytes:
         if _main_screen(shows):
             return self.answered
+        if shows[0] == "ConfirmScreen":
+            if self.confirmed:
+                return False
+            self.confirmed = True
+            return b"y"
+        if self.answered:  # each key once: a repaint of the prompt is no reason to press again
+            return False
         self.answered = True
-        return b"y" if shows[0] == "ConfirmScreen" else b"\r"
+        return b"\r"
 
 
 SESSION_KEYS: list[Any] = [
