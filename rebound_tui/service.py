@@ -71,6 +71,10 @@ class DueItem:
         return self.company.priority if self.company else 3
 
 
+def _copy_doc(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    return dict(doc) if doc is not None else None
+
+
 def due_order(item: DueItem) -> tuple:
     """Overdue first, then most important, then longest waiting, then by title."""
     return (not item.overdue, -item.importance, item.follow_up.due, item.follow_up.title.lower())
@@ -84,6 +88,7 @@ class Service(PlaybookMixin):
         self._today = today or dates.today
         self._cache: dict[str, tuple[int, int, dict[str, Record]]] = {}
         self._undo: list[Action] = []
+        self._unrecorded = False
 
     @classmethod
     def open(cls, path: Path | str, **kwargs: Any) -> Service:
@@ -166,31 +171,44 @@ class Service(PlaybookMixin):
     # -- undo ---------------------------------------------------------------------------------
     @contextmanager
     def _recording(self) -> Iterator[Callable[[str], None]]:
-        if self.db.journal is not None:  # inside another action: it records for both
-            yield lambda _description: None
-            return
-        description = ["change"]
-        self.db.journal = []
-        try:
-            with self.db.batch():
+        # The lock first: another thread's action must wait, not join this one's undo step.
+        with self.db.batch():
+            if self.db.journal is not None:  # inside another action: it records for both
+                yield lambda _description: None
+                return
+            description = ["change"]
+            self.db.journal = []
+            try:
                 try:
                     yield lambda text: description.__setitem__(0, text)
                 except BaseException:
                     # All or nothing: a failed action leaves no half-made change behind.
                     self.db.rollback(self.db.journal)
                     raise
-        finally:
-            journal, self.db.journal = self.db.journal, None
-        if journal:
-            first: dict[tuple[str, str], dict[str, Any] | None] = {}
-            for table, record_id, before in journal:
-                first.setdefault((table, record_id), before)
-            changes = tuple(
-                (table, record_id, before, self.db.get(table, record_id))
-                for (table, record_id), before in first.items()
-            )
-            self._undo.append(Action(description[0], changes))
-            del self._undo[:-UNDO_DEPTH]
+            finally:
+                journal, self.db.journal = self.db.journal, None
+            if journal and not self._unrecorded:
+                first: dict[tuple[str, str], dict[str, Any] | None] = {}
+                for table, record_id, before in journal:
+                    first.setdefault((table, record_id), before)
+                raw = {table: self.db.raw(table) for table, _ in first}
+                changes = tuple(
+                    (table, record_id, before, _copy_doc(raw[table].get(record_id)))
+                    for (table, record_id), before in first.items()
+                )
+                self._undo.append(Action(description[0], changes))
+                del self._undo[:-UNDO_DEPTH]
+
+    @contextmanager
+    def unrecorded(self) -> Iterator[None]:
+        """Actions inside are still all or nothing but are not undo steps (the dashboard's
+        automatic re-timing at start must not be what the user's first `u` undoes)."""
+        with self.db.batch():
+            before, self._unrecorded = self._unrecorded, True
+            try:
+                yield
+            finally:
+                self._unrecorded = before
 
     @property
     def can_undo(self) -> bool:
@@ -208,9 +226,7 @@ class Service(PlaybookMixin):
         if not self._undo:
             return None
         last = self._undo.pop()
-        with self.db.batch():
-            for table, record_id, before, after in last.changes:
-                self.db.revert(table, record_id, before, after)
+        self.db.revert_many(last.changes)
         return last.description
 
     # -- finding ------------------------------------------------------------------------------

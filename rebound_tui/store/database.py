@@ -8,7 +8,7 @@ random strings used as TinyDB document ids (never TinyDB's integer counter).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,23 @@ class Database:
             self._put(table, record_id, new)
             return True
 
+    def _reverted(
+        self, now: dict[str, Any], before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """The record with an action's changes undone (new stamps), or None if nothing to do."""
+        if before is None or not record.is_live(before):
+            return record.tombstoned(now, self.clock.now()) if record.is_live(now) else None
+        old = record.user_fields(before)
+        done = record.user_fields(after if after is not None else now)
+        changes = {k: old.get(k) for k in set(old) | set(done) if old.get(k) != done.get(k)}
+        stamp = self.clock.now()
+        if record.is_live(now):
+            return record.with_changes(now, changes, stamp) if changes else None
+        # Restore: every field gets the new stamp, so it outranks the delete.
+        new = dict(record.with_changes(now, changes, stamp))
+        new[record.CLOCK] = {k: stamp for k in new[record.CLOCK]}
+        return new
+
     def revert(
         self,
         table: str,
@@ -150,25 +167,30 @@ class Database:
         Only the fields the action changed (from `before` to `after`) are put back: edits made
         since by another process or machine, to other fields, stay.
         """
+        self.revert_many([(table, record_id, before, after)])
+
+    def revert_many(
+        self,
+        entries: Iterable[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]],
+    ) -> None:
+        """`revert` for many records, in two passes per table (undoing a 5,000-row import)."""
         with self.lock:
-            now = self.get(table, record_id)
-            if now is None:
-                return
-            if before is None or not record.is_live(before):
-                if record.is_live(now):
-                    self.delete(table, record_id)
-                return
-            old = record.user_fields(before)
-            done = record.user_fields(after if after is not None else now)
-            changed = {k for k in set(old) | set(done) if old.get(k) != done.get(k)}
-            changes = {k: old.get(k) for k in changed}
-            stamp = self.clock.now()
-            if record.is_live(now):
-                new = record.with_changes(now, changes, stamp)
-            else:  # restore: every field gets the new stamp, so it outranks the delete
-                new = dict(record.with_changes(now, changes, stamp))
-                new[record.CLOCK] = {k: stamp for k in new[record.CLOCK]}
-            self._put(table, record_id, new)
+            by_table: dict[str, dict[str, dict[str, Any]]] = {}
+            for table, record_id, before, after in entries:
+                now = self.raw(table).get(record_id)
+                if now is None:
+                    continue
+                new = self._reverted(dict(now), before, after)
+                if new is not None:
+                    by_table.setdefault(table, {})[record_id] = new
+            for table, docs in by_table.items():
+                if self.journal is not None:
+                    raw = self.raw(table)
+                    self.journal.extend((table, i, dict(raw[i])) for i in docs)
+                tinytable = self.table(table)
+                tinytable.remove(doc_ids=list(docs))
+                tinytable.insert_multiple(Document(d, doc_id=i) for i, d in docs.items())
+                self.changes.setdefault(table, []).extend(docs)
 
     def rollback(self, journal: list[tuple[str, str, dict[str, Any] | None]]) -> None:
         """Put back exactly the before-images of an unfinished action (never saved: no stamps)."""

@@ -92,7 +92,7 @@ class StoreWorker:
         """How many check-ins the sync changed. Holds the data lock throughout, so a change the
         user makes meanwhile waits for it instead of joining its undo step."""
         try:
-            with self.service.db.batch():
+            with self.service.unrecorded():  # automatic: not an undo step of the user's
                 return len(self.service.cadence_sync())
         except ServiceError:
             return 0  # a rule the user broke: the playbook screen says so
