@@ -523,10 +523,14 @@ class PlaybookMixin:
         touches = self._touches(exclude)
         open_by: dict[str, list[FollowUp]] = {}
         done_by: dict[str, list[dt.date]] = {}
+        by_hand: set[str] = set()
         for f in self.follow_ups(include_closed=True):
             cid = cadence_mod.contact_of(f.origin)
             if cid is not None and f.is_open:
                 open_by.setdefault(cid, []).append(f)
+                continue
+            if cid is None and f.is_open and f.kind == "check-in" and f.contact_id:
+                by_hand.add(f.contact_id)  # the user's own open check-in serves the cadence
                 continue
             # Any check-in with the person done or dropped (the cadence's or one added by hand)
             # starts the next round from that day.
@@ -555,6 +559,8 @@ class PlaybookMixin:
             for f in extras:  # two machines each made one: keep one
                 self.db.delete(FollowUp.TABLE, f.id)
             due = dates.format_day(check.due)
+            if keep is None and cid in by_hand:
+                continue
             if keep is None:
                 company = self.company(person.company_id)
                 title = render_title(
@@ -615,7 +621,6 @@ class PlaybookMixin:
                 i for i in with_them if i.kind in ("interview", "rejection", "referral-interview")
             ]
             trigger = TRIGGER_OF_KIND[meetings[-1].kind] if meetings else None
-        key = drafts.template_key_for(f.kind, trigger)
 
         interviews = [i for i in with_them if i.kind == "interview"]
         if not interviews and company:
@@ -650,6 +655,9 @@ class PlaybookMixin:
                 and dates.days_between(_day(i.day) or due, due) <= NEWS_DAYS
             ]
             news = recent[-1].note if recent else None
+        if trigger is None and f.kind == "outreach" and news:
+            trigger = TRIGGER_OF_KIND["news"]  # reaching out while the company is in the news
+        key = drafts.template_key_for(f.kind, trigger)
         referrer = self.contact(contact.referred_by) if contact and contact.referred_by else None
         referred = (
             [c.name for c in self._records(Contact).values() if c.referred_by == contact.id]

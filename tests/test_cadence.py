@@ -224,3 +224,11 @@ def test_dropping_a_check_in_added_by_hand_starts_the_next_round_from_that_day(s
     svc.drop(manual)
     (f,) = check_ins(svc)
     assert f.due == "2027-01-08"  # six weeks after the drop on 2026-11-27, not overdue
+
+
+def test_an_open_check_in_added_by_hand_serves_the_cadence(svc: Service):
+    with svc.playbook_paused():
+        svc.add_contact("Walt Simmons", company="Acme", cadence="6w")
+        svc.add_follow_up("Update Walt", due="2026-12-01", contact="Walt Simmons", kind="check-in")
+    assert svc.cadence_sync() == []  # no second check-in next to the user's own
+    assert [f.title for f in svc.follow_ups()] == ["Update Walt"]

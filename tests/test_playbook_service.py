@@ -416,7 +416,8 @@ def test_draft_after_a_rejection_and_after_news(svc: Service):
     (nudge,) = by_rule(svc, "news-nudge")
     d = svc.draft(nudge)
     assert d.template == "news-congrats"
-    assert d.subject == "Saw the news about the Midwest freight contract"
+    assert d.subject == "Saw the news at Acme"
+    assert 'I saw the news ("the Midwest freight contract.")' in d.body
     check_in = by_rule(svc, "rejection-check-in-30")[0]
     assert svc.draft(check_in).template == "check-in"
 
@@ -511,3 +512,16 @@ def test_replaying_the_same_events_gives_the_same_follow_ups(events, complete_fi
     assert first == second
     for due, event_day in made:
         assert due >= event_day  # on or after the event (repeats count from the day done)
+
+
+def test_an_outreach_added_by_hand_drafts_with_the_company_news(svc: Service):
+    svc.add_company("Kestrel Lane")
+    svc.add_contact("Darlene Fitch", company="Kestrel Lane", email="d@kestrel.example")
+    with svc.playbook_paused():
+        svc.log("news", company="Kestrel Lane", note="Won the Midwest distribution contract")
+    f = svc.add_follow_up(
+        "Congratulate Darlene", due="today", contact="Darlene Fitch", kind="outreach"
+    )
+    draft = svc.draft(f)
+    assert draft.template == "news-congrats"
+    assert "Midwest distribution contract" in draft.body

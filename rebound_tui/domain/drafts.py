@@ -113,11 +113,11 @@ I am still very interested in {{company}}; if there is any way I can help, pleas
 {_SIGN_OFF}
 """,
     "news-congrats": f"""\
-Subject: Saw the news[ about {{news}}]
+Subject: Saw the news[ at {{company}}]
 
 Hi {{first_name}},
 
-I saw the news[ about {{news}}] and thought of you and the team at {{company}}. \
+I saw the news[ ("{{news}}")] and thought of you and the team at {{company}}. \
 Congratulations if it is the good kind of busy. Either way, if it brings new needs for your team, \
 I would be glad to help.
 
