@@ -417,7 +417,7 @@ def test_draft_after_a_rejection_and_after_news(svc: Service):
     d = svc.draft(nudge)
     assert d.template == "news-congrats"
     assert d.subject == "Saw the news at Acme"
-    assert 'I saw the news ("the Midwest freight contract.")' in d.body
+    assert 'I saw the news ("the Midwest freight contract")' in d.body  # trailing period trimmed
     check_in = by_rule(svc, "rejection-check-in-30")[0]
     assert svc.draft(check_in).template == "check-in"
 
