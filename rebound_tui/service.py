@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from rebound_tui.domain import dates, record
+from rebound_tui.domain.merge import DEFAULT_TOMBSTONE_DAYS, compact_tombstones, horizon_before
 from rebound_tui.domain.model import (
     INTERACTION_KINDS,
     Company,
@@ -565,6 +566,28 @@ class Service(PlaybookMixin):
         self._undo.clear()
         self.save()
         return backup, changed
+
+    def compact(self, older_than_days: int = DEFAULT_TOMBSTONE_DAYS) -> int:
+        """Drop the values of records deleted more than `older_than_days` ago (ids and stamps
+        stay, so they stay deleted everywhere). Safe only if no machine stays offline longer:
+        see docs/SYNC.md. Returns how many tombstones were compacted."""
+        if older_than_days < 1:
+            raise ServiceError("compact only tombstones older than at least one day")
+        with self.db.batch():
+            data = self.db.storage.read()
+            compacted = compact_tombstones(
+                data, horizon_before(self.db.clock.now(), older_than_days)
+            )
+            count = sum(
+                1
+                for table, docs in compacted.items()
+                for record_id, doc in docs.items()
+                if table != "meta" and doc != data[table][record_id]
+            )
+            if count:
+                self.db.storage.replace_data(compacted)
+                self._undo.clear()  # the before-images may hold what was just dropped
+        return count
 
     # -- disk ----------------------------------------------------------------------------------
     def save(self) -> bool:

@@ -502,3 +502,29 @@ def test_service_writes_only_on_save(data_path, today):
     raw = data_path.read_bytes()
     assert svc.save() is False
     assert data_path.read_bytes() == raw
+
+
+def test_compact_drops_only_old_tombstones_and_they_stay_deleted(tmp_path):
+    import orjson
+
+    from rebound_tui.domain.clock import HybridClock
+    from rebound_tui.store.database import Database
+
+    now = {"ms": 1_700_000_000_000}
+    db = Database(tmp_path / "c.json", clock=HybridClock("0000000c", lambda: now["ms"]))
+    svc = Service(db)
+    old = svc.add_company("Old Co", why="a secret reason")
+    recent = svc.add_company("Recent Co", why="kept")
+    svc.delete_company(old)
+    now["ms"] += 200 * 86_400_000  # 200 days later
+    svc.delete_company(recent)
+    live = svc.add_company("Live Co")
+    assert svc.compact(180) == 1
+    svc.save()
+    raw = orjson.loads((tmp_path / "c.json").read_bytes())["companies"]
+    assert "name" not in raw[old.id] and "_deleted" in raw[old.id]  # values gone, id stays
+    assert raw[recent.id]["why"] == "kept"  # deleted too recently: whole
+    assert [c.name for c in svc.companies()] == [live.name]
+    assert svc.compact(180) == 0  # idempotent
+    with pytest.raises(ServiceError):
+        svc.compact(0)

@@ -25,6 +25,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command("restore", "bring back a backup (the current file is backed up first)", cmd_restore)
     p.add_argument("backup", metavar="BACKUP", help="a backup's name, a unique prefix, or path")
     p = command(
+        "compact",
+        "drop the values of long-deleted records (ids and stamps stay; see docs/SYNC.md)",
+        cmd_compact,
+    )
+    p.add_argument(
+        "--older-than",
+        metavar="DAYS",
+        type=int,
+        default=180,
+        help="only records deleted more than DAYS ago (default 180: longer than any machine "
+        "of yours stays offline)",
+    )
+    p = command(
         "merge-driver", "git merge driver: merge BASE, OURS and THEIRS into OURS", cmd_merge_driver
     )
     p.add_argument("base", type=path_arg, metavar="BASE")
@@ -94,4 +107,11 @@ def cmd_merge_driver(args: argparse.Namespace, ctx: Context) -> int:
     from rebound_tui.store.merge_driver import merge_files
 
     merge_files(args.base, args.ours, args.theirs)
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace, ctx: Context) -> int:
+    count = ctx.service.compact(args.older_than)
+    ctx.save()
+    print(f"compacted {count} deleted record(s) older than {args.older_than} days")
     return 0
