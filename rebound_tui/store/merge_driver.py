@@ -34,7 +34,7 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> None:
     base_data = _load(base, optional=True)
     assert ours_data is not None and theirs_data is not None
     try:
-        merged = merge3(base_data, ours_data, theirs_data)
+        merged = merge3(base_data, ours_data, theirs_data, share=True)
     except MergeError as exc:
         raise DataFileError(ours, f"cannot merge: {exc}") from None
     mode = ours.stat().st_mode & 0o777

@@ -299,6 +299,9 @@ class SyncStorage(Storage):
         """
         if self._data is None:
             return False
+        with self.lock:
+            if not self.dirty and self._sig is not None and not self._disk_changed():
+                return False  # nothing of ours to write, nothing new to merge: skip encoding
         try:
             with FileLock(lock_path_for(self.path), timeout=LOCK_TIMEOUT):
                 with self.lock:

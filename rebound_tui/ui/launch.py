@@ -6,6 +6,7 @@ the message (and the way out: the newest good backup) stays on screen.
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 from pathlib import Path
@@ -45,6 +46,9 @@ def launch(db: str | None, demo: bool) -> int:
 
     from rebound_tui.ui.app import make_app
 
+    # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
+    # full collection (those pauses were the slowest keystrokes on a large file).
+    gc.freeze()
     make_app(service, data_label=label).run()
     # The app saves on quit; this catches an exit that skipped it (a crash, a signal).
     try:
