@@ -520,7 +520,13 @@ class PlaybookMixin:
         if not ids:
             return []
         rule = next((r for r in self.rules() if r.trigger == "cadence" and r.enabled), None)
-        touches = self._touches(exclude)
+        # One pass: each contact's own touches (planning per contact must not scan them all).
+        touches_of: dict[str, list[Touch]] = {}
+        wanted = set(ids)
+        for t in self._touches(exclude):
+            for cid in t.contact_ids:
+                if cid in wanted:
+                    touches_of.setdefault(cid, []).append(t)
         open_by: dict[str, list[FollowUp]] = {}
         done_by: dict[str, list[dt.date]] = {}
         by_hand: set[str] = set()
@@ -552,7 +558,7 @@ class PlaybookMixin:
                     self.db.delete(FollowUp.TABLE, f.id)
                 continue
             check = cadence_mod.plan_check_in(
-                cid, span, touches, self.today(), done_by.get(cid, [])
+                cid, span, touches_of.get(cid, []), self.today(), done_by.get(cid, [])
             )
             opens.sort(key=lambda f: (f.origin != check.origin, f.due, f.id))
             keep, extras = (opens[0], opens[1:]) if opens else (None, [])
@@ -721,7 +727,9 @@ class PlaybookMixin:
         if person is None:
             return []
         day = dates.parse_day_strict(self.day(on) or "")
-        touches = self._touches(exclude)
+        # Only touches near the day can warn: skip the years of history before it.
+        window = max(self.cooloff_limits().person_days, self.cooloff_limits().company_days) + 1
+        touches = [t for t in self._touches(exclude) if abs((t.day - day).days) <= window]
         names = {c.id: c.name for c in self._records(Contact).values()}
         names.update({c.id: c.name for c in self._records(Company).values()})
         return cooloff.warnings(
