@@ -117,7 +117,11 @@ class Database:
         if self.journal is not None:
             before = self.raw(table).get(record_id)
             self.journal.append((table, record_id, dict(before) if before is not None else None))
-        self.table(table).upsert(Document(doc, doc_id=record_id))
+        # One record into its table, the way TinyDB's own writes end (storage.write of the
+        # whole data), without TinyDB's upsert re-keying the whole table twice per write.
+        data = self.storage.read()
+        data.setdefault(table, {})[record_id] = doc
+        self.storage.write(data)
         self.changes.setdefault(table, []).append(record_id)
 
     def create(self, table: str, fields: Mapping[str, Any], record_id: str | None = None) -> str:
