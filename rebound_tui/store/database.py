@@ -119,9 +119,11 @@ class Database:
             self.journal.append((table, record_id, dict(before) if before is not None else None))
         # One record into its table, the way TinyDB's own writes end (storage.write of the
         # whole data), without TinyDB's upsert re-keying the whole table twice per write.
+        # Copy-on-write: a reader on another thread may be iterating the old table dict.
         data = self.storage.read()
-        data.setdefault(table, {})[record_id] = doc
-        self.storage.write(data)
+        records = dict(data.get(table, {}))
+        records[record_id] = doc
+        self.storage.write({**data, table: records})
         self.changes.setdefault(table, []).append(record_id)
 
     def create(self, table: str, fields: Mapping[str, Any], record_id: str | None = None) -> str:
