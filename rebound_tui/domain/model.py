@@ -6,6 +6,7 @@ Plain dataclasses built from, and turned back into, the user fields of a version
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
@@ -98,6 +99,12 @@ def check_required(name: str, value: Any) -> None:
         raise ValidationError(f"{name} is required")
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A record class's stored fields, in declaration order (computed once per class)."""
+    return tuple(f.name for f in fields(cls) if f.name != "id")
+
+
 @dataclass
 class Record:
     """Common behaviour: a record has an id and converts to and from its stored fields."""
@@ -107,11 +114,11 @@ class Record:
 
     @classmethod
     def from_fields(cls, record_id: str, data: dict[str, Any]) -> Record:
-        names = {f.name for f in fields(cls)} - {"id"}
+        names = _field_names(cls)  # fields unknown to this version are ignored (kept on disk)
         return cls(id=record_id, **{k: v for k, v in data.items() if k in names})
 
     def to_fields(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     def validate(self) -> None:  # pragma: no cover - overridden
         pass

@@ -162,6 +162,9 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
         self.empty_text = empty_text
         self._empty_lines: list[tuple[str, str | None]] = []
         self._source: list[T] = []
+        self._sorted: list[T] = []
+        self._source_version = 0
+        self._sorted_key: tuple | None = None
         self._view: list[T] = []
         self._terms: list[str] = []
         self._filter = ""
@@ -185,6 +188,7 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
     @rows.setter
     def rows(self, rows: Sequence[T]) -> None:
         self._source = list(rows)
+        self._source_version += 1
         self._measure()
         self._rebuild()
 
@@ -282,15 +286,25 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
                 return True
         return False
 
+    def _sorted_source(self) -> list[T]:
+        """The rows in display order, sorted once per change of rows or sort (not per key
+        typed in a search: filtering the sorted list keeps its order)."""
+        key = (self._source_version, self._sort_key, self._descending)
+        if self._sorted_key != key:
+            rows = self._source
+            if self._sort_key is not None:
+                sort_key = self.column(self._sort_key).sort_key
+                rows = sort_rows(rows, sort_key, self._descending)  # type: ignore[arg-type]
+            self._sorted, self._sorted_key = list(rows), key
+        return self._sorted
+
     def _rebuild(self) -> None:
         keep_id = self._highlighted_id
         old_cursor = self.cursor
-        rows = self._source
+        rows = self._sorted_source()
         if self._terms:
             terms = self._terms
             rows = [r for r in rows if matches(getattr(r, "search", ""), terms)]
-        if self._sort_key is not None:
-            rows = sort_rows(rows, self.column(self._sort_key).sort_key, self._descending)  # type: ignore[arg-type]
         self._view = list(rows)
         self._lines.clear()
         new_cursor = None
