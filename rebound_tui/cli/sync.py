@@ -60,7 +60,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     report = check_file(ctx.path)
     if report.fatal:
-        raise Failure(describe_bad_file(DataFileError(ctx.path, report.fatal.split(": ", 1)[-1])))
+        raise Failure(describe_bad_file(report.fatal))
     for line in report.problems:
         print(f"problem: {line}")
     for line in report.warnings:

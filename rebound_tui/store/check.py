@@ -13,7 +13,7 @@ from rebound_tui.store.fileformat import DataFileError, decode, shape_problems
 @dataclass
 class CheckReport:
     path: Path
-    fatal: str | None = None  # the file cannot be used at all
+    fatal: DataFileError | None = None  # the file cannot be used at all
     problems: list[str] = field(default_factory=list)  # records that break a rule
     warnings: list[str] = field(default_factory=list)  # usable, but worth knowing
     counts: dict[str, int] = field(default_factory=dict)
@@ -28,15 +28,15 @@ def check_file(path: Path) -> CheckReport:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        report.fatal = f"{path}: no such file"
+        report.fatal = DataFileError(path, "no such file")
         return report
     except OSError as exc:
-        report.fatal = f"{path}: cannot read ({exc.strerror})"
+        report.fatal = DataFileError(path, f"cannot read ({exc.strerror})")
         return report
     try:
         data = decode(raw, path, check_records=False)
     except DataFileError as exc:
-        report.fatal = str(exc)
+        report.fatal = exc
         return report
     report.problems.extend(shape_problems(data))
     if report.problems:
