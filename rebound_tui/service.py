@@ -303,6 +303,14 @@ class Service(PlaybookMixin):
             else (self.find_contact(ref).id)
         )
 
+    def _who(self, company: str | None, contact: str | None) -> tuple[str | None, str | None]:
+        """(company id, contact id) from names; a contact's company fills in a missing one."""
+        company_id = self._company_id(company)
+        contact_id = self._contact_id(contact, company_id)
+        if company_id is None and contact_id is not None:
+            company_id = self.contact(contact_id).company_id  # type: ignore[union-attr]
+        return company_id, contact_id
+
     def _check_unique_name(self, cls: type[Record], name: str, exclude: str | None = None) -> None:
         for rec in self._records(cls).values():
             if rec.label.lower() == name.strip().lower() and rec.id != exclude:
@@ -390,10 +398,7 @@ class Service(PlaybookMixin):
             check_choice("kind", kind, INTERACTION_KINDS)
         except ValidationError as exc:
             raise ServiceError(str(exc)) from None
-        company_id = self._company_id(company)
-        contact_id = self._contact_id(contact, company_id)
-        if company_id is None and contact_id is not None:
-            company_id = self.contact(contact_id).company_id  # type: ignore[union-attr]
+        company_id, contact_id = self._who(company, contact)
         if company_id is None and contact_id is None:
             raise ServiceError("say who it was with: --company NAME and/or --contact NAME")
         rec = Interaction(
@@ -428,10 +433,7 @@ class Service(PlaybookMixin):
         note: str | None = None,
         origin: str | None = None,
     ) -> FollowUp:
-        company_id = self._company_id(company)
-        contact_id = self._contact_id(contact, company_id)
-        if company_id is None and contact_id is not None:
-            company_id = self.contact(contact_id).company_id  # type: ignore[union-attr]
+        company_id, contact_id = self._who(company, contact)
         rec = FollowUp(
             title=(title or "").strip(),
             due=self.day(due) or "",
