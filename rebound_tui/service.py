@@ -30,6 +30,7 @@ from rebound_tui.domain.model import (
     ValidationError,
     check_choice,
 )
+from rebound_tui.drafts_service import DraftsMixin
 from rebound_tui.errors import Ambiguous, NotFound, ServiceError
 from rebound_tui.playbook_service import PlaybookMixin
 from rebound_tui.store.backups import Backup
@@ -81,7 +82,7 @@ def due_order(item: DueItem) -> tuple:
     return (not item.overdue, -item.importance, item.follow_up.due, item.follow_up.title.lower())
 
 
-class Service(PlaybookMixin):
+class Service(PlaybookMixin, DraftsMixin):
     """Everything the user can do with the data, on one data file."""
 
     def __init__(self, db: Database, *, today: Callable[[], dt.date] | None = None) -> None:
