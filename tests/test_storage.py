@@ -411,6 +411,7 @@ def test_lock_held_too_long_is_a_save_error_and_the_edit_waits(
 ):
     from filelock import FileLock
 
+    db.create("companies", {"name": "First Co"})  # so that the file exists in both kinds
     db.save()
     before = data_path.read_bytes()
     db.create("companies", {"name": "Waiting Co"})
@@ -421,7 +422,7 @@ def test_lock_held_too_long_is_a_save_error_and_the_edit_waits(
     assert data_path.read_bytes() == before
     assert db.dirty
     assert db.save() is True
-    assert disk_names(data_path) == seed_names(kind) | {"Waiting Co"}
+    assert disk_names(data_path) == seed_names(kind) | {"First Co", "Waiting Co"}
 
 
 def test_lock_lives_outside_the_data_folder(data_path: Path, tmp_path: Path):
@@ -561,3 +562,12 @@ def test_syncstorage_is_a_tinydb_storage(data_path: Path):
     from tinydb.storages import Storage
 
     assert issubclass(SyncStorage, Storage)
+
+
+def test_a_new_database_nobody_changed_is_not_written(tmp_path: Path):
+    db = Database(tmp_path / "new.json")
+    assert db.save() is False
+    assert not (tmp_path / "new.json").exists()
+    db.create("companies", {"name": "Acme"})
+    assert db.save() is True
+    assert (tmp_path / "new.json").exists()

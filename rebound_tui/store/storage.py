@@ -300,8 +300,10 @@ class SyncStorage(Storage):
         if self._data is None:
             return False
         with self.lock:
-            if not self.dirty and self._sig is not None and not self._disk_changed():
-                return False  # nothing of ours to write, nothing new to merge: skip encoding
+            if not self.dirty and not self._disk_changed():
+                # Nothing of ours to write, nothing new to merge: skip encoding. (A new database
+                # nobody changed is not written either: looking around creates no file.)
+                return False
         try:
             with FileLock(lock_path_for(self.path), timeout=LOCK_TIMEOUT):
                 with self.lock:
