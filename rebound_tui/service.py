@@ -119,6 +119,10 @@ class Service(PlaybookMixin, DraftsMixin):
     def _records(self, cls: type[R]) -> dict[str, R]:
         """Live records by id, kept up to date incrementally (only written ids are rebuilt)."""
         table = cls.TABLE
+        with self.db.lock:  # a save on another thread may merge in a new epoch meanwhile
+            return self._records_locked(cls, table)
+
+    def _records_locked(self, cls: type[R], table: str) -> dict[str, R]:
         written = self.db.changes.get(table, [])
         cached = self._cache.get(table)
         if cached is None or cached[0] != self.db.epoch:

@@ -528,3 +528,11 @@ def test_compact_drops_only_old_tombstones_and_they_stay_deleted(tmp_path):
     assert svc.compact(180) == 0  # idempotent
     with pytest.raises(ServiceError):
         svc.compact(0)
+
+
+def test_setting_a_deleted_setting_to_its_old_value_brings_it_back(svc: Service):
+    svc.set_setting("theme", "nord")
+    svc.db.delete("settings", "theme")
+    assert svc.setting("theme") is None
+    svc.set_setting("theme", "nord")
+    assert svc.setting("theme") == "nord"

@@ -84,6 +84,9 @@ class Context:
             raise Failure(describe_bad_file(exc)) from None
         if isinstance(exc, SaveError):
             raise Failure(str(exc)) from None
+        if isinstance(exc, OSError):  # a backup or a conflict copy that vanished, a full disk...
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise Failure(f"{where}{exc.strerror or exc}") from None
         return False
 
 

@@ -138,9 +138,13 @@ class Database:
             doc = self.get(table, record_id)
             if doc is None:
                 raise KeyError(record_id)
-            if all(k in doc and doc[k] == v for k, v in changes.items()) and record.is_live(doc):
+            live = record.is_live(doc)
+            if live and all(k in doc and doc[k] == v for k, v in changes.items()):
                 return False
-            new = record.with_changes(doc, changes, self.clock.now())
+            stamp = self.clock.now()
+            new = record.with_changes(doc, changes, stamp)
+            if not live:  # writing to a deleted record brings it back: outrank the delete
+                new[record.CLOCK] = {k: stamp for k in new[record.CLOCK]}
             self._put(table, record_id, new)
             return True
 
