@@ -112,6 +112,7 @@ class StoreWorker:
                 self._store_problem(outcome.error)
             else:
                 self._last_store_error = None
+                self._quit_anyway = False  # saving works again: quitting saves as usual
             for message in outcome.messages:
                 if message not in self._sync_seen:  # a copy left alone is reported once
                     self._sync_seen.add(message)

@@ -67,7 +67,7 @@ class RecordActions:
     def action_log_company(self: ReboundApp) -> None:
         company = self._company()
         if company is not None:
-            self._log(company, None)
+            self._open_log_form(company, None)
 
     def action_follow_up_company(self: ReboundApp) -> None:
         company = self._company()
@@ -129,7 +129,7 @@ class RecordActions:
     def action_log_contact(self: ReboundApp) -> None:
         contact = self._contact()
         if contact is not None:
-            self._log(self.service.company(contact.company_id), contact)
+            self._open_log_form(self.service.company(contact.company_id), contact)
 
     def action_follow_up_contact(self: ReboundApp) -> None:
         contact = self._contact()
@@ -148,7 +148,7 @@ class RecordActions:
         pane.table.move_to_id(record_id)
         self.notify(message, timeout=3)
 
-    def _log(self: ReboundApp, company: Company | None, contact: Contact | None) -> None:
+    def _open_log_form(self: ReboundApp, company: Company | None, contact: Contact | None) -> None:
         self.open_form(
             LogForm,
             (company, contact),
