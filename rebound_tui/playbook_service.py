@@ -188,7 +188,12 @@ class PlaybookMixin:
         contact_id = i.contact_id if self.contact(i.contact_id) else None
         return Event(i.id, trigger, day, i.company_id, contact_id, with_ids, i.note)
 
-    def _plan_context(self: Service, event: Event, hired_name: str | None = None) -> PlanContext:
+    def _plan_context(
+        self: Service,
+        event: Event,
+        hired_name: str | None = None,
+        origins: Mapping[str, FollowUp] | None = None,
+    ) -> PlanContext:
         contacts = self._records(Contact)
         last: dict[str, int] = {}
         for t in self._touches():
@@ -227,7 +232,7 @@ class PlaybookMixin:
         }
         companies = {c.id: c.name for c in self._records(Company).values()}
         already = set()
-        for origin_text in self._origins():
+        for origin_text in origins if origins is not None else self._origins():
             origin = parse_origin(origin_text)
             if origin and origin.event_id != event.id:
                 already.add((origin.rule_id, origin.target_id))
@@ -245,8 +250,8 @@ class PlaybookMixin:
 
     def _apply(self: Service, event: Event, hired_name: str | None = None) -> list[FollowUp]:
         """Create what the rules call for after `event`, skipping origins that exist already."""
-        planned = plan(event, self.rules(), self._plan_context(event, hired_name))
-        existing = self._origins()
+        existing = self._origins()  # once: the plan context reads the same origins
+        planned = plan(event, self.rules(), self._plan_context(event, hired_name, existing))
         created = []
         for p in planned:
             if p.origin in existing:
@@ -569,7 +574,8 @@ class PlaybookMixin:
             return []
         day = dates.parse_day_strict(self.day(on) or "")
         # Only touches near the day can warn: skip the years of history before it.
-        window = max(self.cooloff_limits().person_days, self.cooloff_limits().company_days) + 1
+        limits = self.cooloff_limits()
+        window = max(limits.person_days, limits.company_days) + 1
         touches = [t for t in self._touches(exclude) if abs((t.day - day).days) <= window]
         names = {c.id: c.name for c in self._records(Contact).values()}
         names.update({c.id: c.name for c in self._records(Company).values()})
@@ -579,6 +585,6 @@ class PlaybookMixin:
             contact_id=person.id,
             company_id=co.id if co else None,
             names=names,
-            limits=self.cooloff_limits(),
+            limits=limits,
             kind=kind,
         )

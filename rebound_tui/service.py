@@ -100,6 +100,15 @@ class Service(PlaybookMixin, DraftsMixin):
     def path(self) -> Path:
         return self.db.path
 
+    @property
+    def generation(self) -> int:
+        """Bumps whenever the data in memory changes (views cache on it)."""
+        return self.db.generation
+
+    def batch(self):
+        """Hold the data lock over several calls: a background save sees all of them or none."""
+        return self.db.batch()
+
     # -- dates ---------------------------------------------------------------------------------
     def today(self) -> dt.date:
         return self._today()

@@ -162,11 +162,11 @@ class Views:
 
     @property
     def snapshot(self) -> Snapshot:
-        key = (self.service.db.generation, self.service.today())
+        key = (self.service.generation, self.service.today())
         if self._snapshot is None or key != self._key:
             self._snapshot = build(self.service, key[1])
             # The service may bump the generation while building (it does not today); re-read.
-            self._key = (self.service.db.generation, key[1])
+            self._key = (self.service.generation, key[1])
         return self._snapshot
 
     def bullpen(self) -> list[BullpenRow]:

@@ -200,7 +200,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         """Show the current data; cheap when nothing changed. Cursors stay on their records."""
         if self.importing:
             return  # the import thread is writing: show the result when it is done
-        key = (self.service.db.generation, self.service.today())
+        key = (self.service.generation, self.service.today())
         if key == self._shown and not force:
             return
         snap = self.views.snapshot
@@ -231,19 +231,17 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
 
     # -- helpers for the actions --------------------------------------------------------------
     def _setting(self, key: str) -> Any:
-        getter = getattr(self.service, "setting", None)
-        return getter(key) if getter else None
+        return self.service.setting(key)
 
     def _remember_theme(self, theme: Any) -> None:
-        setter = getattr(self.service, "set_setting", None)
         name = getattr(theme, "name", None)
         if self.importing:
             self._theme_pending = True  # the import thread holds the data: remembered after
             return
-        if setter is None or not name or self._setting("theme") == name:
+        if not name or self._setting("theme") == name:
             return
-        with self.service.db.batch():
-            setter("theme", name)
+        with self.service.batch():
+            self.service.set_setting("theme", name)
         self.schedule_save()
 
     def changed(self) -> None:
@@ -256,7 +254,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         an import) never interleaves with it or joins its undo step."""
         if self.importing:
             raise ServiceError("an import is running: try again when it is done")
-        with self.service.db.batch():
+        with self.service.batch():
             return call()
 
     def perform(
@@ -300,12 +298,8 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
 
     # -- everywhere ---------------------------------------------------------------------------
     def action_undo(self) -> None:
-        undo = getattr(self.service, "undo", None)
-        if undo is None:  # TODO(lead): service.undo lands with the undo change
-            self.notify("Undo is not available in this build", severity="warning")
-            return
         try:
-            what = self.write(undo)
+            what = self.write(self.service.undo)
         except USER_ERRORS as exc:
             self.notify(str(exc), title="Not undone", severity="error")
             return

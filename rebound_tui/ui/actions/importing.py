@@ -75,7 +75,7 @@ class ImportActions:
 
         outcome = ImportOutcome()
         try:
-            with self.service.db.batch():
+            with self.service.batch():
                 outcome.summary = import_file(
                     self.service,
                     request.kind,

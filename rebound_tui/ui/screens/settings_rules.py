@@ -146,7 +146,7 @@ class RulesPane(Vertical):
         saved: list[str] = []
 
         def submit(values: dict[str, Any]) -> None:
-            with service.db.batch():  # a background write waits, as for the app's own writes
+            with service.batch():  # a background write waits, as for the app's own writes
                 service.set_rules([*others, values])
             saved.append(values["id"])
 

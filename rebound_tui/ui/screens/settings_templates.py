@@ -123,7 +123,7 @@ class TemplatesPane(Horizontal):
         service = self.host.service
         key, text = self.key, self.text_area.text
         try:
-            with service.db.batch():  # the store worker never sees half a write
+            with service.batch():  # the store worker never sees half a write
                 service.set_template(key, text)
         except ServiceError as exc:  # a placeholder we do not know, an unclosed [
             self._show_state(short_problem(str(exc)), error=True)
