@@ -41,6 +41,7 @@ from rebound_tui.domain.playbook import (
     next_repeat as _next_repeat,
 )
 from rebound_tui.errors import ServiceError
+from rebound_tui.record_index import GroupIndex
 from rebound_tui.undo import action
 
 if TYPE_CHECKING:
@@ -66,6 +67,22 @@ def _day(text: str | None) -> dt.date | None:
 
 def _people_of(i: Interaction) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in (i.contact_id, *(i.with_ids or ())) if p))
+
+
+def _touch_entries(i: Interaction) -> list[tuple[str, Touch]]:
+    day = _day(i.day)
+    if day is None:
+        return []
+    people = _people_of(i)
+    touch = Touch(day, i.kind, people, i.company_id, i.id)
+    return [(cid, touch) for cid in people]
+
+
+def _check_in_entries(f: FollowUp) -> list[tuple[str, FollowUp]]:
+    cid = cadence_mod.contact_of(f.origin)
+    if cid is None and f.kind == "check-in":
+        cid = f.contact_id
+    return [(cid, f)] if cid else []
 
 
 class PlaybookMixin:
@@ -160,6 +177,20 @@ class PlaybookMixin:
                 out.append(touch)
         self._touch_cache = fresh
         return out
+
+    def _touch_index(self: Service) -> GroupIndex[Interaction, Touch]:
+        """Touches by contact (each person of an interaction), kept up to date."""
+        index = self.__dict__.get("_touch_index_")
+        if index is None:
+            index = self.__dict__["_touch_index_"] = GroupIndex(Interaction, _touch_entries)
+        return index
+
+    def _check_in_index(self: Service) -> GroupIndex[FollowUp, FollowUp]:
+        """Check-ins by contact: a cadence's (by its origin) and ones added by hand."""
+        index = self.__dict__.get("_check_in_index_")
+        if index is None:
+            index = self.__dict__["_check_in_index_"] = GroupIndex(FollowUp, _check_in_entries)
+        return index
 
     def _origins(self: Service) -> dict[str, FollowUp]:
         """Every follow-up that has an origin, done and dropped ones too, by origin."""
@@ -470,29 +501,28 @@ class PlaybookMixin:
         if not ids:
             return []
         rule = next((r for r in self.rules() if r.trigger == "cadence" and r.enabled), None)
-        # One pass: each contact's own touches (planning per contact must not scan them all).
+        # Each contact's own touches and check-ins, from indexes kept in step with the data:
+        # re-timing one person's check-in must not scan every interaction and follow-up.
+        touch_index = self._touch_index().groups(self)
+        check_in_index = self._check_in_index().groups(self)
         touches_of: dict[str, list[Touch]] = {}
-        wanted = set(ids)
-        for t in self._touches(exclude):
-            for cid in t.contact_ids:
-                if cid in wanted:
-                    touches_of.setdefault(cid, []).append(t)
         open_by: dict[str, list[FollowUp]] = {}
         done_by: dict[str, list[dt.date]] = {}
         by_hand: set[str] = set()
-        for f in self.follow_ups(include_closed=True):
-            cid = cadence_mod.contact_of(f.origin)
-            if cid is not None and f.is_open:
-                open_by.setdefault(cid, []).append(f)
-                continue
-            if cid is None and f.is_open and f.kind == "check-in" and f.contact_id:
-                by_hand.add(f.contact_id)  # the user's own open check-in serves the cadence
-                continue
-            # Any check-in with the person done or dropped (the cadence's or one added by hand)
-            # starts the next round from that day.
-            cid = cid or (f.contact_id if f.kind == "check-in" else None)
-            if cid is not None and not f.is_open and (closed := _day(f.closed_on)) is not None:
-                done_by.setdefault(cid, []).append(closed)
+        for cid in ids:
+            touches_of[cid] = [t for t in touch_index.get(cid, {}).values() if t.id != exclude]
+            for f in check_in_index.get(cid, {}).values():
+                if cadence_mod.contact_of(f.origin) is not None:
+                    if f.is_open:
+                        open_by.setdefault(cid, []).append(f)
+                        continue
+                elif f.is_open:
+                    by_hand.add(cid)  # the user's own open check-in serves the cadence
+                    continue
+                # Any check-in with the person done or dropped (the cadence's or one added by
+                # hand) starts the next round from that day.
+                if (closed := _day(f.closed_on)) is not None:
+                    done_by.setdefault(cid, []).append(closed)
         changed: list[FollowUp] = []
         for cid in ids:
             person = self.contact(cid)
