@@ -3,7 +3,7 @@
 `run.py` starts one of these per measurement, so no figure pays for another's garbage, and
 start-up and peak memory are those of a real process. Not meant to be run by hand:
 
-    child.py startup  --file F --marker-fd N [--session]   # the real CLI, in a terminal (pty)
+    child.py startup  --file F --marker-fd N [--session|--prime]   # the real CLI, in a pty
     child.py bare     --marker-fd N [--session]            # a bare Textual app, three empty panes
     child.py durable  --file F --work DIR --reps N         # JSON on stdout
     child.py tinydb   --file F --work DIR --reps N         # JSON on stdout
@@ -60,7 +60,9 @@ def _fresh_copy(src: Path, work: Path, name: str = "rebound.json") -> Path:
 
 
 # -- 1 and 5: start-up and memory, in a terminal -------------------------------------------------
-def _watch_paints(app: Any, fd: int, ready: Any, session: bool, shows: Any = None) -> None:
+def _watch_paints(
+    app: Any, fd: int, ready: Any, session: bool, shows: Any = None, painted: Any = None
+) -> None:
     """Report the first paint for which `ready()` holds; exit then unless a session follows.
 
     In a session, every later paint is reported too, with what `shows()` says is on screen, so
@@ -80,7 +82,7 @@ def _watch_paints(app: Any, fd: int, ready: Any, session: bool, shows: Any = Non
         if not ready():
             return
         state["done"] = True
-        _emit(fd, event="paint", t=time.monotonic())
+        _emit(fd, event="paint", t=time.monotonic(), rows=painted() if painted else [])
         if not session:
             # Measured: leave now. (A normal exit would first finish the background work the app
             # started, and save: seconds on the extreme file, which figure 5's session covers.)
@@ -90,31 +92,81 @@ def _watch_paints(app: Any, fd: int, ready: Any, session: bool, shows: Any = Non
     app._display = display
 
 
+class _AfterImport:
+    """Run a patch when a module is first imported, without importing it before the app does.
+
+    The app defers the service, pendulum and TinyDB until after its first paint (when the
+    first-screen cache matches): importing them here to patch them would put their cost back
+    before the paint.
+    """
+
+    def __init__(self, patches: dict[str, Any]) -> None:
+        self.patches = patches
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        patch = self.patches.pop(name, None)
+        if patch is None:
+            return None
+        import importlib.util
+
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        loader = spec.loader
+        original_exec = loader.exec_module
+
+        class Loader:  # the real loader, then the patch
+            def create_module(self, spec: Any) -> Any:
+                return loader.create_module(spec)
+
+            def exec_module(self, module: Any) -> None:
+                original_exec(module)
+                patch(module)
+
+        spec.loader = Loader()
+        return spec
+
+
 def child_startup(args: argparse.Namespace) -> None:
-    """The real `rebound-tui --db FILE`, with today pinned and a probe on the due pane's paint."""
+    """The real `rebound-tui --db FILE`, with today pinned and a probe on the due pane's paint.
+
+    `--prime`: run it as a user would (quit once the data is open), which leaves the first-screen
+    cache for the next start on the same file.
+    """
     fd = args.marker_fd
     _emit(fd, event="main", t=time.monotonic())
     anchor = _anchor()
-    from rebound_tui.domain import dates
 
-    dates.today = lambda *a, **k: anchor  # the file is "as of" the anchor day
+    def pin_today(dates: Any) -> None:
+        dates.today = lambda *a, **k: anchor  # the file is "as of" the anchor day
+
+    def time_open(service_module: Any) -> None:
+        Service = service_module.Service
+        opened = Service.open.__func__
+
+        def timed_open(cls, *a, **k):
+            started = time.monotonic()
+            service = opened(cls, *a, **k)
+            _emit(fd, event="open", t=time.monotonic(), took=time.monotonic() - started)
+            return service
+
+        Service.open = classmethod(timed_open)
+
+    sys.meta_path.insert(
+        0, _AfterImport({"rebound_tui.domain.dates": pin_today, "rebound_tui.service": time_open})
+    )
+    from rebound_tui.store import due_cache  # the app imports it before its paint anyway
+
+    due_cache.local_today = lambda: anchor
     import rebound_tui.ui.app as ui_app
-    from rebound_tui.service import Service
 
-    opened = Service.open.__func__  # type: ignore[attr-defined]
-
-    def timed_open(cls, *a, **k):
-        started = time.monotonic()
-        service = opened(cls, *a, **k)
-        _emit(fd, event="open", t=time.monotonic(), took=time.monotonic() - started)
-        return service
-
-    Service.open = classmethod(timed_open)  # type: ignore[method-assign]
     original_init = ui_app.ReboundApp.__init__
 
     def init(self, *a, **k) -> None:
         original_init(self, *a, **k)
-        _emit(fd, event="app", t=time.monotonic())
+        _emit(fd, event="app", t=time.monotonic(), cached=not self.loaded)
         table = self.due.table
         seen = {"row": False}
         render_line = table.render_line
@@ -131,13 +183,36 @@ def child_startup(args: argparse.Namespace) -> None:
             screen = type(self.screen).__name__
             return [screen, len(self.screen_stack), net.cursor, net.filter, self.due.table.cursor]
 
-        _watch_paints(self, fd, lambda: seen["row"], args.session, shows)
+        def painted() -> list[str]:
+            """The ids of the due rows on screen: run.py checks they are open follow-ups of
+            the file (so a cached first paint shows real data rows)."""
+            return [r.id for r in table.rows[:10]]
+
+        if args.prime:
+            _prime(self, fd)
+        else:
+            _watch_paints(self, fd, lambda: seen["row"], args.session, shows, painted)
 
     ui_app.ReboundApp.__init__ = init  # type: ignore[method-assign]
     from rebound_tui.cli import main
 
     code = main(["--db", str(args.file)])
     _emit(fd, event="exit", t=time.monotonic(), code=code, peak_rss_kb=peak_rss_kb())
+
+
+def _prime(app: Any, fd: int) -> None:
+    """Quit with `q` once the data is open and the background work is done."""
+    original = app._display
+    state = {"asked": False}
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None and not state["asked"] and app.loaded:
+            state["asked"] = True
+            _emit(fd, event="paint", t=time.monotonic(), rows=[])
+            app.call_later(app.run_action, "quit")
+
+    app._display = display
 
 
 def child_bare(args: argparse.Namespace) -> None:
@@ -507,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path)
     parser.add_argument("--marker-fd", type=int)
     parser.add_argument("--session", action="store_true")
+    parser.add_argument("--prime", action="store_true", help="startup: quit once loaded")
     parser.add_argument("--git", type=int, default=1, help="merge: also time the git driver")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--edits", type=int, default=1000)

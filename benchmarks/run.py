@@ -271,16 +271,39 @@ def copy_data(src: Path, work: Path) -> Path:
 
 
 # -- figures --------------------------------------------------------------------------------------
-def startup_runs(file: Path | None, runs: int, root: Path) -> list[PtyRun]:
+def startup_runs(file: Path | None, runs: int, root: Path, *, cached: bool = False) -> list[PtyRun]:
+    """Each run on a fresh copy with its own lock and cache folder: a first start. `cached`: a
+    second start, after a first one that quit normally (which left the first-screen cache)."""
     out = []
     for n in range(runs):
         work = fresh_work(root, f"startup-{n}")
         if file is None:
             argv = [sys.executable, str(CHILD), "bare"]
         else:
-            argv = [sys.executable, str(CHILD), "startup", "--file", str(copy_data(file, work))]
-        out.append(pty_run(argv, work))
+            data = copy_data(file, work)
+            argv = [sys.executable, str(CHILD), "startup", "--file", str(data)]
+            if cached:
+                pty_run([*argv, "--prime"], work)
+        run = pty_run(argv, work)
+        if file is not None:
+            check_painted_rows(run, data, cached)
+        out.append(run)
     return out
+
+
+def check_painted_rows(run: PtyRun, data: Path, cached: bool) -> None:
+    """The rows of the first paint are open follow-ups of the file, and came from where the
+    figure says (the first-screen cache or the file)."""
+    import orjson
+
+    app = next(e for e in run.events if e["event"] == "app")
+    if app.get("cached", False) != cached:
+        raise RuntimeError(f"expected a {'cached' if cached else 'first'} start: {app}")
+    rows = next(e for e in run.events if e["event"] == "paint").get("rows") or []
+    follow_ups = orjson.loads(data.read_bytes())["followups"]
+    bad = [i for i in rows if follow_ups.get(i, {}).get("status") != "open"]
+    if not rows or bad:
+        raise RuntimeError(f"the first paint did not show open follow-ups of the file: {bad}")
 
 
 def _main_screen(shows: list[Any]) -> bool:
@@ -372,36 +395,38 @@ def p95(values: list[float]) -> float:
 
 
 def figure_startup(rep: Report, size: str, file: Path, bare: list[PtyRun], plan: Plan, root: Path):
-    runs = startup_runs(file, plan.scaled(plan.startup_runs, size), root)
-    app_s = median([r.at("paint") for r in runs])
     bare_s = median([r.at("paint") for r in bare])
-    ratio = app_s / bare_s
-    rep.add(
-        f"1 start-up to due rows ({size})",
-        ms(app_s),
-        f"{ms(bare_s)} bare app",
-        f"{ratio:.2f}x",
-        f"<= {GOALS['startup_ratio']}x",
-        yes(ratio <= GOALS["startup_ratio"]),
-    )
-    breakdown = {
-        "interpreter_to_main": median([r.at("main") for r in runs]),
-        "service_open": median(
-            [next(e["took"] for e in r.events if e["event"] == "open") for r in runs]
-        ),
-        "main_to_app_built": median([r.at("app") - r.at("main") for r in runs]),
-        "app_built_to_paint": median([r.at("paint") - r.at("app") for r in runs]),
-    }
-    rep.raw[f"startup_{size}"] = {
-        "paint_s": [r.at("paint") for r in runs],
-        "bare_paint_s": [r.at("paint") for r in bare],
-        "peak_rss_kb": [r.peak_rss_kb for r in runs],
-        "breakdown_s": breakdown,
-    }
-    parts = ", ".join(f"{k} {ms(v)}" for k, v in breakdown.items())
-    peak = mb(median([r.peak_rss_kb for r in runs]))
-    each = [ms(r.at("paint")) for r in runs]
-    print(f"  start-up {size}: {ms(app_s)} (runs {each}); {parts}; peak memory {peak}")
+    for cached in (True, False):
+        runs = startup_runs(file, plan.scaled(plan.startup_runs, size), root, cached=cached)
+        app_s = median([r.at("paint") for r in runs])
+        ratio = app_s / bare_s
+        what = "second start, cached first screen" if cached else "first start"
+        rep.add(
+            f"1 start-up to due rows, {what} ({size})",
+            ms(app_s),
+            f"{ms(bare_s)} bare app",
+            f"{ratio:.2f}x",
+            f"<= {GOALS['startup_ratio']}x",
+            yes(ratio <= GOALS["startup_ratio"]),
+        )
+        opens = [e["took"] for r in runs for e in r.events if e["event"] == "open"]
+        breakdown = {
+            "interpreter_to_main": median([r.at("main") for r in runs]),
+            # A cached start opens the data after its first paint: not timed here.
+            **({"service_open": median(opens)} if opens else {}),
+            "main_to_app_built": median([r.at("app") - r.at("main") for r in runs]),
+            "app_built_to_paint": median([r.at("paint") - r.at("app") for r in runs]),
+        }
+        rep.raw[f"startup_{size}{'_cached' if cached else ''}"] = {
+            "paint_s": [r.at("paint") for r in runs],
+            "bare_paint_s": [r.at("paint") for r in bare],
+            "peak_rss_kb": [r.peak_rss_kb for r in runs],
+            "breakdown_s": breakdown,
+        }
+        parts = ", ".join(f"{k} {ms(v)}" for k, v in breakdown.items())
+        peak = mb(median([r.peak_rss_kb for r in runs]))
+        each = [ms(r.at("paint")) for r in runs]
+        print(f"  start-up {size}, {what}: {ms(app_s)} (runs {each}); {parts}; peak memory {peak}")
 
 
 def figure_edit(rep: Report, size: str, file: Path, plan: Plan, root: Path):

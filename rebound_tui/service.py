@@ -33,6 +33,7 @@ from rebound_tui.domain.model import (
 from rebound_tui.drafts_service import DraftsMixin
 from rebound_tui.errors import Ambiguous, NotFound, ServiceError
 from rebound_tui.playbook_service import PlaybookMixin
+from rebound_tui.rows import due_sort_key
 from rebound_tui.store.backups import Backup
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import db_id_of, decode
@@ -79,7 +80,7 @@ def _copy_doc(doc: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def due_order(item: DueItem) -> tuple:
     """Overdue first, then most important, then longest waiting, then by title."""
-    return (not item.overdue, -item.importance, item.follow_up.due, item.follow_up.title.lower())
+    return due_sort_key(item.overdue, item.importance, item.follow_up.due, item.follow_up.title)
 
 
 class Service(PlaybookMixin, DraftsMixin):
@@ -104,6 +105,11 @@ class Service(PlaybookMixin, DraftsMixin):
     def generation(self) -> int:
         """Bumps whenever the data in memory changes (views cache on it)."""
         return self.db.generation
+
+    @property
+    def unsaved(self) -> bool:
+        """Memory holds changes the file does not have yet (false right after a save)."""
+        return self.db.storage.dirty
 
     def batch(self):
         """Hold the data lock over several calls: a background save sees all of them or none."""

@@ -14,11 +14,34 @@ from dataclasses import dataclass, field
 
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp
-from rebound_tui.domain.warmth import Warmth, warmth
+from rebound_tui.domain.warmth import warmth
+from rebound_tui.rows import (
+    BullpenRow,
+    DueEntry,
+    DueRow,
+    DueSummary,
+    NetworkRow,
+    due_lists,
+    entry_order,
+    short_ago,
+    short_until,
+)
 from rebound_tui.service import DueItem, Service
 
-UPCOMING_LIMIT = 5
-WEEK_DAYS = 7
+# Re-exported: the rows are defined in rows.py (plain Python, for the first-screen cache).
+__all__ = [
+    "BullpenRow",
+    "DueEntry",
+    "DueRow",
+    "DueSummary",
+    "NetworkRow",
+    "Snapshot",
+    "Views",
+    "build",
+    "due_entries",
+    "short_ago",
+    "short_until",
+]
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -42,104 +65,6 @@ def _search_text(*parts: str | None) -> str:
     return " ".join(p for p in parts if p).lower()
 
 
-# -- short words for a table cell ------------------------------------------------------------
-def short_ago(days: int | None) -> str:
-    """'today', '3d', '5w', '4mo', '2y': how long ago, in at most four characters."""
-    if days is None:
-        return ""
-    if days <= 0:
-        return "today"
-    if days < 14:
-        return f"{days}d"
-    if days < 60:
-        return f"{days // 7}w"
-    if days < 730:
-        return f"{days // 30}mo"
-    return f"{days // 365}y"
-
-
-def short_until(days: int | None) -> str:
-    """'today', 'tmrw', 'in 3d', '2d late': a due day relative to today."""
-    if days is None:
-        return ""
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tmrw"
-    if days > 0:
-        return f"in {short_ago(days)}"
-    return f"{short_ago(-days)} late"
-
-
-# -- rows ----------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class BullpenRow:
-    """One company: where it stands and how persistent the user has been since the no."""
-
-    id: str
-    company: str
-    stage: str
-    priority: int
-    last_touch: str | None
-    next_follow_up: str | None
-    days_since_rejection: int | None
-    touches_since_rejection: int | None
-    last_touch_days: int | None = None  # days ago
-    next_follow_up_days: int | None = None  # days from today (negative: overdue)
-    search: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkRow:
-    """One person: who they are, when the user last talked to them, how warm it is."""
-
-    id: str
-    contact: str
-    company_id: str | None
-    company: str
-    role: str
-    department: str
-    last_contact: str | None
-    next_follow_up: str | None
-    warmth: Warmth
-    title: str = ""
-    last_contact_days: int | None = None
-    next_follow_up_days: int | None = None
-    search: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class DueRow:
-    """One follow-up on the due list (or in "what comes next")."""
-
-    id: str
-    kind: str
-    title: str
-    company: str
-    contact: str
-    due: str
-    days_overdue: int
-    importance: int
-    company_id: str | None = None
-    contact_id: str | None = None
-    search: str = ""
-
-    @property
-    def when(self) -> str:
-        return short_until(-self.days_overdue)
-
-
-@dataclass(frozen=True)
-class DueSummary:
-    overdue: int
-    today: int
-    this_week: int  # due in the seven days after today
-
-    @property
-    def text(self) -> str:
-        return f"{self.overdue} overdue · {self.today} today · {self.this_week} this week"
-
-
 @dataclass
 class Snapshot:
     """Everything the panes show for one generation of the data on one day."""
@@ -150,6 +75,7 @@ class Snapshot:
     summary: DueSummary
     upcoming: list[DueRow]
     network_by_company: dict[str | None, list[NetworkRow]] = field(default_factory=dict)
+    entries: list[DueEntry] = field(default_factory=list)  # the due list of any day
 
 
 class Views:
@@ -186,29 +112,54 @@ class Views:
     def upcoming(self) -> list[DueRow]:
         return self.snapshot.upcoming
 
+    def due_first(self) -> tuple[list[DueRow], DueSummary, list[DueRow], list[DueEntry]]:
+        """Only what the due pane shows (and its entries), without building the other panes:
+        the first paint needs this much (a tenth of the snapshot on a large file)."""
+        today = self.service.today()
+        if self._snapshot is not None and self._key == (self.service.generation, today):
+            snap = self._snapshot
+            return snap.due, snap.summary, snap.upcoming, snap.entries
+        entries = due_entries(self.service)
+        return (*due_lists(entries, today), entries)
+
 
 # -- building ------------------------------------------------------------------------------------
-def due_row(item: DueItem, service: Service) -> DueRow:
-    f = item.follow_up
-    company = (
-        item.company.name if item.company else (service.name_of(Company.TABLE, f.company_id) or "")
-    )
-    contact = (
-        item.contact.name if item.contact else (service.name_of(Contact.TABLE, f.contact_id) or "")
-    )
-    return DueRow(
-        id=f.id,
-        kind=f.kind,
-        title=f.title,
-        company=company,
-        contact=contact,
-        due=f.due,
-        days_overdue=item.days_overdue,
-        importance=item.importance,
-        company_id=f.company_id,
-        contact_id=f.contact_id,
-        search=_search_text(f.title, company, contact, f.note, f.kind),
-    )
+def due_entries(service: Service, follow_ups: Iterable[FollowUp] | None = None) -> list[DueEntry]:
+    """The open follow-ups as the due pane shows them, on no particular day (in `entry_order`).
+
+    What the first-screen cache stores: the due list of any day is computed from these.
+    """
+    follow_ups = service.follow_ups() if follow_ups is None else follow_ups
+    entries = []
+    for f in follow_ups:
+        # What the due list shows of it, except how late it is (that depends on the day).
+        item = DueItem(f, service.company(f.company_id), service.contact(f.contact_id), 0)
+        company = (
+            item.company.name
+            if item.company
+            else (service.name_of(Company.TABLE, f.company_id) or "")
+        )
+        contact = (
+            item.contact.name
+            if item.contact
+            else (service.name_of(Contact.TABLE, f.contact_id) or "")
+        )
+        entries.append(
+            DueEntry(
+                id=f.id,
+                kind=f.kind,
+                title=f.title,
+                company=company,
+                contact=contact,
+                due=f.due,
+                importance=item.importance,
+                company_id=f.company_id,
+                contact_id=f.contact_id,
+                search=_search_text(f.title, company, contact, f.note, f.kind),
+            )
+        )
+    entries.sort(key=entry_order)  # follow_ups() is in this order already; sorting is cheap
+    return entries
 
 
 def _next_due(follow_ups: Iterable[FollowUp]) -> tuple[dict[str, str], dict[str, str]]:
@@ -320,18 +271,14 @@ def build(service: Service, today: dt.date) -> Snapshot:
         network.append(row)
         by_company_rows[p.company_id].append(row)
 
-    week_end = dates.format_day(today + dt.timedelta(days=WEEK_DAYS))
-    due_items = service.due(today)
-    due = [due_row(item, service) for item in due_items]
-    overdue = sum(1 for r in due if r.days_overdue > 0)
-    later = [f for f in open_follow_ups if f.due > today_text]
-    this_week = sum(1 for f in later if f.due <= week_end)
-    upcoming = [due_row(service.due_item(f, today), service) for f in later[:UPCOMING_LIMIT]]
+    entries = due_entries(service, open_follow_ups)
+    due, summary, upcoming = due_lists(entries, today)
     return Snapshot(
         bullpen=bullpen,
         network=network,
         due=due,
-        summary=DueSummary(overdue=overdue, today=len(due) - overdue, this_week=this_week),
+        summary=summary,
         upcoming=upcoming,
         network_by_company=dict(by_company_rows),
+        entries=entries,
     )

@@ -3,6 +3,9 @@
 Each command group is a module with `register(subparsers)`; handlers take the parsed args and a
 `Context` and return an exit code. Errors become one line on stderr: exit 2 for bad input or
 usage, 1 for other failures, never a traceback, and the data file untouched.
+
+With no command (the dashboard), only the top-level options are parsed: the command groups, and
+the service they import, are not loaded before the dashboard's first paint.
 """
 
 from __future__ import annotations
@@ -12,10 +15,18 @@ import sys
 from collections.abc import Sequence
 
 from rebound_tui import __version__
-from rebound_tui.cli import io, playbook, records, sync
 from rebound_tui.cli.context import Context, Failure, UsageError
 
-GROUPS = [records, sync, playbook, io]
+GROUP_NAMES = ("records", "sync", "playbook", "io")
+
+
+def __getattr__(name: str):
+    """`GROUPS`, the command group modules, imported on first use."""
+    if name == "GROUPS":
+        import importlib
+
+        return [importlib.import_module(f"rebound_tui.cli.{n}") for n in GROUP_NAMES]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 DESCRIPTION = """\
 Keep the companies that said no in your bullpen, turn the boss into an ally,
@@ -29,21 +40,38 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def build_parser() -> Parser:
+def build_parser(*, commands: bool = True) -> Parser:
+    """The whole command line; without `commands`, only the options of the dashboard."""
     parser = Parser(
         prog="rebound-tui",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=commands,
     )
-    parser.add_argument("--version", action="version", version=f"rebound-tui {__version__}")
+    if commands:
+        parser.add_argument("--version", action="version", version=f"rebound-tui {__version__}")
     add_db_option(parser)
     parser.add_argument(
         "--demo", action="store_true", help="open a throwaway copy of the demo data"
     )
+    if not commands:
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for group in GROUPS:
+    for group in globals().get("GROUPS") or __getattr__("GROUPS"):
         group.register(subparsers)
     return parser
+
+
+def dashboard_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The parsed options when `argv` opens the dashboard (no command, no --help, no error)."""
+    try:
+        args, rest = build_parser(commands=False).parse_known_args(argv)
+    except UsageError:
+        return None  # the full parser says it properly
+    if rest:
+        return None
+    args.command = None
+    return args
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -62,9 +90,11 @@ def run_dashboard(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = parser.parse_args(argv)
+        args = dashboard_args(argv)
+        if args is None:
+            args = build_parser().parse_args(argv)
         if args.command is None:
             return run_dashboard(args)
         with Context(getattr(args, "db", None)) as ctx:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rebound_tui.domain.dates import DateError
-from rebound_tui.domain.model import ValidationError
 from rebound_tui.paths import resolve_data_path
-from rebound_tui.service import Service, ServiceError
-from rebound_tui.store.fileformat import DataFileError
-from rebound_tui.store.storage import SaveError
+
+if TYPE_CHECKING:
+    from rebound_tui.service import Service
+    from rebound_tui.store.fileformat import DataFileError
+
+# The service and the store are imported when a command uses them, not by `import rebound_tui.cli`
+# (the dashboard's start only needs the top-level options).
 
 
 class Failure(Exception):
@@ -61,6 +63,8 @@ class Context:
     @property
     def service(self) -> Service:
         if self._service is None:
+            from rebound_tui.service import Service
+
             if self.path.parent and not self.path.parent.exists():
                 if not self.is_default:
                     raise UsageError(f"the folder {self.path.parent} does not exist")
@@ -78,6 +82,12 @@ class Context:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         if exc is None:
             return False
+        from rebound_tui.domain.dates import DateError
+        from rebound_tui.domain.model import ValidationError
+        from rebound_tui.service import ServiceError
+        from rebound_tui.store.fileformat import DataFileError
+        from rebound_tui.store.storage import SaveError
+
         if isinstance(exc, ServiceError | DateError | ValidationError):
             raise UsageError(str(exc)) from None
         if isinstance(exc, DataFileError):

@@ -5,42 +5,73 @@ keys (`app.*` actions), modal screens return what the user decided, and the app 
 then schedules a save. The actions live in mixins by concept (actions/: records, due, drafts,
 importing); disk work runs in the store worker (store_worker.py), never on the UI thread, except
 the last save on quit, which must finish before the process ends.
+
+Fast start: given a first screen from the cache (store/due_cache.py) instead of a service, the
+app paints the due pane from it, then opens the data file in a worker thread and attaches the
+service: all three panes show the real data, the due cursor on the same follow-up. Until then
+the other panes say they are loading, and keys that need the data say "Loading…". So that the
+first paint comes quickly, this module imports only what the dashboard's frame needs: screens,
+the service and the views are imported where they are used.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
+from textual.actions import ActionParseResult
+from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Tab, Tabs
+from textual.worker import Worker, WorkerState
 
-from rebound_tui.domain.dates import DateError
-from rebound_tui.domain.model import ValidationError
-from rebound_tui.service import Service, ServiceError
 from rebound_tui.ui.actions import DraftActions, DueActions, ImportActions, RecordActions
 from rebound_tui.ui.actions.importing import IMPORT_COMMANDS
 from rebound_tui.ui.commands import ReboundCommands, bindings_of, key_text
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
-from rebound_tui.ui.screens.form_base import Confirm, RecordForm
-from rebound_tui.ui.screens.help import HelpScreen
-from rebound_tui.ui.screens.settings import SettingsScreen
-from rebound_tui.ui.store_worker import STORE_ERRORS, StoreWorker
+from rebound_tui.ui.store_worker import StoreWorker, store_errors
 from rebound_tui.ui.widgets import Pane, RecordTable
-from rebound_tui.views import Views
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rebound_tui.service import Service
+    from rebound_tui.store.due_cache import FileState, FirstScreen
+    from rebound_tui.ui.screens.form_base import Confirm, RecordForm
+    from rebound_tui.views import Views
 
 R = TypeVar("R")
 
 NARROW_BELOW = 80  # columns: below this the panes become tabs
-USER_ERRORS = (ServiceError, DateError, ValidationError)
+LOADING = "Loading…"
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """What a service write raises when it refuses: shown to the user, never raised."""
+    from rebound_tui.domain.dates import DateError
+    from rebound_tui.domain.model import ValidationError
+    from rebound_tui.service import ServiceError
+
+    return (ServiceError, DateError, ValidationError)
+
+
+@dataclass
+class Loaded:
+    """What the loader thread hands to the UI thread: the service and its views, built."""
+
+    service: Service
+    views: Views
 
 
 class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportActions, App[None]):
@@ -71,16 +102,35 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
 
     def __init__(
         self,
-        service: Service,
+        service: Service | None = None,
         *,
+        opener: Callable[[], tuple[Service, FileState | None]] | None = None,
+        first_screen: FirstScreen | None = None,
+        first_day: dt.date | None = None,
+        file_state: FileState | None = None,
         data_label: str | None = None,
         poll_seconds: float = 1.0,
         save_delay: float = 0.3,
     ) -> None:
+        """Either a `service`, or an `opener` (run in a thread after the first paint) with the
+        `first_screen` to paint until then, for `first_day`. `file_state`: the data file's state
+        as the service read it, when that is known (the first screen is cached for it)."""
         super().__init__()
-        self.service = service
-        self.views = Views(service)
-        self.data_label = data_label or service.path.name
+        if service is None and (opener is None or first_screen is None):
+            raise ValueError("give a service, or an opener and a first screen")
+        self.loaded = service is not None
+        if service is not None:
+            from rebound_tui.views import Views
+
+            self.service = service
+            self.views = Views(service)
+        self._opener = opener
+        self._first_screen = first_screen
+        self._first_day = first_day
+        self._file_state = file_state
+        self._loader: Worker[Loaded] | None = None
+        self.load_error: BaseException | None = None  # the deferred open failed: the app exits
+        self.data_label = data_label or (service.path.name if service is not None else "")
         self.poll_seconds = poll_seconds
         self.save_delay = save_delay
         self.due = DuePane()
@@ -107,6 +157,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._sync_pending = False
         self.importing = False
         self._theme_pending = False
+        self._remembered: FileState | None = None  # the file state last cached
         self._edited_drafts: dict[str, str] = {}  # follow-up id -> the user's edit of its draft
         self._drafts_used: set[str] = set()  # follow-ups whose draft was copied, edited, mailed
 
@@ -127,16 +178,137 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        theme = self._setting("theme")
+        first = self._first_screen
+        theme = self._setting("theme") if self.loaded else first.theme if first else None
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.refresh_panes(force=True)
+        if self.loaded:
+            self._show_due_first()
+            # The other panes (a tenth of a second or more on a large file) after the first paint.
+            self.call_after_refresh(self._after_first_paint)
+        else:
+            assert first is not None
+            for pane in (self.bullpen, self.network):
+                pane.loading_text = LOADING
+            self.due.show(first.due, first.summary, first.upcoming)
+            self._set_day(self._first_day or dt.date.today())
+            self.call_after_refresh(self._start_loading)
         self.due.focus_table()
         self._apply_layout()
+
+    def _show_due_first(self) -> None:
+        """Only the due pane, from the data: what the first paint needs."""
+        due, summary, upcoming, entries = self.views.due_first()
+        self.due.show(due, summary, upcoming)
+        self._set_day(self.service.today())
+        if self._file_state is not None and not self.service.unsaved:
+            # The data as read from the file: its first screen is next start's cache.
+            self._remember_first(entries, self._file_state)
+        self._file_state = None
+
+    def _remember_first(self, entries: Any, state: FileState) -> None:
+        from rebound_tui.ui.first_screen import remember
+
+        service = self.service
+        self.run_worker(
+            lambda: remember(service, entries, state),
+            thread=True,
+            group="cache",
+            exit_on_error=False,
+        )
+
+    def _after_first_paint(self) -> None:
+        self.refresh_panes(force=True)
+        self._start_background()
+
+    def _start_background(self) -> None:
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self.poll_disk)
         self.sync_cadences_soon()  # check-ins timed from the latest touches, in the background
+
+    # -- the deferred open --------------------------------------------------------------------
+    def _start_loading(self) -> None:
+        self._loader = self.run_worker(
+            self._load, thread=True, group="load", name="open the data", exit_on_error=False
+        )
+
+    def _load(self) -> Loaded:
+        """In a thread: open the data file, build every pane's rows, remember the first screen."""
+        import gc
+
+        from rebound_tui.views import Views
+
+        assert self._opener is not None
+        service, state = self._opener()
+        views = Views(service)
+        snapshot = views.snapshot  # built here, not on the UI thread
+        if state is not None and not service.unsaved:
+            from rebound_tui.ui.first_screen import remember
+
+            remember(service, snapshot.entries, state)
+        # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
+        # full collection (those pauses were the slowest keystrokes on a large file).
+        gc.freeze()
+        return Loaded(service, views)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "load":
+            if event.state == WorkerState.SUCCESS:
+                self._attach(worker.result)  # type: ignore[arg-type]
+            elif event.state == WorkerState.ERROR:
+                self.load_error = worker.error
+                self.exit(return_code=1)
+            return
+        self.store_state_changed(event)
+
+    def _attach(self, loaded: Loaded | None) -> None:
+        """The data is open: show it everywhere (cursors stay on their records), start the
+        background work, remember a theme chosen meanwhile."""
+        if self.loaded or loaded is None:
+            return
+        self.service, self.views, self.loaded = loaded.service, loaded.views, True
+        for pane in (self.bullpen, self.network):
+            pane.loading_text = None
+        if self._theme_pending:
+            self._theme_pending = False
+            self._remember_theme(self.current_theme)
+        self.refresh_panes(force=True)
+        self._start_background()
+
+    def _loaded_now(self) -> Loaded | None:
+        """The loader's result if it finished (after waiting for the workers)."""
+        loader = self._loader
+        if loader is not None and loader.state == WorkerState.SUCCESS:
+            return loader.result
+        return None
+
+    # Actions that need no data: they run while the data is loading.
+    NO_DATA_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"focus_pane", "next_pane", "help", "leave", "quit"}
+    )
+
+    def needs_data(self, action: str | ActionParseResult, namespace: DOMNode | None) -> bool:
+        """Whether an action would read or write the data (the app's own actions)."""
+        target, name, _ = parse_action(action) if isinstance(action, str) else action
+        on_app = target == "app" or (not target and (namespace is None or namespace is self))
+        if not on_app or name in self.NO_DATA_ACTIONS:
+            return False
+        method = getattr(type(self), f"action_{name}", None)
+        return method is not None and getattr(method, "__module__", "").startswith("rebound_tui.")
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Keys that need the data wait for it: they say so instead of acting on cached rows."""
+        if not self.loaded and self.needs_data(action, default_namespace):
+            self.notify(LOADING, timeout=2)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def on_resize(self, event: Resize) -> None:
         self._width = event.size.width
@@ -198,7 +370,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
     # -- showing the data ---------------------------------------------------------------------
     def refresh_panes(self, *, force: bool = False) -> None:
         """Show the current data; cheap when nothing changed. Cursors stay on their records."""
-        if self.importing:
+        if self.importing or not self.loaded:
             return  # the import thread is writing: show the result when it is done
         key = (self.service.generation, self.service.today())
         if key == self._shown and not force:
@@ -208,7 +380,9 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self.bullpen.set_rows(snap.bullpen)
         self.network.set_rows(snap.network)
         self.due.show(snap.due, snap.summary, snap.upcoming)
-        day = key[1]
+        self._set_day(key[1])
+
+    def _set_day(self, day: dt.date) -> None:
         self.sub_title = f"{self.data_label} · {day:%a} {day.day} {day:%b %Y}"
 
     @on(RecordTable.Highlighted, "#bullpen-table")
@@ -235,7 +409,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
 
     def _remember_theme(self, theme: Any) -> None:
         name = getattr(theme, "name", None)
-        if self.importing:
+        if self.importing or not self.loaded:
             self._theme_pending = True  # the import thread holds the data: remembered after
             return
         if not name or self._setting("theme") == name:
@@ -253,6 +427,8 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         """Run a service write holding the data lock, so a background write (the cadence sync,
         an import) never interleaves with it or joins its undo step."""
         if self.importing:
+            from rebound_tui.service import ServiceError
+
             raise ServiceError("an import is running: try again when it is done")
         with self.service.batch():
             return call()
@@ -263,7 +439,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         """Run a service write; a refusal is shown, never raised. None when refused."""
         try:
             result = self.write(call)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             self.notify(str(exc), title="Not done", severity="error")
             return None
         self.changed()
@@ -300,7 +476,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
     def action_undo(self) -> None:
         try:
             what = self.write(self.service.undo)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             self.notify(str(exc), title="Not undone", severity="error")
             return
         if what is None:
@@ -340,10 +516,14 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         return [("Everywhere", everywhere), *panes, ("Columns", columns)]
 
     def action_help(self) -> None:
+        from rebound_tui.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.help_sections()))
 
     def action_settings(self, tab: str = "playbook") -> None:
         """Rules, templates, theme; what changed there shows on the dashboard afterwards."""
+        from rebound_tui.ui.screens.settings import SettingsScreen
+
         if isinstance(self.screen, SettingsScreen):
             return
         self.push_screen(SettingsScreen(self, tab), lambda _: self.refresh_panes(force=True))
@@ -360,9 +540,14 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
             if self._save_timer is not None:
                 self._save_timer.stop()
             await self.workers.wait_for_complete()
+            if not self.loaded:  # quit while loading: the data may be open by now
+                self._attach(self._loaded_now())
+                if not self.loaded:
+                    self.exit()
+                    return
             try:
                 self.service.save()
-            except STORE_ERRORS as exc:
+            except store_errors() as exc:
                 self._quit_anyway = True
                 self.notify(
                     f"{exc}\nPress q again to quit anyway (your last changes would be lost).",
@@ -375,13 +560,15 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
 
 
 def make_app(
-    service: Service,
+    service: Service | None = None,
     *,
     data_label: str | None = None,
     poll_seconds: float = 1.0,
     save_delay: float = 0.3,
+    **start: Any,
 ) -> ReboundApp:
-    """The dashboard for one service: the CLI and the tests both build it here."""
+    """The dashboard for one service (or, with `opener` and `first_screen`, for the service
+    opened after the first paint): the CLI and the tests both build it here."""
     return ReboundApp(
-        service, data_label=data_label, poll_seconds=poll_seconds, save_delay=save_delay
+        service, data_label=data_label, poll_seconds=poll_seconds, save_delay=save_delay, **start
     )

@@ -2,58 +2,123 @@
 
 A data file that cannot be read is reported on one line before Textual takes the terminal, so
 the message (and the way out: the newest good backup) stays on screen.
+
+The fast start: when the first-screen cache (store/due_cache.py) matches the data file exactly,
+the app paints the due pane from it and opens the file in a thread after that first paint. Then a
+file that cannot be read makes the app exit, and the same line is printed here, with the same
+exit status. This path imports neither the service nor pendulum nor TinyDB before the paint.
 """
 
 from __future__ import annotations
 
-import gc
 import sys
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rebound_tui.cli.context import describe_bad_file
-from rebound_tui.domain import dates
 from rebound_tui.paths import resolve_data_path
-from rebound_tui.service import Service
-from rebound_tui.store.fileformat import DataFileError
-from rebound_tui.store.storage import SaveError
+
+if TYPE_CHECKING:
+    from rebound_tui.service import Service
 
 
-def _open(db: str | None, demo: bool) -> tuple[Service, str]:
-    if demo:
-        from rebound_tui.demo import make_demo_copy
-
-        path = make_demo_copy(Path(tempfile.mkdtemp(prefix="rebound-demo-")), dates.today())
-        return Service.open(path), "demo data (a throwaway copy)"
+def _data_path(db: str | None) -> Path:
     path, is_default = resolve_data_path(db)
     if not path.parent.exists():
         if not is_default:
             raise FileNotFoundError(f"the folder {path.parent} does not exist")
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-    return Service.open(path), path.name
+    return path
+
+
+def _open_demo() -> Service:
+    import tempfile
+
+    from rebound_tui.demo import make_demo_copy
+    from rebound_tui.domain import dates
+    from rebound_tui.service import Service
+
+    path = make_demo_copy(Path(tempfile.mkdtemp(prefix="rebound-demo-")), dates.today())
+    return Service.open(path)
+
+
+def _open_error(exc: BaseException) -> str | None:
+    """The one line for a data file that cannot be opened; None for anything else (a bug)."""
+    from rebound_tui.cli.context import describe_bad_file
+    from rebound_tui.store.fileformat import DataFileError
+
+    if isinstance(exc, DataFileError):
+        return describe_bad_file(exc)
+    if isinstance(exc, OSError):
+        return str(exc)
+    return None
 
 
 def launch(db: str | None, demo: bool) -> int:
     """Run the dashboard on the chosen data file; the exit status for the CLI."""
+    from rebound_tui.ui import app as ui_app
+
     try:
-        service, label = _open(db, demo)
-    except DataFileError as exc:
-        print(f"rebound-tui: {describe_bad_file(exc)}", file=sys.stderr)
+        if demo:
+            app = ui_app.make_app(_open_demo(), data_label="demo data (a throwaway copy)")
+        else:
+            app = _make(ui_app, _data_path(db))
+    except Exception as exc:
+        message = _open_error(exc)
+        if message is None:
+            raise
+        print(f"rebound-tui: {message}", file=sys.stderr)
         return 1
-    except OSError as exc:
-        print(f"rebound-tui: {exc}", file=sys.stderr)
+    app.run()
+    if getattr(app, "load_error", None) is not None:
+        message = _open_error(app.load_error)
+        if message is None:
+            raise app.load_error
+        print(f"rebound-tui: {message}", file=sys.stderr)
         return 1
+    if not getattr(app, "loaded", True):
+        return 0  # quit before the data was open: nothing to save
+    return _save_left(app.service)
 
-    from rebound_tui.ui.app import make_app
 
+def _make(ui_app, path: Path):  # -> ReboundApp
+    """The app on `path`: from the first-screen cache when it matches, else opened now."""
+    from rebound_tui.store import due_cache
+
+    today = due_cache.local_today()
+    first = due_cache.load(path, today) if today is not None else None
+    if first is not None:
+        from rebound_tui.ui.first_screen import open_service
+
+        return ui_app.make_app(
+            opener=lambda: open_service(path),
+            first_screen=first,
+            first_day=today,
+            data_label=path.name,
+        )
+    import gc
+
+    from rebound_tui.ui.first_screen import open_service
+
+    service, state = open_service(path)
     # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
     # full collection (those pauses were the slowest keystrokes on a large file).
     gc.freeze()
-    make_app(service, data_label=label).run()
-    # The app saves on quit; this catches an exit that skipped it (a crash, a signal).
+    if state is None:
+        return ui_app.make_app(service, data_label=path.name)
+    return ui_app.make_app(service, data_label=path.name, file_state=state)
+
+
+def _save_left(service: Service) -> int:
+    """The app saves on quit; this catches an exit that skipped it (a crash, a signal). Then the
+    due pane of the data as saved is the next start's first screen."""
+    from rebound_tui.store.fileformat import DataFileError
+    from rebound_tui.store.storage import SaveError
+    from rebound_tui.ui.first_screen import remember_saved
+
     try:
         service.save()
     except (SaveError, DataFileError) as exc:
         print(f"rebound-tui: {exc}", file=sys.stderr)
         return 1
+    remember_saved(service)
     return 0

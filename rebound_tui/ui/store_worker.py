@@ -3,7 +3,8 @@
 It runs in one "store" worker thread at a time, never on the UI thread (except the last save on
 quit). The same worker re-times the keep-in-touch check-ins (`service.cadence_sync()`) when the
 app starts and after a refresh merged in data from another machine, so a check-in follows touches
-logged elsewhere; what it changes is saved in the same run.
+logged elsewhere; what it changes is saved in the same run. After a save with no edit meanwhile
+it keeps the due pane in the first-screen cache for the next start (ui/first_screen.py).
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import Worker, WorkerState
 
-from rebound_tui.service import ServiceError
-from rebound_tui.store.fileformat import DataFileError
-from rebound_tui.store.storage import SaveError
-
 if TYPE_CHECKING:
     from rebound_tui.ui.app import ReboundApp
 
-STORE_ERRORS = (SaveError, DataFileError, OSError)
+
+def store_errors() -> tuple[type[Exception], ...]:
+    """What disk work raises that the app shows (imported when the data is open)."""
+    from rebound_tui.store.fileformat import DataFileError
+    from rebound_tui.store.storage import SaveError
+
+    return (SaveError, DataFileError, OSError)
 
 
 @dataclass
@@ -71,6 +74,8 @@ class StoreWorker:
     @work(thread=True, exclusive=True, group="store", exit_on_error=False)
     def _store(self: ReboundApp, save: bool, sync: bool = False) -> StoreOutcome:
         """Save (which merges what is on disk first) or look for a version synced in."""
+        from rebound_tui.ui.first_screen import remember_saved
+
         outcome = StoreOutcome()
         service = self.service
         try:
@@ -81,8 +86,9 @@ class StoreWorker:
             if save or outcome.synced:
                 self._unsaved = False
                 outcome.saved = service.save()
+                self._remembered = remember_saved(service, self._remembered)
             outcome.messages = list(service.sync_conflicts())
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             if save or outcome.synced:
                 self._unsaved = True
             outcome.error = str(exc)
@@ -91,13 +97,15 @@ class StoreWorker:
     def _cadence_sync(self: ReboundApp) -> int:
         """How many check-ins the sync changed. Holds the data lock throughout, so a change the
         user makes meanwhile waits for it instead of joining its undo step."""
+        from rebound_tui.service import ServiceError
+
         try:
             with self.service.unrecorded():  # automatic: not an undo step of the user's
                 return len(self.service.cadence_sync())
         except ServiceError:
             return 0  # a rule the user broke: the playbook screen says so
 
-    def on_worker_state_changed(self: ReboundApp, event: Worker.StateChanged) -> None:
+    def store_state_changed(self: ReboundApp, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "store" or event.state not in (
             WorkerState.SUCCESS,

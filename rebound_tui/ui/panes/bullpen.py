@@ -8,8 +8,8 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 
 from rebound_tui.domain.model import STAGES
+from rebound_tui.rows import BullpenRow, short_ago, short_until
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
-from rebound_tui.views import BullpenRow, short_ago, short_until
 
 # Short stage names: the column stays narrow enough for an 80-column terminal.
 STAGE_SHORT = {"interviewing": "interview", "re-engaging": "re-engage"}

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from rebound_tui.rows import DueRow, DueSummary
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
-from rebound_tui.views import DueRow, DueSummary
 
 COLUMNS: list[Column[DueRow]] = [
     Column(

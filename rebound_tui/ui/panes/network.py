@@ -7,16 +7,17 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from rebound_tui.domain.warmth import Level
+from rebound_tui.rows import NetworkRow, short_ago, short_until
 from rebound_tui.ui.panes.bullpen import due_style
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
-from rebound_tui.views import NetworkRow, short_ago, short_until
 
+# By warmth level (a str enum: its values are the keys; the pane does not load the warmth
+# rules, which the first paint does not need).
 WARMTH_STYLE = {
-    Level.HOT: "error",
-    Level.WARM: "warning",
-    Level.COOL: "primary",
-    Level.COLD: "muted",
+    "hot": "error",
+    "warm": "warning",
+    "cool": "primary",
+    "cold": "muted",
 }
 
 COLUMNS: list[Column[NetworkRow]] = [

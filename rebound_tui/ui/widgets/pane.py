@@ -54,6 +54,8 @@ class Pane(Vertical, Generic[T]):
         )
         self.search_input.display = False
         self._given: Sequence[T] = []
+        self._loading: str | None = None
+        self._empty_text = table.empty_text
 
     def compose(self) -> ComposeResult:
         yield self.table
@@ -81,6 +83,20 @@ class Pane(Vertical, Generic[T]):
     def current(self) -> Any:
         return self.table.cursor_row
 
+    @property
+    def loading_text(self) -> str | None:
+        """Said in the empty table while the data is loading (None: loaded)."""
+        return self._loading
+
+    @loading_text.setter
+    def loading_text(self, text: str | None) -> None:
+        if self._loading is None:
+            self._empty_text = self.table.empty_text
+        self._loading = text
+        self.table.empty_text = text or self._empty_text
+        self.table.refresh()
+        self.update_title()
+
     # -- title ----------------------------------------------------------------------------------
     def title_parts(self) -> list[str]:
         """Hook: filters and counters shown after the pane's name."""
@@ -91,6 +107,9 @@ class Pane(Vertical, Generic[T]):
         if self.table.filter:
             parts.append(f"/{self.table.filter}")
         self.border_title = " · ".join(parts)
+        if self._loading:
+            self.border_subtitle = ""  # not "0 companies": nobody knows yet
+            return
         shown, total = len(self.table.rows), len(self.table.all_rows)
         self.border_subtitle = f"{shown} of {total}" if shown != total else f"{total} {self.NOUN}"
 

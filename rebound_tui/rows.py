@@ -1,0 +1,185 @@
+"""What a pane row is, and the due list for a day: plain Python on the standard library only.
+
+Split from views.py (which computes rows from the service) so that the dashboard's first paint
+can show the due pane from the first-screen cache (store/due_cache.py) without loading the
+service, TinyDB or pendulum. The due list for a day is computed here from day-free `DueEntry`
+values, by the same code for the live data (views.build) and for the cache, so both agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rebound_tui.domain.warmth import Warmth
+
+UPCOMING_LIMIT = 5
+WEEK_DAYS = 7
+
+
+# -- short words for a table cell ------------------------------------------------------------
+def short_ago(days: int | None) -> str:
+    """'today', '3d', '5w', '4mo', '2y': how long ago, in at most four characters."""
+    if days is None:
+        return ""
+    if days <= 0:
+        return "today"
+    if days < 14:
+        return f"{days}d"
+    if days < 60:
+        return f"{days // 7}w"
+    if days < 730:
+        return f"{days // 30}mo"
+    return f"{days // 365}y"
+
+
+def short_until(days: int | None) -> str:
+    """'today', 'tmrw', 'in 3d', '2d late': a due day relative to today."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tmrw"
+    if days > 0:
+        return f"in {short_ago(days)}"
+    return f"{short_ago(-days)} late"
+
+
+# -- rows ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class BullpenRow:
+    """One company: where it stands and how persistent the user has been since the no."""
+
+    id: str
+    company: str
+    stage: str
+    priority: int
+    last_touch: str | None
+    next_follow_up: str | None
+    days_since_rejection: int | None
+    touches_since_rejection: int | None
+    last_touch_days: int | None = None  # days ago
+    next_follow_up_days: int | None = None  # days from today (negative: overdue)
+    search: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRow:
+    """One person: who they are, when the user last talked to them, how warm it is."""
+
+    id: str
+    contact: str
+    company_id: str | None
+    company: str
+    role: str
+    department: str
+    last_contact: str | None
+    next_follow_up: str | None
+    warmth: Warmth
+    title: str = ""
+    last_contact_days: int | None = None
+    next_follow_up_days: int | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DueRow:
+    """One follow-up on the due list (or in "what comes next")."""
+
+    id: str
+    kind: str
+    title: str
+    company: str
+    contact: str
+    due: str
+    days_overdue: int
+    importance: int
+    company_id: str | None = None
+    contact_id: str | None = None
+    search: str = ""
+
+    @property
+    def when(self) -> str:
+        return short_until(-self.days_overdue)
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    overdue: int
+    today: int
+    this_week: int  # due in the seven days after today
+
+    @property
+    def text(self) -> str:
+        return f"{self.overdue} overdue · {self.today} today · {self.this_week} this week"
+
+
+# -- the due list for a day ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DueEntry:
+    """An open follow-up as the due pane shows it, on no particular day (names resolved)."""
+
+    id: str
+    kind: str
+    title: str
+    company: str
+    contact: str
+    due: str  # YYYY-MM-DD
+    importance: int
+    company_id: str | None = None
+    contact_id: str | None = None
+    search: str = ""
+
+    def row(self, today: dt.date) -> DueRow:
+        """Raises ValueError for a due day that is not YYYY-MM-DD."""
+        days = today.toordinal() - dt.date.fromisoformat(self.due).toordinal()
+        return DueRow(
+            id=self.id,
+            kind=self.kind,
+            title=self.title,
+            company=self.company,
+            contact=self.contact,
+            due=self.due,
+            days_overdue=days,
+            importance=self.importance,
+            company_id=self.company_id,
+            contact_id=self.contact_id,
+            search=self.search,
+        )
+
+
+def due_sort_key(overdue: bool, importance: int, due: str, title: str) -> tuple:
+    """Overdue first, then most important, then longest waiting, then by title."""
+    return (not overdue, -importance, due, title.lower())
+
+
+def entry_order(entry: DueEntry) -> tuple[str, str]:
+    """The order open follow-ups are listed in (by due day, then title): `due_lists` needs it."""
+    return (entry.due, entry.title.lower())
+
+
+def day_text(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def due_lists(
+    entries: Sequence[DueEntry], today: dt.date
+) -> tuple[list[DueRow], DueSummary, list[DueRow]]:
+    """The due rows (in the order to do them), the summary and what comes next, on `today`.
+
+    `entries` are the open follow-ups sorted by `entry_order`.
+    """
+    today_text = day_text(today)
+    week_end = day_text(today + dt.timedelta(days=WEEK_DAYS))
+    due = [e.row(today) for e in entries if e.due <= today_text]
+    due.sort(key=lambda r: due_sort_key(r.days_overdue > 0, r.importance, r.due, r.title))
+    overdue = sum(1 for r in due if r.days_overdue > 0)
+    later = [e for e in entries if e.due > today_text]
+    this_week = sum(1 for e in later if e.due <= week_end)
+    upcoming = [e.row(today) for e in later[:UPCOMING_LIMIT]]
+    summary = DueSummary(overdue=overdue, today=len(due) - overdue, this_week=this_week)
+    return due, summary, upcoming

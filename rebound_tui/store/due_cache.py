@@ -1,0 +1,166 @@
+"""The first-screen cache: what the due pane shows, for one exact state of one data file.
+
+Opening a large data file takes most of a second (parsing, checking every stamp); the dashboard's
+first screen needs only the due pane. So the app keeps, in the user cache folder, one small file
+per data file holding the open follow-ups as the due pane shows them (`DueEntry`: names resolved,
+no lateness) and the theme. At start, when the cache matches the data file, the due pane is
+painted from it at once and the data file is opened in the background.
+
+A cache is used only for the exact state of the file it was written for: the same resolved path,
+the same (device, inode, size, mtime, ctime), the same app version and cache format. A sync tool
+replacing the file, an edit by another process, a restored backup: each changes the stat, so the
+cache is a miss and the normal start runs. It holds open follow-ups, not one day's list, so it is
+right on any later day (the morning start after yesterday's quit is the common case).
+
+It is written only when the data in memory equals the file (after opening it, after a save with
+no edit meanwhile), atomically. It is only a cache: failing to read or write it is silent.
+Standard library only (the whole point is to be cheap to import).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+from rebound_tui import __version__
+from rebound_tui.rows import DueEntry, DueRow, DueSummary, due_lists
+
+FORMAT = 1
+CACHE_DIR_ENV = "REBOUND_CACHE_DIR"  # else $REBOUND_LOCK_DIR, else the user cache folder
+TZ_ENV = "REBOUND_TZ"  # the same variable as domain/dates.py reads
+ENTRY_FIELDS = [f.name for f in fields(DueEntry)]
+
+FileState = tuple[int, int, int, int, int]
+
+
+def cache_dir() -> Path:
+    folder = os.environ.get(CACHE_DIR_ENV) or os.environ.get("REBOUND_LOCK_DIR")
+    if not folder:
+        from platformdirs import user_cache_dir
+
+        folder = user_cache_dir("rebound-tui")
+    return Path(folder) / "first-screen"
+
+
+def cache_path_for(path: Path) -> Path:
+    """One cache file per data file, named by its resolved path (like the lock file)."""
+    key = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:24]
+    return cache_dir() / f"{key}.json"
+
+
+def file_state(path: Path) -> FileState | None:
+    """What changes when the file is rewritten or replaced; None if it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def local_today() -> dt.date | None:
+    """Today in the user's zone ($REBOUND_TZ, else the system's) without loading pendulum.
+
+    None when the zone is unknown. A cache is written only when this agrees with the service's
+    own day (domain/dates.py), so the two cannot disagree silently on a set-up they read
+    differently.
+    """
+    name = os.environ.get(TZ_ENV, "").strip()
+    if not name:
+        return dt.datetime.now().astimezone().date()
+    try:
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime.now(ZoneInfo(name)).date()
+    except (ValueError, LookupError, OSError):
+        return None
+
+
+@dataclass(frozen=True)
+class FirstScreen:
+    """What the due pane paints from the cache, on one day."""
+
+    due: list[DueRow]
+    summary: DueSummary
+    upcoming: list[DueRow]
+    theme: str | None
+
+
+def load(path: Path, today: dt.date, *, version: str = __version__) -> FirstScreen | None:
+    """The due pane for `today` from the cache of `path`, or None (no cache, or not this file)."""
+    try:
+        state = file_state(path)
+        if state is None:
+            return None
+        doc = json.loads(cache_path_for(path).read_bytes())
+        if (
+            doc["format"] != FORMAT
+            or doc["version"] != version
+            or doc["path"] != str(Path(path).resolve())
+            or tuple(doc["state"]) != state
+            or doc["fields"] != ENTRY_FIELDS
+        ):
+            return None
+        entries = [_entry(values) for values in doc["entries"]]
+        theme = doc["theme"]
+        if theme is not None and not isinstance(theme, str):
+            return None
+        return FirstScreen(*due_lists(entries, today), theme=theme)
+    except Exception:  # a cache is never a reason to fail: a miss, and the normal start runs
+        return None
+
+
+def _entry(values: list) -> DueEntry:
+    entry = DueEntry(*values)
+    for name in ("id", "kind", "title", "company", "contact", "due", "search"):
+        if not isinstance(getattr(entry, name), str):
+            raise TypeError(name)
+    for name in ("company_id", "contact_id"):
+        if not isinstance(getattr(entry, name), str | None):
+            raise TypeError(name)
+    if type(entry.importance) is not int:
+        raise TypeError("importance")
+    return entry
+
+
+def save(
+    path: Path,
+    state: FileState | None,
+    entries: Sequence[DueEntry],
+    theme: str | None,
+    *,
+    version: str = __version__,
+) -> bool:
+    """Remember the due pane of `path` in the state `state` (taken right after the read or write
+    that the entries describe). True if written; never raises."""
+    if state is None:
+        return False
+    tmp = None
+    try:
+        target = cache_path_for(path)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        doc = {
+            "format": FORMAT,
+            "version": version,
+            "path": str(Path(path).resolve()),
+            "state": list(state),
+            "theme": theme if isinstance(theme, str) else None,
+            "fields": ENTRY_FIELDS,
+            "entries": [list(astuple(e)) for e in entries],
+        }
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")  # mode 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(doc, out, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, target)
+        return True
+    except Exception:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
