@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -571,3 +572,121 @@ def test_a_new_database_nobody_changed_is_not_written(tmp_path: Path):
     db.create("companies", {"name": "Acme"})
     assert db.save() is True
     assert (tmp_path / "new.json").exists()
+
+
+# -- incremental saves (layout.py) ------------------------------------------------------------
+def _many(db: Database, n: int = 150) -> list[str]:
+    return [db.create("contacts", {"name": f"Person {i}", "title": "Engineer"}) for i in range(n)]
+
+
+def test_a_save_after_ours_encodes_only_what_changed(data_path: Path, monkeypatch):
+    db = Database(data_path)
+    ids = _many(db)
+    assert db.save() is True  # a full encode: the layout of the file we wrote is kept
+    db.update("contacts", ids[70], {"title": "Recruiter"})
+    db.create("contacts", {"name": "Newcomer"})
+
+    def no_full_encode(data):
+        raise AssertionError("the save encoded the whole file again")
+
+    monkeypatch.setattr(storage_mod, "encode", no_full_encode)
+    assert db.save() is True
+    monkeypatch.undo()
+    raw = data_path.read_bytes()
+    assert raw == encode(db.storage.read())  # byte for byte the deterministic encoding
+    assert decode(raw, data_path)["contacts"][ids[70]]["title"] == "Recruiter"
+
+
+def test_the_storage_keeps_no_copy_of_the_file(data_path: Path):
+    db = Database(data_path)
+    _many(db)
+    db.save()
+    reopened = Database(data_path)
+    reopened.update("contacts", next(iter(reopened.raw("contacts"))), {"title": "CTO"})
+    reopened.save()
+    size = data_path.stat().st_size
+    for holder in (db.storage, reopened.storage):
+        kept = [k for k, v in vars(holder).items() if isinstance(v, bytes) and len(v) > size / 2]
+        assert kept == []
+
+
+def test_a_delivery_during_the_write_is_merged_not_overwritten(
+    data_path: Path, tmp_path: Path, monkeypatch
+):
+    db = Database(data_path)
+    _many(db, 80)
+    db.save()
+    db.create("companies", {"name": "Local Co"})
+    real = storage_mod.write_pieces
+    calls = {"n": 0}
+
+    def deliver_first(path, pieces, mode=storage_mod.FILE_MODE, **kw):
+        if Path(path).resolve() != data_path.resolve():
+            return real(path, pieces, mode, **kw)  # the other machine's own save
+        calls["n"] += 1
+        if calls["n"] == 1:  # a sync tool renames its version in while we write ours
+            _deliver(db, data_path, tmp_path, "Delivered Co")
+        return real(path, pieces, mode, **kw)
+
+    monkeypatch.setattr(storage_mod, "write_pieces", deliver_first)
+    assert db.save() is True
+    assert calls["n"] == 2  # the first write was abandoned, the delivery merged, then written
+    assert disk_names(data_path) == {"Local Co", "Delivered Co"}
+    assert leftovers(data_path.parent) == []
+
+
+def test_a_file_that_keeps_changing_is_a_save_error_and_the_edit_waits(
+    data_path: Path, tmp_path: Path, monkeypatch
+):
+    db = Database(data_path)
+    db.create("companies", {"name": "Local Co"})
+    db.save()
+    db.create("companies", {"name": "Second"})
+    real = storage_mod.write_pieces
+
+    def always_deliver(path, pieces, mode=storage_mod.FILE_MODE, **kw):
+        if Path(path).resolve() == data_path.resolve():
+            _deliver(db, data_path, tmp_path, f"Delivered {time.monotonic_ns()}")
+        return real(path, pieces, mode, **kw)
+
+    monkeypatch.setattr(storage_mod, "write_pieces", always_deliver)
+    with pytest.raises(SaveError, match="kept changing"):
+        db.save()
+    assert db.storage.dirty
+    assert "Second" in live_names(db) and "Second" not in disk_names(data_path)
+    monkeypatch.undo()
+    assert db.save() is True
+    assert "Second" in disk_names(data_path)
+
+
+def test_a_changed_mode_only_is_read_and_causes_no_rewrite(data_path: Path):
+    db = Database(data_path)
+    _many(db, 70)
+    db.save()
+    os.chmod(data_path, 0o640)  # ctime moves, the bytes do not
+    st = data_path.stat()
+    assert db.refresh() is False
+    assert db.save() is False
+    st2 = data_path.stat()
+    assert (st2.st_ino, st2.st_mtime_ns) == (st.st_ino, st.st_mtime_ns)
+    db.update("contacts", next(iter(db.raw("contacts"))), {"title": "CTO"})
+    assert db.save() is True
+    assert data_path.read_bytes() == encode(db.storage.read())
+    assert data_path.stat().st_mode & 0o777 == 0o640
+
+
+def test_whole_second_filesystems_compare_recent_files_by_content(data_path: Path, monkeypatch):
+    monkeypatch.setattr(storage_mod.FileSig, "coarse", property(lambda self: True))
+    db = Database(data_path)
+    rid = db.create("companies", {"name": "Acme", "priority": 3})
+    db.save()
+    assert db.storage._layout is None  # no incremental saves where a rewrite may not show
+    other = Database(data_path)
+    other.update("companies", rid, {"priority": 4})
+    other.save()
+    assert db.refresh() is True
+    assert db.get("companies", rid)["priority"] == 4
+    db.update("companies", rid, {"priority": 5})
+    assert db.save() is True
+    assert decode(data_path.read_bytes(), data_path)["companies"][rid]["priority"] == 5
+    assert db.save() is False

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +65,15 @@ class TableLayout:
         """Each fragment's offset: the lengths so far, plus a separator per record before."""
         before = itertools.accumulate(self.lengths, initial=0)
         return [self.start + n + 2 * i for i, n in enumerate(itertools.islice(before, len(self)))]
+
+    def offsets(self, many: bool) -> Callable[[int], int]:
+        """`offset(j)`: where record j starts (j = len: two past the end of the last one)."""
+        if many:
+            starts = self.starts()
+            starts.append(starts[-1] + self.lengths[-1] + 2)
+            return starts.__getitem__
+        lengths, start = self.lengths, self.start
+        return lambda j: start + sum(lengths[:j]) + 2 * j  # a few lookups: no list of them all
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -174,21 +184,21 @@ def plan(old: Layout, data: dict[str, Any], read: Reader) -> Plan | None:
 def _plan_table(
     old: TableLayout, records: dict[str, Any], out: _Writer, read: Reader
 ) -> tuple[TableLayout, int]:
-    starts = old.starts()
     if records is old.records and len(records) >= SMALL_TABLE:
         new_start = out.pos
-        out.copy(starts[0], starts[-1] + old.lengths[-1])
+        out.copy(old.start, old.offsets(False)(len(old)) - 2)
         return TableLayout(records, old.ids, old.lengths, new_start), 0
-    before = old.records
-    if len(records) < SMALL_TABLE:
-        dirty = list(records)
-    else:
-        dirty = [i for i, doc in records.items() if before.get(i) is not doc]
-    added = [i for i in dirty if i not in before]
+    dirty = list(records) if len(records) < SMALL_TABLE else _dirty(old.records, records)
+    added = [i for i in dirty if i not in old.records]
     if len(old) + len(added) != len(records):  # a record was removed (compact, restore)
         return _encode_table(records, out), len(records)
-    ids = sorted(old.ids + added) if added else old.ids
+    ids = old.ids
+    if added:
+        ids = list(ids)
+        for record_id in added:
+            bisect.insort(ids, record_id)
     lengths = list(old.lengths)
+    offset = old.offsets(many=len(dirty) > 16)
     new_start = out.pos
     emitted = 0  # records written so far (a separator goes before each but the first)
     at = 0  # the next old record not yet written
@@ -198,16 +208,14 @@ def _plan_table(
         j = bisect.bisect_left(old.ids, record_id)
         exists = j < len(old) and old.ids[j] == record_id
         piece = fragment(record_id, records[record_id])
-        if (
-            exists
-            and len(piece) == old.lengths[j]
-            and read(starts[j], starts[j] + len(piece)) == piece
-        ):
-            continue  # the same bytes: copied with the unchanged records around it
+        if exists and len(piece) == old.lengths[j]:
+            where = offset(j)
+            if read(where, where + len(piece)) == piece:
+                continue  # the same bytes: copied with the unchanged records around it
         if j > at:  # the unchanged old records in between, separators included
             if emitted:
                 out.bytes(_SEP)
-            out.copy(starts[at], starts[j - 1] + old.lengths[j - 1])
+            out.copy(offset(at), offset(j) - 2)
             emitted += j - at
         if emitted:
             out.bytes(_SEP)
@@ -224,8 +232,22 @@ def _plan_table(
     if at < len(old):
         if emitted:
             out.bytes(_SEP)
-        out.copy(starts[at], starts[-1] + old.lengths[-1])
+        out.copy(offset(at), offset(len(old)) - 2)
     return TableLayout(records, ids, lengths, new_start), changed
+
+
+def _dirty(before: dict[str, Any], records: dict[str, Any]) -> list[str]:
+    """Ids whose record is not the object encoded before (new ids included).
+
+    A write copies the table dict and sets one key, so the keys keep their order with new ones
+    at the end: then the records compare pairwise, in C. Otherwise, one lookup per id.
+    """
+    n = len(before)
+    if len(records) >= n and all(map(operator.is_, records.keys(), before.keys())):
+        moved = map(operator.is_not, records.values(), before.values())
+        changed = list(itertools.compress(records.keys(), moved))
+        return changed + list(itertools.islice(records.keys(), n, None))
+    return [i for i, doc in records.items() if before.get(i) is not doc]
 
 
 def _encode_table(records: dict[str, Any], out: _Writer) -> TableLayout:

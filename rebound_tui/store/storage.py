@@ -10,6 +10,12 @@ never keeps the file open. `write()` only updates memory; `save()` does the dura
 4. write a temp file in the same folder, fsync it, `os.replace` it over the data file, and
    fsync the folder.
 
+Step 3 re-encodes only the records that changed when the file on disk is the one we last wrote:
+the rest is copied from it (`layout.py`), so a one-field edit of a 26 MB file neither encodes 26 MB
+nor keeps a copy of the file in memory. Change detection compares (device, inode, size, mtime,
+ctime) in nanoseconds; where the filesystem keeps whole-second times (FAT, exFAT, HFS+), a file
+written in the last two seconds is also compared by content hash.
+
 A failed save (disk full, EIO, permission) leaves the data file and memory as they were, removes the
 temp file, and raises `SaveError`; the edit is saved on the next try.
 """
@@ -17,6 +23,7 @@ temp file, and raises `SaveError`; the edit is saved on the next try.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -33,12 +40,15 @@ from tinydb.storages import Storage
 
 from rebound_tui.domain.merge import MergeError, merge_databases
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, encode, new_database
+from rebound_tui.store.layout import Layout, Piece, Span, plan
 
 FILE_MODE = 0o600
-# mtime granularity is coarse on some filesystems: a same-size rewrite within this window can keep
-# the same (inode, size, mtime), so such recent files are compared by content hash.
+# On filesystems with whole-second (FAT: two-second) times, a same-size rewrite within this window
+# can keep the same signature, so such recent files are compared by content hash.
 RECENT_SECONDS = 2.0
 LOCK_TIMEOUT = 10.0
+SAVE_TRIES = 3  # a sync tool replacing the file mid-save makes us merge it and try again
+_CHUNK = 1 << 20
 
 
 class SaveError(OSError):
@@ -47,19 +57,37 @@ class SaveError(OSError):
 
 @dataclass(frozen=True)
 class FileSig:
-    """What changes when a file is replaced or rewritten."""
+    """What changes when a file is replaced or rewritten (ctime: even if mtime is set back)."""
 
+    dev: int
     ino: int
     size: int
     mtime_ns: int
+    ctime_ns: int
 
     @classmethod
     def of(cls, path: Path) -> FileSig | None:
         try:
-            st = os.stat(path)
+            return cls.from_stat(os.stat(path))
         except FileNotFoundError:
             return None
-        return cls(st.st_ino, st.st_size, st.st_mtime_ns)
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> FileSig:
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+    @property
+    def coarse(self) -> bool:
+        """Whole-second times: a rewrite in the same second may not show."""
+        return self.mtime_ns % 1_000_000_000 == 0
+
+    @property
+    def recent(self) -> bool:
+        return time.time() - self.mtime_ns / 1e9 < RECENT_SECONDS
+
+
+class _FileMoved(Exception):
+    """The data file changed while we saved: merge it and try again."""
 
 
 def lock_path_for(path: Path) -> Path:
@@ -89,24 +117,83 @@ def atomic_write(path: Path, raw: bytes, mode: int = FILE_MODE) -> None:
 
     A symlinked data file stays a link: the file it points to (in the synced folder) is replaced.
     """
+    write_pieces(path, [raw], mode)
+
+
+def write_pieces(
+    path: Path,
+    pieces: list[Piece],
+    mode: int = FILE_MODE,
+    *,
+    source: int | None = None,
+    expect: FileSig | None | bool = False,
+) -> FileSig:
+    """`atomic_write` of bytes and `Span`s copied from the open file `source`; returns the new
+    file's signature. With `expect` (not False), the file must still have that signature (None:
+    must not exist) when the new one replaces it, else `_FileMoved`."""
     path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    closed = False
     try:
         try:
             os.fchmod(fd, mode)
-            view = memoryview(raw)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in pieces:
+                if isinstance(piece, Span):
+                    assert source is not None, "a span needs the file it comes from"
+                    _copy_span(source, fd, piece)
+                else:
+                    _write_all(fd, piece)
             os.fsync(fd)
+            if expect is not False and FileSig.of(path) != expect:
+                raise _FileMoved()
+            if os.name == "nt":  # Windows cannot rename a file that is still open
+                os.close(fd)
+                closed = True
+            os.replace(tmp, path)
+            st = os.stat(path) if closed else os.fstat(fd)  # after the rename: its ctime
         finally:
-            os.close(fd)
-        os.replace(tmp, path)
+            if not closed:
+                os.close(fd)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+    return FileSig.from_stat(st)
+
+
+def _write_all(fd: int, raw: bytes) -> None:
+    view = memoryview(raw)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _copy_span(source: int, fd: int, span: Span) -> None:
+    """Copy bytes of the old file into the new one: in the kernel where it can (Linux)."""
+    offset, count = span.start, span.end - span.start
+    copy_range = getattr(os, "copy_file_range", None)
+    if copy_range is not None:
+        try:
+            while count:
+                n = copy_range(source, fd, count, offset)
+                if n == 0:
+                    raise _FileMoved()  # the old file got shorter under us
+                offset, count = offset + n, count - n
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
+                raise
+    while count:
+        chunk = os.pread(source, min(count, _CHUNK), offset)
+        if not chunk:
+            raise _FileMoved()
+        _write_all(fd, chunk)
+        offset, count = offset + len(chunk), count - len(chunk)
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.sha1(raw, usedforsecurity=False).digest()
 
 
 class SyncStorage(Storage):
@@ -123,8 +210,11 @@ class SyncStorage(Storage):
         self._on_load = on_load
         self._backup = backup
         self._data: dict[str, Any] | None = None
-        self._disk_raw: bytes | None = None  # the bytes we last read from or wrote to the file
+        # The file as we last read or wrote it: its signature; on whole-second filesystems, a
+        # hash of its bytes; and, if we wrote it, where each record sits in it.
         self._sig: FileSig | None = None
+        self._digest: bytes | None = None
+        self._layout: Layout | None = None
         self._checked_at = 0.0
         self.dirty = False
         self._fresh = False
@@ -154,14 +244,19 @@ class SyncStorage(Storage):
         return self.path.exists()
 
     def _read_disk(self) -> tuple[bytes | None, FileSig | None]:
+        """The file's bytes and the signature of exactly those bytes (None, None: no file)."""
+        raw: bytes | None = None
+        after: os.stat_result | None = None
         for _ in range(3):
-            sig = FileSig.of(self.path)
-            if sig is None:
-                return None, None
             try:
-                raw = self.path.read_bytes()
+                with open(self.path, "rb") as fh:
+                    before = os.fstat(fh.fileno())
+                    raw = fh.read()
+                    after = os.fstat(fh.fileno())
             except FileNotFoundError:
-                continue  # replaced between stat and open: look again
+                if not self.path.exists():
+                    return None, None
+                continue  # replaced between lookup and open: look again
             except PermissionError as exc:
                 raise DataFileError(
                     self.path,
@@ -170,9 +265,17 @@ class SyncStorage(Storage):
                 ) from exc
             except IsADirectoryError as exc:
                 raise DataFileError(self.path, "is a folder, not a data file") from exc
-            if FileSig.of(self.path) == sig:
-                return raw, sig
-        return raw, FileSig.of(self.path)
+            if FileSig.from_stat(before) == FileSig.from_stat(after):
+                return raw, FileSig.from_stat(after)
+        if raw is None or after is None:
+            return None, None
+        return raw, FileSig.from_stat(after)  # written to all along: the next check reads again
+
+    def _remember(self, raw: bytes | None, sig: FileSig | None) -> None:
+        """The file is now `raw` (read, not written by us: its layout is unknown)."""
+        self._sig = sig
+        self._digest = _digest(raw) if raw is not None and sig is not None and sig.coarse else None
+        self._layout = None
 
     def load(self) -> None:
         """Read the file into memory; a missing file is a new, empty database (not yet written)."""
@@ -185,7 +288,8 @@ class SyncStorage(Storage):
             # A database born in memory has no identity on disk yet: if another process creates
             # the file first, we join that database instead of refusing it.
             self._fresh = raw is None
-            self._disk_raw, self._sig = raw, sig
+            self._remember(raw, sig)
+            del raw  # the parsed data is all we keep
             self._checked_at = time.time()
             self.dirty = False
             self.generation += 1
@@ -197,14 +301,10 @@ class SyncStorage(Storage):
         sig = FileSig.of(self.path)
         if sig != self._sig:
             return True
-        if sig is None:
-            return False
-        # Same inode, size and mtime: trust it unless the write was recent.
-        recent = time.time() - sig.mtime_ns / 1e9 < RECENT_SECONDS
-        if not recent:
+        if sig is None or not sig.coarse or not sig.recent:
             return False
         try:
-            return self.path.read_bytes() != self._disk_raw
+            return _digest(self.path.read_bytes()) != self._digest
         except OSError:
             return True
 
@@ -221,17 +321,17 @@ class SyncStorage(Storage):
             if raw is None:
                 # The file vanished (moved away, or a sync tool mid-delivery): keep memory, and
                 # let the next save write it back.
-                self._sig = None
-                self._disk_raw = None
+                self._remember(None, None)
                 self.dirty = True
                 return False
-            if raw == self._disk_raw:
-                self._sig = sig
+            if self._digest is not None and _digest(raw) == self._digest:
+                self._sig = sig  # the same bytes, touched or copied back
                 return False
             disk = decode(raw, self.path)
             before = self._data
             self._data = self._merge_into_memory(disk)
-            self._disk_raw, self._sig = raw, sig
+            self._remember(raw, sig)
+            del raw
             self.generation += 1
             if self._on_load:
                 self._on_load(self._data)
@@ -295,7 +395,7 @@ class SyncStorage(Storage):
         """Merge what is on disk, then write if the bytes differ. True if the file was written.
 
         The inter-process lock is taken first and the in-memory lock only while merging and
-        encoding, so the dashboard never waits on another process or on the disk to edit.
+        planning the bytes, so the dashboard never waits on another process or on the disk.
         """
         if self._data is None:
             return False
@@ -306,27 +406,15 @@ class SyncStorage(Storage):
                 return False
         try:
             with FileLock(lock_path_for(self.path), timeout=LOCK_TIMEOUT):
-                with self.lock:
-                    self.refresh()
-                    raw = encode(self._data)
-                    if raw == self._disk_raw:
-                        self.dirty = False
-                        return False
-                    encoded_generation = self.generation
-                    previous, existed = self._disk_raw, self._sig is not None
-                if previous is not None and self._backup is not None:
-                    self._backup(previous, False)
-                mode = FILE_MODE
-                if existed:
-                    with contextlib.suppress(OSError):
-                        mode = os.stat(self.path).st_mode & 0o777
-                atomic_write(self.path, raw, mode)
-                with self.lock:
-                    self._disk_raw, self._sig = raw, FileSig.of(self.path)
-                    # Edits made while we wrote are still unsaved.
-                    self.dirty = self.generation != encoded_generation
-                    self._fresh = False
-                return True
+                for _ in range(SAVE_TRIES):
+                    try:
+                        return self._save_locked()
+                    except _FileMoved:
+                        continue  # a new version arrived mid-save: merge it, then write
+                raise SaveError(
+                    f"{self.path}: the file kept changing while saving (is a sync tool writing "
+                    "it?); your edit is kept in memory and saved on the next try"
+                )
         except Timeout as exc:
             raise SaveError(
                 f"{self.path}: another rebound-tui process holds the lock for over "
@@ -340,9 +428,103 @@ class SyncStorage(Storage):
                 "and your edit is kept in memory"
             ) from exc
 
+    def _save_locked(self) -> bool:
+        source: int | None = None
+        try:
+            with self.lock:
+                self.refresh()
+                assert self._data is not None
+                data = dict(self._data)  # TinyDB re-points tables in the dict it holds
+                generation = self.generation
+                old_sig = self._sig
+                source = self._open_source()
+                step = None
+                if source is not None and self._layout is not None:
+                    fd = source
+                    step = plan(self._layout, data, lambda a, b: os.pread(fd, b - a, a))
+                raw = encode(data) if step is None else None
+            if step is not None and step.unchanged:
+                return self._saved(step.layout, old_sig, generation, written=False)
+            if raw is not None and self._same_bytes(source, old_sig, raw):
+                return self._saved(Layout.of(data, raw), old_sig, generation, written=False)
+            if old_sig is not None and self._backup is not None:
+                self._backup(self._reader(source), False)
+            mode = FILE_MODE
+            if old_sig is not None:
+                with contextlib.suppress(OSError):
+                    mode = os.stat(self.path).st_mode & 0o777
+            pieces: list[Piece] = [raw] if raw is not None else step.pieces  # type: ignore[union-attr]
+            sig = write_pieces(self.path, pieces, mode, source=source, expect=old_sig)
+            layout = step.layout if step is not None else None
+            if raw is not None and not sig.coarse:
+                layout = Layout.of(data, raw)
+            with self.lock:
+                self._sig = sig
+                self._digest = _digest(raw) if raw is not None and sig.coarse else None
+                self._layout = layout
+                # Edits made while we wrote are still unsaved.
+                self.dirty = self.generation != generation
+                self._fresh = False
+            return True
+        finally:
+            if source is not None:
+                os.close(source)
+
+    def _saved(
+        self, layout: Layout | None, sig: FileSig | None, generation: int, *, written: bool
+    ) -> bool:
+        with self.lock:
+            if self._sig == sig:
+                self._layout = layout if sig is not None and not sig.coarse else None
+            self.dirty = self.generation != generation
+        return written
+
+    def _open_source(self) -> int | None:
+        """The data file, open, if it is still the version we last read or wrote."""
+        if self._sig is None:
+            return None
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except OSError:
+            return None
+        if FileSig.from_stat(os.fstat(fd)) != self._sig:
+            os.close(fd)
+            return None
+        return fd
+
+    def _reader(self, source: int | None) -> Callable[[], bytes]:
+        """Reads the version a save is about to replace (for the backup), only if asked."""
+
+        def read() -> bytes:
+            if source is None:
+                return self.path.read_bytes()
+            parts = []
+            offset = 0
+            while chunk := os.pread(source, _CHUNK * 16, offset):
+                parts.append(chunk)
+                offset += len(chunk)
+            return b"".join(parts)
+
+        return read
+
+    def _same_bytes(self, source: int | None, sig: FileSig | None, raw: bytes) -> bool:
+        """Is `raw` what the file already holds? (Compared in chunks: no second copy.)"""
+        if source is None or sig is None or sig.size != len(raw):
+            return False
+        view = memoryview(raw)
+        for offset in range(0, len(raw), _CHUNK * 4):
+            part = view[offset : offset + _CHUNK * 4]
+            if os.pread(source, len(part), offset) != part:
+                return False
+        return True
+
     @property
     def db_id(self) -> str | None:
         return db_id_of(self.read())
 
     def disk_bytes(self) -> bytes | None:
-        return self._disk_raw
+        """What the data file holds now (None: there is none)."""
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
