@@ -56,6 +56,7 @@ MAX_TOPIC = 80
 # News this recent is still a talking point in a draft that was not created by the news itself.
 NEWS_DAYS = 60
 HIRE_EVENT = "hire."
+COMPANY_KEY = "co:"  # the touch index files each touch under its company too (ids are hex)
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -70,12 +71,16 @@ def _people_of(i: Interaction) -> tuple[str, ...]:
 
 
 def _touch_entries(i: Interaction) -> list[tuple[str, Touch]]:
+    """One touch, filed under each person in it and under its company ("co:" + id)."""
     day = _day(i.day)
     if day is None:
         return []
     people = _people_of(i)
     touch = Touch(day, i.kind, people, i.company_id, i.id)
-    return [(cid, touch) for cid in people]
+    entries = [(cid, touch) for cid in people]
+    if i.company_id:
+        entries.append((COMPANY_KEY + i.company_id, touch))
+    return entries
 
 
 def _check_in_entries(f: FollowUp) -> list[tuple[str, FollowUp]]:
@@ -179,7 +184,7 @@ class PlaybookMixin:
         return out
 
     def _touch_index(self: Service) -> GroupIndex[Interaction, Touch]:
-        """Touches by contact (each person of an interaction), kept up to date."""
+        """Touches by contact (each person of an interaction) and by "co:" + company id."""
         index = self.__dict__.get("_touch_index_")
         if index is None:
             index = self.__dict__["_touch_index_"] = GroupIndex(Interaction, _touch_entries)
@@ -603,12 +608,18 @@ class PlaybookMixin:
         if person is None:
             return []
         day = dates.parse_day_strict(self.day(on) or "")
-        # Only touches near the day can warn: skip the years of history before it.
+        # Only this person's and this company's touches near the day can warn.
         limits = self.cooloff_limits()
         window = max(limits.person_days, limits.company_days) + 1
-        touches = [t for t in self._touches(exclude) if abs((t.day - day).days) <= window]
-        names = {c.id: c.name for c in self._records(Contact).values()}
-        names.update({c.id: c.name for c in self._records(Company).values()})
+        index = self._touch_index().groups(self)
+        mine = {**index.get(person.id, {}), **(index.get(COMPANY_KEY + co.id, {}) if co else {})}
+        touches = [
+            t for t in mine.values() if t.id != exclude and abs((t.day - day).days) <= window
+        ]
+        names = {p: c.name for t in touches for p in t.contact_ids if (c := self.contact(p))}
+        names[person.id] = person.name
+        if co is not None:
+            names[co.id] = co.name
         return cooloff.warnings(
             touches,
             day=day,
