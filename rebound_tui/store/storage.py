@@ -130,7 +130,10 @@ def write_pieces(
 ) -> FileSig:
     """`atomic_write` of bytes and `Span`s copied from the open file `source`; returns the new
     file's signature. With `expect` (not False), the file must still have that signature (None:
-    must not exist) when the new one replaces it, else `_FileMoved`."""
+    must not exist) when the new one replaces it, else `_FileMoved`.
+
+    `source` is the caller's to close. Windows cannot replace a file that is open, so there the
+    caller must not pass one (see `SyncStorage._open_source`)."""
     path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     closed = False
@@ -190,6 +193,12 @@ def _copy_span(source: int, fd: int, span: Span) -> None:
             raise _FileMoved()
         _write_all(fd, chunk)
         offset, count = offset + len(chunk), count - len(chunk)
+
+
+def _release(fd: int) -> None:
+    """Close the replaced file in the background: its last close frees its pages and blocks
+    (about 6 ms for 26 MB), work the saved edit does not need to wait for."""
+    threading.Thread(target=os.close, args=(fd,), name="rebound-release", daemon=True).start()
 
 
 def _digest(raw: bytes) -> bytes:
@@ -468,7 +477,7 @@ class SyncStorage(Storage):
             return True
         finally:
             if source is not None:
-                os.close(source)
+                _release(source)
 
     def _saved(
         self, layout: Layout | None, sig: FileSig | None, generation: int, *, written: bool
@@ -480,8 +489,11 @@ class SyncStorage(Storage):
         return written
 
     def _open_source(self) -> int | None:
-        """The data file, open, if it is still the version we last read or wrote."""
-        if self._sig is None:
+        """The data file, open, if it is still the version we last read or wrote.
+
+        Not on Windows, which cannot rename a file over one that is open: saves there encode
+        the whole file."""
+        if self._sig is None or os.name == "nt":
             return None
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
