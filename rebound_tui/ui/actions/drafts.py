@@ -15,12 +15,10 @@ from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 
-from rebound_tui.domain.model import FollowUp
-from rebound_tui.ui.editor import EditorError, edit_text, editor_command
-from rebound_tui.ui.screens.draft import DraftScreen, DraftText
-
 if TYPE_CHECKING:
+    from rebound_tui.domain.model import FollowUp
     from rebound_tui.ui.app import ReboundApp
+    from rebound_tui.ui.screens.draft import DraftText
 
 OSC52_NOTE = (
     "Copied with the terminal's OSC 52 code. Some terminals ignore it: in tmux add "
@@ -43,6 +41,8 @@ class DraftActions:
 
     def draft_text(self: ReboundApp, follow_up_id: str) -> DraftText:
         """The draft as the user will send it: their edit if they made one, else the template."""
+        from rebound_tui.ui.screens.draft import DraftText
+
         f = self.service.follow_up(follow_up_id)
         if f is None:
             return DraftText("(gone)", "This follow-up no longer exists.")
@@ -62,6 +62,8 @@ class DraftActions:
 
     # -- the keys ---------------------------------------------------------------------------------
     def action_show_draft(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.draft import DraftScreen
+
         f = self._draft_follow_up()
         if f is not None:
             self.push_screen(DraftScreen(self, f.id, f.title))
@@ -93,6 +95,8 @@ class DraftActions:
         self: ReboundApp, follow_up_id: str, after: Callable[[], None] | None = None
     ) -> None:
         """Suspend the app, run the editor on the draft, keep what the user saved."""
+        from rebound_tui.ui.editor import EditorError, edit_text, editor_command
+
         try:
             argv, fallback_note = editor_command()
         except EditorError as exc:

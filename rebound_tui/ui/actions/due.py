@@ -9,20 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rebound_tui.domain.model import FollowUp
-from rebound_tui.service import DONE_LOGS_AS, ServiceError
 from rebound_tui.ui.actions.words import cooloff_question, long_day
-from rebound_tui.ui.screens.forms import FollowUpForm
-from rebound_tui.ui.screens.prompts import (
-    ConfirmScreen,
-    DatePrompt,
-    DoneAnswer,
-    DonePrompt,
-    SnoozeChooser,
-)
 
 if TYPE_CHECKING:
+    from rebound_tui.domain.model import FollowUp
     from rebound_tui.ui.app import ReboundApp
+    from rebound_tui.ui.screens.prompts import DoneAnswer
 
 
 def note_with_text(note: str, text: str) -> str:
@@ -44,6 +36,9 @@ class DueActions:
 
     def guard_cooloff(self: ReboundApp, f: FollowUp, go: Callable[[], None]) -> None:
         """Run `go` now, or after a yes when completing `f` would be a touch too soon."""
+        from rebound_tui.service import DONE_LOGS_AS, ServiceError
+        from rebound_tui.ui.screens.prompts import ConfirmScreen
+
         contact = self.service.contact(f.contact_id)
         question = None
         if contact is not None:
@@ -74,6 +69,8 @@ class DueActions:
             self.guard_cooloff(f, lambda: self._ask_done_note(f))
 
     def _ask_done_note(self: ReboundApp, f: FollowUp) -> None:
+        from rebound_tui.ui.screens.prompts import DonePrompt
+
         keep_label, keep = self.keep_text_offer(f)
 
         def answered(answer: DoneAnswer | None) -> None:
@@ -93,6 +90,8 @@ class DueActions:
         self.push_screen(prompt, answered)
 
     def action_snooze(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.prompts import SnoozeChooser
+
         f = self._follow_up()
         if f is not None:
             self.push_screen(
@@ -100,6 +99,8 @@ class DueActions:
             )
 
     def action_reschedule(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.prompts import DatePrompt
+
         f = self._follow_up()
         if f is not None:
             self.push_screen(
@@ -113,6 +114,8 @@ class DueActions:
             self._due_act("drop", None, f)
 
     def action_edit_follow_up(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.forms import FollowUpForm
+
         f = self._follow_up()
         if f is not None:
             self.open_form(

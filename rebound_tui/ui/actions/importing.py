@@ -13,17 +13,10 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from rebound_tui.io.importer import SOURCES, ImportSummary, import_file
-from rebound_tui.service import ServiceError
-from rebound_tui.ui.screens.importing import (
-    ImportProgress,
-    ImportPrompt,
-    ImportRequest,
-    ImportResult,
-)
-
 if TYPE_CHECKING:
+    from rebound_tui.io.importer import ImportSummary
     from rebound_tui.ui.app import ReboundApp
+    from rebound_tui.ui.screens.importing import ImportProgress, ImportRequest
 
 # (palette name, help, kind) of the commands this mixin adds to the command palette.
 IMPORT_COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -54,6 +47,8 @@ class ImportActions:
     """Mixed into ReboundApp: the import commands."""
 
     def action_import(self: ReboundApp, kind: str) -> None:
+        from rebound_tui.ui.screens.importing import ImportPrompt
+
         def chosen(request: ImportRequest | None) -> None:
             if request is not None:
                 self.start_import(request)
@@ -61,6 +56,9 @@ class ImportActions:
         self.push_screen(ImportPrompt(kind), chosen)
 
     def start_import(self: ReboundApp, request: ImportRequest) -> None:
+        from rebound_tui.io.importer import SOURCES
+        from rebound_tui.ui.screens.importing import ImportProgress
+
         source = SOURCES.get(request.kind, request.kind)
         dry = " (dry run)" if request.dry_run else ""
         progress = ImportProgress(f"Importing {request.path.name} · {source}{dry}")
@@ -70,6 +68,9 @@ class ImportActions:
 
     @work(thread=True, group="import", exit_on_error=False)
     def _import_in_thread(self: ReboundApp, request: ImportRequest, screen: ImportProgress) -> None:
+        from rebound_tui.io.importer import import_file
+        from rebound_tui.service import ServiceError
+
         def progress(done: int, total: int) -> None:
             self.call_from_thread(screen.advance, done, total)
 
@@ -94,6 +95,9 @@ class ImportActions:
     def _import_finished(
         self: ReboundApp, request: ImportRequest, screen: ImportProgress, outcome: ImportOutcome
     ) -> None:
+        from rebound_tui.io.importer import SOURCES
+        from rebound_tui.ui.screens.importing import ImportResult
+
         self.importing = False
         if screen.is_current:
             screen.dismiss(None)

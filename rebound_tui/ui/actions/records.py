@@ -10,16 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction
-from rebound_tui.service import ServiceError
 from rebound_tui.ui.actions.words import cooloff_question, planned_text
-from rebound_tui.ui.screens.detail import CompanyDetail, ContactDetail
-from rebound_tui.ui.screens.forms import CompanyForm, ContactForm, FollowUpForm, LogForm
-from rebound_tui.ui.screens.playbook_forms import RejectForm
-from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.widgets import Pane
 
 if TYPE_CHECKING:
+    from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction
     from rebound_tui.ui.app import ReboundApp
 
 
@@ -42,6 +37,8 @@ class RecordActions:
 
     # -- bullpen ----------------------------------------------------------------------------------
     def action_add_company(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.forms import CompanyForm
+
         self.open_form(
             CompanyForm,
             (None,),
@@ -50,6 +47,8 @@ class RecordActions:
         )
 
     def action_edit_company(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.forms import CompanyForm
+
         company = self._company()
         if company is not None:
             self.open_form(
@@ -75,6 +74,8 @@ class RecordActions:
             self._add_follow_up(company, None)
 
     def action_company_detail(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.detail import CompanyDetail
+
         company = self._company()
         if company is not None:
             self.push_screen(
@@ -83,6 +84,8 @@ class RecordActions:
 
     def action_reject_company(self: ReboundApp) -> None:
         """R: the company said no. The stage, the rejection and the plan in one undoable step."""
+        from rebound_tui.ui.screens.playbook_forms import RejectForm
+
         company = self._company()
         if company is None:
             return
@@ -103,6 +106,8 @@ class RecordActions:
 
     # -- network ----------------------------------------------------------------------------------
     def action_add_contact(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.forms import ContactForm
+
         company = self.service.company(self.network.company_id)
         self.open_form(
             ContactForm,
@@ -112,6 +117,8 @@ class RecordActions:
         )
 
     def action_edit_contact(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.forms import ContactForm
+
         contact = self._contact()
         if contact is not None:
             self.open_form(
@@ -137,6 +144,8 @@ class RecordActions:
             self._add_follow_up(self.service.company(contact.company_id), contact)
 
     def action_contact_detail(self: ReboundApp) -> None:
+        from rebound_tui.ui.screens.detail import ContactDetail
+
         contact = self._contact()
         if contact is not None:
             self.push_screen(
@@ -149,6 +158,8 @@ class RecordActions:
         self.notify(message, timeout=3)
 
     def _open_log_form(self: ReboundApp, company: Company | None, contact: Contact | None) -> None:
+        from rebound_tui.ui.screens.forms import LogForm
+
         self.open_form(
             LogForm,
             (company, contact),
@@ -159,6 +170,8 @@ class RecordActions:
 
     def _log_cooloff(self: ReboundApp, values: dict[str, Any]) -> str | None:
         """Asked before logging: the guard's warnings for this person, day and kind."""
+        from rebound_tui.service import ServiceError
+
         if not values.get("contact"):
             return None
         try:
@@ -173,6 +186,8 @@ class RecordActions:
         return cooloff_question(lines)
 
     def _add_follow_up(self: ReboundApp, company: Company | None, contact: Contact | None) -> None:
+        from rebound_tui.ui.screens.forms import FollowUpForm
+
         self.open_form(
             FollowUpForm,
             (company, contact),
@@ -181,6 +196,8 @@ class RecordActions:
         )
 
     def _confirm_delete(self: ReboundApp, name: str, call: Callable[[], Any]) -> None:
+        from rebound_tui.ui.screens.prompts import ConfirmScreen
+
         question = f"Delete {name}? Their history stays in the file; u undoes it."
 
         def answered(yes: bool | None) -> None:
