@@ -40,7 +40,7 @@ OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 # place (TinyDB's own `upsert`, which we use for the metadata record, does that).
 SMALL_TABLE = 64
 _SEP = b",\n"
-_KEY_LINE = re.compile(rb"\n(  |    )\"")  # a table's key line (2 spaces) or a record's (4)
+_RECORD_LINE = re.compile(rb'\n    "')
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,24 +88,28 @@ class Layout:
     def of(cls, data: dict[str, Any], raw: bytes) -> Layout | None:
         """The layout of `raw`, which must be `encode(data)`; None if it does not look like it."""
         tables = [name for name in sorted(data) if data[name]]
-        marks = [(m.start() + 1, len(m.group(1))) for m in _KEY_LINE.finditer(raw)]
-        out: dict[str, TableLayout] = {}
-        at = 0
-        for name in tables:
-            records = data[name]
-            ids = sorted(records)
-            if at >= len(marks) or marks[at][1] != 2:
-                return None
-            heads = [pos for pos, depth in marks[at + 1 : at + 1 + len(ids)] if depth == 4]
-            if len(heads) != len(ids):
-                return None
-            at += 1 + len(ids)
-            table_end = raw.find(b"\n  }", heads[-1])
-            ends = [h - 2 for h in heads[1:]] + [table_end]
-            lengths = [end - head for head, end in zip(heads, ends, strict=True)]
-            out[name] = TableLayout(records, ids, lengths, heads[0])
-        if at != len(marks):
+        if not tables:
+            return None  # "{}": no frame to speak of
+        # Record key lines are the only lines indented 4 and starting with a quote (deeper
+        # lines are indented 6 or more): one literal search finds them all, in order. Each
+        # table's key line must come just before its first record.
+        records_at = [m.start() + 1 for m in _RECORD_LINE.finditer(raw)]
+        if len(records_at) != sum(len(data[t]) for t in tables):
             return None
+        out: dict[str, TableLayout] = {}
+        first = 0
+        for n, name in enumerate(tables):
+            records = data[name]
+            heads = records_at[first : first + len(records)]
+            first += len(records)
+            head = (b"{\n" if n == 0 else b"\n  },\n") + table_head(name)
+            if raw[heads[0] - len(head) : heads[0]] != head:
+                return None
+            table_end = raw.find(b"\n  }", heads[-1])
+            ends = [h - 2 for h in heads[1:]]
+            ends.append(table_end)
+            lengths = list(map(operator.sub, ends, heads))
+            out[name] = TableLayout(records, sorted(records), lengths, heads[0])
         return cls(out, len(raw))
 
 
