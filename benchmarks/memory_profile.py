@@ -171,6 +171,140 @@ DECODE_NO_COPIES = [
 ]
 
 
+# The top level of a file written by `encode`: each table's key starts a line indented by two
+# spaces (a raw newline is only ever whitespace in JSON, and deeper lines are indented more).
+_TOP_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
+
+
+def split_loads(raw: bytes) -> tuple[dict[str, Any], list[str]] | None:
+    """The top-level object parsed one table at a time, largest first, each table's records
+    checked (and so their strings shared, `check_doc`) before the next is parsed; with the
+    problems `shape_problems` would list. None if the bytes are not laid out that way (the
+    caller then parses the whole file, which also reports any error).
+
+    Why: `orjson.loads` of the whole file holds the file's bytes, its parse tree (~1.5x the
+    file) and every Python object at once; one table at a time, the tree is the largest table's
+    and the strings of the tables already parsed are already shared.
+    """
+    import orjson
+
+    from rebound_tui.domain.merge import check_doc
+
+    view = memoryview(raw)
+    keys = list(_TOP_KEY.finditer(raw))
+    if not keys or raw[: keys[0].start()].strip() != b"{":
+        return None
+    spans: list[tuple[str, int, int]] = []
+    for i, match in enumerate(keys):
+        end = keys[i + 1].start() if i + 1 < len(keys) else raw.rfind(b"}")
+        if end < match.end() or (i + 1 == len(keys) and raw[end + 1 :].strip()):
+            return None
+        stop = end
+        while stop > match.end() and raw[stop - 1] in b" \t\r\n":
+            stop -= 1
+        if i + 1 < len(keys):
+            if raw[stop - 1] != ord(","):
+                return None
+            stop -= 1
+        try:
+            name = orjson.loads(match.group(1))
+        except orjson.JSONDecodeError:
+            return None
+        spans.append((name, match.end(), stop))
+    parsed: dict[int, Any] = {}
+    problems: dict[int, list[str]] = {}
+    for index in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][2]):
+        name, start, stop = spans[index]
+        try:
+            value = orjson.loads(view[start:stop])
+        except orjson.JSONDecodeError:
+            return None
+        found = problems[index] = []
+        if name == "meta":
+            pass
+        elif type(value) is not dict:
+            found.append(f"table {name!r} is not an object")
+        else:
+            for record_id, doc in value.items():
+                found.extend(f"{name}/{record_id}: {problem}" for problem in check_doc(doc))
+        parsed[index] = value
+    # A name given twice keeps its last value, as a whole-file parse does.
+    last = {spans[i][0]: i for i in range(len(spans))}
+    data = {name: parsed[i] for name, i in last.items()}
+    return data, [p for i in sorted(last.values()) for p in problems[i]]
+
+
+@lever("parse-by-table")
+def _parse_by_table() -> None:
+    """fileformat.py `decode`: `split_loads` (above) instead of one `orjson.loads`, and its
+    problems instead of a second pass of `shape_problems`."""
+    from rebound_tui.store import fileformat
+
+    real, real_shape = fileformat.orjson, fileformat.shape_problems
+    done: dict[int, tuple[dict[str, Any], list[str]]] = {}
+
+    class ByTable:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        @staticmethod
+        def loads(raw: Any) -> Any:
+            split = split_loads(raw) if isinstance(raw, bytes) else None
+            if split is None:
+                return real.loads(raw)
+            done.clear()
+            done[id(split[0])] = split
+            return split[0]
+
+    def shape_problems(data: dict[str, Any], limit: int | None = None) -> list[str]:
+        split = done.pop(id(data), None)
+        if split is not None and split[0] is data:
+            return split[1][:limit] if limit else split[1]
+        return real_shape(data, limit)
+
+    fileformat.orjson = ByTable()  # type: ignore[assignment]
+    fileformat.shape_problems = shape_problems  # type: ignore[assignment]
+
+
+@lever("log-peaks")
+def _log_peaks() -> None:
+    """Not a change: log RSS and the peak since the previous line at each load and save (to the
+    file in $REBOUND_MEMPROF_LOG, or stderr), to see which step of a session sets the peak."""
+    import atexit
+    import threading
+
+    from rebound_tui.store import storage
+
+    out = os.environ.get("REBOUND_MEMPROF_LOG")
+
+    def log(what: str) -> None:
+        st = _status()
+        line = f"{what:<28} RSS {st['VmRSS'] / MB:6.1f}  peak since last {st['VmHWM'] / MB:6.1f}"
+        line += f"  [{threading.current_thread().name}]\n"
+        if out:
+            with open(out, "a") as f:
+                f.write(line)
+        else:
+            sys.stderr.write(line)
+        _reset_peak()
+
+    def wrap(cls: Any, name: str) -> None:
+        real = getattr(cls, name)
+
+        def wrapped(*a: Any, **k: Any) -> Any:
+            log(f"before {cls.__name__}.{name}")
+            try:
+                return real(*a, **k)
+            finally:
+                log(f"after {cls.__name__}.{name}")
+
+        setattr(cls, name, wrapped)
+
+    wrap(storage.SyncStorage, "load")
+    wrap(storage.SyncStorage, "save")
+    atexit.register(log, "exit")
+
+
 @lever("malloc-trim")
 def _malloc_trim() -> None:
     """database.py: give freed heap pages back to the OS after loading (glibc malloc_trim)."""
@@ -364,8 +498,12 @@ def run_figure5(levers: list[str]) -> None:
         env = dict(os.environ, REBOUND_MEMPROF_LEVERS=",".join(levers))
         env["PYTHONPATH"] = os.pathsep.join(p for p in (folder, env.get("PYTHONPATH")) if p)
         argv = [sys.executable, str(HERE / "run.py"), "--sizes", "heavy", "--only", "memory"]
+        log = Path(folder, "peaks.log")
+        env["REBOUND_MEMPROF_LOG"] = str(log)
         print(f"levers: {', '.join(levers) or 'none'}", flush=True)
         subprocess.run(argv, env=env, check=True)
+        if log.exists():
+            print(log.read_text())
 
 
 def main() -> None:
