@@ -3,9 +3,15 @@ running the app on it, in one process. A benchmark to run by hand, never a test.
 
     python benchmarks/memory_profile.py                     # heavy file, the real code
     python benchmarks/memory_profile.py --size extreme
-    python benchmarks/memory_profile.py --lever intern-ids  # with a proposed change patched in
-    python benchmarks/memory_profile.py --tracemalloc       # Python-level bytes too (slower)
-    python benchmarks/memory_profile.py --time 5            # medians of decode / Service.open
+    python benchmarks/memory_profile.py --lever parse-by-table  # with a proposed change
+    python benchmarks/memory_profile.py --tracemalloc --top 10  # Python-level bytes, top lines
+    python benchmarks/memory_profile.py --time 5                # decode / Service.open medians
+    python benchmarks/memory_profile.py --figure5 --lever decode-no-copies  # run.py's figure 5
+
+Measured on heavy (26 MB; peak of the pty session, `run.py --sizes heavy --only memory`,
+bare app 36-37 MB): 214 MB at commit 66152be; with decode-no-copies 196; + parse-by-table
+184; + backup-read-once 162; decode-no-copies + parse-by-table + no-backup-bytes 153 (goal:
+under 37 + 124 = 161).
 
 For each stage: VmRSS after it, its growth over the previous stage, and the peak (VmHWM) reached
 during it (the peak is reset before each stage through /proc/self/clear_refs). The stages follow
@@ -117,27 +123,6 @@ def lever(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
         return fn
 
     return register
-
-
-@lever("no-disk-raw")
-def _no_disk_raw() -> None:
-    """storage.py: do not keep the file's bytes after loading (the lead's change, simulated:
-    the bytes are dropped once loaded and after each save)."""
-    from rebound_tui.store import storage
-
-    load, save = storage.SyncStorage.load, storage.SyncStorage.save
-
-    def patched_load(self: Any) -> None:
-        load(self)
-        self._disk_raw = None
-
-    def patched_save(self: Any) -> bool:
-        out = save(self)
-        self._disk_raw = None
-        return out
-
-    storage.SyncStorage.load = patched_load  # type: ignore[method-assign]
-    storage.SyncStorage.save = patched_save  # type: ignore[method-assign]
 
 
 @lever("decode-no-copies")
@@ -305,21 +290,38 @@ def _log_peaks() -> None:
     atexit.register(log, "exit")
 
 
-@lever("malloc-trim")
-def _malloc_trim() -> None:
-    """database.py: give freed heap pages back to the OS after loading (glibc malloc_trim)."""
-    import ctypes
-
+@lever("backup-read-once")
+def _backup_read_once() -> None:
+    """storage.py `_reader`: read the version a save replaces (for the backup) into one buffer
+    of the file's size, instead of 16 MB chunks then `b"".join` (two copies at once)."""
     from rebound_tui.store import storage
 
-    libc = ctypes.CDLL("libc.so.6")
-    load = storage.SyncStorage.load
+    def _reader(self: Any, source: int | None) -> Callable[[], bytes]:
+        def read() -> bytes:
+            if source is None:
+                return self.path.read_bytes()
+            size = os.fstat(source).st_size
+            buf = bytearray(size)
+            view, offset = memoryview(buf), 0
+            while offset < size:
+                got = os.preadv(source, [view[offset:]], offset)
+                if got <= 0:
+                    break
+                offset += got
+            return buf if offset == size else bytes(buf[:offset])  # type: ignore[return-value]
 
-    def patched(self: Any) -> None:
-        load(self)
-        libc.malloc_trim(0)
+        return read
 
-    storage.SyncStorage.load = patched  # type: ignore[method-assign]
+    storage.SyncStorage._reader = _reader  # type: ignore[method-assign]
+
+
+@lever("no-backup-bytes")
+def _no_backup_bytes() -> None:
+    """Not a change: saves make no backup, to bound what a backup that never holds the file in
+    memory (a kernel copy from the open file, as `write_pieces` copies spans) would save."""
+    from rebound_tui.store import database
+
+    database.Database._maybe_backup = lambda self, content, force: None  # type: ignore[method-assign]
 
 
 # -- the stages ---------------------------------------------------------------------------------
