@@ -416,3 +416,33 @@ def test_archive_failure_keeps_the_original_and_frees_the_name(
         Backups(data).archive_conflict(copy)
     assert copy.read_bytes() == b"theirs"
     assert list((backup_dir(data) / "conflicts").iterdir()) == []
+
+
+@pytest.mark.parametrize("size", [0, 5, 3 * (1 << 20) + 17])
+def test_a_backup_from_an_open_file_copies_it_and_compares_in_chunks(
+    data: Path, tmp_path: Path, size: int
+) -> None:
+    clock = Clock()
+    backups = Backups(data, now=clock)
+    source = tmp_path / "source.json"
+    content = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    source.write_bytes(content)
+    fd = os.open(source, os.O_RDONLY)
+    try:
+        first = backups.save(fd)
+        assert first is not None and first.path.read_bytes() == content and first.size == size
+        clock.t += timedelta(minutes=1)
+        assert backups.save(fd) is None  # the same bytes as the newest backup
+        assert backups.save(content) is None  # bytes and files compare alike
+    finally:
+        os.close(fd)
+    if size:  # one byte changed at the very end, same size: a new backup
+        source.write_bytes(content[:-1] + b"!")
+        fd = os.open(source, os.O_RDONLY)
+        try:
+            clock.t += timedelta(minutes=1)
+            second = backups.save(fd)
+        finally:
+            os.close(fd)
+        assert second is not None and second.path.read_bytes().endswith(b"!")
+        assert _mode(second.path) == 0o600

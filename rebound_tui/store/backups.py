@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rebound_tui.store.storage import fsync_dir
+from rebound_tui.store.storage import copy_range, fsync_dir, write_all
 
 __all__ = ["KEEP_DAYS", "KEEP_NEWEST", "Backup", "Backups", "backup_dir"]
 
@@ -145,20 +145,19 @@ class Backups:
                 return backup
         return None
 
-    def save(self, content: bytes) -> Backup | None:
-        """Back up `content`, unless the newest backup already holds the same bytes.
+    def save(self, content: bytes | int) -> Backup | None:
+        """Back up `content` (bytes, or an open file descriptor to copy from the start), unless
+        the newest backup already holds the same bytes.
 
-        Written atomically (temp file, fsync, rename) with mode 0600, then pruned.
-        Two backups in the same millisecond get consecutive milliseconds rather than
-        overwriting each other.
+        Written atomically (temp file, fsync, rename) with mode 0600, then pruned. Two backups
+        in the same millisecond get consecutive milliseconds rather than overwriting each
+        other. From a file descriptor, the bytes are copied file to file and compared in chunks:
+        a backup of a big data file never holds it in memory.
         """
+        size = len(content) if isinstance(content, bytes) else os.fstat(content).st_size
         latest = self.newest()
-        if latest is not None and latest.size == len(content):
-            try:
-                if latest.path.read_bytes() == content:
-                    return None
-            except OSError:
-                pass  # unreadable newest backup: better write a fresh one
+        if latest is not None and latest.size == size and _same_content(latest.path, content):
+            return None
         _make_private_dir(self.dir)
         taken = self.now()
         while (self.dir / self._name(taken)).exists():
@@ -167,12 +166,16 @@ class Backups:
         tmp = self.dir / f".{target.name}.tmp-{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
         try:
-            with os.fdopen(fd, "wb") as fh:
+            try:
                 with contextlib.suppress(OSError, AttributeError):
-                    os.fchmod(fh.fileno(), _FILE_MODE)  # exactly 0600, whatever the umask
-                fh.write(content)
-                fh.flush()
-                os.fsync(fh.fileno())
+                    os.fchmod(fd, _FILE_MODE)  # exactly 0600, whatever the umask
+                if isinstance(content, bytes):
+                    write_all(fd, content)
+                else:
+                    copy_range(content, fd, 0, size)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -180,7 +183,7 @@ class Backups:
             raise
         fsync_dir(self.dir)
         self.prune()
-        return Backup(target, taken, len(content))
+        return Backup(target, taken, size)
 
     def prune(self) -> list[Path]:
         """Delete backups beyond the retention policy; return the removed paths.
@@ -289,6 +292,27 @@ class Backups:
         fsync_dir(self.conflicts_dir)
         fsync_dir(copy_path.parent)
         return target
+
+
+def _same_content(path: Path, content: bytes | int, chunk: int = 1 << 20) -> bool:
+    """Does the file at `path` hold `content` (bytes, or an open file read from the start)?
+    Compared a chunk at a time; an unreadable file is not the same."""
+    try:
+        with open(path, "rb") as fh:
+            offset = 0
+            while True:
+                mine = fh.read(chunk)
+                if isinstance(content, bytes):
+                    theirs = content[offset : offset + chunk]
+                else:
+                    theirs = os.pread(content, chunk, offset)
+                if mine != theirs:
+                    return False
+                if not mine:
+                    return True
+                offset += len(mine)
+    except OSError:
+        return False
 
 
 def _is_cross_device(exc: OSError) -> bool:

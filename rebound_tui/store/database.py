@@ -8,7 +8,7 @@ random strings used as TinyDB document ids (never TinyDB's integer counter).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -67,15 +67,14 @@ class Database:
         if stamp:
             self.clock.observe(stamp)
 
-    def _maybe_backup(self, content: bytes | Callable[[], bytes], force: bool) -> Path | None:
+    def _maybe_backup(self, content: bytes | int, force: bool) -> Path | None:
         """Back up the version a save replaces (throttled), or `force` one right now.
 
-        `content` may be a function that reads it: the storage keeps no copy of the file, and
-        most saves fall inside the throttle and need no bytes at all."""
+        `content`: the bytes, or an open file to copy them from (see `Backups.save`)."""
         now = time.monotonic()
         if not force and self._last_backup and now - self._last_backup < BACKUP_EVERY_SECONDS:
             return None
-        backup = self.backups.save(content() if callable(content) else content)
+        backup = self.backups.save(content)
         if not force:
             self._last_backup = now
         return backup.path if backup else None

@@ -143,9 +143,9 @@ def write_pieces(
             for piece in pieces:
                 if isinstance(piece, Span):
                     assert source is not None, "a span needs the file it comes from"
-                    _copy_span(source, fd, piece)
+                    copy_range(source, fd, piece.start, piece.end)
                 else:
-                    _write_all(fd, piece)
+                    write_all(fd, piece)
             os.fsync(fd)
             if expect is not False and FileSig.of(path) != expect:
                 raise _FileMoved()
@@ -165,21 +165,22 @@ def write_pieces(
     return FileSig.from_stat(st)
 
 
-def _write_all(fd: int, raw: bytes) -> None:
+def write_all(fd: int, raw: bytes) -> None:
     view = memoryview(raw)
     while view:
         written = os.write(fd, view)
         view = view[written:]
 
 
-def _copy_span(source: int, fd: int, span: Span) -> None:
-    """Copy bytes of the old file into the new one: in the kernel where it can (Linux)."""
-    offset, count = span.start, span.end - span.start
-    copy_range = getattr(os, "copy_file_range", None)
-    if copy_range is not None:
+def copy_range(source: int, fd: int, start: int, end: int) -> None:
+    """Append bytes `start:end` of the open file `source` to `fd`: in the kernel where it can
+    (Linux), so they never pass through Python's memory."""
+    offset, count = start, end - start
+    kernel_copy = getattr(os, "copy_file_range", None)
+    if kernel_copy is not None:
         try:
             while count:
-                n = copy_range(source, fd, count, offset)
+                n = kernel_copy(source, fd, count, offset)
                 if n == 0:
                     raise _FileMoved()  # the old file got shorter under us
                 offset, count = offset + n, count - n
@@ -191,7 +192,7 @@ def _copy_span(source: int, fd: int, span: Span) -> None:
         chunk = os.pread(source, min(count, _CHUNK), offset)
         if not chunk:
             raise _FileMoved()
-        _write_all(fd, chunk)
+        write_all(fd, chunk)
         offset, count = offset + len(chunk), count - len(chunk)
 
 
@@ -213,7 +214,7 @@ class SyncStorage(Storage):
         path: Path | str,
         *,
         on_load: Callable[[dict[str, Any]], None] | None = None,
-        backup: Callable[[bytes, bool], object] | None = None,
+        backup: Callable[[bytes | int, bool], object] | None = None,
     ) -> None:
         self.path = Path(path)
         self._on_load = on_load
@@ -457,7 +458,7 @@ class SyncStorage(Storage):
             if raw is not None and self._same_bytes(source, old_sig, raw):
                 return self._saved(Layout.of(data, raw), old_sig, generation, written=False)
             if old_sig is not None and self._backup is not None:
-                self._backup(self._reader(source), False)
+                self._back_up(source)
             mode = FILE_MODE
             if old_sig is not None:
                 with contextlib.suppress(OSError):
@@ -504,20 +505,21 @@ class SyncStorage(Storage):
             return None
         return fd
 
-    def _reader(self, source: int | None) -> Callable[[], bytes]:
-        """Reads the version a save is about to replace (for the backup), only if asked."""
-
-        def read() -> bytes:
-            if source is None:
-                return self.path.read_bytes()
-            parts = []
-            offset = 0
-            while chunk := os.pread(source, _CHUNK * 16, offset):
-                parts.append(chunk)
-                offset += len(chunk)
-            return b"".join(parts)
-
-        return read
+    def _back_up(self, source: int | None) -> None:
+        """Hand the version a save replaces to the backup hook, as an open file: a backup is
+        copied file to file, never read into memory."""
+        assert self._backup is not None
+        if source is not None:
+            self._backup(source, False)
+            return
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except FileNotFoundError:
+            return
+        try:
+            self._backup(fd, False)
+        finally:
+            os.close(fd)
 
     def _same_bytes(self, source: int | None, sig: FileSig | None, raw: bytes) -> bool:
         """Is `raw` what the file already holds? (Compared in chunks: no second copy.)"""
