@@ -690,3 +690,46 @@ def test_whole_second_filesystems_compare_recent_files_by_content(data_path: Pat
     assert db.save() is True
     assert decode(data_path.read_bytes(), data_path)["companies"][rid]["priority"] == 5
     assert db.save() is False
+
+
+def test_a_file_we_did_not_write_this_session_is_saved_incrementally_too(
+    data_path: Path, monkeypatch
+):
+    seed = Database(data_path)
+    ids = _many(seed)
+    seed.save()
+    db = Database(data_path)  # a new session: the layout comes from the file as read
+    db.update("contacts", ids[3], {"title": "Founder"})
+    monkeypatch.setattr(storage_mod, "encode", lambda data: pytest.fail("a full encode"))
+    assert db.save() is True
+    monkeypatch.undo()
+    assert data_path.read_bytes() == encode(db.storage.read())
+
+
+def test_a_file_not_laid_out_as_we_write_is_encoded_whole(data_path: Path):
+    seed = Database(data_path)
+    ids = _many(seed, 70)
+    seed.save()
+    data = json.loads(data_path.read_bytes())
+    data["contacts"] = dict(reversed(data["contacts"].items()))  # same records, other order
+    odd = json.dumps(data, indent=2).encode()
+    data_path.write_bytes(odd)
+    db = Database(data_path)
+    assert db.storage._layout is None
+    db.update("contacts", ids[0], {"title": "CFO"})
+    assert db.save() is True
+    assert data_path.read_bytes() == encode(db.storage.read())  # canonical again
+
+
+def test_after_a_delivery_the_save_copies_the_delivered_records(
+    db: Database, kind: str, data_path: Path, tmp_path: Path, monkeypatch
+):
+    _many(db, 70)
+    db.save()
+    _deliver(db, data_path, tmp_path, "Delivered Co")
+    db.create("companies", {"name": "Local Co"})
+    monkeypatch.setattr(storage_mod, "encode", lambda data: pytest.fail("a full encode"))
+    assert db.save() is True
+    monkeypatch.undo()
+    assert data_path.read_bytes() == encode(db.storage.read())
+    assert {"Delivered Co", "Local Co"} <= disk_names(data_path)

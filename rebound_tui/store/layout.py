@@ -85,8 +85,12 @@ class Layout:
     size: int
 
     @classmethod
-    def of(cls, data: dict[str, Any], raw: bytes) -> Layout | None:
-        """The layout of `raw`, which must be `encode(data)`; None if it does not look like it."""
+    def of(cls, data: dict[str, Any], raw: bytes, *, check_keys: bool = False) -> Layout | None:
+        """The layout of `raw`, which is `encode(data)`; None if it does not look like it.
+
+        With `check_keys`, for a file we did not write ourselves: every record's key line must
+        name the id expected there (sorted order), so that a copied span is always the record
+        it stands for. (A record's body is copied as it is: it parsed to that very record.)"""
         tables = [name for name in sorted(data) if data[name]]
         if not tables:
             return None  # "{}": no frame to speak of
@@ -109,8 +113,15 @@ class Layout:
             ends = [h - 2 for h in heads[1:]]
             ends.append(table_end)
             lengths = list(map(operator.sub, ends, heads))
-            out[name] = TableLayout(records, sorted(records), lengths, heads[0])
+            ids = sorted(records)
+            if check_keys and not all(map(raw.startswith, map(_key_line, ids), heads)):
+                return None
+            out[name] = TableLayout(records, ids, lengths, heads[0])
         return cls(out, len(raw))
+
+
+def _key_line(record_id: str) -> bytes:
+    return b'    "' + record_id.encode() + b'": '  # an id needing escapes never matches: fine
 
 
 def fragment(record_id: str, doc: Any) -> bytes:

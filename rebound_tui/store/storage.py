@@ -281,11 +281,20 @@ class SyncStorage(Storage):
             return None, None
         return raw, FileSig.from_stat(after)  # written to all along: the next check reads again
 
-    def _remember(self, raw: bytes | None, sig: FileSig | None) -> None:
-        """The file is now `raw` (read, not written by us: its layout is unknown)."""
+    def _remember(
+        self, raw: bytes | None, sig: FileSig | None, data: dict[str, Any] | None = None
+    ) -> None:
+        """The file is now `raw`, which parsed to `data`. If it is laid out as we write files,
+        the next save copies its unchanged records from it instead of encoding everything."""
         self._sig = sig
-        self._digest = _digest(raw) if raw is not None and sig is not None and sig.coarse else None
+        self._digest = None
         self._layout = None
+        if raw is None or sig is None:
+            return
+        if sig.coarse:
+            self._digest = _digest(raw)
+        elif data is not None and os.name != "nt":
+            self._layout = Layout.of(data, raw, check_keys=True)
 
     def load(self) -> None:
         """Read the file into memory; a missing file is a new, empty database (not yet written)."""
@@ -298,7 +307,7 @@ class SyncStorage(Storage):
             # A database born in memory has no identity on disk yet: if another process creates
             # the file first, we join that database instead of refusing it.
             self._fresh = raw is None
-            self._remember(raw, sig)
+            self._remember(raw, sig, self._data)
             del raw  # the parsed data is all we keep
             self._checked_at = time.time()
             self.dirty = False
@@ -340,7 +349,7 @@ class SyncStorage(Storage):
             disk = decode(raw, self.path)
             before = self._data
             self._data = self._merge_into_memory(disk)
-            self._remember(raw, sig)
+            self._remember(raw, sig, disk)  # records taken from the file stay its bytes
             del raw
             self.generation += 1
             if self._on_load:
