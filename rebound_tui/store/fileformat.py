@@ -72,17 +72,18 @@ def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[
             "install the rebound merge driver (README, 'Git'), then redo the merge: "
             "'git merge --abort' and merge again",
         )
+    # Parsing builds hundreds of thousands of containers: the cyclic GC can only waste time.
+    gc_was_on = gc.isenabled()
+    gc.disable()
     try:
-        # Parsing builds hundreds of thousands of containers: the cyclic GC can only waste time.
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            data = orjson.loads(raw)
-        finally:
-            if gc_was_on:
-                gc.enable()
+        split = _parse_by_table(raw, check_records)
+        problems = split[1] if split is not None else None
+        data = split[0] if split is not None else orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise DataFileError(path, f"not valid JSON ({exc}); the file may be truncated") from None
+    finally:
+        if gc_was_on:
+            gc.enable()
     if not isinstance(data, dict):
         raise DataFileError(path, "not a rebound data file (the top level is not an object)")
     meta = meta_of(data) if isinstance(data.get(META_TABLE), dict) else {}
@@ -101,7 +102,8 @@ def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[
     if not isinstance(meta.get("db_id"), str) or not meta["db_id"]:
         raise DataFileError(path, "the metadata record has no database id")
     if check_records:
-        problems = shape_problems(data)
+        if problems is None:
+            problems = shape_problems(data)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise DataFileError(
@@ -112,20 +114,83 @@ def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[
     return data
 
 
-def shape_problems(data: dict[str, Any], limit: int | None = None) -> list[str]:
-    """Every record that breaks the format's rules, as readable lines."""
+# A table's key line in a file laid out as `encode` writes it: indented two spaces (deeper lines
+# are indented more, and a raw newline only ever appears between tokens).
+_TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
+
+
+def _parse_by_table(raw: bytes, check: bool) -> tuple[dict[str, Any], list[str] | None] | None:
+    """The file parsed one table at a time, largest first, each table checked (which makes its
+    equal strings one object, see `merge.check_doc`) before the next is parsed; with the
+    problems `shape_problems` would list. None if the file is not laid out that way: the caller
+    then parses it whole (which also reports any error).
+
+    Why: `orjson.loads` of the whole file holds its bytes, its parse tree (about 1.5x the file)
+    and every Python object at once: the load is the session's memory peak. One table at a
+    time, the tree is only the largest table's. (Measured on the heavy file: the load's peak
+    +123 -> +84 MB over the imports; `benchmarks/memory_profile.py`.)
+    """
+    view = memoryview(raw)
+    keys = list(_TABLE_KEY.finditer(raw))
+    if not keys or raw[: keys[0].start()].strip() != b"{":
+        return None
+    spans: list[tuple[str, int, int]] = []
+    for i, match in enumerate(keys):
+        end = keys[i + 1].start() if i + 1 < len(keys) else raw.rfind(b"}")
+        if end < match.end() or (i + 1 == len(keys) and raw[end + 1 :].strip()):
+            return None
+        stop = end
+        while stop > match.end() and raw[stop - 1] in b" \t\r\n":
+            stop -= 1
+        if i + 1 < len(keys):
+            if raw[stop - 1] != ord(","):
+                return None
+            stop -= 1
+        try:
+            name = orjson.loads(match.group(1))
+        except orjson.JSONDecodeError:
+            return None
+        spans.append((name, match.end(), stop))
+    parsed: dict[int, Any] = {}
+    problems: dict[int, list[str]] = {}
+    for index in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][2]):
+        name, start, stop = spans[index]
+        try:
+            value = orjson.loads(view[start:stop])
+        except orjson.JSONDecodeError:
+            return None
+        if check:
+            problems[index] = _table_problems(name, value)
+        parsed[index] = value
+    # A name given twice keeps its last value, as a whole-file parse does.
+    last = {spans[i][0]: i for i in range(len(spans))}
+    data = {name: parsed[i] for name, i in last.items()}
+    if not check:
+        return data, None
+    return data, [p for i in sorted(last.values()) for p in problems[i]]
+
+
+def _table_problems(table: str, records: Any, limit: int | None = None) -> list[str]:
     from rebound_tui.domain.merge import check_doc
 
+    if table == META_TABLE:
+        return []
+    if not isinstance(records, dict):
+        return [f"table {table!r} is not an object"]
+    problems: list[str] = []
+    for record_id, doc in records.items():
+        for problem in check_doc(doc):
+            problems.append(f"{table}/{record_id}: {problem}")
+            if limit and len(problems) >= limit:
+                return problems
+    return problems
+
+
+def shape_problems(data: dict[str, Any], limit: int | None = None) -> list[str]:
+    """Every record that breaks the format's rules, as readable lines."""
     problems: list[str] = []
     for table, records in data.items():
-        if table == META_TABLE:
-            continue
-        if not isinstance(records, dict):
-            problems.append(f"table {table!r} is not an object")
-            continue
-        for record_id, doc in records.items():
-            for problem in check_doc(doc):
-                problems.append(f"{table}/{record_id}: {problem}")
-                if limit and len(problems) >= limit:
-                    return problems
+        problems += _table_problems(table, records, limit and limit - len(problems))
+        if limit and len(problems) >= limit:
+            return problems[:limit]
     return problems
