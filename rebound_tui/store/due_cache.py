@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import tempfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
@@ -50,9 +50,11 @@ def cache_dir() -> Path:
 
 
 def cache_path_for(path: Path) -> Path:
-    """One cache file per data file, named by its resolved path (like the lock file)."""
-    key = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:24]
-    return cache_dir() / f"{key}.json"
+    """One cache file per data file, named by its resolved path. (A checksum is enough: the
+    cache holds the path it is for, and is a miss for any other; hashlib would cost the start.)"""
+    resolved = Path(path).resolve()
+    key = f"{zlib.crc32(str(resolved).encode()):08x}"
+    return cache_dir() / f"{resolved.stem[:40]}-{key}.json"
 
 
 def file_state(path: Path) -> FileState | None:

@@ -31,7 +31,7 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Tab, Tabs
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from rebound_tui.ui.actions import DraftActions, DueActions, ImportActions, RecordActions
@@ -45,6 +45,8 @@ from rebound_tui.ui.widgets import Pane, RecordTable
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from textual.widgets import Tabs
 
     from rebound_tui.service import Service
     from rebound_tui.store.due_cache import FileState, FirstScreen
@@ -136,13 +138,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self.due = DuePane()
         self.bullpen = BullpenPane()
         self.network = NetworkPane()
-        self.tabs = Tabs(
-            Tab("1 Bullpen", id="tab-bullpen"),
-            Tab("2 Network", id="tab-network"),
-            Tab("3 Due today", id="tab-due"),
-            active="tab-due",
-            id="tabs",
-        )
+        self.tabs: Tabs | None = None  # made when the terminal is narrow
         self.lower = Horizontal(id="lower")
         self.active_pane: Pane[Any] = self.due
         self._shown: tuple[int, Any] | None = None
@@ -168,8 +164,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header(icon="↺")
-        yield self.tabs
+        yield Header(icon="↺")  # the tabs are mounted when the terminal is narrow
         with Vertical(id="panes"):
             yield self.due
             with self.lower:
@@ -321,8 +316,22 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
     def _apply_layout(self) -> None:
         """Wide: all three panes. Narrow: tabs, and only the active pane."""
         narrow = self.narrow
-        tabs, lower = self.tabs, self.lower
-        tabs.display = narrow
+        lower = self.lower
+        if narrow and self.tabs is None:
+            from textual.widgets import Tab, Tabs
+
+            self.tabs = Tabs(
+                Tab("1 Bullpen", id="tab-bullpen"),
+                Tab("2 Network", id="tab-network"),
+                Tab("3 Due today", id="tab-due"),
+                active="tab-due",
+                id="tabs",
+            )
+            self.mount(self.tabs, before=self.query_one("#panes"))
+            self.call_after_refresh(self._apply_layout)  # the active tab, once they are mounted
+        tabs = self.tabs
+        if tabs is not None:
+            tabs.display = narrow
         if not narrow:
             for widget in (self.due, lower, self.bullpen, self.network):
                 widget.display = True
@@ -333,7 +342,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self.bullpen.display = active is self.bullpen
         self.network.display = active is self.network
         tab_id = f"tab-{active.id}"
-        if tabs.active != tab_id:
+        if tabs is not None and tabs.active != tab_id:
             with contextlib.suppress(ValueError):  # the tabs are not mounted yet
                 tabs.active = tab_id
 
@@ -345,8 +354,9 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
                     self._apply_layout()
                 return
 
-    @on(Tabs.TabActivated, "#tabs")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tabs is not self.tabs:
+            return
         name = (event.tab.id or "").removeprefix("tab-")
         if self.narrow and name != self.active_pane.id:
             self.action_focus_pane(name)

@@ -9,7 +9,6 @@ edited or mailed the draft.
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -152,6 +151,8 @@ class DraftActions:
     def _open_link(self: ReboundApp, url: str) -> bool:
         """webbrowser.open, with the terminal handed over when the browser runs in it (lynx,
         w3m: a console browser drawing over the dashboard would garble both)."""
+        import webbrowser
+
         try:
             browser = webbrowser.get()
         except webbrowser.Error:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from rebound_tui.domain.model import FollowUp
+if TYPE_CHECKING:
+    from rebound_tui.domain.model import FollowUp
 
 __all__ = ["cooloff_question", "long_day", "planned_text"]
 

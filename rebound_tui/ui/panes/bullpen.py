@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from rebound_tui.domain.model import STAGES
 from rebound_tui.rows import BullpenRow, short_ago, short_until
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
 
@@ -21,6 +20,19 @@ STAGE_STYLE = {
     "dropped": "muted",
     "watching": "muted",
 }
+
+
+def stages() -> tuple[str, ...]:
+    """The stages in their order (the model is loaded when the pane sorts or filters by them,
+    not for the first paint)."""
+    from rebound_tui.domain.model import STAGES
+
+    return tuple(STAGES)
+
+
+def stage_order(stage: str) -> int:
+    order = stages()
+    return order.index(stage) if stage in order else len(order)
 
 
 def due_style(days: int | None) -> str | None:
@@ -48,7 +60,7 @@ COLUMNS: list[Column[BullpenRow]] = [
         "Stage",
         lambda r: STAGE_SHORT.get(r.stage, r.stage),
         width=9,
-        sort_key=lambda r: STAGES.index(r.stage) if r.stage in STAGES else len(STAGES),
+        sort_key=lambda r: stage_order(r.stage),
         style=lambda r: STAGE_STYLE.get(r.stage),
         drop=4,
     ),
@@ -162,7 +174,7 @@ class BullpenPane(Pane[BullpenRow]):
 
     def action_cycle_stage(self) -> None:
         """All stages, then each stage in turn, then all again."""
-        cycle: list[str | None] = [None, *STAGES]
+        cycle: list[str | None] = [None, *stages()]
         index = cycle.index(self.stage) if self.stage in cycle else 0
         self.set_stage(cycle[(index + 1) % len(cycle)])
 

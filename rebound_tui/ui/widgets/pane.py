@@ -46,20 +46,14 @@ class Pane(Vertical, Generic[T]):
     def __init__(self, table: RecordTable[T], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
         self.table = table
-        self.search_input = Input(
-            placeholder="search as you type · enter keeps · esc clears",
-            classes="search",
-            compact=True,
-            select_on_focus=False,  # keys typed right after "/" must not be selected and lost
-        )
-        self.search_input.display = False
+        # Made on the first "/": three hidden inputs would cost the first paint for nothing.
+        self.search_input: Input | None = None
         self._given: Sequence[T] = []
         self._loading: str | None = None
         self._empty_text = table.empty_text
 
     def compose(self) -> ComposeResult:
         yield self.table
-        yield self.search_input
 
     def on_mount(self) -> None:
         self.update_title()
@@ -114,15 +108,26 @@ class Pane(Vertical, Generic[T]):
         self.border_subtitle = f"{shown} of {total}" if shown != total else f"{total} {self.NOUN}"
 
     # -- search ---------------------------------------------------------------------------------
-    def action_search(self) -> None:
-        self.search_input.display = True
-        self.search_input.value = self.table.filter
-        self.screen.set_focus(self.search_input)  # now: the next keys typed are the search
+    async def action_search(self) -> None:
+        search = self.search_input
+        if search is None:
+            search = self.search_input = Input(
+                placeholder="search as you type · enter keeps · esc clears",
+                classes="search",
+                compact=True,
+                select_on_focus=False,  # keys typed right after "/" must not be selected and lost
+            )
+            await self.mount(search)  # the keys typed meanwhile wait for it
+        search.display = True
+        search.value = self.table.filter
+        self.screen.set_focus(search)  # now: the next keys typed are the search
 
     def action_clear_search(self) -> None:
-        had_search = bool(self.table.filter) or self.search_input.display
-        self.search_input.value = ""
-        self.search_input.display = False
+        search = self.search_input
+        had_search = bool(self.table.filter) or (search is not None and search.display)
+        if search is not None:
+            search.value = ""
+            search.display = False
         self.table.filter = ""
         self.update_title()
         self.focus_table()
@@ -141,7 +146,7 @@ class Pane(Vertical, Generic[T]):
     @on(Input.Submitted, ".search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if not event.value.strip():
+        if not event.value.strip() and self.search_input is not None:
             self.search_input.display = False
         self.focus_table()
 
