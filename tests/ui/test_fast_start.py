@@ -1,0 +1,234 @@
+"""The fast start: the due pane painted from the first-screen cache, the data opened after the
+first paint and attached; keys that need the data before that; a deferred open that fails."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from textual.app import App
+
+from rebound_tui.service import Service
+from rebound_tui.store import due_cache
+from rebound_tui.store.fileformat import DataFileError
+from rebound_tui.ui.app import LOADING, ReboundApp, make_app
+from rebound_tui.views import due_entries
+from tests.ui.conftest import TODAY, reopen
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def first(service: Service, monkeypatch) -> due_cache.FirstScreen:
+    """The cache of the saved file, as the app's last quit left it (with a theme chosen)."""
+    monkeypatch.setattr(due_cache, "local_today", lambda: TODAY)
+    state = due_cache.file_state(service.path)
+    assert due_cache.save(service.path, state, due_entries(service), "gruvbox")
+    loaded = due_cache.load(service.path, TODAY)
+    assert loaded is not None
+    return loaded
+
+
+def deferred(path: Path, first: due_cache.FirstScreen, gate=None, fail=None) -> ReboundApp:
+    def opener() -> tuple[Service, due_cache.FileState | None]:
+        if gate is not None:
+            assert gate.wait(10)
+        if fail is not None:
+            raise fail
+        return Service.open(path, today=lambda: TODAY), due_cache.file_state(path)
+
+    return make_app(
+        opener=opener,
+        first_screen=first,
+        first_day=TODAY,
+        data_label=path.name,
+        poll_seconds=0,
+        save_delay=0,
+    )
+
+
+def messages(app: ReboundApp, monkeypatch) -> list[str]:
+    shown: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        shown.append(str(message))
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    return shown
+
+
+async def loaded(app: ReboundApp, pilot) -> None:
+    """Let the loader finish and its result reach the UI thread (no sleeping)."""
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.loaded or app.load_error is not None:
+            return
+    raise AssertionError("the data never attached")
+
+
+async def test_due_pane_from_the_cache_then_every_pane_from_the_data(
+    service: Service, first: due_cache.FirstScreen
+) -> None:
+    gate = threading.Event()
+    app = deferred(service.path, first, gate)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.loaded
+        titles = [r.title for r in app.due.table.rows]
+        assert titles == [r.title for r in first.due] and titles
+        assert app.due.border_title == f"3 Due today · {first.summary.text}"
+        assert app.theme == "gruvbox"  # the cached theme: the first paint looks like the app
+        assert app.sub_title == "rebound.json · Fri 27 Nov 2026"
+        for pane in (app.bullpen, app.network):
+            assert pane.table.rows == [] and pane.table.empty_text == LOADING
+            assert pane.border_subtitle == ""  # not "0 companies"
+        await pilot.press("j")  # moving on cached rows is fine
+        chosen = app.due.current.id
+        assert chosen == first.due[1].id
+        gate.set()
+        await loaded(app, pilot)
+        assert [r.title for r in app.due.table.rows] == titles
+        assert app.due.current.id == chosen  # the cursor stays on the same follow-up
+        assert {r.company for r in app.bullpen.table.rows} == {c.name for c in service.companies()}
+        assert len(app.network.table.rows) == len(service.contacts())
+        assert app.bullpen.table.empty_text != LOADING
+        assert app.bullpen.border_subtitle == f"{len(service.companies())} companies"
+
+
+async def test_keys_that_need_the_data_wait_for_it(
+    service: Service, first: due_cache.FirstScreen, monkeypatch
+) -> None:
+    gate = threading.Event()
+    app = deferred(service.path, first, gate)
+    shown = messages(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x", "d", "s", "u")  # drop, done, snooze, undo: none on cached rows
+        assert len(app.screen_stack) == 1
+        assert shown.count(LOADING) == 4
+        await pilot.press("1")  # moving between panes needs no data
+        assert app.focused is app.bullpen.table
+        await pilot.press("a")  # add a company: a form on the data, so it waits
+        assert len(app.screen_stack) == 1
+        await pilot.press("3", "question_mark")  # help needs no data
+        assert len(app.screen_stack) == 2
+        await pilot.press("escape")
+        gate.set()
+        await loaded(app, pilot)
+        # Nothing was acted on before the data was there.
+        assert {f.title for f in reopen(service.path).follow_ups()} == {
+            f.title for f in service.follow_ups()
+        }
+        await pilot.press("x")  # now it drops the follow-up under the cursor
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert first.due[0].title not in {f.title for f in reopen(service.path).follow_ups()}
+
+
+async def test_a_theme_chosen_while_loading_is_kept(
+    service: Service, first: due_cache.FirstScreen
+) -> None:
+    gate = threading.Event()
+    app = deferred(service.path, first, gate)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+        gate.set()
+        await loaded(app, pilot)
+        assert app.service.setting("theme") == "nord"
+
+
+async def test_a_failed_deferred_open_exits_with_the_error(
+    service: Service, first: due_cache.FirstScreen
+) -> None:
+    error = DataFileError(service.path, "is not a rebound data file")
+    app = deferred(service.path, first, fail=error)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.load_error is error
+    assert app.return_code == 1
+    assert not app.loaded
+
+
+async def test_the_rows_painted_first_come_from_the_cache_only_when_it_matches(
+    service: Service, first: due_cache.FirstScreen
+) -> None:
+    """A file edited elsewhere after the cache was written: the cache is a miss."""
+    other = reopen(service.path)
+    other.add_follow_up("Added by another process", due="2026-11-27")
+    other.save()
+    assert due_cache.load(service.path, TODAY) is None
+
+
+# -- through launch(), as the command line runs it -------------------------------------------------
+def _headless(monkeypatch, made: list[ReboundApp], pilot_script) -> None:
+    from rebound_tui.ui import app as app_module
+
+    original = app_module.make_app
+
+    def make(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    def run(self, **kwargs):
+        return App.run(self, headless=True, size=SIZE, auto_pilot=pilot_script)
+
+    monkeypatch.setattr(app_module, "make_app", make)
+    monkeypatch.setattr(ReboundApp, "run", run)
+
+
+async def _quit_when_loaded(pilot) -> None:
+    """Quit with q once the data is open (as a user would); a failed open exits by itself."""
+    app = pilot.app
+    await loaded(app, pilot)
+    if app.load_error is None:
+        await app.workers.wait_for_complete()
+        await pilot.press("q")
+
+
+def test_second_launch_paints_from_the_cache(data_path, service, monkeypatch, today) -> None:
+    from rebound_tui.ui.launch import launch
+
+    monkeypatch.setattr(due_cache, "local_today", lambda: TODAY)
+    made: list[ReboundApp] = []
+    _headless(monkeypatch, made, _quit_when_loaded)
+    assert launch(db=str(data_path), demo=False) == 0
+    assert made[-1]._first_screen is None  # no cache yet: opened before the first paint
+    assert due_cache.load(data_path, TODAY) is not None  # written on the way
+    assert launch(db=str(data_path), demo=False) == 0
+    assert made[-1]._first_screen is not None  # painted from the cache, then opened
+    assert made[-1].loaded
+
+
+def test_a_deferred_open_error_is_reported_like_an_eager_one(
+    data_path, service, monkeypatch, capsys, today
+) -> None:
+    from rebound_tui.ui.launch import launch
+
+    monkeypatch.setattr(due_cache, "local_today", lambda: TODAY)
+    made: list[ReboundApp] = []
+    _headless(monkeypatch, made, _quit_when_loaded)
+    assert launch(db=str(data_path), demo=False) == 0  # leaves the cache
+
+    def refuse(cls, path, **kwargs):
+        raise DataFileError(path, "has a newer schema", "update rebound-tui")
+
+    monkeypatch.setattr(Service, "open", classmethod(refuse))
+    capsys.readouterr()
+    assert due_cache.load(data_path, TODAY) is not None
+    assert launch(db=str(data_path), demo=False) == 1  # cached: fails after the first paint
+    deferred_err = capsys.readouterr().err
+    assert made[-1]._first_screen is not None and not made[-1].loaded
+    due_cache.cache_path_for(data_path).unlink()
+    count = len(made)
+    assert launch(db=str(data_path), demo=False) == 1  # no cache: fails before the app
+    eager_err = capsys.readouterr().err
+    assert len(made) == count
+    assert deferred_err == eager_err
+    assert eager_err.startswith("rebound-tui: ") and "newer schema" in eager_err
