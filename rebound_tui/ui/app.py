@@ -189,8 +189,13 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
             self.due.show(first.due, first.summary, first.upcoming)
             self._set_day(self._first_day or dt.date.today())
             self.call_after_refresh(self._start_loading)
+        self.call_after_refresh(self._add_searches)
         self.due.focus_table()
         self._apply_layout()
+
+    def _add_searches(self) -> None:
+        for pane in self.panes:
+            pane.add_search()
 
     def _show_due_first(self) -> None:
         """Only the due pane, from the data: what the first paint needs."""

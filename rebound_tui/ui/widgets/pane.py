@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widget import AwaitMount
 from textual.widgets import Input
 
 from rebound_tui.ui.widgets.record_table import RecordTable
@@ -46,8 +47,9 @@ class Pane(Vertical, Generic[T]):
     def __init__(self, table: RecordTable[T], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
         self.table = table
-        # Made on the first "/": three hidden inputs would cost the first paint for nothing.
+        # Made after the first paint (`add_search`): three hidden inputs would delay it.
         self.search_input: Input | None = None
+        self._search_mounted: AwaitMount | None = None
         self._given: Sequence[T] = []
         self._loading: str | None = None
         self._empty_text = table.empty_text
@@ -108,16 +110,26 @@ class Pane(Vertical, Generic[T]):
         self.border_subtitle = f"{shown} of {total}" if shown != total else f"{total} {self.NOUN}"
 
     # -- search ---------------------------------------------------------------------------------
-    async def action_search(self) -> None:
-        search = self.search_input
-        if search is None:
-            search = self.search_input = Input(
+    def add_search(self) -> Input:
+        """The search input, made and mounted once (the app does it right after its first
+        paint, so that keys typed after "/" go to it)."""
+        if self.search_input is None:
+            self.search_input = Input(
                 placeholder="search as you type · enter keeps · esc clears",
                 classes="search",
                 compact=True,
                 select_on_focus=False,  # keys typed right after "/" must not be selected and lost
             )
-            await self.mount(search)  # the keys typed meanwhile wait for it
+            self.search_input.display = False
+            self._search_mounted = self.mount(self.search_input)
+        return self.search_input
+
+    async def action_search(self) -> None:
+        search = self.search_input
+        if search is None or not search.is_mounted:
+            search = self.add_search()
+            if self._search_mounted is not None:
+                await self._search_mounted  # "/" in the very first frame: wait for it
         search.display = True
         search.value = self.table.filter
         self.screen.set_focus(search)  # now: the next keys typed are the search
