@@ -87,8 +87,13 @@ def _make(ui_app, path: Path):  # -> ReboundApp
     today = due_cache.local_today()
     first = due_cache.load(path, today) if today is not None else None
     if first is not None:
+        import gc
+
         from rebound_tui.ui.first_screen import open_service
 
+        # What is loaded so far (Textual, our modules) lives as long as the process: keep the
+        # collections that the first paint's allocations trigger from walking it.
+        gc.freeze()
         return ui_app.make_app(
             opener=lambda: open_service(path),
             first_screen=first,
