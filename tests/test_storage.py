@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -733,3 +734,34 @@ def test_after_a_delivery_the_save_copies_the_delivered_records(
     monkeypatch.undo()
     assert data_path.read_bytes() == encode(db.storage.read())
     assert {"Delivered Co", "Local Co"} <= disk_names(data_path)
+
+
+def test_parsing_a_delivered_version_leaves_memory_free_for_edits(
+    db: Database, data_path: Path, tmp_path: Path, monkeypatch
+):
+    db.save()
+    _deliver(db, data_path, tmp_path, "Delivered Co")
+    parsing, go_on = threading.Event(), threading.Event()
+    real = storage_mod.decode
+
+    def slow_decode(raw, path, **kw):
+        parsing.set()
+        go_on.wait(10)
+        return real(raw, path, **kw)
+
+    monkeypatch.setattr(storage_mod, "decode", slow_decode)
+    worker = threading.Thread(target=db.refresh)
+    worker.start()
+    try:
+        assert parsing.wait(10)
+        assert db.storage.lock.acquire(timeout=2)  # the parse does not hold the memory lock
+        try:
+            db.create("companies", {"name": "Edited meanwhile"})
+        finally:
+            db.storage.lock.release()
+    finally:
+        go_on.set()
+        worker.join(10)
+    assert {"Delivered Co", "Edited meanwhile"} <= live_names(db)
+    db.save()
+    assert {"Delivered Co", "Edited meanwhile"} <= disk_names(data_path)

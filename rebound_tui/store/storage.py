@@ -202,6 +202,21 @@ def _release(fd: int) -> None:
     threading.Thread(target=os.close, args=(fd,), name="rebound-release", daemon=True).start()
 
 
+def _describe(
+    raw: bytes | None, sig: FileSig | None, data: dict[str, Any] | None
+) -> tuple[FileSig | None, bytes | None, Layout | None]:
+    """What we keep about the file `raw` (which parsed to `data`): its signature; a hash of it
+    where times are whole seconds; and where it holds each record, if it is laid out as we
+    write files, so the next save copies unchanged records from it instead of encoding all."""
+    if raw is None or sig is None:
+        return sig, None, None
+    if sig.coarse:
+        return sig, _digest(raw), None
+    if data is None or os.name == "nt":
+        return sig, None, None
+    return sig, None, Layout.of(data, raw, check_keys=True)
+
+
 def _digest(raw: bytes) -> bytes:
     return hashlib.sha1(raw, usedforsecurity=False).digest()
 
@@ -284,17 +299,8 @@ class SyncStorage(Storage):
     def _remember(
         self, raw: bytes | None, sig: FileSig | None, data: dict[str, Any] | None = None
     ) -> None:
-        """The file is now `raw`, which parsed to `data`. If it is laid out as we write files,
-        the next save copies its unchanged records from it instead of encoding everything."""
-        self._sig = sig
-        self._digest = None
-        self._layout = None
-        if raw is None or sig is None:
-            return
-        if sig.coarse:
-            self._digest = _digest(raw)
-        elif data is not None and os.name != "nt":
-            self._layout = Layout.of(data, raw, check_keys=True)
+        """The file is now `raw`, which parsed to `data` (see `_describe`)."""
+        self._sig, self._digest, self._layout = _describe(raw, sig, data)
 
     def load(self) -> None:
         """Read the file into memory; a missing file is a new, empty database (not yet written)."""
@@ -328,7 +334,10 @@ class SyncStorage(Storage):
             return True
 
     def refresh(self) -> bool:
-        """Merge a version delivered on disk into memory; True if what we hold changed."""
+        """Merge a version delivered on disk into memory; True if what we hold changed.
+
+        The file is read and parsed without the in-memory lock (the dashboard keeps editing
+        meanwhile); only the merge itself holds it."""
         with self.lock:
             if self._data is None:
                 self.load()
@@ -336,21 +345,29 @@ class SyncStorage(Storage):
             self._checked_at = time.time()
             if not self._disk_changed():
                 return False
-            raw, sig = self._read_disk()
-            if raw is None:
+            digest = self._digest
+        raw, sig = self._read_disk()
+        if raw is None:
+            with self.lock:
                 # The file vanished (moved away, or a sync tool mid-delivery): keep memory, and
                 # let the next save write it back.
                 self._remember(None, None)
                 self.dirty = True
-                return False
-            if self._digest is not None and _digest(raw) == self._digest:
+            return False
+        if digest is not None and _digest(raw) == digest:
+            with self.lock:
                 self._sig = sig  # the same bytes, touched or copied back
-                return False
-            disk = decode(raw, self.path)
+            return False
+        disk = decode(raw, self.path)
+        described = _describe(raw, sig, disk)  # records taken from the file stay its bytes
+        del raw
+        with self.lock:
+            if sig == self._sig:
+                return False  # merged meanwhile (a save, or the other thread's refresh)
             before = self._data
             self._data = self._merge_into_memory(disk)
-            self._remember(raw, sig, disk)  # records taken from the file stay its bytes
-            del raw
+            if FileSig.of(self.path) == sig:  # else a newer version came (maybe our own save):
+                self._sig, self._digest, self._layout = described  # the next check reads it
             self.generation += 1
             if self._on_load:
                 self._on_load(self._data)
