@@ -132,30 +132,25 @@ def due_entries(service: Service, follow_ups: Iterable[FollowUp] | None = None) 
     follow_ups = service.follow_ups() if follow_ups is None else follow_ups
     entries = []
     for f in follow_ups:
-        # What the due list shows of it, except how late it is (that depends on the day).
-        item = DueItem(f, service.company(f.company_id), service.contact(f.contact_id), 0)
-        company = (
-            item.company.name
-            if item.company
-            else (service.name_of(Company.TABLE, f.company_id) or "")
-        )
-        contact = (
-            item.contact.name
-            if item.contact
-            else (service.name_of(Contact.TABLE, f.contact_id) or "")
-        )
+        # What the due list shows of it, except how late it is (that depends on the day). Names
+        # from the stored records (a deleted company or person keeps its name): building every
+        # Contact would cost the first paint on a large file.
+        company = service.company(f.company_id)
+        importance = DueItem(f, company, None, 0).importance
+        company_name = company.name if company else service.name_of(Company.TABLE, f.company_id)
+        contact_name = service.name_of(Contact.TABLE, f.contact_id)
         entries.append(
             DueEntry(
                 id=f.id,
                 kind=f.kind,
                 title=f.title,
-                company=company,
-                contact=contact,
+                company=company_name or "",
+                contact=contact_name or "",
                 due=f.due,
-                importance=item.importance,
+                importance=importance,
                 company_id=f.company_id,
                 contact_id=f.contact_id,
-                search=_search_text(f.title, company, contact, f.note, f.kind),
+                search=_search_text(f.title, company_name, contact_name, f.note, f.kind),
             )
         )
     entries.sort(key=entry_order)  # follow_ups() is in this order already; sorting is cheap

@@ -130,6 +130,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._first_screen = first_screen
         self._first_day = first_day
         self._file_state = file_state
+        self._first_entries: tuple[Any, FileState] | None = None
         self._loader: Worker[Loaded] | None = None
         self.load_error: BaseException | None = None  # the deferred open failed: the app exits
         self.data_label = data_label or (service.path.name if service is not None else "")
@@ -203,8 +204,9 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self.due.show(due, summary, upcoming)
         self._set_day(self.service.today())
         if self._file_state is not None and not self.service.unsaved:
-            # The data as read from the file: its first screen is next start's cache.
-            self._remember_first(entries, self._file_state)
+            # The data as read from the file: its first screen is next start's cache (written
+            # after the first paint).
+            self._first_entries = (entries, self._file_state)
         self._file_state = None
 
     def _remember_first(self, entries: Any, state: FileState) -> None:
@@ -219,6 +221,9 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         )
 
     def _after_first_paint(self) -> None:
+        if self._first_entries is not None:
+            self._remember_first(*self._first_entries)
+            self._first_entries = None
         self.refresh_panes(force=True)
         self._start_background()
 
