@@ -131,6 +131,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._first_day = first_day
         self._file_state = file_state
         self._first_entries: tuple[Any, FileState] | None = None
+        self._building = False  # the views are being built in a thread after the first paint
         self._loader: Worker[Loaded] | None = None
         self.load_error: BaseException | None = None  # the deferred open failed: the app exits
         self.data_label = data_label or (service.path.name if service is not None else "")
@@ -224,6 +225,20 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         if self._first_entries is not None:
             self._remember_first(*self._first_entries)
             self._first_entries = None
+        # The other panes' rows (a quarter of a second on a large file) in a thread: keys typed
+        # meanwhile move the cursor at once.
+        self._building = True
+        self.run_worker(self._build_views, thread=True, group="views", exit_on_error=False)
+
+    def _build_views(self) -> None:
+        import gc
+
+        with self.service.batch():  # a write waits for it instead of changing the data under it
+            self.views.snapshot  # noqa: B018 (built and cached)
+        gc.freeze()  # the rows live as long as the data: no full collection walks them
+
+    def _views_built(self) -> None:
+        self._building = False
         self.refresh_panes(force=True)
         self._start_background()
 
@@ -259,6 +274,10 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "views":
+            if event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+                self._views_built()  # (after an error, refreshing builds them here and says why)
+            return
         if worker.group == "load":
             if event.state == WorkerState.SUCCESS:
                 self._attach(worker.result)  # type: ignore[arg-type]
@@ -390,7 +409,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
     # -- showing the data ---------------------------------------------------------------------
     def refresh_panes(self, *, force: bool = False) -> None:
         """Show the current data; cheap when nothing changed. Cursors stay on their records."""
-        if self.importing or not self.loaded:
+        if self.importing or not self.loaded or self._building:
             return  # the import thread is writing: show the result when it is done
         key = (self.service.generation, self.service.today())
         if key == self._shown and not force:
