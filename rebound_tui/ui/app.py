@@ -110,13 +110,15 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         first_screen: FirstScreen | None = None,
         first_day: dt.date | None = None,
         file_state: FileState | None = None,
+        cache_first_screen: bool = True,
         data_label: str | None = None,
         poll_seconds: float = 1.0,
         save_delay: float = 0.3,
     ) -> None:
         """Either a `service`, or an `opener` (run in a thread after the first paint) with the
         `first_screen` to paint until then, for `first_day`. `file_state`: the data file's state
-        as the service read it, when that is known (the first screen is cached for it)."""
+        as the service read it, when that is known (the first screen is cached for it).
+        `cache_first_screen`: keep the first screen after saves (not for a throwaway file)."""
         super().__init__()
         if service is None and (opener is None or first_screen is None):
             raise ValueError("give a service, or an opener and a first screen")
@@ -130,6 +132,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._first_screen = first_screen
         self._first_day = first_day
         self._file_state = file_state
+        self.cache_first_screen = cache_first_screen
         self._first_entries: tuple[Any, FileState] | None = None
         self._building = False  # the views are being built in a thread after the first paint
         self._loader: Worker[Loaded] | None = None

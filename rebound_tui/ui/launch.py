@@ -59,7 +59,9 @@ def launch(db: str | None, demo: bool) -> int:
 
     try:
         if demo:
-            app = ui_app.make_app(_open_demo(), data_label="demo data (a throwaway copy)")
+            app = ui_app.make_app(
+                _open_demo(), data_label="demo data (a throwaway copy)", cache_first_screen=False
+            )
         else:
             app = _make(ui_app, _data_path(db))
     except Exception as exc:
@@ -77,7 +79,7 @@ def launch(db: str | None, demo: bool) -> int:
         return 1
     if not getattr(app, "loaded", True):
         return 0  # quit before the data was open: nothing to save
-    return _save_left(app.service)
+    return _save_left(app.service, remember=not demo)
 
 
 def _make(ui_app, path: Path):  # -> ReboundApp
@@ -113,7 +115,7 @@ def _make(ui_app, path: Path):  # -> ReboundApp
     return ui_app.make_app(service, data_label=path.name, file_state=state)
 
 
-def _save_left(service: Service) -> int:
+def _save_left(service: Service, *, remember: bool = True) -> int:
     """The app saves on quit; this catches an exit that skipped it (a crash, a signal). Then the
     due pane of the data as saved is the next start's first screen."""
     from rebound_tui.store.fileformat import DataFileError
@@ -125,5 +127,6 @@ def _save_left(service: Service) -> int:
     except (SaveError, DataFileError) as exc:
         print(f"rebound-tui: {exc}", file=sys.stderr)
         return 1
-    remember_saved(service)
+    if remember:
+        remember_saved(service)
     return 0

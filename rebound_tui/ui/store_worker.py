@@ -86,7 +86,8 @@ class StoreWorker:
             if save or outcome.synced:
                 self._unsaved = False
                 outcome.saved = service.save()
-                self._remembered = remember_saved(service, self._remembered)
+                if self.cache_first_screen:
+                    self._remembered = remember_saved(service, self._remembered)
             outcome.messages = list(service.sync_conflicts())
         except store_errors() as exc:
             if save or outcome.synced:

@@ -538,6 +538,7 @@ class FakeApp:
         self.service = service
         self.data_label = data_label
         self.ran = False
+        self.options: dict = {}
 
     def run(self) -> None:
         self.ran = True
@@ -545,8 +546,9 @@ class FakeApp:
 
 
 def fake_make_app(made: list[FakeApp]):
-    def make(service: Service, *, data_label: str | None = None) -> FakeApp:
+    def make(service: Service, *, data_label: str | None = None, **options) -> FakeApp:
         made.append(FakeApp(service, data_label))
+        made[-1].options = options
         return made[-1]
 
     return make
@@ -597,6 +599,7 @@ def test_launch_demo_opens_a_throwaway_copy(tmp_path, monkeypatch) -> None:
     assert launch(db=None, demo=True) == 0
     service = made[0].service
     assert "demo" in (made[0].data_label or "")
+    assert made[0].options == {"cache_first_screen": False}  # a throwaway file: no cache
     assert len(service.companies()) >= 5
     assert service.path.parent == tmp_path / "rebound-demo-1"
 
