@@ -232,3 +232,33 @@ def test_a_deferred_open_error_is_reported_like_an_eager_one(
     assert len(made) == count
     assert deferred_err == eager_err
     assert eager_err.startswith("rebound-tui: ") and "newer schema" in eager_err
+
+
+def test_what_the_first_paint_imports_stays_light() -> None:
+    """The cached start's imports before its first paint: no service, no views, no screens, no
+    pendulum, TinyDB, filelock or orjson (the deferred open loads those)."""
+    import json
+    import subprocess
+
+    from rebound_test_helpers import PYTHON, python_env
+
+    code = (
+        "import json, sys\n"
+        "import rebound_tui.cli, rebound_tui.ui.launch, rebound_tui.store.due_cache\n"
+        "import rebound_tui.ui.app, rebound_tui.ui.first_screen\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", code], capture_output=True, text=True, env=python_env(), timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout))
+    heavy = {"pendulum", "tinydb", "filelock", "orjson", "dateutil"}
+    ours = {"rebound_tui.service", "rebound_tui.views", "rebound_tui.domain.dates"}
+    assert not (heavy | ours) & loaded
+    assert not [
+        m
+        for m in loaded
+        if m.startswith(("rebound_tui.ui.screens", "rebound_tui.cli."))
+        and m != "rebound_tui.cli.context"
+    ]
