@@ -111,6 +111,15 @@ class Service(PlaybookMixin, DraftsMixin):
         """Memory holds changes the file does not have yet (false right after a save)."""
         return self.db.storage.dirty
 
+    def disk_state(self) -> tuple[int, int, int, int, int] | None:
+        """(device, inode, size, mtime_ns, ctime_ns) of the data file as this service last read
+        or wrote it, if memory holds exactly that file (nothing unsaved); else None."""
+        with self.db.lock:
+            sig = self.db.storage.signature
+            if sig is None or self.db.storage.dirty:
+                return None
+            return (sig.dev, sig.ino, sig.size, sig.mtime_ns, sig.ctime_ns)
+
     def batch(self):
         """Hold the data lock over several calls: a background save sees all of them or none."""
         return self.db.batch()

@@ -765,3 +765,23 @@ def test_parsing_a_delivered_version_leaves_memory_free_for_edits(
     assert {"Delivered Co", "Edited meanwhile"} <= live_names(db)
     db.save()
     assert {"Delivered Co", "Edited meanwhile"} <= disk_names(data_path)
+
+
+def test_the_service_names_the_file_as_it_saved_it_not_a_later_one(tmp_path: Path):
+    from rebound_tui.service import Service
+
+    path = tmp_path / "rebound.json"
+    svc = Service.open(path)
+    assert svc.disk_state() is None  # no file yet
+    svc.add_company("Acme")
+    assert svc.disk_state() is None  # unsaved
+    svc.save()
+    st = path.stat()
+    saved = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    assert svc.disk_state() == saved
+    other = tmp_path / "incoming.json"
+    other.write_bytes(path.read_bytes() + b"\n")
+    os.replace(other, path)  # a sync tool's version, not read yet
+    now = path.stat()
+    assert svc.disk_state() == saved
+    assert (now.st_ino, now.st_size) != saved[1:3]

@@ -559,6 +559,12 @@ class SyncStorage(Storage):
         return True
 
     @property
+    def signature(self) -> FileSig | None:
+        """The file as we last read or wrote it (None: none yet). While nothing is unsaved
+        (`dirty` false), memory holds exactly what the file with this signature holds."""
+        return self._sig
+
+    @property
     def db_id(self) -> str | None:
         return db_id_of(self.read())
 

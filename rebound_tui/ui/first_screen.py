@@ -2,8 +2,9 @@
 
 The first-screen cache (store/due_cache.py) must only ever describe the file as it is on disk:
 it is written from data that equals the file (just read, or just saved with no edit meanwhile),
-with the file's stat taken right after that read or write. These helpers are where the dashboard
-does that; they run off the UI thread (the loader, the store worker, after the app quit).
+with the signature the storage took of exactly the bytes it read or wrote (`disk_state`).
+These helpers are where the dashboard does that; they run off the UI thread (the loader, the
+store worker, after the app quit).
 """
 
 from __future__ import annotations
@@ -22,13 +23,11 @@ if TYPE_CHECKING:
 
 
 def open_service(path: Path) -> tuple[Service, FileState | None]:
-    """The service on `path`, and the file's state if it did not change while it was read."""
+    """The service on `path`, and the state of the file it read (None: nothing to cache)."""
     from rebound_tui.service import Service
 
-    before = due_cache.file_state(path)
     service = Service.open(path)
-    after = due_cache.file_state(path)
-    return service, (after if before == after and not service.unsaved else None)
+    return service, service.disk_state()
 
 
 def remember(service: Service, entries: Sequence[DueEntry], state: FileState | None) -> bool:
@@ -53,7 +52,7 @@ def remember_saved(service: Service, last: FileState | None = None) -> FileState
     with service.batch():  # no edit can slip in between the check, the stat and the entries
         if service.unsaved:
             return last
-        state = due_cache.file_state(service.path)
+        state = service.disk_state()  # the file exactly as saved: not a later stat of the path
         if state is None or state == last:
             return last
         entries = due_entries(service)
