@@ -54,7 +54,8 @@ def svc(path: Path) -> Service:
 def written(svc: Service) -> due_cache.FileState:
     state = due_cache.file_state(svc.path)
     assert state is not None
-    assert due_cache.save(svc.path, state, due_entries(svc), svc.setting("theme"))
+    theme = svc.setting("theme")
+    assert due_cache.save(svc.path, state, due_entries(svc), theme, written_on=TODAY)
     return state
 
 
@@ -92,6 +93,9 @@ def test_a_cache_written_on_another_day_is_right_for_today(svc: Service, offset:
     written(svc)
     day = TODAY + dt.timedelta(days=offset)
     first = due_cache.load(svc.path, day)
+    if offset > due_cache.HORIZON_DAYS - due_cache.WEEK_DAYS:
+        assert first is None  # past what it holds: a miss, and the normal start runs
+        return
     assert first is not None
     snap = build(svc, day)
     assert (first.due, first.summary, first.upcoming) == (snap.due, snap.summary, snap.upcoming)
@@ -168,9 +172,10 @@ def test_an_unwritable_cache_folder_is_silent(svc: Service, monkeypatch, tmp_pat
     blocker.write_text("")
     monkeypatch.setenv("REBOUND_CACHE_DIR", str(blocker / "below"))  # a folder under a file
     state = due_cache.file_state(svc.path)
-    assert due_cache.save(svc.path, state, due_entries(svc), None) is False
+    assert due_cache.save(svc.path, state, due_entries(svc), None, written_on=TODAY) is False
     assert due_cache.load(svc.path, TODAY) is None
-    assert due_cache.save(svc.path, None, due_entries(svc), None) is False  # no state: no cache
+    no_state = due_cache.save(svc.path, None, due_entries(svc), None, written_on=TODAY)
+    assert no_state is False  # no state: no cache
 
 
 def test_the_cache_is_written_atomically_and_privately(svc: Service) -> None:
@@ -221,3 +226,20 @@ def test_remember_saved_needs_memory_equal_to_the_file(svc: Service, monkeypatch
     first = due_cache.load(svc.path, TODAY)
     assert first is not None and "Unsaved" in [r.title for r in first.due]
     assert first_screen.remember_saved(svc, state) == state  # same state: not written again
+
+
+def test_only_the_coming_weeks_are_kept_and_the_next_items_stay_right(svc: Service) -> None:
+    with svc.playbook_paused():
+        for n in range(12):
+            svc.add_follow_up(f"Far {n:02}", due=TODAY + dt.timedelta(days=60 + n))
+    svc.save()
+    written(svc)
+    doc = json.loads(due_cache.cache_path_for(svc.path).read_bytes())
+    titles = [values[due_cache.ENTRY_FIELDS.index("title")] for values in doc["entries"]]
+    beyond = [t for t in titles if t.startswith("Far") or t == "Later"]  # 49 days and more
+    assert beyond == ["Later", "Far 00", "Far 01", "Far 02", "Far 03"]  # only the next few
+    last = TODAY + dt.timedelta(days=due_cache.HORIZON_DAYS - due_cache.WEEK_DAYS)
+    first = due_cache.load(svc.path, last)
+    assert first is not None
+    snap = build(svc, last)
+    assert (first.due, first.summary, first.upcoming) == (snap.due, snap.summary, snap.upcoming)

@@ -9,8 +9,9 @@ painted from it at once and the data file is opened in the background.
 A cache is used only for the exact state of the file it was written for: the same resolved path,
 the same (device, inode, size, mtime, ctime), the same app version and cache format. A sync tool
 replacing the file, an edit by another process, a restored backup: each changes the stat, so the
-cache is a miss and the normal start runs. It holds open follow-ups, not one day's list, so it is
-right on any later day (the morning start after yesterday's quit is the common case).
+cache is a miss and the normal start runs. It holds the open follow-ups of the coming weeks, not
+one day's list, so it is right on any day in the four weeks after it was written (the morning
+start after yesterday's quit is the common case); later, it is a miss.
 
 It is written only when the data in memory equals the file (after opening it, after a save with
 no edit meanwhile), atomically. It is only a cache: failing to read or write it is silent.
@@ -30,9 +31,20 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from rebound_tui import __version__
-from rebound_tui.rows import DueEntry, DueRow, DueSummary, due_lists
+from rebound_tui.rows import (
+    UPCOMING_LIMIT,
+    WEEK_DAYS,
+    DueEntry,
+    DueRow,
+    DueSummary,
+    day_text,
+    due_lists,
+)
 
-FORMAT = 1
+FORMAT = 2
+# A cache holds the follow-ups due up to this many days after it was written (and the first few
+# after that, for the "next up" lines), so it stays small; it serves until a week before that.
+HORIZON_DAYS = 35
 CACHE_DIR_ENV = "REBOUND_CACHE_DIR"  # else $REBOUND_LOCK_DIR, else the user cache folder
 TZ_ENV = "REBOUND_TZ"  # the same variable as domain/dates.py reads
 ENTRY_FIELDS = [f.name for f in fields(DueEntry)]
@@ -107,6 +119,7 @@ def load(path: Path, today: dt.date, *, version: str = __version__) -> FirstScre
             or doc["path"] != str(Path(path).resolve())
             or tuple(doc["state"]) != state
             or doc["fields"] != ENTRY_FIELDS
+            or day_text(today) > doc["until"]
         ):
             return None
         entries = [_entry(values) for values in doc["entries"]]
@@ -116,6 +129,13 @@ def load(path: Path, today: dt.date, *, version: str = __version__) -> FirstScre
         return FirstScreen(*due_lists(entries, today), theme=theme)
     except Exception:  # a cache is never a reason to fail: a miss, and the normal start runs
         return None
+
+
+def _within_horizon(entries: Sequence[DueEntry], written_on: dt.date) -> list[DueEntry]:
+    """`entries` (in `entry_order`: by due day) due by the horizon, and the next few after."""
+    horizon = day_text(written_on + dt.timedelta(days=HORIZON_DAYS))
+    kept = [e for e in entries if e.due <= horizon]
+    return kept + [e for e in entries if e.due > horizon][:UPCOMING_LIMIT]
 
 
 def _entry(values: list) -> DueEntry:
@@ -137,10 +157,15 @@ def save(
     entries: Sequence[DueEntry],
     theme: str | None,
     *,
+    written_on: dt.date,
     version: str = __version__,
 ) -> bool:
     """Remember the due pane of `path` in the state `state` (taken right after the read or write
-    that the entries describe). True if written; never raises."""
+    that the entries describe), as of the day `written_on`. True if written; never raises.
+
+    Only the entries due within `HORIZON_DAYS` are kept, plus the first few after: for any day
+    up to a week before the horizon (`until`), the due rows, the week's count and the next few
+    items are then the same as from all of them."""
     if state is None:
         return False
     tmp = None
@@ -154,7 +179,8 @@ def save(
             "state": list(state),
             "theme": theme if isinstance(theme, str) else None,
             "fields": ENTRY_FIELDS,
-            "entries": [list(astuple(e)) for e in entries],
+            "until": day_text(written_on + dt.timedelta(days=HORIZON_DAYS - WEEK_DAYS)),
+            "entries": [list(astuple(e)) for e in _within_horizon(entries, written_on)],
         }
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -36,10 +36,12 @@ def remember(service: Service, entries: Sequence[DueEntry], state: FileState | N
     Not written when the cache's own idea of today (no pendulum) disagrees with the service's:
     then the cached rows could be those of another day.
     """
-    if state is None or due_cache.local_today() != service.today():
+    today = service.today()
+    if state is None or due_cache.local_today() != today:
         return False
     theme = service.setting("theme")
-    return due_cache.save(service.path, state, entries, theme if isinstance(theme, str) else None)
+    theme = theme if isinstance(theme, str) else None
+    return due_cache.save(service.path, state, entries, theme, written_on=today)
 
 
 def remember_saved(service: Service, last: FileState | None = None) -> FileState | None:

@@ -24,7 +24,7 @@ def first(service: Service, monkeypatch) -> due_cache.FirstScreen:
     """The cache of the saved file, as the app's last quit left it (with a theme chosen)."""
     monkeypatch.setattr(due_cache, "local_today", lambda: TODAY)
     state = due_cache.file_state(service.path)
-    assert due_cache.save(service.path, state, due_entries(service), "gruvbox")
+    assert due_cache.save(service.path, state, due_entries(service), "gruvbox", written_on=TODAY)
     loaded = due_cache.load(service.path, TODAY)
     assert loaded is not None
     return loaded
