@@ -82,3 +82,12 @@ def test_decode_takes_the_table_path_and_checks_each_table(monkeypatch, tmp_path
     with pytest.raises(DataFileError, match="wrong shape"):
         decode(encode(data), tmp_path / "f.json")
     assert len(seen) >= 2  # one parse per table (and the names), not one of the whole file
+
+
+@pytest.mark.parametrize("junk", [b"\x0c", b"\x0b"])
+def test_whitespace_json_does_not_allow_is_refused_as_by_a_whole_parse(junk: bytes, tmp_path):
+    raw = encode({**new_database(), "contacts": {"a": {"name": "x", "_clock": {}}}})
+    for bad in (junk + raw, raw + junk):
+        assert _parse_by_table(bad, check=True) is None
+        with pytest.raises(DataFileError):
+            decode(bad, tmp_path / "f.json")

@@ -785,3 +785,55 @@ def test_the_service_names_the_file_as_it_saved_it_not_a_later_one(tmp_path: Pat
     now = path.stat()
     assert svc.disk_state() == saved
     assert (now.st_ino, now.st_size) != saved[1:3]
+
+
+# -- from the review of incremental saves -----------------------------------------------------
+def test_a_hand_edited_file_is_encoded_whole_and_stays_valid(data_path: Path):
+    seed = Database(data_path)
+    ids = sorted(_many(seed, 80))
+    seed.save()
+    raw = data_path.read_bytes()
+    at = raw.index(b'},\n    "', raw.index(b'"contacts"'))
+    data_path.write_bytes(raw[: at + 2] + b" " + raw[at + 2 :])  # one stray space: still JSON
+    db = Database(data_path)
+    assert db.storage._layout is None  # not our exact bytes: no record boundaries trusted
+    db.update("contacts", ids[1], {"title": "changed"})
+    db.save()
+    assert data_path.read_bytes() == encode(db.storage.read())
+
+
+def test_saves_without_pread_or_an_open_source_as_on_windows(data_path: Path, monkeypatch):
+    seed = Database(data_path)
+    _many(seed, 70)
+    seed.save()
+    monkeypatch.setattr(storage_mod.SyncStorage, "_open_source", lambda self: None)
+    monkeypatch.delattr(os, "pread")
+    monkeypatch.delattr(os, "copy_file_range", raising=False)
+    db = Database(data_path)  # a new session: its first save backs up the replaced version
+    db.create("contacts", {"name": "On Windows"})
+    assert db.save() is True
+    assert "On Windows" in disk_names(data_path, "contacts")
+    assert len(db.backups.list()) == 1
+    st = data_path.stat()
+    db.storage.write(db.storage.read())  # dirty, same bytes: no rewrite, even without a source
+    assert db.save() is False
+    assert data_path.stat().st_ino == st.st_ino
+
+
+def test_a_delivered_version_missing_our_saved_edit_gets_it_back(data_path: Path, tmp_path):
+    a = Database(data_path)
+    a.create("contacts", {"name": "Zero"})
+    a.save()
+    b_path = tmp_path / "b" / "rebound.json"
+    b_path.parent.mkdir()
+    b_path.write_bytes(data_path.read_bytes())  # machine B synced this version
+    a.create("contacts", {"name": "Saved on A"})
+    a.save()
+    b = Database(b_path)
+    b.create("contacts", {"name": "Saved on B"})
+    b.save()
+    os.replace(b_path, data_path)  # B's version lands over ours, without A's last save
+    assert a.refresh() is True
+    assert a.storage.dirty  # memory holds what the file lacks: it must be written back
+    assert a.save() is True
+    assert {"Saved on A", "Saved on B"} <= disk_names(data_path, "contacts")

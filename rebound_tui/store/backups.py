@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rebound_tui.store.storage import copy_range, fsync_dir, write_all
+from rebound_tui.store.storage import copy_range, fsync_dir, read_at, write_all
 
 __all__ = ["KEEP_DAYS", "KEEP_NEWEST", "Backup", "Backups", "backup_dir"]
 
@@ -305,7 +305,7 @@ def _same_content(path: Path, content: bytes | int, chunk: int = 1 << 20) -> boo
                 if isinstance(content, bytes):
                     theirs = content[offset : offset + chunk]
                 else:
-                    theirs = os.pread(content, chunk, offset)
+                    theirs = read_at(content, chunk, offset)
                 if mine != theirs:
                     return False
                 if not mine:

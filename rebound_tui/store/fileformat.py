@@ -116,6 +116,7 @@ def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[
 
 # A table's key line in a file laid out as `encode` writes it: indented two spaces (deeper lines
 # are indented more, and a raw newline only ever appears between tokens).
+_JSON_SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip() would also take \x0b and \x0c)
 _TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
 
 
@@ -132,15 +133,15 @@ def _parse_by_table(raw: bytes, check: bool) -> tuple[dict[str, Any], list[str] 
     """
     view = memoryview(raw)
     keys = list(_TABLE_KEY.finditer(raw))
-    if not keys or raw[: keys[0].start()].strip() != b"{":
+    if not keys or raw[: keys[0].start()].strip(_JSON_SPACE) != b"{":
         return None
     spans: list[tuple[str, int, int]] = []
     for i, match in enumerate(keys):
         end = keys[i + 1].start() if i + 1 < len(keys) else raw.rfind(b"}")
-        if end < match.end() or (i + 1 == len(keys) and raw[end + 1 :].strip()):
+        if end < match.end() or (i + 1 == len(keys) and raw[end + 1 :].strip(_JSON_SPACE)):
             return None
         stop = end
-        while stop > match.end() and raw[stop - 1] in b" \t\r\n":
+        while stop > match.end() and raw[stop - 1] in _JSON_SPACE:
             stop -= 1
         if i + 1 < len(keys):
             if raw[stop - 1] != ord(","):

@@ -19,8 +19,9 @@ fresh fragments for the records that changed (`bytes`), and the result is byte f
 `encode(data)` would give (tests/test_layout.py checks exactly that). A one-field edit of a 26 MB
 file encodes one record instead of thirty thousand and keeps no copy of the file in memory.
 
-Anything the plan cannot follow (a new or emptied table, a removed record) re-encodes that table;
-no layout at all (a file we did not write) means a full `encode`, which `Layout.of` then reads.
+Anything the plan cannot follow (a new or emptied table, a removed record) re-encodes that table.
+A file we read gets a layout only if it is byte for byte what `encode` writes (`Layout.of_read`);
+any other file is encoded whole at its first save, whose layout `Layout.of` then reads.
 """
 
 from __future__ import annotations
@@ -35,9 +36,12 @@ from typing import Any
 
 import orjson
 
+from rebound_tui.store.fileformat import encode
+
 OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-# Tables this small are always re-encoded: cheap, and safe even if a record there was updated in
-# place (TinyDB's own `upsert`, which we use for the metadata record, does that).
+# The records of tables this small are all encoded at every save (and copied where their bytes did
+# not change): cheap, and safe even if a record there was updated in place (TinyDB's own `upsert`,
+# which we use for the metadata record, does that).
 SMALL_TABLE = 64
 _SEP = b",\n"
 _RECORD_LINE = re.compile(rb'\n    "')
@@ -85,12 +89,9 @@ class Layout:
     size: int
 
     @classmethod
-    def of(cls, data: dict[str, Any], raw: bytes, *, check_keys: bool = False) -> Layout | None:
-        """The layout of `raw`, which is `encode(data)`; None if it does not look like it.
-
-        With `check_keys`, for a file we did not write ourselves: every record's key line must
-        name the id expected there (sorted order), so that a copied span is always the record
-        it stands for. (A record's body is copied as it is: it parsed to that very record.)"""
+    def of(cls, data: dict[str, Any], raw: bytes) -> Layout | None:
+        """The layout of `raw`, which must be `encode(data)` (check that first for a file we did
+        not write: `Layout.of_read`); None if it does not look like it."""
         tables = [name for name in sorted(data) if data[name]]
         if not tables:
             return None  # "{}": no frame to speak of
@@ -113,15 +114,18 @@ class Layout:
             ends = [h - 2 for h in heads[1:]]
             ends.append(table_end)
             lengths = list(map(operator.sub, ends, heads))
-            ids = sorted(records)
-            if check_keys and not all(map(raw.startswith, map(_key_line, ids), heads)):
-                return None
-            out[name] = TableLayout(records, ids, lengths, heads[0])
+            out[name] = TableLayout(records, sorted(records), lengths, heads[0])
         return cls(out, len(raw))
 
-
-def _key_line(record_id: str) -> bytes:
-    return b'    "' + record_id.encode() + b'": '  # an id needing escapes never matches: fine
+    @classmethod
+    def of_read(cls, data: dict[str, Any], raw: bytes) -> Layout | None:
+        """The layout of a file we read (`raw`, parsed to `data`) if it is exactly what `encode`
+        writes for `data`; else None. Only then are its record boundaries known for sure: a
+        file edited by hand (a stray space, another indent, keys out of order) could otherwise
+        have a save copy spans that cut through records."""
+        if not raw.startswith(b"{\n  ") or not raw.endswith(b"\n}\n"):
+            return None  # not our frame at all: no need to encode to know
+        return cls.of(data, raw) if encode(data) == raw else None
 
 
 def fragment(record_id: str, doc: Any) -> bytes:
@@ -204,7 +208,7 @@ def _plan_table(
         out.copy(old.start, old.offsets(False)(len(old)) - 2)
         return TableLayout(records, old.ids, old.lengths, new_start), 0
     dirty = list(records) if len(records) < SMALL_TABLE else _dirty(old.records, records)
-    added = [i for i in dirty if i not in old.records]
+    added = [i for i in dirty if not _listed(old.ids, i)]
     if len(old) + len(added) != len(records):  # a record was removed (compact, restore)
         return _encode_table(records, out), len(records)
     ids = old.ids
@@ -249,6 +253,13 @@ def _plan_table(
             out.bytes(_SEP)
         out.copy(offset(at), offset(len(old)) - 2)
     return TableLayout(records, ids, lengths, new_start), changed
+
+
+def _listed(ids: list[str], record_id: str) -> bool:
+    """Is `record_id` in the sorted `ids` (the file's, not the table dict's: a small table's dict
+    may have been changed in place)?"""
+    j = bisect.bisect_left(ids, record_id)
+    return j < len(ids) and ids[j] == record_id
 
 
 def _dirty(before: dict[str, Any], records: dict[str, Any]) -> list[str]:

@@ -10,11 +10,14 @@ never keeps the file open. `write()` only updates memory; `save()` does the dura
 4. write a temp file in the same folder, fsync it, `os.replace` it over the data file, and
    fsync the folder.
 
-Step 3 re-encodes only the records that changed when the file on disk is the one we last wrote:
-the rest is copied from it (`layout.py`), so a one-field edit of a 26 MB file neither encodes 26 MB
-nor keeps a copy of the file in memory. Change detection compares (device, inode, size, mtime,
-ctime) in nanoseconds; where the filesystem keeps whole-second times (FAT, exFAT, HFS+), a file
-written in the last two seconds is also compared by content hash.
+Step 3 re-encodes only the records that changed when the file on disk is one we last wrote, or
+read and found to be exactly what we would write: the rest is copied from it (`layout.py`), so a
+one-field edit of a 26 MB file neither encodes 26 MB nor keeps a copy of the file in memory. Change
+detection compares (device, inode, size, mtime, ctime) at the filesystem's resolution; where it
+keeps whole-second times (FAT, exFAT, HFS+), a file written in the last two seconds is also
+compared by content hash. Memory that holds more than a version merged in from disk (our own save
+that a sync tool overwrote with an older-based version) is marked unsaved, so the file gets it
+back.
 
 A failed save (disk full, EIO, permission) leaves the data file and memory as they were, removes the
 temp file, and raises `SaveError`; the edit is saved on the next try.
@@ -172,6 +175,21 @@ def write_all(fd: int, raw: bytes) -> None:
         view = view[written:]
 
 
+def read_at(fd: int, count: int, offset: int) -> bytes:
+    """Up to `count` bytes of the open file `fd` from `offset` (`os.pread`; Windows has none)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, count, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    parts = []
+    while count > 0:
+        chunk = os.read(fd, count)
+        if not chunk:
+            break
+        parts.append(chunk)
+        count -= len(chunk)
+    return b"".join(parts)
+
+
 def copy_range(source: int, fd: int, start: int, end: int) -> None:
     """Append bytes `start:end` of the open file `source` to `fd`: in the kernel where it can
     (Linux), so they never pass through Python's memory."""
@@ -182,14 +200,13 @@ def copy_range(source: int, fd: int, start: int, end: int) -> None:
             while count:
                 n = kernel_copy(source, fd, count, offset)
                 if n == 0:
-                    raise _FileMoved()  # the old file got shorter under us
+                    break  # the end of the file, or a filesystem that will not: read it below
                 offset, count = offset + n, count - n
-            return
         except OSError as exc:
             if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
                 raise
     while count:
-        chunk = os.pread(source, min(count, _CHUNK), offset)
+        chunk = read_at(source, min(count, _CHUNK), offset)
         if not chunk:
             raise _FileMoved()
         write_all(fd, chunk)
@@ -199,7 +216,10 @@ def copy_range(source: int, fd: int, start: int, end: int) -> None:
 def _release(fd: int) -> None:
     """Close the replaced file in the background: its last close frees its pages and blocks
     (about 6 ms for 26 MB), work the saved edit does not need to wait for."""
-    threading.Thread(target=os.close, args=(fd,), name="rebound-release", daemon=True).start()
+    try:
+        threading.Thread(target=os.close, args=(fd,), name="rebound-release", daemon=True).start()
+    except RuntimeError:  # no thread to be had: close it here
+        os.close(fd)
 
 
 def _describe(
@@ -214,7 +234,7 @@ def _describe(
         return sig, _digest(raw), None
     if data is None or os.name == "nt":
         return sig, None, None
-    return sig, None, Layout.of(data, raw, check_keys=True)
+    return sig, None, Layout.of_read(data, raw)
 
 
 def _digest(raw: bytes) -> bytes:
@@ -236,7 +256,7 @@ class SyncStorage(Storage):
         self._backup = backup
         self._data: dict[str, Any] | None = None
         # The file as we last read or wrote it: its signature; on whole-second filesystems, a
-        # hash of its bytes; and, if we wrote it, where each record sits in it.
+        # hash of its bytes; and, if it is laid out as we write files, where each record sits.
         self._sig: FileSig | None = None
         self._digest: bytes | None = None
         self._layout: Layout | None = None
@@ -345,7 +365,7 @@ class SyncStorage(Storage):
             self._checked_at = time.time()
             if not self._disk_changed():
                 return False
-            digest = self._digest
+            digest, known = self._digest, self._sig
         raw, sig = self._read_disk()
         if raw is None:
             with self.lock:
@@ -356,7 +376,8 @@ class SyncStorage(Storage):
             return False
         if digest is not None and _digest(raw) == digest:
             with self.lock:
-                self._sig = sig  # the same bytes, touched or copied back
+                if self._sig == known:  # (not if a save wrote a newer one meanwhile)
+                    self._sig = sig  # the same bytes, touched or copied back
             return False
         disk = decode(raw, self.path)
         described = _describe(raw, sig, disk)  # records taken from the file stay its bytes
@@ -368,6 +389,10 @@ class SyncStorage(Storage):
             self._data = self._merge_into_memory(disk)
             if FileSig.of(self.path) == sig:  # else a newer version came (maybe our own save):
                 self._sig, self._digest, self._layout = described  # the next check reads it
+            if self._data != disk:
+                # Memory holds what the delivered file lacks (say, a version made before our
+                # last save was synced over it): the file must get it back, edit or not.
+                self.dirty = True
             self.generation += 1
             if self._on_load:
                 self._on_load(self._data)
@@ -477,7 +502,7 @@ class SyncStorage(Storage):
                 step = None
                 if source is not None and self._layout is not None:
                     fd = source
-                    step = plan(self._layout, data, lambda a, b: os.pread(fd, b - a, a))
+                    step = plan(self._layout, data, lambda a, b: read_at(fd, b - a, a))
                 raw = encode(data) if step is None else None
             if step is not None and step.unchanged:
                 return self._saved(step.layout, old_sig, generation, written=False)
@@ -494,9 +519,13 @@ class SyncStorage(Storage):
             layout = step.layout if step is not None else None
             if raw is not None and not sig.coarse:
                 layout = Layout.of(data, raw)
+            digest = None
+            if sig.coarse:  # whole-second times: no layout, and a hash for the recent check
+                layout = None
+                digest = _digest(raw if raw is not None else self.path.read_bytes())
             with self.lock:
                 self._sig = sig
-                self._digest = _digest(raw) if raw is not None and sig.coarse else None
+                self._digest = digest
                 self._layout = layout
                 # Edits made while we wrote are still unsaved.
                 self.dirty = self.generation != generation
@@ -548,15 +577,28 @@ class SyncStorage(Storage):
             os.close(fd)
 
     def _same_bytes(self, source: int | None, sig: FileSig | None, raw: bytes) -> bool:
-        """Is `raw` what the file already holds? (Compared in chunks: no second copy.)"""
-        if source is None or sig is None or sig.size != len(raw):
+        """Is `raw` what the file (still as `sig`) already holds? Compared in chunks: no second
+        copy. Without `source` (Windows) the file is opened here and closed again at once."""
+        if sig is None or sig.size != len(raw):
             return False
-        view = memoryview(raw)
-        for offset in range(0, len(raw), _CHUNK * 4):
-            part = view[offset : offset + _CHUNK * 4]
-            if os.pread(source, len(part), offset) != part:
+        fd = source
+        if fd is None:
+            try:
+                fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            except OSError:
                 return False
-        return True
+        try:
+            if source is None and FileSig.from_stat(os.fstat(fd)) != sig:
+                return False
+            view = memoryview(raw)
+            for offset in range(0, len(raw), _CHUNK * 4):
+                part = view[offset : offset + _CHUNK * 4]
+                if read_at(fd, len(part), offset) != part:
+                    return False
+            return True
+        finally:
+            if source is None:
+                os.close(fd)
 
     @property
     def signature(self) -> FileSig | None:
