@@ -243,3 +243,11 @@ def test_only_the_coming_weeks_are_kept_and_the_next_items_stay_right(svc: Servi
     assert first is not None
     snap = build(svc, last)
     assert (first.due, first.summary, first.upcoming) == (snap.due, snap.summary, snap.upcoming)
+
+
+def test_no_cache_for_a_file_with_whole_second_times(svc: Service) -> None:
+    """FAT, exFAT, HFS+: a rewrite in the same second could keep the same state."""
+    dev, ino, size, _mtime, ctime = due_cache.file_state(svc.path)
+    coarse = (dev, ino, size, 1_790_000_000 * 10**9, ctime)
+    entries = due_entries(svc)
+    assert due_cache.save(svc.path, coarse, entries, None, written_on=TODAY) is False

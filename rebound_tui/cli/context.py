@@ -33,7 +33,7 @@ class UsageError(Failure):
 def describe_bad_file(exc: DataFileError) -> str:
     """The error plus where the newest good backup is, so the user knows the way out."""
     from rebound_tui.store.backups import Backups
-    from rebound_tui.store.fileformat import decode
+    from rebound_tui.store.fileformat import DataFileError, decode
 
     def good(raw: bytes) -> bool:
         try:

@@ -166,7 +166,9 @@ def save(
     Only the entries due within `HORIZON_DAYS` are kept, plus the first few after: for any day
     up to a week before the horizon (`until`), the due rows, the week's count and the next few
     items are then the same as from all of them."""
-    if state is None:
+    if state is None or state[3] % 1_000_000_000 == 0:
+        # No state, or whole-second file times (FAT, exFAT, HFS+): a rewrite within the same
+        # second could keep the same state, so such a file is never cached.
         return False
     tmp = None
     try:

@@ -32,7 +32,7 @@ from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from rebound_tui.ui.actions import DraftActions, DueActions, ImportActions, RecordActions
 from rebound_tui.ui.actions.importing import IMPORT_COMMANDS
@@ -581,8 +581,16 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         if not self._quit_anyway:
             if self._save_timer is not None:
                 self._save_timer.stop()
-            await self.workers.wait_for_complete()
+            if not self.loaded:
+                self.notify("Quitting once the data file is open…", timeout=10)
+            with contextlib.suppress(WorkerFailed):  # a failed load is handled just below
+                await self.workers.wait_for_complete()
             if not self.loaded:  # quit while loading: the data may be open by now
+                loader = self._loader
+                if loader is not None and loader.state == WorkerState.ERROR:
+                    self.load_error = loader.error  # reported like an eager open's error
+                    self.exit(return_code=1)
+                    return
                 self._attach(self._loaded_now())
                 if not self.loaded:
                     self.exit()

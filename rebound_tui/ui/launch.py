@@ -77,9 +77,10 @@ def launch(db: str | None, demo: bool) -> int:
             raise app.load_error
         print(f"rebound-tui: {message}", file=sys.stderr)
         return 1
+    crashed = app.return_code or 0  # Textual printed what went wrong
     if not getattr(app, "loaded", True):
-        return 0  # quit before the data was open: nothing to save
-    return _save_left(app.service, remember=not demo)
+        return crashed  # quit before the data was open: nothing to save
+    return _save_left(app.service, remember=not demo) or crashed
 
 
 def _make(ui_app, path: Path):  # -> ReboundApp

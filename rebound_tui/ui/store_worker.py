@@ -81,6 +81,9 @@ class StoreWorker:
         try:
             if not save and service.refresh():
                 sync = True  # another machine's touches may move a check-in
+                # Memory holds what the version merged in lacks (an older-based version synced
+                # over our last save): write it back now, not at the next edit.
+                save = service.unsaved
             if sync:
                 outcome.synced = self._cadence_sync()
             if save or outcome.synced:

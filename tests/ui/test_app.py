@@ -410,6 +410,28 @@ async def test_change_on_disk_shows_up_and_keeps_the_cursor(
         assert app.network.current.id == chosen  # the cursor stayed on its record
 
 
+async def test_an_older_based_version_synced_over_our_save_gets_it_back_at_once(
+    app: ReboundApp, service: Service, data_path
+) -> None:
+    older = data_path.read_bytes()  # what another machine last synced
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "a")
+        await type_text(pilot, "Saved here")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Saved here" in {c.name for c in reopen(data_path).companies()}
+        elsewhere = data_path.with_name("elsewhere.json")
+        elsewhere.write_bytes(older)
+        other = reopen(elsewhere)
+        other.add_company("Added elsewhere")
+        other.save()
+        elsewhere.replace(data_path)  # the sync tool puts it over our save
+        app.poll_disk()  # no edit here: the poll alone must write our company back
+        await settle(pilot)
+    names = {c.name for c in reopen(data_path).companies()}
+    assert {"Saved here", "Added elsewhere"} <= names
+
+
 async def test_a_change_on_disk_leaves_an_open_form_alone(
     app: ReboundApp, service: Service, data_path
 ) -> None:
@@ -539,6 +561,7 @@ class FakeApp:
         self.data_label = data_label
         self.ran = False
         self.options: dict = {}
+        self.return_code: int | None = None  # as Textual's App: set when it crashed
 
     def run(self) -> None:
         self.ran = True
@@ -579,6 +602,24 @@ def test_launch_runs_and_saves_what_is_left(tmp_path, monkeypatch) -> None:
     path = tmp_path / "rebound.json"
     assert launch(db=str(path), demo=False) == 0
     assert made[0].ran and made[0].data_label == "rebound.json"
+    assert reopen(path).find_company("Left unsaved")
+
+
+def test_launch_exits_non_zero_after_a_crash_and_still_saves(tmp_path, monkeypatch) -> None:
+    from rebound_tui.ui import app as app_module
+    from rebound_tui.ui.launch import launch
+
+    made: list[FakeApp] = []
+    monkeypatch.setattr(app_module, "make_app", fake_make_app(made))
+    ran = FakeApp.run
+
+    def crash(self) -> None:
+        ran(self)
+        self.return_code = 1  # Textual printed a traceback and exited
+
+    monkeypatch.setattr(FakeApp, "run", crash)
+    path = tmp_path / "rebound.json"
+    assert launch(db=str(path), demo=False) == 1
     assert reopen(path).find_company("Left unsaved")
 
 

@@ -156,6 +156,25 @@ async def test_a_failed_deferred_open_exits_with_the_error(
     assert not app.loaded
 
 
+async def test_quitting_while_a_failing_load_runs_reports_its_error(
+    service: Service, first: due_cache.FirstScreen, monkeypatch
+) -> None:
+    """q pressed during the load, which then fails: the same exit as an unattended failure."""
+    gate = threading.Event()
+    error = DataFileError(service.path, "not valid JSON")
+    app = deferred(service.path, first, gate, fail=error)
+    shown = messages(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        threading.Timer(0.2, gate.set).start()  # the load fails while quit waits for it
+        await pilot.press("q")
+        await pilot.pause()
+    assert any("Quitting once the data file is open" in m for m in shown)
+    assert app.load_error is error
+    assert app.return_code == 1
+    assert not app.loaded
+
+
 async def test_the_rows_painted_first_come_from_the_cache_only_when_it_matches(
     service: Service, first: due_cache.FirstScreen
 ) -> None:
