@@ -124,3 +124,15 @@ def test_the_demo_file_has_a_layout():
 def test_a_file_that_is_not_the_encoding_has_no_layout():
     data = {"contacts": {"a": {"name": "x"}, "b": {"name": "y"}}}
     assert Layout.of(data, encode({"contacts": {"a": {"name": "x"}}})) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(databases, st.integers(min_value=0), st.sampled_from([b" ", b"\n", b"\r"]))
+def test_a_read_file_gets_a_layout_only_if_it_is_our_exact_bytes(data, where, junk):
+    data = {name: records for name, records in data.items() if records}
+    raw = encode(data)
+    found = Layout.of_read(data, raw)
+    assert found is not None and found == Layout.of(data, raw)
+    at = where % (len(raw) + 1)
+    changed = raw[:at] + junk + raw[at:]  # one stray byte anywhere: maybe still valid JSON
+    assert Layout.of_read(data, changed) is None

@@ -36,8 +36,6 @@ from typing import Any
 
 import orjson
 
-from rebound_tui.store.fileformat import encode
-
 OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 # The records of tables this small are all encoded at every save (and copied where their bytes did
 # not change): cheap, and safe even if a record there was updated in place (TinyDB's own `upsert`,
@@ -123,9 +121,25 @@ class Layout:
         writes for `data`; else None. Only then are its record boundaries known for sure: a
         file edited by hand (a stray space, another indent, keys out of order) could otherwise
         have a save copy spans that cut through records."""
-        if not raw.startswith(b"{\n  ") or not raw.endswith(b"\n}\n"):
+        tables = [name for name in sorted(data) if data[name]]
+        if not tables or not raw.startswith(b"{\n  ") or not raw.endswith(b"\n}\n"):
             return None  # not our frame at all: no need to encode to know
-        return cls.of(data, raw) if encode(data) == raw else None
+        # Compared a table at a time: `{"t": table}` encodes as "{\n" + the file's block for t
+        # + "\n}", so only one table's bytes are alive at once, never a second whole file.
+        view = memoryview(raw)
+        at = 2  # after "{\n"
+        for n, name in enumerate(tables):
+            if n:
+                if view[at : at + 2] != b",\n":
+                    return None
+                at += 2
+            block = memoryview(orjson.dumps({name: data[name]}, option=OPTIONS))[2:-2]
+            if view[at : at + len(block)] != block:
+                return None
+            at += len(block)
+        if view[at:] != b"\n}\n":
+            return None
+        return cls.of(data, raw)
 
 
 def fragment(record_id: str, doc: Any) -> bytes:
