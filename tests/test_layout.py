@@ -127,8 +127,21 @@ def test_a_file_that_is_not_the_encoding_has_no_layout():
 
 
 @settings(max_examples=150, deadline=None)
-@given(databases, st.integers(min_value=0), st.sampled_from([b" ", b"\n", b"\r"]))
-def test_a_read_file_gets_a_layout_only_if_it_is_our_exact_bytes(data, where, junk):
+@given(
+    databases,
+    st.integers(min_value=0),
+    st.sampled_from([b" ", b"\n", b"\r"]),
+    st.sampled_from([1, 2, 2000]),
+)
+def test_a_read_file_gets_a_layout_only_if_it_is_our_exact_bytes(data, where, junk, chunk):
+    saved, layout._VERIFY_RECORDS = layout._VERIFY_RECORDS, chunk  # records checked at once
+    try:
+        check_read_layout(data, where, junk)
+    finally:
+        layout._VERIFY_RECORDS = saved
+
+
+def check_read_layout(data: dict[str, Any], where: int, junk: bytes) -> None:
     data = {name: records for name, records in data.items() if records}
     raw = encode(data)
     found = Layout.of_read(data, raw)

@@ -42,6 +42,7 @@ OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 # which we use for the metadata record, does that).
 SMALL_TABLE = 64
 _SEP = b",\n"
+_VERIFY_RECORDS = 2000  # records encoded at once to check a file we read
 _RECORD_LINE = re.compile(rb'\n    "')
 
 
@@ -124,19 +125,34 @@ class Layout:
         tables = [name for name in sorted(data) if data[name]]
         if not tables or not raw.startswith(b"{\n  ") or not raw.endswith(b"\n}\n"):
             return None  # not our frame at all: no need to encode to know
-        # Compared a table at a time: `{"t": table}` encodes as "{\n" + the file's block for t
-        # + "\n}", so only one table's bytes are alive at once, never a second whole file.
+        # Compared a few thousand records at a time: `{"t": {some records}}` encodes as the
+        # frame around exactly the file's bytes for those records (sorted ids are contiguous),
+        # so no second copy of a whole table, let alone the file, is ever alive at once.
         view = memoryview(raw)
-        at = 2  # after "{\n"
+        at = 0
         for n, name in enumerate(tables):
-            if n:
-                if view[at : at + 2] != b",\n":
-                    return None
-                at += 2
-            block = memoryview(orjson.dumps({name: data[name]}, option=OPTIONS))[2:-2]
-            if view[at : at + len(block)] != block:
+            records = data[name]
+            if type(records) is not dict:
                 return None
-            at += len(block)
+            head = table_head(name)
+            if view[at : at + 2 + len(head)] != (b"{\n" if n == 0 else b",\n") + head:
+                return None
+            at += 2 + len(head)
+            ids = sorted(records)
+            for c in range(0, len(ids), _VERIFY_RECORDS):
+                if c:
+                    if view[at : at + 2] != b",\n":
+                        return None
+                    at += 2
+                part = {i: records[i] for i in ids[c : c + _VERIFY_RECORDS]}
+                encoded = orjson.dumps({name: part}, option=OPTIONS)
+                inner = memoryview(encoded)[2 + len(head) : -len(b"\n  }\n}")]
+                if view[at : at + len(inner)] != inner:
+                    return None
+                at += len(inner)
+            if view[at : at + 4] != b"\n  }":
+                return None
+            at += 4
         if view[at:] != b"\n}\n":
             return None
         return cls.of(data, raw)
