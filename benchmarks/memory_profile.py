@@ -3,15 +3,15 @@ running the app on it, in one process. A benchmark to run by hand, never a test.
 
     python benchmarks/memory_profile.py                     # heavy file, the real code
     python benchmarks/memory_profile.py --size extreme
-    python benchmarks/memory_profile.py --lever parse-by-table  # with a proposed change
+    python benchmarks/memory_profile.py --lever no-backup-bytes  # with a change patched in
     python benchmarks/memory_profile.py --tracemalloc --top 10  # Python-level bytes, top lines
     python benchmarks/memory_profile.py --time 5                # decode / Service.open medians
-    python benchmarks/memory_profile.py --figure5 --lever decode-no-copies  # run.py's figure 5
+    python benchmarks/memory_profile.py --figure5 --lever log-peaks  # run.py's figure 5
 
 Measured on heavy (26 MB; peak of the pty session, `run.py --sizes heavy --only memory`,
-bare app 36-37 MB): 214 MB at commit 66152be; with decode-no-copies 196; + parse-by-table
-184; + backup-read-once 162; decode-no-copies + parse-by-table + no-backup-bytes 153 (goal:
-under 37 + 124 = 161).
+bare app 36-37 MB): 214 MB at commit 66152be. The levers measured here then (decode without
+copies of the bytes, parsing table by table, backups never holding the file) are now in the
+code: 124 MB (goal: under 37 + 124 = 161). See benchmarks/RESULTS.md.
 
 For each stage: VmRSS after it, its growth over the previous stage, and the peak (VmHWM) reached
 during it (the peak is reset before each stage through /proc/self/clear_refs). The stages follow
@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import gc
 import os
-import re
 import statistics
 import sys
 import time
@@ -125,132 +124,6 @@ def lever(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
     return register
 
 
-@lever("decode-no-copies")
-def _decode_no_copies() -> None:
-    """fileformat.py `decode`: test for an empty file and for conflict markers without
-    copying the bytes (`raw.strip(...)` and `b"\\n" + raw` each make a 26 MB copy)."""
-    import inspect
-    import textwrap
-
-    from rebound_tui.store import fileformat
-
-    source = textwrap.dedent(inspect.getsource(fileformat.decode))
-    for old, new in DECODE_NO_COPIES:
-        if old not in source:
-            sys.exit(f"decode-no-copies: fileformat.decode changed, not found: {old}")
-        source = source.replace(old, new)
-    fileformat._BLANK = re.compile(rb"[\x00 \t\r\n]*\Z")  # type: ignore[attr-defined]
-    exec(source, vars(fileformat))  # redefines fileformat.decode
-    from rebound_tui.store import storage
-
-    storage.decode = fileformat.decode  # type: ignore[attr-defined]
-
-
-# The proposed edit of fileformat.decode, as (old, new) line replacements.
-DECODE_NO_COPIES = [
-    ('if not raw.strip(b"\\x00 \\t\\r\\n"):', "if _BLANK.match(raw):"),
-    (
-        'if b"\\n<<<<<<< " in b"\\n" + raw or raw.startswith(b"<<<<<<<"):',
-        'if raw.startswith(b"<<<<<<<") or b"\\n<<<<<<< " in raw:',
-    ),
-]
-
-
-# The top level of a file written by `encode`: each table's key starts a line indented by two
-# spaces (a raw newline is only ever whitespace in JSON, and deeper lines are indented more).
-_TOP_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
-
-
-def split_loads(raw: bytes) -> tuple[dict[str, Any], list[str]] | None:
-    """The top-level object parsed one table at a time, largest first, each table's records
-    checked (and so their strings shared, `check_doc`) before the next is parsed; with the
-    problems `shape_problems` would list. None if the bytes are not laid out that way (the
-    caller then parses the whole file, which also reports any error).
-
-    Why: `orjson.loads` of the whole file holds the file's bytes, its parse tree (~1.5x the
-    file) and every Python object at once; one table at a time, the tree is the largest table's
-    and the strings of the tables already parsed are already shared.
-    """
-    import orjson
-
-    from rebound_tui.domain.merge import check_doc
-
-    view = memoryview(raw)
-    keys = list(_TOP_KEY.finditer(raw))
-    if not keys or raw[: keys[0].start()].strip() != b"{":
-        return None
-    spans: list[tuple[str, int, int]] = []
-    for i, match in enumerate(keys):
-        end = keys[i + 1].start() if i + 1 < len(keys) else raw.rfind(b"}")
-        if end < match.end() or (i + 1 == len(keys) and raw[end + 1 :].strip()):
-            return None
-        stop = end
-        while stop > match.end() and raw[stop - 1] in b" \t\r\n":
-            stop -= 1
-        if i + 1 < len(keys):
-            if raw[stop - 1] != ord(","):
-                return None
-            stop -= 1
-        try:
-            name = orjson.loads(match.group(1))
-        except orjson.JSONDecodeError:
-            return None
-        spans.append((name, match.end(), stop))
-    parsed: dict[int, Any] = {}
-    problems: dict[int, list[str]] = {}
-    for index in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][2]):
-        name, start, stop = spans[index]
-        try:
-            value = orjson.loads(view[start:stop])
-        except orjson.JSONDecodeError:
-            return None
-        found = problems[index] = []
-        if name == "meta":
-            pass
-        elif type(value) is not dict:
-            found.append(f"table {name!r} is not an object")
-        else:
-            for record_id, doc in value.items():
-                found.extend(f"{name}/{record_id}: {problem}" for problem in check_doc(doc))
-        parsed[index] = value
-    # A name given twice keeps its last value, as a whole-file parse does.
-    last = {spans[i][0]: i for i in range(len(spans))}
-    data = {name: parsed[i] for name, i in last.items()}
-    return data, [p for i in sorted(last.values()) for p in problems[i]]
-
-
-@lever("parse-by-table")
-def _parse_by_table() -> None:
-    """fileformat.py `decode`: `split_loads` (above) instead of one `orjson.loads`, and its
-    problems instead of a second pass of `shape_problems`."""
-    from rebound_tui.store import fileformat
-
-    real, real_shape = fileformat.orjson, fileformat.shape_problems
-    done: dict[int, tuple[dict[str, Any], list[str]]] = {}
-
-    class ByTable:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
-
-        @staticmethod
-        def loads(raw: Any) -> Any:
-            split = split_loads(raw) if isinstance(raw, bytes) else None
-            if split is None:
-                return real.loads(raw)
-            done.clear()
-            done[id(split[0])] = split
-            return split[0]
-
-    def shape_problems(data: dict[str, Any], limit: int | None = None) -> list[str]:
-        split = done.pop(id(data), None)
-        if split is not None and split[0] is data:
-            return split[1][:limit] if limit else split[1]
-        return real_shape(data, limit)
-
-    fileformat.orjson = ByTable()  # type: ignore[assignment]
-    fileformat.shape_problems = shape_problems  # type: ignore[assignment]
-
-
 @lever("log-peaks")
 def _log_peaks() -> None:
     """Not a change: log RSS and the peak since the previous line at each load and save (to the
@@ -288,31 +161,6 @@ def _log_peaks() -> None:
     wrap(storage.SyncStorage, "load")
     wrap(storage.SyncStorage, "save")
     atexit.register(log, "exit")
-
-
-@lever("backup-read-once")
-def _backup_read_once() -> None:
-    """storage.py `_reader`: read the version a save replaces (for the backup) into one buffer
-    of the file's size, instead of 16 MB chunks then `b"".join` (two copies at once)."""
-    from rebound_tui.store import storage
-
-    def _reader(self: Any, source: int | None) -> Callable[[], bytes]:
-        def read() -> bytes:
-            if source is None:
-                return self.path.read_bytes()
-            size = os.fstat(source).st_size
-            buf = bytearray(size)
-            view, offset = memoryview(buf), 0
-            while offset < size:
-                got = os.preadv(source, [view[offset:]], offset)
-                if got <= 0:
-                    break
-                offset += got
-            return buf if offset == size else bytes(buf[:offset])  # type: ignore[return-value]
-
-        return read
-
-    storage.SyncStorage._reader = _reader  # type: ignore[method-assign]
 
 
 @lever("no-backup-bytes")

@@ -28,6 +28,7 @@ def __getattr__(name: str):
         return [importlib.import_module(f"rebound_tui.cli.{n}") for n in GROUP_NAMES]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 DESCRIPTION = """\
 Keep the companies that said no in your bullpen, turn the boss into an ally,
 and follow up until a door opens. With no command, opens the dashboard."""
