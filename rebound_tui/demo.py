@@ -33,7 +33,7 @@ from rebound_tui.domain.model import FollowUp
 from rebound_tui.service import Service
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import META_ID, META_TABLE, decode, encode
-from rebound_tui.store.storage import FILE_MODE, atomic_write
+from rebound_tui.store.files import FILE_MODE, atomic_write
 
 ANCHOR = dt.date(2026, 11, 27)
 """The day the packaged demo file is "as of"."""

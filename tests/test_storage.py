@@ -21,6 +21,7 @@ from rebound_test_helpers import PYTHON, python_env
 from tinydb import Query
 
 from rebound_tui.domain import record
+from rebound_tui.store import files as files_mod
 from rebound_tui.store import storage as storage_mod
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import (
@@ -211,6 +212,7 @@ def test_failed_save_keeps_file_memory_and_retries(
     rid = db.create("companies", {"name": "Unsaved Co"})
     faulty = FaultyOS(**{name: exc})
     monkeypatch.setattr(storage_mod, "os", faulty)
+    monkeypatch.setattr(files_mod, "os", faulty)
     with pytest.raises(SaveError) as info:
         db.save()
     assert faulty.calls >= 1
@@ -226,6 +228,7 @@ def test_failed_save_keeps_file_memory_and_retries(
     assert db.get("companies", rid)["name"] == "Unsaved Co"
     # The next try saves it.
     monkeypatch.setattr(storage_mod, "os", os)
+    monkeypatch.setattr(files_mod, "os", os)
     assert db.save() is True
     assert disk_names(data_path) == seed_names(kind) | {"Unsaved Co"}
     assert data_path.stat().st_mode & 0o777 == 0o600
@@ -236,7 +239,9 @@ def test_failed_save_through_the_cli_is_exit_1(run_cli, data_path: Path, monkeyp
     code, _, _ = run_cli("add", "company", "Acme")
     assert code == 0
     before = data_path.read_bytes()
-    monkeypatch.setattr(storage_mod, "os", FaultyOS(write=OSError(errno.ENOSPC, "No space left")))
+    full = FaultyOS(write=OSError(errno.ENOSPC, "No space left"))
+    monkeypatch.setattr(storage_mod, "os", full)
+    monkeypatch.setattr(files_mod, "os", full)
     code, out, err = run_cli("add", "company", "Beta")
     assert code == 1
     assert "No space left" in err and "Traceback" not in err

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rebound_tui.cli.context import Context, Failure, UsageError, path_arg
 from rebound_tui.io.importer import SOURCES, import_rows, read_rows
-from rebound_tui.store.storage import atomic_write
+from rebound_tui.store.files import atomic_write
 
 IMPORT_KINDS = tuple(SOURCES)
 EXPORT_KINDS = ("ics", "csv", "json", "markdown")

@@ -16,7 +16,7 @@ from typing import Any
 
 from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction, Record
 from rebound_tui.service import Service
-from rebound_tui.store.storage import atomic_write
+from rebound_tui.store.files import atomic_write
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILES = ("companies.csv", "contacts.csv", "interactions.csv", "follow-ups.csv")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rebound_tui.store.storage import copy_range, fsync_dir, read_at, write_all
+from rebound_tui.store.files import copy_range, fsync_dir, read_at, write_all
 
 __all__ = ["KEEP_DAYS", "KEEP_NEWEST", "Backup", "Backups", "backup_dir"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rebound_tui.domain.merge import MergeError, merge3
 from rebound_tui.store.fileformat import DataFileError, decode, encode
-from rebound_tui.store.storage import atomic_write
+from rebound_tui.store.files import atomic_write
 
 
 def _load(path: Path, *, optional: bool = False) -> dict | None:

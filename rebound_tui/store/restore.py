@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rebound_tui.store.backups import Backup, Backups
 from rebound_tui.store.fileformat import decode
-from rebound_tui.store.storage import FILE_MODE, atomic_write
+from rebound_tui.store.files import FILE_MODE, atomic_write
 
 
 def restore_over_broken(path: Path, name: str) -> tuple[Backup, Path | None]:

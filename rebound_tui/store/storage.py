@@ -26,14 +26,11 @@ temp file, and raises `SaveError`; the edit is saved on the next try.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,54 +40,24 @@ from tinydb.storages import Storage
 
 from rebound_tui.domain.merge import MergeError, merge_databases
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, encode, new_database
-from rebound_tui.store.layout import Layout, Piece, Span, plan
+from rebound_tui.store.files import (
+    CHUNK,
+    FILE_MODE,
+    FileMoved,
+    FileSig,
+    content_hash,
+    read_at,
+    release_later,
+    write_pieces,
+)
+from rebound_tui.store.layout import Layout, Piece, plan
 
-FILE_MODE = 0o600
-# On filesystems with whole-second (FAT: two-second) times, a same-size rewrite within this window
-# can keep the same signature, so such recent files are compared by content hash.
-RECENT_SECONDS = 2.0
 LOCK_TIMEOUT = 10.0
 SAVE_TRIES = 3  # a sync tool replacing the file mid-save makes us merge it and try again
-_CHUNK = 1 << 20
 
 
 class SaveError(OSError):
     """The save failed; the data file is untouched and the edits are still in memory."""
-
-
-@dataclass(frozen=True)
-class FileSig:
-    """What changes when a file is replaced or rewritten (ctime: even if mtime is set back)."""
-
-    dev: int
-    ino: int
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-
-    @classmethod
-    def of(cls, path: Path) -> FileSig | None:
-        try:
-            return cls.from_stat(os.stat(path))
-        except FileNotFoundError:
-            return None
-
-    @classmethod
-    def from_stat(cls, st: os.stat_result) -> FileSig:
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-    @property
-    def coarse(self) -> bool:
-        """Whole-second times: a rewrite in the same second may not show."""
-        return self.mtime_ns % 1_000_000_000 == 0
-
-    @property
-    def recent(self) -> bool:
-        return time.time() - self.mtime_ns / 1e9 < RECENT_SECONDS
-
-
-class _FileMoved(Exception):
-    """The data file changed while we saved: merge it and try again."""
 
 
 def lock_path_for(path: Path) -> Path:
@@ -99,127 +66,6 @@ def lock_path_for(path: Path) -> Path:
     folder = Path(os.environ.get("REBOUND_LOCK_DIR") or user_cache_dir("rebound-tui")) / "locks"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{key}.lock"
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable; not every platform can open a folder, which is fine there."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, raw: bytes, mode: int = FILE_MODE) -> None:
-    """Replace `path` with `raw` so that a crash leaves either the old or the new file, whole.
-
-    A symlinked data file stays a link: the file it points to (in the synced folder) is replaced.
-    """
-    write_pieces(path, [raw], mode)
-
-
-def write_pieces(
-    path: Path,
-    pieces: list[Piece],
-    mode: int = FILE_MODE,
-    *,
-    source: int | None = None,
-    expect: FileSig | None | bool = False,
-) -> FileSig:
-    """`atomic_write` of bytes and `Span`s copied from the open file `source`; returns the new
-    file's signature. With `expect` (not False), the file must still have that signature (None:
-    must not exist) when the new one replaces it, else `_FileMoved`.
-
-    `source` is the caller's to close. Windows cannot replace a file that is open, so there the
-    caller must not pass one (see `SyncStorage._open_source`)."""
-    path = Path(os.path.realpath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    closed = False
-    try:
-        try:
-            os.fchmod(fd, mode)
-            for piece in pieces:
-                if isinstance(piece, Span):
-                    assert source is not None, "a span needs the file it comes from"
-                    copy_range(source, fd, piece.start, piece.end)
-                else:
-                    write_all(fd, piece)
-            os.fsync(fd)
-            if expect is not False and FileSig.of(path) != expect:
-                raise _FileMoved()
-            if os.name == "nt":  # Windows cannot rename a file that is still open
-                os.close(fd)
-                closed = True
-            os.replace(tmp, path)
-            st = os.stat(path) if closed else os.fstat(fd)  # after the rename: its ctime
-        finally:
-            if not closed:
-                os.close(fd)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
-    return FileSig.from_stat(st)
-
-
-def write_all(fd: int, raw: bytes) -> None:
-    view = memoryview(raw)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def read_at(fd: int, count: int, offset: int) -> bytes:
-    """Up to `count` bytes of the open file `fd` from `offset` (`os.pread`; Windows has none)."""
-    if hasattr(os, "pread"):
-        return os.pread(fd, count, offset)
-    os.lseek(fd, offset, os.SEEK_SET)
-    parts = []
-    while count > 0:
-        chunk = os.read(fd, count)
-        if not chunk:
-            break
-        parts.append(chunk)
-        count -= len(chunk)
-    return b"".join(parts)
-
-
-def copy_range(source: int, fd: int, start: int, end: int) -> None:
-    """Append bytes `start:end` of the open file `source` to `fd`: in the kernel where it can
-    (Linux), so they never pass through Python's memory."""
-    offset, count = start, end - start
-    kernel_copy = getattr(os, "copy_file_range", None)
-    if kernel_copy is not None:
-        try:
-            while count:
-                n = kernel_copy(source, fd, count, offset)
-                if n == 0:
-                    break  # the end of the file, or a filesystem that will not: read it below
-                offset, count = offset + n, count - n
-        except OSError as exc:
-            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
-                raise
-    while count:
-        chunk = read_at(source, min(count, _CHUNK), offset)
-        if not chunk:
-            raise _FileMoved()
-        write_all(fd, chunk)
-        offset, count = offset + len(chunk), count - len(chunk)
-
-
-def _release(fd: int) -> None:
-    """Close the replaced file in the background: its last close frees its pages and blocks
-    (about 6 ms for 26 MB), work the saved edit does not need to wait for."""
-    try:
-        threading.Thread(target=os.close, args=(fd,), name="rebound-release", daemon=True).start()
-    except RuntimeError:  # no thread to be had: close it here
-        os.close(fd)
 
 
 def _describe(
@@ -231,14 +77,10 @@ def _describe(
     if raw is None or sig is None:
         return sig, None, None
     if sig.coarse:
-        return sig, _digest(raw), None
+        return sig, content_hash(raw), None
     if data is None or os.name == "nt":
         return sig, None, None
     return sig, None, Layout.of_read(data, raw)
-
-
-def _digest(raw: bytes) -> bytes:
-    return hashlib.sha1(raw, usedforsecurity=False).digest()
 
 
 class SyncStorage(Storage):
@@ -349,7 +191,7 @@ class SyncStorage(Storage):
         if sig is None or not sig.coarse or not sig.recent:
             return False
         try:
-            return _digest(self.path.read_bytes()) != self._digest
+            return content_hash(self.path.read_bytes()) != self._digest
         except OSError:
             return True
 
@@ -374,7 +216,7 @@ class SyncStorage(Storage):
                 self._remember(None, None)
                 self.dirty = True
             return False
-        if digest is not None and _digest(raw) == digest:
+        if digest is not None and content_hash(raw) == digest:
             with self.lock:
                 if self._sig == known:  # (not if a save wrote a newer one meanwhile)
                     self._sig = sig  # the same bytes, touched or copied back
@@ -470,7 +312,7 @@ class SyncStorage(Storage):
                 for _ in range(SAVE_TRIES):
                     try:
                         return self._save_locked()
-                    except _FileMoved:
+                    except FileMoved:
                         continue  # a new version arrived mid-save: merge it, then write
                 raise SaveError(
                     f"{self.path}: the file kept changing while saving (is a sync tool writing "
@@ -522,7 +364,7 @@ class SyncStorage(Storage):
             digest = None
             if sig.coarse:  # whole-second times: no layout, and a hash for the recent check
                 layout = None
-                digest = _digest(raw if raw is not None else self.path.read_bytes())
+                digest = content_hash(raw if raw is not None else self.path.read_bytes())
             with self.lock:
                 self._sig = sig
                 self._digest = digest
@@ -533,7 +375,7 @@ class SyncStorage(Storage):
             return True
         finally:
             if source is not None:
-                _release(source)
+                release_later(source)
 
     def _saved(
         self, layout: Layout | None, sig: FileSig | None, generation: int, *, written: bool
@@ -591,8 +433,8 @@ class SyncStorage(Storage):
             if source is None and FileSig.from_stat(os.fstat(fd)) != sig:
                 return False
             view = memoryview(raw)
-            for offset in range(0, len(raw), _CHUNK * 4):
-                part = view[offset : offset + _CHUNK * 4]
+            for offset in range(0, len(raw), CHUNK * 4):
+                part = view[offset : offset + CHUNK * 4]
                 if read_at(fd, len(part), offset) != part:
                     return False
             return True
