@@ -741,8 +741,9 @@ def test_after_a_delivery_the_save_copies_the_delivered_records(
     assert {"Delivered Co", "Local Co"} <= disk_names(data_path)
 
 
+@pytest.mark.parametrize("merging", ["refresh", "save"])
 def test_parsing_a_delivered_version_leaves_memory_free_for_edits(
-    db: Database, data_path: Path, tmp_path: Path, monkeypatch
+    db: Database, data_path: Path, tmp_path: Path, monkeypatch, merging: str
 ):
     db.save()
     _deliver(db, data_path, tmp_path, "Delivered Co")
@@ -755,7 +756,7 @@ def test_parsing_a_delivered_version_leaves_memory_free_for_edits(
         return real(raw, path, **kw)
 
     monkeypatch.setattr(storage_mod, "decode", slow_decode)
-    worker = threading.Thread(target=db.refresh)
+    worker = threading.Thread(target=getattr(db, merging))  # the disk poll, or a save
     worker.start()
     try:
         assert parsing.wait(10)

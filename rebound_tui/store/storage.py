@@ -334,8 +334,8 @@ class SyncStorage(Storage):
     def _save_locked(self) -> bool:
         source: int | None = None
         try:
+            self.refresh()  # a delivered version is parsed without the in-memory lock
             with self.lock:
-                self.refresh()
                 assert self._data is not None
                 data = dict(self._data)  # TinyDB re-points tables in the dict it holds
                 generation = self.generation
