@@ -15,6 +15,7 @@ from rebound_tui.store.fileformat import DataFileError
 from rebound_tui.ui.app import LOADING, ReboundApp, make_app
 from rebound_tui.views import due_entries
 from tests.ui.conftest import TODAY, reopen
+from tests.ui.test_app import record_messages
 
 SIZE = (100, 30)
 
@@ -46,18 +47,6 @@ def deferred(path: Path, first: due_cache.FirstScreen, gate=None, fail=None) -> 
         poll_seconds=0,
         save_delay=0,
     )
-
-
-def messages(app: ReboundApp, monkeypatch) -> list[str]:
-    shown: list[str] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        shown.append(str(message))
-        return original(message, *args, **kwargs)
-
-    monkeypatch.setattr(app, "notify", notify)
-    return shown
 
 
 async def loaded(app: ReboundApp, pilot) -> None:
@@ -104,7 +93,7 @@ async def test_keys_that_need_the_data_wait_for_it(
 ) -> None:
     gate = threading.Event()
     app = deferred(service.path, first, gate)
-    shown = messages(app, monkeypatch)
+    shown = record_messages(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("x", "d", "s", "u")  # drop, done, snooze, undo: none on cached rows
@@ -163,7 +152,7 @@ async def test_quitting_while_a_failing_load_runs_reports_its_error(
     gate = threading.Event()
     error = DataFileError(service.path, "not valid JSON")
     app = deferred(service.path, first, gate, fail=error)
-    shown = messages(app, monkeypatch)
+    shown = record_messages(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         threading.Timer(0.2, gate.set).start()  # the load fails while quit waits for it
