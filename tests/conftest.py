@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -123,3 +124,23 @@ def python_env(**extra: str) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+def require_tool(*names: str) -> str:
+    """The path of the first real program found among `names`, or skip the test visibly.
+
+    Where users run a real program (Syncthing, unison, Dovecot), tests run the real one. On a
+    laptop without it the test skips and says which program is missing; CI sets
+    `REBOUND_REQUIRE_TOOLS=1` (after `.ci/run` installs the Debian packages), which turns that
+    skip into a failure.
+    """
+    for name in names:
+        found = shutil.which(name) or next(
+            (p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.access(p, os.X_OK)), None
+        )
+        if found:
+            return found
+    message = f"{' or '.join(names)} is not installed (Debian: see .ci/debian-packages)"
+    if os.environ.get("REBOUND_REQUIRE_TOOLS") == "1":
+        pytest.fail(f"REBOUND_REQUIRE_TOOLS=1 but {message}", pytrace=False)
+    pytest.skip(message)
