@@ -90,8 +90,13 @@ def check_priority(value: Any) -> None:
 
 
 def check_day(name: str, value: str) -> None:
-    if not isinstance(value, str) or not _DAY.match(value):
-        raise ValidationError(f"bad {name} {value!r}: expected YYYY-MM-DD")
+    from rebound_tui.domain.schema import FIRST_YEAR, LAST_YEAR, is_day
+
+    if not is_day(value):  # what the file may hold (schema.py): no day is taken that it refuses
+        raise ValidationError(
+            f"bad {name} {value!r}: expected a day that exists, YYYY-MM-DD "
+            f"(years {FIRST_YEAR} to {LAST_YEAR})"
+        )
 
 
 def check_required(name: str, value: Any) -> None:
