@@ -59,7 +59,6 @@ TOUCH_KINDS: frozenset[str] = frozenset(
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPAN = re.compile(r"^[1-9]\d*[dwmy]$")
 
 
