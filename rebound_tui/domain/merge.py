@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from rebound_tui.domain.clock import is_stamp, make_stamp, parse_stamp
+from rebound_tui.domain.clock import MAX_MS, is_stamp, make_stamp, parse_stamp
 from rebound_tui.domain.schema import SHARED_FIELDS, check_doc
 
 __all__ = [
@@ -381,7 +381,7 @@ def max_stamp(db: dict) -> str | None:
 def horizon_before(stamp: str, days: int = DEFAULT_TOMBSTONE_DAYS) -> str:
     """A stamp ``days`` before ``stamp``: the horizon to pass to compact_tombstones()."""
     ms, _counter, _replica = parse_stamp(stamp)
-    return make_stamp(ms - days * _DAY_MS, 0, "00000000")
+    return make_stamp(max(0, min(MAX_MS, ms - days * _DAY_MS)), 0, "00000000")
 
 
 def compact_tombstones(db: dict, horizon_stamp: str) -> dict:

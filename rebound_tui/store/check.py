@@ -7,7 +7,9 @@ from pathlib import Path
 
 from rebound_tui.domain import record
 from rebound_tui.domain.model import RECORD_TYPES, ValidationError
-from rebound_tui.store.fileformat import DataFileError, decode, shape_problems
+from rebound_tui.store.conflicts import find_conflict_copies
+from rebound_tui.store.copy_check import check_copy
+from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, shape_problems
 
 
 @dataclass
@@ -39,6 +41,7 @@ def check_file(path: Path) -> CheckReport:
         report.fatal = exc
         return report
     report.problems.extend(shape_problems(data))
+    _check_copies(report, db_id_of(data))
     if report.problems:
         return report
     live_ids: dict[str, set[str]] = {}
@@ -71,3 +74,12 @@ def check_file(path: Path) -> CheckReport:
                 why = "a deleted record" if gone else "a record that does not exist"
                 report.warnings.append(f"{table}/{record_id[:8]}: {fieldname} points to {why}")
     return report
+
+
+def _check_copies(report: CheckReport, db_id: str | None) -> None:
+    """Conflict copies beside the file that `sync` would refuse: a problem each, with why."""
+    for copy in find_conflict_copies(report.path):
+        verdict = check_copy(copy.path, db_id, ambiguous=copy.ambiguous)
+        if verdict.reason is None:
+            continue
+        (report.problems if verdict.refused else report.warnings).append(verdict.reason)

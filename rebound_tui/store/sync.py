@@ -11,8 +11,8 @@ from pathlib import Path
 
 from rebound_tui.domain.merge import MergeError
 from rebound_tui.store.conflicts import ConflictCopy, find_conflict_copies
+from rebound_tui.store.copy_check import check_copy
 from rebound_tui.store.database import Database
-from rebound_tui.store.fileformat import DataFileError, db_id_of, decode
 
 
 @dataclass
@@ -35,19 +35,12 @@ def merge_conflict_copies(db: Database, copies: list[ConflictCopy] | None = None
     copies = find_conflict_copies(db.path) if copies is None else copies
     accepted: list[ConflictCopy] = []
     for copy in copies:
-        try:
-            data = decode(copy.path.read_bytes(), copy.path)
-        except (DataFileError, OSError) as exc:
-            if not copy.ambiguous:
-                report.skipped.append(f"left {copy.path.name} alone: {exc}")
+        verdict = check_copy(copy.path, db.db_id, ambiguous=copy.ambiguous)
+        if verdict.data is None:
+            if verdict.reason:
+                report.skipped.append(verdict.reason)
             continue
-        if db_id_of(data) != db.db_id:
-            if not copy.ambiguous:
-                report.skipped.append(
-                    f"left {copy.path.name} alone: it is a different rebound database "
-                    "(another database id), so it is never merged"
-                )
-            continue
+        data = verdict.data
         try:
             report.changed |= db.storage.merge_in(data)
         except MergeError as exc:
