@@ -49,16 +49,12 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     s = ctx.service
     s.refresh()
     lines = s.sync_conflicts()
-    refused = [line for line in lines if line.startswith("left ")]  # SyncReport.skipped
     for line in lines:
-        if line not in refused:
-            print(line)
+        print(line)
     if not lines:
         print("no conflict copies found")
     ctx.save()
-    for line in refused:  # a copy left where it is: one line each, and exit 1
-        print(f"rebound-tui: {line}", file=sys.stderr)
-    return 1 if refused else 0
+    return 0
 
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
