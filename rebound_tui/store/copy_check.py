@@ -40,7 +40,7 @@ def check_copy(path: Path, db_id: str | None, *, ambiguous: bool = False) -> Cop
         ours = _same_database(raw, path, db_id)
         if ambiguous and not ours:
             return CopyVerdict()
-        why = f"left {name} where it is, not merged: {exc.problem}"
+        why = f"left {name} alone (where it is, not merged): {exc.problem}"
         return CopyVerdict(reason=why, refused=True)
     if db_id_of(data) != db_id:
         why = (
