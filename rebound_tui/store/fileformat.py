@@ -130,7 +130,7 @@ def decode(
         if strict:
             twice = duplicate_key(raw)
             if twice:
-                raise DataFileError(path, f"a key is given twice: {twice}")
+                raise DataFileError(path, twice, "another program may read the other value")
     return data
 
 
@@ -142,23 +142,33 @@ def duplicate_key(raw: bytes) -> str | None:
     too deep)."""
     import json
 
-    found: list[str] = []
+    from rebound_tui.domain.schema import safe_name
+
+    found: list[tuple[str, dict[str, Any]]] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out and not found:
-                from rebound_tui.domain.schema import safe_name
-
-                found.append(f"{safe_name(key)} (in the object holding {len(items)} keys)")
+                found.append((key, out))
             out[key] = value
         return out
 
     try:
-        json.loads(raw, object_pairs_hook=pairs)
+        data = json.loads(raw, object_pairs_hook=pairs)
     except (ValueError, RecursionError):
-        return "the file cannot be read twice alike"
-    return found[0] if found else None
+        return "the file reads differently with another JSON parser"
+    if not found:
+        return None
+    key, holder = found[0]
+    where = ""
+    for table, records in data.items() if type(data) is dict else ():
+        if holder is records:
+            where = f"table {safe_name(table)}: "
+        for record_id, doc in records.items() if type(records) is dict else ():
+            if holder is doc or (type(doc) is dict and any(v is holder for v in doc.values())):
+                where = f"{safe_name(table)}/{safe_name(record_id)}: "
+    return f"{where}the key '{safe_name(key)}' is given twice"
 
 
 # A table's key line in a file laid out as `encode` writes it: indented two spaces (deeper lines

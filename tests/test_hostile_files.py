@@ -1,0 +1,363 @@
+"""Hostile variants of a valid data file (issue 11, sections 3 and 4), through every door: as the
+main file, as a conflict copy, through `sync`, `check`, `list`, `due`, `export`, and the git merge
+driver. Every refusal: no traceback, one clear line, the right exit code, and the data file byte
+for byte as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rebound_test_helpers import PYTHON, assert_one_line_error, digest, python_env, snapshot
+
+from rebound_tui.domain.clock import HybridClock, make_stamp, system_ms
+from rebound_tui.domain.schema import SCHEMA
+from rebound_tui.service import Service
+from rebound_tui.store.database import Database
+from rebound_tui.store.fileformat import decode, encode
+from rebound_tui.store.merge_driver import merge_files
+
+Change = Callable[[dict], None]
+FUTURE = "9999-12-31T23:59:59.999Z-ffff-ffffffff"
+COPY_NAME = "rebound.sync-conflict-20261127-101500-ABCDEF2.json"
+
+
+def first(data: dict, table: str) -> tuple[str, dict]:
+    return next(iter(data[table].items()))
+
+
+def setter(table: str, field: str, value) -> Change:
+    def change(data: dict) -> None:
+        _, doc = first(data, table)
+        doc[field] = value
+        doc["_clock"][field] = doc["_created"]
+
+    return change
+
+
+def stamp(table: str, field: str, value: str) -> Change:
+    def change(data: dict) -> None:
+        _, doc = first(data, table)
+        doc["_clock"][field] = value
+
+    return change
+
+
+def deep(levels: int) -> list:
+    value: list = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+# name -> (change, words the refusal must say)
+HOSTILE: dict[str, tuple[Change, tuple[str, ...]]] = {
+    "name is a list": (setter("companies", "name", ["x"]), ("companies/", "'name'", "list")),
+    "name is null": (setter("companies", "name", None), ("'name'", "null")),
+    "name is a number": (setter("companies", "name", 7), ("'name'", "number")),
+    "name is an object": (setter("companies", "name", {"a": 1}), ("'name'", "object")),
+    "contact name is true": (setter("contacts", "name", True), ("contacts/", "'name'")),
+    "priority is true": (setter("companies", "priority", True), ("'priority'",)),
+    "priority is a float": (setter("companies", "priority", 3.0), ("'priority'",)),
+    "priority out of range": (setter("companies", "priority", 42), ("'priority'", "1 to 5")),
+    "stage unknown": (setter("companies", "stage", "ghost"), ("'stage'", "watching")),
+    "due 2026-02-30": (setter("followups", "due", "2026-02-30"), ("followups/", "'due'")),
+    "due 0000-00-00": (setter("followups", "due", "0000-00-00"), ("'due'",)),
+    "due empty": (setter("followups", "due", ""), ("'due'", "empty")),
+    "due null": (setter("followups", "due", None), ("'due'",)),
+    "due a number": (setter("followups", "due", 20261127), ("'due'",)),
+    "status a list": (setter("followups", "status", ["open"]), ("'status'",)),
+    "snoozes a string": (setter("followups", "snoozes", "2"), ("'snoozes'",)),
+    "company_id a list": (setter("followups", "company_id", ["x"]), ("'company_id'",)),
+    "notes 500 levels deep": (setter("companies", "notes", deep(500)), ("'notes'",)),
+    "unknown field 500 deep": (setter("companies", "x_new", deep(500)), ("'x_new'", "deep")),
+    "unknown field a huge int": (setter("companies", "x_big", 2**70), ("'x_big'", "64 bits")),
+    "future field stamp": (stamp("companies", "name", FUTURE), ("'name'", "ahead", "years")),
+    "future delete": (
+        lambda d: first(d, "companies")[1].update(_deleted=FUTURE),
+        ("_deleted", "ahead"),
+    ),
+    "schema true": (lambda d: d["meta"]["db"].update(schema=True), ("schema",)),
+    "meta huge int": (lambda d: d["meta"]["db"].update(x=2**70), ("meta", "64 bits")),
+}
+
+
+def hostile_bytes(good: bytes, change: Change) -> bytes:
+    data = json.loads(good)
+    change(data)
+    return json.dumps(data, indent=2, sort_keys=True).encode()
+
+
+@pytest.fixture
+def good(run_cli, data_path: Path) -> bytes:
+    assert run_cli("add", "company", "Acme", "--priority", "4")[0] == 0
+    assert run_cli("add", "contact", "Jo", "--company", "Acme")[0] == 0
+    assert run_cli("follow-up", "Call Jo", "--on", "today", "--contact", "Jo")[0] == 0
+    return data_path.read_bytes()
+
+
+MAIN_COMMANDS = [
+    ["list", "companies"],
+    ["due"],
+    ["export", "ics", "-"],
+    ["add", "company", "Beta"],
+    ["sync"],
+]
+
+
+@pytest.mark.parametrize("args", MAIN_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_main_file_is_refused_by_every_command(run_cli, data_path, good, case, args):
+    change, words = HOSTILE[case]
+    data_path.write_bytes(hostile_bytes(good, change))
+    before = snapshot(data_path)
+    code, out, err = run_cli(*args)
+    assert code == 1, (out, err)
+    assert_one_line_error(err, str(data_path), *words)
+    assert snapshot(data_path) == before
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_check_names_the_problem_of_a_hostile_main_file(run_cli, data_path, good, case):
+    change, words = HOSTILE[case]
+    data_path.write_bytes(hostile_bytes(good, change))
+    before = snapshot(data_path)
+    code, out, err = run_cli("check")
+    assert code == 1, (out, err)
+    assert "Traceback" not in out + err
+    for word in words:
+        assert word.lower() in (out + err).lower()
+    assert snapshot(data_path) == before
+
+
+@pytest.mark.parametrize("case", [c for c in HOSTILE if not c.startswith(("schema", "meta"))])
+def test_a_hostile_conflict_copy_is_left_where_it_is(run_cli, data_path, good, case):
+    change, words = HOSTILE[case]
+    copy = data_path.parent / COPY_NAME
+    copy.write_bytes(hostile_bytes(good, change))
+    copy_before = copy.read_bytes()
+    before = snapshot(data_path)
+    code, out, err = run_cli("sync")
+    assert code == 0, err
+    assert "Traceback" not in out + err
+    line = next(line for line in out.splitlines() if COPY_NAME in line)
+    assert "not merged" in line
+    for word in words:
+        assert word.lower() in line.lower()
+    assert copy.read_bytes() == copy_before  # left where it is, byte for byte
+    assert snapshot(data_path) == before  # the main file untouched
+    # `check` lists it, with the table, record and field; every command still works.
+    code, out, err = run_cli("check")
+    assert code == 1 and COPY_NAME in out
+    for word in words:
+        assert word.lower() in out.lower()
+    code, out, err = run_cli("list", "companies", "--json")
+    assert code == 0, err
+    assert [c["name"] for c in json.loads(out)] == ["Acme"]
+
+
+def test_a_duplicate_key_with_a_bad_value_in_a_copy_is_not_merged(run_cli, data_path, good):
+    data = json.loads(good)
+    rid, doc = first(data, "companies")
+    text = json.dumps(data, indent=2, sort_keys=True)
+    # The same key twice: a bad value first (another reader may keep it), then a good one.
+    text = text.replace('"name": "Acme"', '"name": ["x"], "name": "Acme Two"', 1)
+    copy = data_path.parent / COPY_NAME
+    copy.write_text(text)
+    before = snapshot(data_path)
+    code, out, err = run_cli("sync")
+    assert code == 0 and "Traceback" not in err
+    assert "twice" in out and "'name'" in out and "not merged" in out
+    assert snapshot(data_path) == before
+    assert copy.read_text() == text
+
+
+def test_a_duplicate_key_whose_last_value_is_bad_is_refused_by_type(run_cli, data_path, good):
+    text = good.decode().replace('"name": "Acme"', '"name": "Acme", "name": ["x"]', 1)
+    copy = data_path.parent / COPY_NAME
+    copy.write_text(text)
+    before = snapshot(data_path)
+    code, out, _ = run_cli("sync")
+    assert code == 0 and "'name'" in out and "list" in out
+    assert snapshot(data_path) == before
+
+
+# -- a year-9999 stamp from another machine -------------------------------------------------
+
+
+def test_a_copy_from_year_9999_leaves_everything_working(run_cli, data_path, good):
+    copy = data_path.parent / COPY_NAME
+    copy.write_bytes(hostile_bytes(good, stamp("companies", "name", FUTURE)))
+    code, out, _ = run_cli("sync")
+    assert code == 0 and "ahead of this machine's clock" in out
+    for _ in range(3):  # later writes
+        assert run_cli("add", "company", f"Co {_}")[0] == 0
+    code, out, err = run_cli("check")
+    assert code == 1 and COPY_NAME in out and "years" in out  # how far ahead its clock was
+    companies = json.loads(data_path.read_bytes())["companies"].values()
+    newest = max(doc["_created"] for doc in companies)
+    assert newest <= make_stamp(system_ms() + 60_000, 0, "ffffffff")  # this machine's clock
+    backups = sorted((data_path.parent / "rebound.backups").glob("rebound-*.json"))
+    assert backups
+    code, out, err = run_cli("restore", backups[-1].name)
+    assert code == 0, err
+    assert copy.exists()
+
+
+def test_a_delivered_version_with_a_future_stamp_is_refused(data_path, good):
+    service = Service.open(data_path)
+    data_path.write_bytes(hostile_bytes(good, stamp("companies", "name", FUTURE)))
+    delivered = digest(data_path)
+    from rebound_tui.store.fileformat import DataFileError
+
+    with pytest.raises(DataFileError, match="ahead of this machine's clock"):
+        service.refresh()
+    assert digest(data_path) == delivered
+
+
+def test_compact_takes_its_horizon_from_the_wall_clock(tmp_path):
+    wall = [1_760_000_000_000]
+    db = Database(tmp_path / "c.json", clock=HybridClock("0000000c", lambda: wall[0]))
+    svc = Service(db)
+    far = make_stamp(wall[0] + 74 * 365 * 86_400_000, 0, "0000000f")  # a stamp from 2100
+    svc.db.clock.observe(far)
+    gone = svc.add_company("Deleted seconds ago", why="kept")
+    svc.delete_company(gone)
+    assert svc.compact(180) == 0  # a minute-old delete is not 180 days old
+    raw = svc.db.raw("companies")[gone.id]
+    assert raw["why"] == "kept"
+
+
+# -- the git merge driver ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["name is a list", "due 2026-02-30", "future field stamp"])
+def test_the_merge_driver_refuses_a_hostile_theirs(tmp_path, good, case):
+    change, words = HOSTILE[case]
+    base, ours, theirs = tmp_path / "base", tmp_path / "ours", tmp_path / "theirs"
+    base.write_bytes(good)
+    ours.write_bytes(good)
+    theirs.write_bytes(hostile_bytes(good, change))
+    proc = subprocess.run(
+        [PYTHON, "-m", "rebound_tui", "merge-driver", str(base), str(ours), str(theirs)],
+        env=python_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode != 0  # git marks a conflict
+    assert_one_line_error(proc.stderr, str(theirs), *words)
+    assert ours.read_bytes() == good
+
+
+# -- hypothesis: any field of any table, any wrong type ----------------------------------------
+
+WRONG = st.one_of(
+    st.lists(st.text(max_size=3), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.booleans(),
+    st.floats(allow_nan=False),
+)
+FIELDS = [
+    (table, name)
+    for table, specs in SCHEMA.items()
+    if table in ("companies", "contacts", "followups", "interactions")
+    for name, spec in specs.items()
+    if spec[0] not in ("refs",)
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(where=st.sampled_from(FIELDS), value=WRONG)
+def test_any_wrong_type_in_any_field_is_refused_and_merging_never_happens(
+    tmp_path_factory, where, value
+):
+    table, name = where
+    folder = tmp_path_factory.mktemp("h")
+    path = folder / "rebound.json"
+    svc = Service.open(path)
+    acme = svc.add_company("Acme")
+    jo = svc.add_contact("Jo", company=acme.id)
+    svc.add_follow_up("Call", due="2026-11-27", contact=jo.id)
+    svc.log("call", on="2026-11-27", contact=jo.id)
+    svc.save()
+    good = path.read_bytes()
+    data = json.loads(good)
+    rid, doc = first(data, table)
+    doc[name] = value
+    doc["_clock"][name] = doc["_created"]
+    bad = json.dumps(data, indent=2, sort_keys=True).encode()
+    from rebound_tui.store.fileformat import DataFileError
+
+    with pytest.raises(DataFileError) as caught:
+        decode(bad, path)
+    assert f"{table}/{rid}" in str(caught.value) and f"'{name}'" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    copy = folder / COPY_NAME
+    copy.write_bytes(bad)
+    lines = svc.sync_conflicts()
+    assert any("not merged" in line for line in lines)
+    assert path.read_bytes() == good and copy.read_bytes() == bad
+    theirs = folder / "theirs.json"
+    theirs.write_bytes(bad)
+    ours = folder / "ours.json"
+    ours.write_bytes(good)
+    with pytest.raises(DataFileError):
+        merge_files(folder / "none", ours, theirs)
+    assert ours.read_bytes() == good
+
+
+def test_a_good_file_with_unknown_fields_keeps_their_exact_values(tmp_path):
+    path = tmp_path / "rebound.json"
+    svc = Service.open(path)
+    svc.add_company("Acme")
+    svc.save()
+    data = json.loads(path.read_bytes())
+    rid, doc = first(data, "companies")
+    newer = {"x_count": 2**64 - 1, "x_low": -(2**63), "x_list": [1, 2.5, {"a": None}], "x_b": True}
+    for key, value in newer.items():
+        doc[key] = value
+        doc["_clock"][key] = doc["_created"]
+    path.write_bytes(encode(data))
+    svc = Service.open(path)
+    svc.edit_company(rid, priority=5)
+    svc.save()
+    kept = json.loads(path.read_bytes())["companies"][rid]
+    assert {k: kept[k] for k in newer} == newer
+    assert type(kept["x_count"]) is int and type(kept["x_b"]) is bool
+
+
+def test_non_utf8_arguments_are_refused_with_exit_2(data_path, tmp_path):
+    proc = subprocess.run(
+        [PYTHON, "-m", "rebound_tui", "--db", str(data_path), "add", "company", b"C1\x9bCo"],
+        env=python_env(),
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert_one_line_error(err, "UTF-8", "\\x9b")
+    assert not data_path.exists()
+
+
+def test_a_failed_cli_save_says_nothing_was_changed(run_cli, data_path, good, monkeypatch):
+    from rebound_tui.store import storage
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(storage, "write_pieces", disk_full)
+    before = snapshot(data_path)
+    code, _, err = run_cli("add", "company", "Beta")
+    assert code == 1
+    assert_one_line_error(err, "nothing was changed", "run the command again")
+    assert "kept in memory" not in err
+    assert snapshot(data_path) == before
