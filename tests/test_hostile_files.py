@@ -361,3 +361,54 @@ def test_a_failed_cli_save_says_nothing_was_changed(run_cli, data_path, good, mo
     assert_one_line_error(err, "nothing was changed", "run the command again")
     assert "kept in memory" not in err
     assert snapshot(data_path) == before
+
+
+def test_restore_gets_out_of_a_main_file_with_a_future_stamp(run_cli, data_path, good):
+    assert run_cli("add", "company", "Beta")[0] == 0  # a second session: the first is backed up
+    broken = hostile_bytes(data_path.read_bytes(), stamp("companies", "name", FUTURE))
+    data_path.write_bytes(broken)
+    code, _, err = run_cli("list", "companies")
+    assert code == 1
+    assert_one_line_error(err, "ahead of this machine's clock", "newest good backup")
+    backup = err.split("restore it with 'rebound-tui restore ")[1].split("'")[0]
+    code, out, err = run_cli("restore", backup)
+    assert code == 0, err
+    kept = list((data_path.parent / "rebound.backups" / "broken").iterdir())
+    assert [k.read_bytes() for k in kept] == [broken]
+    assert run_cli("add", "company", "Gamma")[0] == 0
+
+
+STRUCTURE: dict[str, Change] = {
+    "table is a list": lambda d: d.update(companies=[1]),
+    "record is a list": lambda d: d["companies"].update(x=[1]),
+    "_clock is a list": lambda d: first(d, "companies")[1].update(_clock=[]),
+    "_created is a number": lambda d: first(d, "companies")[1].update(_created=1),
+    "stamp is a list": stamp("companies", "name", ["x"]),  # type: ignore[arg-type]
+    "record id with controls": lambda d: d["companies"].update(
+        {"\x1b]0;x\x07": first(d, "companies")[1] | {"name": 5}}
+    ),
+    "unknown table with a deep value": lambda d: (
+        d.update(x_new={"r": {"_clock": {}, "v": 1}}) or d["x_new"]["r"].update(v=deep(100))
+    ),
+}
+
+
+@pytest.mark.parametrize("args", [["list", "companies"], ["due"], ["check"]], ids=" ".join)
+@pytest.mark.parametrize("case", list(STRUCTURE))
+def test_a_main_file_of_the_wrong_structure_is_refused(run_cli, data_path, good, case, args):
+    data_path.write_bytes(hostile_bytes(good, STRUCTURE[case]))
+    before = snapshot(data_path)
+    code, out, err = run_cli(*args)
+    assert code == 1, (out, err)
+    assert "Traceback" not in err and "\x1b" not in out + err
+    if args != ["check"]:
+        assert_one_line_error(err, str(data_path))
+    assert snapshot(data_path) == before
+
+
+def test_missing_tables_are_no_problem(run_cli, data_path, good):
+    data = json.loads(good)
+    data_path.write_bytes(encode({"meta": data["meta"]}))
+    for args in (["list", "companies"], ["due"], ["export", "ics", "-"], ["check"]):
+        code, out, err = run_cli(*args)
+        assert code == 0, (args, err)

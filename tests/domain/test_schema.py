@@ -163,3 +163,15 @@ def test_after_observing_any_stamp_the_clock_still_stamps(ms, counter):
     clock.observe(seen)
     for _ in range(3):
         parse_stamp(clock.now())
+
+
+def test_every_field_of_the_model_has_a_declared_type():
+    """A field added to a record class must be declared in schema.py (else it is 'any JSON')."""
+    from rebound_tui.domain.model import RECORD_TYPES, _field_names
+    from rebound_tui.domain.schema import SCHEMA
+
+    for table, cls in RECORD_TYPES.items():
+        missing = set(_field_names(cls)) - set(SCHEMA[table])
+        assert not missing, f"{table}: declare {sorted(missing)} in domain/schema.py"
+        extra = set(SCHEMA[table]) - set(_field_names(cls))
+        assert not extra, f"{table}: {sorted(extra)} declared but not in the model"
