@@ -264,7 +264,7 @@ WRONG = st.one_of(
     st.lists(st.text(max_size=3), max_size=2),
     st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
     st.booleans(),
-    st.floats(allow_nan=False),
+    st.floats(allow_nan=False, allow_infinity=False),
 )
 FIELDS = [
     (table, name)
@@ -412,3 +412,16 @@ def test_missing_tables_are_no_problem(run_cli, data_path, good):
     for args in (["list", "companies"], ["due"], ["export", "ics", "-"], ["check"]):
         code, out, err = run_cli(*args)
         assert code == 0, (args, err)
+
+
+def test_the_app_never_writes_what_it_would_refuse(data_path, today):
+    from rebound_tui.domain.model import ValidationError
+
+    svc = Service.open(data_path)
+    acme = svc.add_company("Acme")
+    with pytest.raises(ValidationError, match="'round'"):
+        svc.log("interview", on="2026-11-27", company=acme.id, round=5000)
+    with pytest.raises(ValidationError, match="'x_new'"):
+        svc.db.update("companies", acme.id, {"x_new": deep(100)})
+    svc.save()
+    assert decode(data_path.read_bytes(), data_path)  # what was written loads
