@@ -425,3 +425,18 @@ def test_the_app_never_writes_what_it_would_refuse(data_path, today):
         svc.db.update("companies", acme.id, {"x_new": deep(100)})
     svc.save()
     assert decode(data_path.read_bytes(), data_path)  # what was written loads
+
+
+def test_an_ambiguous_copy_of_ours_with_a_bad_record_is_named(run_cli, data_path, good):
+    copy = data_path.parent / "rebound 2.json"  # iCloud's name: only ours if it is our database
+    copy.write_bytes(hostile_bytes(good, setter("companies", "name", ["x"])))
+    held = copy.read_bytes()
+    before = snapshot(data_path)
+    code, out, err = run_cli("sync")
+    assert code == 0, err
+    assert "rebound 2.json" in out and "not merged" in out and "'name'" in out
+    assert copy.read_bytes() == held and snapshot(data_path) == before
+    other = data_path.parent / "rebound 3.json"  # an unrelated file with that kind of name
+    other.write_bytes(b"[1, 2]")
+    code, out, err = run_cli("sync")
+    assert "rebound 3.json" not in out + err
