@@ -440,3 +440,70 @@ def test_an_ambiguous_copy_of_ours_with_a_bad_record_is_named(run_cli, data_path
     other.write_bytes(b"[1, 2]")
     code, out, err = run_cli("sync")
     assert "rebound 3.json" not in out + err
+
+
+# -- hypothesis: what decode accepts, every face can show -------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["2026-02-30", "0000-00-00", "", "2026-11-27", "6w", "boss", "open"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+ANY_FIELD = st.sampled_from(
+    [(t, f) for t, specs in SCHEMA.items() for f in specs] + [("companies", "x_new")]
+)
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("small") / "rebound.json"
+    svc = Service.open(path)
+    acme = svc.add_company("Acme", website="https://acme.example")
+    jo = svc.add_contact("Jo", company=acme.id, role="boss", cadence="6w")
+    svc.log("interview", on="2026-11-20", contact=jo.id)
+    svc.add_follow_up("Call Jo", due="2026-11-27", contact=jo.id)
+    svc.set_setting("theme", "nord")
+    svc.set_template("check-in", "Hi {first_name}")
+    svc.reset_rules()
+    svc.save()
+    return path.read_bytes()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(where=ANY_FIELD, value=JSON_VALUES)
+def test_a_file_decode_accepts_works_in_every_command(tmp_path_factory, small_file, where, value):
+    from rebound_tui.io.csvout import csv_tables
+    from rebound_tui.io.ics import export_ics
+    from rebound_tui.io.jsonout import export_json
+    from rebound_tui.io.markdown import export_markdown
+    from rebound_tui.store.check import check_file
+    from rebound_tui.store.fileformat import DataFileError
+
+    table, name = where
+    data = json.loads(small_file)
+    if table not in data:
+        return
+    _, doc = first(data, table)
+    doc[name] = value
+    doc["_clock"][name] = doc["_created"]
+    raw = json.dumps(data, indent=2, sort_keys=True).encode()
+    path = tmp_path_factory.mktemp("h") / "rebound.json"
+    path.write_bytes(raw)
+    try:
+        svc = Service.open(path)
+    except DataFileError as exc:
+        assert "\n" not in str(exc)
+        assert not check_file(path).ok
+        assert path.read_bytes() == raw
+        return
+    assert check_file(path).fatal is None
+    svc.companies(), svc.contacts(), svc.due(), svc.templates(), svc.rules_and_problems()
+    export_ics(svc), export_json(svc), export_markdown(svc), csv_tables(svc)
+    svc.add_company("Beta")
+    svc.save()
+    Service.open(path)  # what it wrote, it reads
