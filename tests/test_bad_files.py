@@ -204,7 +204,8 @@ def test_restore_over_a_broken_file_keeps_the_broken_one(run_cli, data_path, goo
     code, out, err = run_cli("restore", newest.path.name)
     assert code == 0, err
     assert data_path.read_bytes() == backup_bytes
-    kept = list((data_path.parent / "rebound.backups" / "broken").iterdir())
+    kept = list(Backups(data_path).broken_dir.iterdir())
+    assert not (data_path.parent / "rebound.backups").exists()  # never in the synced folder
     assert [k.read_bytes() for k in kept] == [broken]
     assert kept[0].name in out
     code, out, err = run_cli("list", "companies", "--json")
