@@ -115,7 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return run_dashboard(args)
         with Context(getattr(args, "db", None)) as ctx:
-            return args.func(args, ctx)
+            code = args.func(args, ctx)
+            if args.command not in ("sync", "check"):  # (those two list them themselves)
+                for note in ctx.copy_notes():
+                    print(f"rebound-tui: note: {note}", file=sys.stderr)
+            return code
     except UsageError as exc:
         print(f"rebound-tui: {exc}", file=sys.stderr)
         return 2
