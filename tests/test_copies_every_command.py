@@ -239,3 +239,31 @@ def test_a_lock_folder_left_loose_by_an_older_version_is_tightened(tmp_path: Pat
     os.chmod(folder, 0o777)
     lock_path_for(tmp_path / "rebound.json")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".syncthing.rebound.json.tmp",
+        "~syncthing~rebound.json.tmp",
+        ".syncthing.rebound.sync-conflict-20261127-101500-ABCDEF2.json.tmp",
+        ".unison.rebound.json.8b1a3f0c.unison.tmp",
+        ".unison.rebound (conflict_on_2026-12-05).json.8b1a3f0c.unison.tmp",
+        ".bak.0.rebound.json",
+    ],
+)
+def test_sync_tools_temp_files_are_never_data_or_copies(
+    run_cli, data_path: Path, tmp_path: Path, name: str
+):
+    """A sync tool's file in flight holds a whole other version: it is neither merged nor moved."""
+    assert run_cli("add", "company", "Acme")[0] == 0
+    temp = data_path.parent / name
+    temp.write_bytes(_other_machine(data_path, tmp_path, lambda s: s.add_company("In flight")))
+    before = snapshot(temp)
+    for command in (("list", "companies"), ("add", "company", "Beta"), ("sync",)):
+        code, out, err = run_cli(*command)
+        assert code == 0, err
+        assert "In flight" not in out and name not in out + err
+    assert snapshot(temp) == before
+    assert "In flight" not in _names(data_path)
+    assert not Backups(data_path).conflicts_dir.exists()
