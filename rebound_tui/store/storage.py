@@ -378,7 +378,7 @@ class SyncStorage(Storage):
         for one in accepted:
             try:
                 merged = merge_databases(self._data, one.data, share=True)
-            except MergeError as exc:
+            except Exception as exc:  # noqa: BLE001 - a copy that cannot merge waits, named
                 self.copies.merge_failed(one.copy, exc)
                 continue
             merged_in.append(one)

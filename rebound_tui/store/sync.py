@@ -16,7 +16,6 @@ Copies are looked for beside the file that is written: the real file behind a sy
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,16 @@ def read_copy(path: Path, db_id: str | None) -> dict[str, Any]:
             "it is a different rebound database (another database id), so it is never merged"
         )
     return data
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, CopyRefused | MergeError | DataFileError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot read it ({exc.strerror or exc})"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to be a rebound file"
+    return f"it could not be merged ({type(exc).__name__}: {exc})"
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,8 @@ class ConflictCopies:
                 continue
             try:
                 data = read_copy(copy.path, db_id)
-            except (CopyRefused, OSError) as exc:
-                why = str(exc) if isinstance(exc, CopyRefused) else (exc.strerror or str(exc))
+            except Exception as exc:  # noqa: BLE001 - whatever is wrong with a copy, it waits
+                why = _why(exc)
                 # An ambiguous name ("rebound 2.json") that is not ours is just another file.
                 message = "" if copy.ambiguous else f"left {copy.path.name} alone: {why}"
                 self._refused[copy.path] = (sig, message)
@@ -126,8 +135,9 @@ class ConflictCopies:
         """Why each copy that is still waiting was left alone."""
         return [msg for path, (_sig, msg) in sorted(self._refused.items()) if msg]
 
-    def merge_failed(self, copy: ConflictCopy, exc: MergeError) -> None:
-        self._refused[copy.path] = (FileSig.of(copy.path), f"left {copy.path.name} alone: {exc}")
+    def merge_failed(self, copy: ConflictCopy, exc: Exception) -> None:
+        why = _why(exc)
+        self._refused[copy.path] = (FileSig.of(copy.path), f"left {copy.path.name} alone: {why}")
 
     def merged(self, accepted: list[Accepted], changed: bool) -> None:
         """Merged into what was just saved: move the copies out of the synced folder."""
@@ -145,8 +155,3 @@ class ConflictCopies:
         report, self.report = self.report, SyncReport()
         report.skipped = self.refused()
         return report
-
-    def forget_refusals(self) -> None:
-        """Read every copy again at the next look (`rebound-tui sync`, a new start)."""
-        with contextlib.suppress(Exception):
-            self._refused.clear()
