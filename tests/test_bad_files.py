@@ -179,7 +179,9 @@ def test_backups_lists_them_newest_first_without_writing(run_cli, data_path, goo
     before = folder_state(data_path.parent)
     code, out, err = run_cli("backups")
     assert code == 0, err
-    names = [line.split()[0] for line in out.strip().splitlines()]
+    header, *lines = out.strip().splitlines()
+    assert header == f"backups in {Backups(data_path).dir}, newest first:"  # says where
+    names = [line.split()[0] for line in lines]
     assert names == [b.path.name for b in Backups(data_path).list()]
     assert folder_state(data_path.parent) == before
 

@@ -267,3 +267,29 @@ def test_sync_tools_temp_files_are_never_data_or_copies(
     assert snapshot(temp) == before
     assert "In flight" not in _names(data_path)
     assert not Backups(data_path).conflicts_dir.exists()
+
+
+def test_backups_and_restore_read_an_older_versions_folder_and_never_write_it(
+    run_cli, data_path: Path
+):
+    assert run_cli("add", "company", "Acme")[0] == 0
+    legacy = data_path.parent / "rebound.backups"
+    legacy.mkdir()
+    old = legacy / "rebound-20261101T101500000Z.json"
+    old.write_bytes(data_path.read_bytes())  # an older version's backup: only Acme
+    assert run_cli("add", "company", "Beta")[0] == 0
+    before = {p.name: p.read_bytes() for p in legacy.iterdir()}
+
+    code, out, err = run_cli("backups")
+    assert code == 0, err
+    assert f"backups in {Backups(data_path).dir}" in out
+    assert f"in {legacy}, left by an older version" in out
+    assert f"{old.name}" in out and out.rstrip().endswith("*")  # the oldest, marked
+
+    code, out, err = run_cli("restore", old.name)
+    assert code == 0, err
+    assert _names(data_path) == {"Acme"}
+    assert {p.name: p.read_bytes() for p in legacy.iterdir()} == before  # never written
+    assert sorted(p.name for p in data_path.parent.iterdir()) == ["rebound.backups", "rebound.json"]
+    # The state before the restore went to this machine's folder.
+    assert any(b"Beta" in b.path.read_bytes() for b in Backups(data_path).own())

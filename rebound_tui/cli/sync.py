@@ -88,12 +88,18 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_backups(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.service.db.backups
     backups = ctx.service.backups()
     if not backups:
-        print(f"no backups yet (they go in {ctx.service.db.backups.dir})")
+        print(f"no backups yet (they go in {store.dir})")
         return 0
+    legacy = [d for d in store.legacy if any(b.path.parent == d for b in backups)]
+    print(f"backups in {store.dir}, newest first:")
+    for folder in legacy:
+        print(f"(and, marked *, in {folder}, left by an older version: read only)")
     for b in backups:
-        print(f"{b.path.name}  {b.taken:%Y-%m-%d %H:%M:%S} UTC  {b.size:>10,} bytes")
+        mark = " *" if b.path.parent != store.dir else ""
+        print(f"{b.path.name}  {b.taken:%Y-%m-%d %H:%M:%S} UTC  {b.size:>10,} bytes{mark}")
     return 0
 
 
