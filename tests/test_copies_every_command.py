@@ -293,3 +293,32 @@ def test_backups_and_restore_read_an_older_versions_folder_and_never_write_it(
     assert sorted(p.name for p in data_path.parent.iterdir()) == ["rebound.backups", "rebound.json"]
     # The state before the restore went to this machine's folder.
     assert any(b"Beta" in b.path.read_bytes() for b in Backups(data_path).own())
+
+
+@pytest.mark.parametrize("where", ["option", "env"])
+def test_backups_go_where_the_option_or_the_env_var_says(
+    run_cli, data_path: Path, tmp_path: Path, monkeypatch, where: str
+):
+    chosen = tmp_path / "my backups"
+    assert run_cli("add", "company", "Acme")[0] == 0
+    if where == "env":
+        monkeypatch.setenv("REBOUND_BACKUPS", str(chosen))
+        code, _, err = run_cli("add", "company", "Beta")
+    else:
+        code, _, err = run_cli("add", "company", "Beta", "--backups", str(chosen))
+    assert code == 0, err
+    [folder] = chosen.iterdir()  # one folder for this data file
+    assert folder.name.startswith("rebound-")
+    [backup] = folder.glob("rebound-*.json")
+    assert b"Acme" in backup.read_bytes() and b"Beta" not in backup.read_bytes()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert sorted(p.name for p in data_path.parent.iterdir()) == ["rebound.json"]
+    code, out, _ = run_cli("backups", "--backups", str(chosen))
+    assert code == 0 and backup.name in out and str(folder) in out
+
+
+def test_an_empty_backups_option_is_refused(run_cli, data_path: Path):
+    code, _, err = run_cli("add", "company", "Acme", "--backups", " ")
+    assert code == 2
+    assert_one_line_error(err, "--backups")
+    assert not data_path.exists()
