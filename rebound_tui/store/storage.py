@@ -29,7 +29,6 @@ import contextlib
 import hashlib
 import os
 import shlex
-import stat
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +49,7 @@ from rebound_tui.store.files import (
     FileSig,
     content_hash,
     read_at,
+    read_only_mode,
     release_later,
     write_pieces,
 )
@@ -372,19 +372,7 @@ class SyncStorage(Storage):
         """Merge the waiting conflict copies into memory (the in-memory lock held)."""
         if self.copies is None or self._data is None or self._fresh:
             return [], False
-        accepted = self.copies.read(db_id_of(self._data))
-        merged_in: list[Accepted] = []
-        changed = False
-        for one in accepted:
-            try:
-                merged = merge_databases(self._data, one.data, share=True)
-            except Exception as exc:  # noqa: BLE001 - a copy that cannot merge waits, named
-                self.copies.merge_failed(one.copy, exc)
-                continue
-            merged_in.append(one)
-            if merged != self._data:
-                self._data = merged
-                changed = True
+        self._data, merged_in, changed = self.copies.merge_into(self._data)
         if changed:
             self.dirty = True  # memory holds what the file lacks
             self.generation += 1
@@ -394,14 +382,11 @@ class SyncStorage(Storage):
 
     def _refuse_read_only(self) -> None:
         """A data file the user made read-only (chmod 0400) is not replaced behind their back."""
-        try:
-            mode = os.stat(self.path).st_mode
-        except FileNotFoundError:
-            return
-        if not mode & stat.S_IWUSR:
+        mode = read_only_mode(self.path)
+        if mode is not None:
             raise ReadOnlyFile(
-                f"{self.path}: the file is read-only (mode {stat.S_IMODE(mode):04o}), so "
-                "rebound-tui did not save; the file was not changed. Make it writable "
+                f"{self.path}: the file is read-only (mode {mode:04o}), so rebound-tui did not "
+                "save; the file was not changed. Make it writable "
                 f"(chmod u+w {shlex.quote(str(self.path))}) and try again"
             )
 

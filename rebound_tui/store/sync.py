@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rebound_tui.domain.merge import MergeError
+from rebound_tui.domain.merge import MergeError, merge_databases
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.conflicts import ConflictCopy, find_conflict_copies
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode
@@ -134,6 +134,22 @@ class ConflictCopies:
     def refused(self) -> list[str]:
         """Why each copy that is still waiting was left alone."""
         return [msg for path, (_sig, msg) in sorted(self._refused.items()) if msg]
+
+    def merge_into(self, data: dict[str, Any]) -> tuple[dict[str, Any], list[Accepted], bool]:
+        """`data` merged with every waiting copy fit to merge: (result, the copies merged in,
+        whether anything changed). A copy whose merge fails is left alone and named."""
+        merged_in: list[Accepted] = []
+        changed = False
+        for one in self.read(db_id_of(data)):
+            try:
+                merged = merge_databases(data, one.data, share=True)
+            except Exception as exc:  # noqa: BLE001 - a copy that cannot merge waits, named
+                self.merge_failed(one.copy, exc)
+                continue
+            merged_in.append(one)
+            if merged != data:
+                data, changed = merged, True
+        return data, merged_in, changed
 
     def merge_failed(self, copy: ConflictCopy, exc: Exception) -> None:
         why = _why(exc)
