@@ -209,6 +209,15 @@ class Instance:
         connections = self.get("/rest/system/connections")["connections"]
         return bool(connections.get(other.device_id, {}).get("connected"))
 
+    def assert_loopback_only(self) -> None:
+        """Listening on our one loopback address, no discovery, every connection on 127.0.0.1."""
+        status = self.get("/rest/system/status")
+        assert list(status["connectionServiceStatus"]) == [f"tcp://127.0.0.1:{self.listen_port}"]
+        assert not status.get("discoveryEnabled") and not status.get("discoveryStatus")
+        for connection in self.get("/rest/system/connections")["connections"].values():
+            if connection["connected"]:
+                assert connection["address"].startswith("127.0.0.1:"), connection
+
     def log_text(self) -> str:
         self.log.flush()
         return (self.home / "syncthing.log").read_text(errors="replace")[-4000:]
@@ -237,6 +246,7 @@ class Pair:
             self.a.add_device(self.b)
             self.b.add_device(self.a)
             self._wait(lambda: self.a.connected(self.b) and self.b.connected(self.a), 30, "connect")
+            self.assert_loopback_only()
         except BaseException:
             self.stop()
             raise
@@ -296,6 +306,10 @@ class Pair:
         raise SyncthingError(
             f"{folder_id} did not settle\n{self.a.log_text()}\n{self.b.log_text()}"
         )
+
+    def assert_loopback_only(self) -> None:
+        self.a.assert_loopback_only()
+        self.b.assert_loopback_only()
 
     def stop(self) -> None:
         for one in (self.a, self.b):

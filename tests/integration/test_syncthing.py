@@ -37,6 +37,7 @@ def syncthing(tmp_path_factory: pytest.TempPathFactory):
     pair = Pair(exe, tmp_path_factory.mktemp("syncthing"))
     try:
         yield pair
+        pair.assert_loopback_only()
     finally:
         pair.stop()
 
