@@ -322,3 +322,19 @@ def test_an_empty_backups_option_is_refused(run_cli, data_path: Path):
     assert code == 2
     assert_one_line_error(err, "--backups")
     assert not data_path.exists()
+
+
+def test_a_copy_rewritten_after_it_was_read_is_not_moved(run_cli, data_path: Path, with_copy):
+    """The sync tool rewrote the copy between our read and the archive: it stays, to be merged
+    at the next save, so what it holds now is never moved away unmerged."""
+    from rebound_tui.store.database import Database
+
+    db = Database(data_path)
+    accepted = db.copies.read(db.db_id)
+    assert [a.copy.path.name for a in accepted] == [COPY]
+    copy = data_path.parent / COPY
+    copy.write_bytes(copy.read_bytes() + b"\n")  # rewritten meanwhile
+    db.copies.merged(accepted, changed=True)
+    assert copy.exists() and not Backups(data_path).conflicts_dir.exists()
+    db.save()  # the next save reads it again, merges and moves it
+    assert not copy.exists()

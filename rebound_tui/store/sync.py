@@ -63,6 +63,7 @@ class Accepted:
 
     copy: ConflictCopy
     data: dict[str, Any]
+    sig: FileSig | None  # the copy as read: a copy changed since is merged again, not moved
 
 
 @dataclass
@@ -126,7 +127,7 @@ class ConflictCopies:
                 self._refused[copy.path] = (sig, message)
                 continue
             self._refused.pop(copy.path, None)
-            accepted.append(Accepted(copy, data))
+            accepted.append(Accepted(copy, data, sig))
         for gone in set(self._refused) - live:
             del self._refused[gone]
         return accepted
@@ -158,6 +159,8 @@ class ConflictCopies:
     def merged(self, accepted: list[Accepted], changed: bool) -> None:
         """Merged into what was just saved: move the copies out of the synced folder."""
         for one in accepted:
+            if FileSig.of(one.copy.path) != one.sig:
+                continue  # gone (another process archived it), or rewritten: merged next time
             try:
                 target = self.backups.archive_conflict(one.copy.path)
             except FileNotFoundError:
