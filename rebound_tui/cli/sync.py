@@ -20,9 +20,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.set_defaults(func=func)
         return p
 
-    command("sync", "merge sync tools' conflict copies into the data file", cmd_sync)
+    command(
+        "sync",
+        "merge sync tools' conflict copies into the data file now (every command that writes "
+        "does it too) and list what was merged, archived or left alone",
+        cmd_sync,
+    )
     command("check", "validate the data file and report problems", cmd_check)
-    command("backups", "list the backups of the data file", cmd_backups)
+    command(
+        "backups", "list this machine's backups of the data file, and where they are", cmd_backups
+    )
     p = command("restore", "bring back a backup (the current file is backed up first)", cmd_restore)
     p.add_argument("backup", metavar="BACKUP", help="a backup's name, a unique prefix, or path")
     p = command(
