@@ -21,6 +21,7 @@ from rebound_test_helpers import PYTHON, assert_one_line_error, digest, python_e
 from rebound_tui.domain.clock import HybridClock, make_stamp, system_ms
 from rebound_tui.domain.schema import SCHEMA
 from rebound_tui.service import Service
+from rebound_tui.store.backups import Backups
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import decode, encode
 from rebound_tui.store.merge_driver import merge_files
@@ -205,9 +206,9 @@ def test_a_copy_from_year_9999_leaves_everything_working(run_cli, data_path, goo
     companies = json.loads(data_path.read_bytes())["companies"].values()
     newest = max(doc["_created"] for doc in companies)
     assert newest <= make_stamp(system_ms() + 60_000, 0, "ffffffff")  # this machine's clock
-    backups = sorted((data_path.parent / "rebound.backups").glob("rebound-*.json"))
-    assert backups
-    code, out, err = run_cli("restore", backups[-1].name)
+    newest_backup = Backups(data_path).newest()
+    assert newest_backup is not None
+    code, out, err = run_cli("restore", newest_backup.path.name)
     assert code == 0, err
     assert copy.exists()
 
@@ -373,7 +374,7 @@ def test_restore_gets_out_of_a_main_file_with_a_future_stamp(run_cli, data_path,
     backup = err.split("restore it with 'rebound-tui restore ")[1].split("'")[0]
     code, out, err = run_cli("restore", backup)
     assert code == 0, err
-    kept = list((data_path.parent / "rebound.backups" / "broken").iterdir())
+    kept = list(Backups(data_path).broken_dir.iterdir())
     assert [k.read_bytes() for k in kept] == [broken]
     assert run_cli("add", "company", "Gamma")[0] == 0
 

@@ -90,6 +90,10 @@ class Context:
         if self._service is not None:
             self._service.save()
 
+    def copy_notes(self) -> list[str]:
+        """Conflict copies waiting beside the file that were left alone, and why."""
+        return self._service.conflict_notes() if self._service is not None else []
+
     def __enter__(self) -> Context:
         return self
 
@@ -107,6 +111,8 @@ class Context:
         if isinstance(exc, DataFileError):
             raise Failure(describe_bad_file(exc)) from None
         if isinstance(exc, SaveError):  # this process ends now: its edit is not kept anywhere
+            if exc.reason is None:
+                raise Failure(str(exc)) from None
             raise Failure(f"{exc.reason}; nothing was changed: run the command again") from None
         if isinstance(exc, OSError):  # a backup or a conflict copy that vanished, a full disk...
             where = f"{exc.filename}: " if exc.filename else ""

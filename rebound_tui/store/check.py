@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rebound_tui.domain import record
 from rebound_tui.domain.model import RECORD_TYPES, ValidationError
 from rebound_tui.store.conflicts import find_conflict_copies
-from rebound_tui.store.copy_check import check_copy
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, shape_problems
 
 
@@ -77,9 +77,20 @@ def check_file(path: Path) -> CheckReport:
 
 
 def _check_copies(report: CheckReport, db_id: str | None) -> None:
-    """Conflict copies beside the file that `sync` would refuse: a problem each, with why."""
-    for copy in find_conflict_copies(report.path):
-        verdict = check_copy(copy.path, db_id, ambiguous=copy.ambiguous)
-        if verdict.reason is None:
-            continue
-        (report.problems if verdict.refused else report.warnings).append(verdict.reason)
+    """Conflict copies beside the file that a merge would refuse: a problem each (a copy of our
+    database with a bad record or a stamp far ahead), or a warning (another database, unread)."""
+    from rebound_tui.domain.schema import safe_name
+    from rebound_tui.store.sync import CopyRefused, read_copy
+
+    for copy in find_conflict_copies(Path(os.path.realpath(report.path))):
+        name = safe_name(copy.path.name, 80)
+        try:
+            read_copy(copy.path, db_id)
+        except CopyRefused as exc:
+            if exc.ours:
+                report.problems.append(f"left {name} alone: {exc}")
+            elif not copy.ambiguous:
+                report.warnings.append(f"left {name} alone: {exc}")
+        except OSError as exc:
+            if not copy.ambiguous:
+                report.warnings.append(f"cannot read {name} ({exc.strerror or exc})")
