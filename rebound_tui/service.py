@@ -562,20 +562,18 @@ class Service(PlaybookMixin, DraftsMixin):
     # -- insights -----------------------------------------------------------------------------
     def added_days(self, table: str) -> dict[str, dt.date]:
         """The local day each live record of `table` was created (its `_created` stamp)."""
-        by_minute: dict[str, dt.date] = {}  # zones are whole quarter hours off UTC
+        tz = dates.local_tz()
         out: dict[str, dt.date] = {}
         with self.db.lock:
             for record_id, doc in self.db.raw(table).items():
-                stamp = doc.get(record.CREATED) if record.is_live(doc) else None
-                if not isinstance(stamp, str) or len(stamp) < 24:
+                stamp = doc.get(record.CREATED)
+                if not isinstance(stamp, str) or not record.is_live(doc):
                     continue
-                minute = stamp[:16]
-                if minute not in by_minute:
-                    try:
-                        by_minute[minute] = dates.local_day_of(minute + ":00Z")
-                    except dates.DateError:
-                        continue
-                out[record_id] = by_minute[minute]
+                try:  # a stamp starts with its UTC wall time: 2026-05-02T14:03:11.000Z
+                    instant = dt.datetime.fromisoformat(stamp[:23]).replace(tzinfo=dt.UTC)
+                except ValueError:
+                    continue
+                out[record_id] = instant.astimezone(tz).date()
         return out
 
     def insights(self, on: str | dt.date | None = None, weeks: int = DEFAULT_WEEKS) -> Insights:

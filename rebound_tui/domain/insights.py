@@ -193,16 +193,32 @@ def rejections(interactions: Iterable[Interaction]) -> dict[tuple[str, dt.date],
     return out
 
 
-def _touch_days_by_company(
-    interactions: Iterable[Interaction], company_of_contact: Mapping[str, str]
-) -> dict[str, list[tuple[dt.date, str]]]:
-    out: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    for i in interactions:
-        day = _day(i.day)
-        company = _company_of(i, company_of_contact)
-        if day is not None and company:
-            out[company].append((day, i.kind))
-    return out
+@dataclass(frozen=True)
+class _Index:
+    """What several figures look up, built in one pass over the records."""
+
+    company_of_contact: dict[str, str]
+    touches_by_company: dict[str, list[tuple[dt.date, str]]]  # (day, kind) of real exchanges
+    touches_by_person: dict[str, list[tuple[dt.date, str]]]
+
+    @classmethod
+    def of(cls, contacts: Iterable[Contact], interactions: Iterable[Interaction]) -> _Index:
+        company_of_contact = {c.id: c.company_id for c in contacts if c.company_id}
+        by_company: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+        by_person: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+        for i in interactions:
+            if i.kind not in TOUCH_KINDS:
+                continue
+            day = _day(i.day)
+            if day is None:
+                continue
+            company = _company_of(i, company_of_contact)
+            if company:
+                by_company[company].append((day, i.kind))
+            for person in {i.contact_id, *i.with_ids}:
+                if person:
+                    by_person[person].append((day, i.kind))
+        return cls(company_of_contact, by_company, by_person)
 
 
 def funnel(
@@ -210,15 +226,16 @@ def funnel(
     contacts: Sequence[Contact],
     interactions: Sequence[Interaction],
     follow_ups: Sequence[FollowUp],
+    index: _Index | None = None,
 ) -> tuple[FunnelStep, ...]:
-    company_of_contact = {c.id: c.company_id for c in contacts if c.company_id}
-    by_company = _touch_days_by_company(interactions, company_of_contact)
+    by_company = (index or _Index.of(contacts, interactions)).touches_by_company
     rejected = rejections(interactions)
     thanked = 0
     for (company_id, day), _ in rejected.items():
         limit = day + dt.timedelta(days=THANKS_WITHIN_DAYS)
         if any(
-            kind == "thank-you" and day <= when <= limit for when, kind in by_company[company_id]
+            kind == "thank-you" and day <= when <= limit
+            for when, kind in by_company.get(company_id, ())
         ):
             thanked += 1
     counts = {
@@ -250,17 +267,17 @@ def persistence(
     contacts: Sequence[Contact],
     interactions: Sequence[Interaction],
     follow_ups: Sequence[FollowUp],
+    index: _Index | None = None,
 ) -> tuple[Persistence, ...]:
     """Every company with a rejection, the ones that need a touch first (no next touch, oldest)."""
+    index = index or _Index.of(contacts, interactions)
     names = {c.id: c.name for c in companies}
-    company_of_contact = {c.id: c.company_id for c in contacts if c.company_id}
+    company_of_contact = index.company_of_contact
     latest: dict[str, tuple[dt.date, Interaction]] = {}
     for (company_id, day), event in rejections(interactions).items():
         if company_id in names and (company_id not in latest or day > latest[company_id][0]):
             latest[company_id] = (day, event)
-    touches = _touch_days_by_company(
-        (i for i in interactions if i.kind in TOUCH_KINDS), company_of_contact
-    )
+    touches = index.touches_by_company
     next_due: dict[str, dt.date] = {}
     checkins: dict[str, list[CheckIn]] = defaultdict(list)
     event_ids = {event.id: company_id for company_id, (_, event) in latest.items()}
@@ -346,15 +363,11 @@ def going_cold(
     companies: Sequence[Company],
     contacts: Sequence[Contact],
     interactions: Sequence[Interaction],
+    index: _Index | None = None,
 ) -> tuple[Cold, ...]:
+    index = index or _Index.of(contacts, interactions)
     before = on - dt.timedelta(days=COLD_LOOKBACK_DAYS)
-    exchanges: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    for i in interactions:
-        day = _day(i.day)
-        if day is None or i.kind not in TOUCH_KINDS:
-            continue
-        for person in {i.contact_id, *i.with_ids} - {None}:
-            exchanges[person].append((day, i.kind))  # type: ignore[index]
+    exchanges = index.touches_by_person
     out: list[Cold] = []
     for c in contacts:
         mine = exchanges.get(c.id)
@@ -365,10 +378,7 @@ def going_cold(
         now = warmth([e for e in mine if e[0] <= on], on, cadence=cadence)
         if now.level.rank < then.level.rank:
             out.append(Cold("contact", c.id, c.name, f"{then.level} → {now.level}"))
-    company_of_contact = {c.id: c.company_id for c in contacts if c.company_id}
-    touches = _touch_days_by_company(
-        (i for i in interactions if i.kind in TOUCH_KINDS), company_of_contact
-    )
+    touches = index.touches_by_company
     cadences: dict[str, Span] = {}
     for c in contacts:
         span = _span(c.cadence)
@@ -403,11 +413,12 @@ def compute(
     weeks: int = DEFAULT_WEEKS,
 ) -> Insights:
     """All the insights for the day `on`; `follow_ups` includes done and dropped ones."""
+    index = _Index.of(contacts, interactions)
     return Insights(
         on=on,
         weeks=activity(on, weeks, interactions, follow_ups, contact_added),
-        funnel=funnel(companies, contacts, interactions, follow_ups),
-        persistence=persistence(on, companies, contacts, interactions, follow_ups),
+        funnel=funnel(companies, contacts, interactions, follow_ups, index),
+        persistence=persistence(on, companies, contacts, interactions, follow_ups, index),
         streak=streak(on, follow_ups),
-        going_cold=going_cold(on, companies, contacts, interactions),
+        going_cold=going_cold(on, companies, contacts, interactions, index),
     )
