@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rebound_tui.charts import bar, share
-from rebound_tui.domain.insights import Insights
+from rebound_tui.domain.insights import Insights, Persistence
 
 BAR_WIDTH = 24
 
@@ -59,12 +59,13 @@ def to_json(ins: Insights) -> dict[str, Any]:
     }
 
 
-def _checkins(p) -> str:
+def checkin_marks(p: Persistence, *, days: bool = True) -> str:
+    """The plan's check-ins: ✓ done, ✗ dropped, ! late, · ahead, each with its day."""
     marks = []
     for c in p.checkins:
         mark = {"done": "✓", "dropped": "✗"}.get(c.status, "!" if c.late else "·")
-        marks.append(f"{mark}{c.due.strftime('%d %b')}")
-    return " ".join(marks) or "—"
+        marks.append(f"{mark}{c.due.strftime('%d %b')}" if days else mark)
+    return (" " if days else "").join(marks) or "—"
 
 
 def lines(ins: Insights, *, text: Callable[[str], str] = str, markdown: bool = False) -> list[str]:
@@ -110,7 +111,7 @@ def lines(ins: Insights, *, text: Callable[[str], str] = str, markdown: bool = F
         rows.append(
             f"{text(p.company)}: {p.days_since} days since the no, {p.touches_since} "
             f"{'touch' if p.touches_since == 1 else 'touches'} since; last {last}, next {nxt}; "
-            f"check-ins {_checkins(p)}"
+            f"check-ins {checkin_marks(p)}"
         )
     out.extend(f"- {r}" if markdown else r for r in rows)
     heading("Streak")
