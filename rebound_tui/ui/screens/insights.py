@@ -25,6 +25,9 @@ from rebound_tui.insights_report import checkin_marks
 
 BAR_WIDTH = 16
 COUNTING = "Counting…"
+# The screen shows the companies and people that need a touch first; `rebound-tui stats` has all.
+PERSISTENCE_ROWS = 25
+COLD_ROWS = 12
 
 
 def _plain(value: object) -> Text:
@@ -110,7 +113,7 @@ class InsightsScreen(ModalScreen[None]):
         table = self.query_one("#insights-persistence", DataTable)
         table.clear(columns=True)
         table.add_columns("Company", "Since", "Touches", "Last", "Next", "30/60/90")
-        for p in ins.persistence:
+        for p in ins.persistence[:PERSISTENCE_ROWS]:
             table.add_row(
                 _plain(p.company),
                 _plain(f"{p.days_since}d"),
@@ -121,8 +124,13 @@ class InsightsScreen(ModalScreen[None]):
             )
         if not ins.persistence:
             table.add_row(_plain("No rejection recorded yet."), *[_plain("")] * 5)
+        more = len(ins.persistence) - PERSISTENCE_ROWS
+        if more > 0:
+            table.add_row(_plain(f"… {more} more: rebound-tui stats"), *[_plain("")] * 5)
 
-        cold = [f"{c.name} ({c.kind}): {c.detail}" for c in ins.going_cold]
+        cold = [f"{c.name} ({c.kind}): {c.detail}" for c in ins.going_cold[:COLD_ROWS]]
+        if len(ins.going_cold) > COLD_ROWS:
+            cold.append(f"… {len(ins.going_cold) - COLD_ROWS} more: rebound-tui stats")
         self.query_one("#insights-cold", Static).update(
             Content("\n".join(cold) if cold else "Nobody is going cold.")
         )
