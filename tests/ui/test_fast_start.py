@@ -267,6 +267,10 @@ def test_what_the_first_paint_imports_stays_light() -> None:
     heavy = {"pendulum", "tinydb", "filelock", "orjson", "dateutil"}
     ours = {"rebound_tui.service", "rebound_tui.views", "rebound_tui.domain.dates"}
     assert not (heavy | ours) & loaded
+    # The store only for the cache file, read through the start-up facade.
+    assert [m for m in loaded if m.startswith("rebound_tui.store.")] == [
+        "rebound_tui.store.due_cache"
+    ]
     assert not [
         m
         for m in loaded
