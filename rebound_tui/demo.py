@@ -31,7 +31,7 @@ from typing import Any
 
 from rebound_tui.store.fileformat import META_ID, META_TABLE, decode, encode
 from rebound_tui.store.files import FILE_MODE, atomic_write
-from rebound_tui.story import StoryClock, load_story, replay, story_service
+from rebound_tui.story import StoryClock, StoryError, load_story, replay, story_service
 
 ANCHOR = dt.date(2026, 11, 27)
 """The day the packaged demo file is "as of"."""
@@ -166,6 +166,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=ANCHOR,
         help=f"the day the demo is 'as of' (YYYY-MM-DD, default {ANCHOR.isoformat()})",
     )
+    parser.add_argument(
+        "--story",
+        type=Path,
+        default=None,
+        help="the story file to replay (default: the packaged data/story.toml)",
+    )
     args = parser.parse_args(argv)
     target: Path = args.path or EXAMPLES_FILE
     if args.path is None and not EXAMPLES_FILE.parent.is_dir():
@@ -174,8 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = target.resolve()
     tmp = target.with_name(f".{target.name}.building-{uuid.uuid4().hex[:8]}")
     try:
-        build_demo(tmp, args.anchor)
+        build_demo(tmp, args.anchor, args.story)
         os.replace(tmp, target)
+    except StoryError as exc:  # one line that names the event; the old file stays as it was
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 2
     finally:
         if tmp.exists():
             tmp.unlink()
