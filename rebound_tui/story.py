@@ -57,6 +57,7 @@ ACTIONS = (
 )
 # Fields holding a day, written as a number of days after the event's day.
 DAY_OFFSETS = {"due_in": "due", "until_in": "until", "hired_started_in": "hired_started"}
+REQUIRED = {"follow_up": ("due_in",), "snooze": ("until_in",)}
 
 
 class StoryError(ValueError):
@@ -116,6 +117,11 @@ def parse_events(raw: Iterable[Any], where: str = "story") -> list[Event]:
         if not isinstance(value, str) or not value.strip():
             raise StoryError(f"{here}: {action} must be a name or a title")
         args = {k: v for k, v in table.items() if k not in ("ago", action)}
+        for key in REQUIRED.get(action, ()):
+            if key not in args:
+                raise StoryError(f"{here}: {action} needs {key} (days after the event's day)")
+        if "with" in args and not isinstance(args["with"], list):
+            raise StoryError(f"{here}: with must be a list of names")
         for key, arg in args.items():
             if key in DAY_OFFSETS and type(arg) is not int:
                 raise StoryError(f"{here}: {key} must be a whole number of days")

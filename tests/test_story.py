@@ -167,6 +167,9 @@ def test_a_follow_up_the_playbook_does_not_plan_fails_the_replay(tmp_path: Path)
         ([{"ago": 3, "log": "call", "note": {"a": 1}}], "note must be text"),
         ([{"ago": 3, "log": "call"}, {"ago": 4, "log": "call"}], "told in order"),
         (["not a table"], "not a table"),
+        ([{"ago": 3, "follow_up": "x", "contact": "Ann"}], "follow_up needs due_in"),
+        ([{"ago": 3, "snooze": "x"}], "snooze needs until_in"),
+        ([{"ago": 3, "log": "meeting", "with": "Ann"}], "with must be a list"),
     ],
 )
 def test_a_bad_event_is_named_with_what_is_wrong(tables, says) -> None:
