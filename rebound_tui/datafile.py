@@ -1,5 +1,5 @@
 """The data file as a whole, for the faces: checking it, restoring over a broken one, the git
-merge driver, the way out of a bad file, and writing export files safely.
+and unison merge programs, the way out of a bad file, and writing export files safely.
 
 These work on files rather than on the open data, so they are not `Service` methods; the CLI and
 the dashboard reach them here instead of importing the store (an import-linter contract in
@@ -64,6 +64,14 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> None:
     from rebound_tui.store.merge_driver import merge_files as merge
 
     merge(base, ours, theirs)
+
+
+def merge_to(new: Path, current1: Path, current2: Path, base: Path | None = None) -> None:
+    """unison's merge program: write the merge of two versions (and their last common one, if
+    any) to `new`; raises DataFileError if one is unusable."""
+    from rebound_tui.store.merge_driver import merge_to as merge
+
+    merge(new, current1, current2, base)
 
 
 def atomic_write(path: Path, raw: bytes, mode: int = EXPORT_MODE) -> None:
