@@ -6,7 +6,7 @@ then schedules a save. The actions live in mixins by concept (actions/: records,
 importing); disk work runs in the store worker (store_worker.py), never on the UI thread, except
 the last save on quit, which must finish before the process ends.
 
-Fast start: given a first screen from the cache (store/due_cache.py) instead of a service, the
+Fast start: given a first screen from the cache (startup.py) instead of a service, the
 app paints the due pane from it, then opens the data file in a worker thread and attaches the
 service: all three panes show the real data, the due cursor on the same follow-up. Until then
 the other panes say they are loading, and keys that need the data say "Loading…". So that the
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from textual.widgets import Tabs
 
     from rebound_tui.service import Service
-    from rebound_tui.store.due_cache import FileState, FirstScreen
+    from rebound_tui.startup import FileState, FirstScreen
     from rebound_tui.ui.screens.form_base import Confirm, RecordForm
     from rebound_tui.views import Views
 
@@ -216,7 +216,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._file_state = None
 
     def _remember_first(self, entries: Any, state: FileState) -> None:
-        from rebound_tui.ui.first_screen import remember
+        from rebound_tui.startup import remember
 
         service = self.service
         self.run_worker(
@@ -269,7 +269,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         views = Views(service)
         snapshot = views.snapshot  # built here, not on the UI thread
         if state is not None and not service.unsaved:
-            from rebound_tui.ui.first_screen import remember
+            from rebound_tui.startup import remember
 
             remember(service, snapshot.entries, state)
         # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
