@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from rebound_tui.domain.days import FIRST_YEAR, LAST_YEAR, is_day
+
 STAGES: tuple[str, ...] = (
     "watching",
     "applied",
@@ -89,8 +91,6 @@ def check_priority(value: Any) -> None:
 
 
 def check_day(name: str, value: str) -> None:
-    from rebound_tui.domain.schema import FIRST_YEAR, LAST_YEAR, is_day
-
     if not is_day(value):  # what the file may hold (schema.py): no day is taken that it refuses
         raise ValidationError(
             f"bad {name} {value!r}: expected a day that exists, YYYY-MM-DD "

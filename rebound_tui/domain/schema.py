@@ -12,12 +12,12 @@ recurses, so a list nested 500 deep is refused, not a RecursionError) and cheap:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from typing import Any
 
 from rebound_tui.domain.clock import is_stamp, parse_stamp
+from rebound_tui.domain.days import FIRST_YEAR, LAST_YEAR, good_days, is_day
 from rebound_tui.domain.model import (
     FOLLOW_UP_KINDS,
     INTERACTION_KINDS,
@@ -57,12 +57,10 @@ ANY = "any"  # any JSON value within the limits below (fields of newer versions)
 # Nesting a field's value may have: our own fields are at most one level deep (a list of ids).
 # orjson refuses to write more than 254 levels; a value this deep is no data of ours.
 MAX_DEPTH = 32
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 # Floats this large cannot be told from integers wider than 64 bits, which the JSON parser turns
 # into floats: refused, so no value is ever rewritten as something else.
 _BIG = 2.0**63
 
-_DAY_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _SPAN_RE = re.compile(r"[1-9]\d{0,3}[dwmy]", re.ASCII)
 
 
@@ -192,30 +190,6 @@ def _q(key: Any) -> str:
     return f"'{name}'" if name is key else name
 
 
-_good_days: set[str] = set()
-
-
-def is_day(value: Any) -> bool:
-    """A calendar day written YYYY-MM-DD that exists, from year FIRST_YEAR to LAST_YEAR."""
-    if type(value) is not str:
-        return False
-    if value in _good_days:
-        return True
-    m = _DAY_RE.fullmatch(value)
-    if m is None:
-        return False
-    year, month, day = (int(g) for g in m.groups())
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        return False
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return False
-    if len(_good_days) < 1 << 16:
-        _good_days.add(value)
-    return True
-
-
 def _plain_problem(value: Any) -> str | None:
     """Why a value of any JSON type cannot be kept exactly, or None. Iterative: no recursion."""
     stack = [(value, 0)]
@@ -340,7 +314,7 @@ def _fast(specs: dict[str, tuple[str, Any, bool]]) -> dict[str, Any]:
         elif kind is CHOICE:
             out[key] = arg
         elif kind is DAY:
-            out[key] = _good_days
+            out[key] = good_days
         elif kind is INT:
             out[key] = range(arg[0], arg[1] + 1)
         elif kind is REFS:
