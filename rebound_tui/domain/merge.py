@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from rebound_tui.domain.clock import MAX_MS, is_stamp, make_stamp, parse_stamp
-from rebound_tui.domain.schema import SHARED_FIELDS, check_doc
+from rebound_tui.domain.record_check import SHARED_FIELDS, check_doc
 
 __all__ = [
     "CLOCK",

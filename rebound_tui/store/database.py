@@ -20,7 +20,8 @@ from rebound_tui.domain import record
 from rebound_tui.domain.clock import HybridClock
 from rebound_tui.domain.merge import max_stamp
 from rebound_tui.domain.model import ValidationError
-from rebound_tui.domain.schema import check_doc, safe_name
+from rebound_tui.domain.record_check import check_doc
+from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.fileformat import META_ID, META_TABLE, meta_of
 from rebound_tui.store.storage import SyncStorage

@@ -227,7 +227,8 @@ def _table_problems(
     stamp_limit: str | None = None,
     now_ms: int = 0,
 ) -> list[str]:
-    from rebound_tui.domain.schema import check_doc, meta_problems, safe_name
+    from rebound_tui.domain.record_check import check_doc, meta_problems
+    from rebound_tui.domain.schema import safe_name
 
     if not isinstance(records, dict):
         return [f"table {safe_name(table)} is not an object"]

@@ -15,7 +15,8 @@ from rebound_tui.domain.clock import (
     parse_stamp,
 )
 from rebound_tui.domain.model import ValidationError, check_day
-from rebound_tui.domain.schema import MAX_DEPTH, check_doc, is_day
+from rebound_tui.domain.record_check import check_doc
+from rebound_tui.domain.schema import MAX_DEPTH, is_day
 
 S = "2026-05-02T14:03:11.000Z-0000-aaaaaaaa"
 NOW = parse_stamp(S)[0]
