@@ -66,13 +66,23 @@ def non_python_files() -> set[str]:
     }
 
 
-def _resource_parts(node: ast.AST) -> list[str] | None:
-    """`files("rebound_tui") / "a" / "b"` -> ["a", "b"]; None for anything else."""
+def _string(node: ast.AST, constants: dict[str, str]) -> str | None:
+    """A string literal, or the name of a module-level string constant; None otherwise."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    return None
+
+
+def _resource_parts(node: ast.AST, constants: dict[str, str]) -> list[str] | None:
+    """`files("rebound_tui") / "a" / NAME` -> ["a", NAME's value]; None for anything else."""
     parts: list[str] = []
     while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        if not (isinstance(node.right, ast.Constant) and isinstance(node.right.value, str)):
+        part = _string(node.right, constants)
+        if part is None:
             return None
-        parts.append(node.right.value)
+        parts.append(part)
         node = node.left
     if not (
         isinstance(node, ast.Call)
@@ -92,6 +102,15 @@ def files_named_in_code() -> dict[str, str]:
     for source in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
         where = source.relative_to(ROOT).as_posix()
+        constants = {
+            t.id: n.value.value
+            for n in tree.body
+            if isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Constant)
+            and isinstance(n.value.value, str)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
         # `files(...) / "a"` inside `files(...) / "a" / "b"` is not a file of its own
         inner = {id(n.left) for n in ast.walk(tree) if isinstance(n, ast.BinOp)}
         for node in ast.walk(tree):
@@ -108,7 +127,7 @@ def files_named_in_code() -> dict[str, str]:
             elif (
                 isinstance(node, ast.BinOp)
                 and id(node) not in inner
-                and (parts := _resource_parts(node))
+                and (parts := _resource_parts(node, constants))
             ):
                 named["/".join(parts)] = f"{where}:{node.lineno}"
     return named
@@ -130,7 +149,7 @@ def test_every_package_data_pattern_matches_a_file():
 def test_every_stylesheet_and_data_file_the_code_names_exists_and_is_declared():
     named = files_named_in_code()
     # the ones we know of must be found, or the scan itself is broken
-    assert {"ui/app.tcss", "ui/screens/screens.tcss", "data/demo.json"} <= set(named)
+    assert {"ui/app.tcss", "ui/screens/screens.tcss", "data/demo.json"} <= set(named), named
     declared = declared_files()
     for rel, where in sorted(named.items()):
         assert (PACKAGE / rel).is_file(), f"{where} names {rel}, which does not exist"
