@@ -36,4 +36,11 @@ class DataFileError(Exception):
 
 
 class SaveError(OSError):
-    """The save failed; the data file is untouched and the edits are still in memory."""
+    """The save failed; the data file is untouched and the edits are still in memory.
+
+    `reason`: what failed, without what happens next (a one-shot CLI exits: its edit is gone);
+    None if the message says nothing about memory."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason

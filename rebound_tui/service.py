@@ -648,9 +648,10 @@ class Service(PlaybookMixin, DraftsMixin):
             raise ServiceError("compact only tombstones older than at least one day")
         with self.db.batch():
             data = self.db.storage.read()
-            compacted = compact_tombstones(
-                data, horizon_before(self.db.clock.now(), older_than_days)
-            )
+            # From the wall clock, not the newest stamp: a stamp from a clock far ahead must not
+            # make a delete of a minute ago look old.
+            horizon = horizon_before(self.db.clock.wall_stamp(), older_than_days)
+            compacted = compact_tombstones(data, horizon)
             count = sum(
                 1
                 for table, docs in compacted.items()

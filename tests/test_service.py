@@ -426,7 +426,7 @@ def test_settings(svc: Service):
 
 
 def test_settings_merge_by_key_later_choice_wins(tmp_path: Path, today):
-    wall = [1_800_000_000_000]
+    wall = [1_760_000_000_000]  # (in the past: stamps far ahead of the real clock are refused)
     a_path, b_path = tmp_path / "a.json", tmp_path / "b.json"
     a = Service(_db(a_path, "aaaaaaaa", wall))
     a.set_setting("theme", "dark")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rebound_tui import __version__
-from rebound_tui.cli.context import Context, Failure, UsageError
+from rebound_tui.cli.context import Context, Failure, UsageError, check_utf8
 
 GROUP_NAMES = ("records", "sync", "playbook", "io", "insights")
 
@@ -103,6 +103,7 @@ def run_dashboard(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        check_utf8(argv)
         args = dashboard_args(argv)
         if args is None:
             args = build_parser().parse_args(argv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,19 @@ class Failure(Exception):
 class UsageError(Failure):
     def __init__(self, message: str) -> None:
         super().__init__(message, 2)
+
+
+def check_utf8(argv: list[str]) -> None:
+    """Refuse arguments that are not UTF-8 (Python hands them over with lone surrogates, which
+    no JSON writer takes): UsageError naming the argument, its bytes shown escaped."""
+    for number, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = repr(os.fsencode(arg))[2:-1]
+            raise UsageError(
+                f"argument {number} ('{shown}') is not valid UTF-8: give text in UTF-8"
+            ) from None
 
 
 class Context:
@@ -71,8 +85,10 @@ class Context:
             raise UsageError(str(exc)) from None
         if isinstance(exc, DataFileError):
             raise Failure(describe_bad_file(exc)) from None
-        if isinstance(exc, SaveError):
-            raise Failure(str(exc)) from None
+        if isinstance(exc, SaveError):  # this process ends now: its edit is not kept anywhere
+            if exc.reason is None:
+                raise Failure(str(exc)) from None
+            raise Failure(f"{exc.reason}; nothing was changed: run the command again") from None
         if isinstance(exc, OSError):  # a backup or a conflict copy that vanished, a full disk...
             where = f"{exc.filename}: " if exc.filename else ""
             raise Failure(f"{where}{exc.strerror or exc}") from None

@@ -21,15 +21,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 __all__ = [
+    "AHEAD_LIMIT_MS",
     "ClockError",
     "HybridClock",
     "MAX_COUNTER",
+    "MAX_MS",
+    "ahead_limit",
     "STAMP_LENGTH",
     "is_stamp",
     "make_stamp",
     "new_replica_id",
     "parse_stamp",
     "stamp_instant",
+    "system_ms",
 ]
 
 MAX_COUNTER = 0xFFFF
@@ -37,6 +41,10 @@ STAMP_LENGTH = len("2026-05-02T14:03:11.000Z-0000-ab12cd34")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
+#: The last instant a stamp can hold: 9999-12-31T23:59:59.999Z.
+MAX_MS = (datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC) - _EPOCH) // _MS
+#: How far ahead of this machine's clock a stamp read from another copy may be (one day).
+AHEAD_LIMIT_MS = 86_400_000
 _STAMP_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z-([0-9a-f]{4})-([0-9a-f]{8})",
     re.ASCII,
@@ -97,8 +105,18 @@ def is_stamp(s: object) -> bool:
     return True
 
 
-def _system_ms() -> int:
+def system_ms() -> int:
+    """This machine's wall clock, in ms since the epoch."""
     return time.time_ns() // 1_000_000
+
+
+def ahead_limit(now_ms: int | None = None) -> str:
+    """The highest stamp accepted from another copy: one day ahead of this machine's clock.
+
+    Stamps from a machine whose clock runs far ahead would win every merge and push every
+    machine's clock to that time (docs/SYNC.md): copies holding them are not merged."""
+    now = system_ms() if now_ms is None else now_ms
+    return make_stamp(max(0, min(MAX_MS, now + AHEAD_LIMIT_MS)), MAX_COUNTER, "ffffffff")
 
 
 class HybridClock:
@@ -116,24 +134,39 @@ class HybridClock:
         if not isinstance(replica, str) or not _REPLICA_RE.fullmatch(replica):
             raise ClockError(f"bad replica id {replica!r}: want 8 lowercase hex digits")
         self.replica: str = replica
-        self._wall_ms = wall_ms or _system_ms
+        self._wall_ms = wall_ms or system_ms
         self._ms: int | None = None  # physical part of the highest stamp issued or seen
         self._counter = 0
         self._lock = threading.Lock()
 
     def now(self) -> str:
-        """The next stamp: later than anything this clock has issued or observed."""
+        """The next stamp: later than anything this clock has issued or observed.
+
+        Never fails: at the last instant a stamp can hold (year 9999, reached only by observing
+        a stamp from a machine whose clock was absurdly wrong) it keeps issuing that stamp."""
         with self._lock:
-            wall = self._wall_ms()
+            wall = self.wall_ms()
             if self._ms is None or wall > self._ms:
                 self._ms, self._counter = wall, 0
             elif self._counter < MAX_COUNTER:
                 self._counter += 1
-            else:
+            elif self._ms < MAX_MS:
                 # 65,536 stamps in one millisecond (or a far-future observed stamp):
                 # borrow the next millisecond rather than wrap around.
                 self._ms, self._counter = self._ms + 1, 0
             return make_stamp(self._ms, self._counter, self.replica)
+
+    def wall_ms(self) -> int:
+        """The wall clock this clock follows, within what a stamp can hold."""
+        try:
+            wall = int(self._wall_ms())
+        except (TypeError, ValueError, OverflowError):
+            wall = system_ms()
+        return max(0, min(MAX_MS, wall))
+
+    def wall_stamp(self) -> str:
+        """A stamp of the wall clock's time (not pushed by observed stamps): for horizons."""
+        return make_stamp(self.wall_ms(), 0, self.replica)
 
     def observe(self, stamp: str) -> None:
         """Remember a stamp seen in loaded data so that later stamps sort after it.

@@ -13,13 +13,13 @@ with them, so callers may edit a result freely.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from typing import Any
 
 import orjson
 
-from rebound_tui.domain.clock import is_stamp, make_stamp, parse_stamp
+from rebound_tui.domain.clock import MAX_MS, is_stamp, make_stamp, parse_stamp
+from rebound_tui.domain.record_check import SHARED_FIELDS, check_doc
 
 __all__ = [
     "CLOCK",
@@ -28,6 +28,7 @@ __all__ = [
     "DELETED",
     "META",
     "MergeError",
+    "SHARED_FIELDS",
     "check_doc",
     "compact_tombstones",
     "horizon_before",
@@ -380,7 +381,7 @@ def max_stamp(db: dict) -> str | None:
 def horizon_before(stamp: str, days: int = DEFAULT_TOMBSTONE_DAYS) -> str:
     """A stamp ``days`` before ``stamp``: the horizon to pass to compact_tombstones()."""
     ms, _counter, _replica = parse_stamp(stamp)
-    return make_stamp(ms - days * _DAY_MS, 0, "00000000")
+    return make_stamp(max(0, min(MAX_MS, ms - days * _DAY_MS)), 0, "00000000")
 
 
 def compact_tombstones(db: dict, horizon_stamp: str) -> dict:
@@ -405,121 +406,3 @@ def compact_tombstones(db: dict, horizon_stamp: str) -> dict:
                 new[rid] = _copy(doc)
         out[name] = new
     return out
-
-
-# -- validation -------------------------------------------------------------------------
-
-
-def _finite(v: Any) -> bool:
-    if type(v) is float:
-        return math.isfinite(v)
-    if type(v) is dict:
-        return all(_finite(x) for x in v.values())
-    if type(v) is list:
-        return all(_finite(x) for x in v)
-    return True
-
-
-# Equal strings of a loaded file made one object (see check_doc). Bounded: cleared when full,
-# which only costs some sharing (and re-checking some stamps), never correctness.
-_CACHE_LIMIT = 1 << 17
-_stamps: dict[str, str] = {}  # valid stamps seen, each to the first equal object
-_values: dict[str, str] = {}  # values of SHARED_FIELDS seen, each to the first equal object
-
-# User fields whose values repeat across records by nature: references to other records,
-# calendar days and choices from a short list. Longer values are free text, rarely equal.
-SHARED_FIELDS = frozenset(
-    {
-        "company_id",
-        "contact_id",
-        "referred_by",
-        "follow_up_id",
-        "day",
-        "due",
-        "closed_on",
-        "hired_started",
-        "kind",
-        "status",
-        "stage",
-        "role",
-        "department",
-        "met_how",
-        "cadence",
-        "location",
-    }
-)
-_SHARED_MAX_LEN = 64
-
-
-def _checked_stamp(stamp: object) -> str | None:
-    """The first equal valid stamp seen (each distinct stamp is checked once), or None."""
-    if type(stamp) is not str:
-        return None
-    known = _stamps.get(stamp)
-    if known is None and is_stamp(stamp):
-        known = _stamps.setdefault(stamp, stamp)
-    return known
-
-
-def check_doc(doc: object) -> list[str]:
-    """Problems in one record's shape (not for meta records, which carry no clocks).
-
-    While it looks, it makes equal stamps one string object, and equal values of the fields
-    in SHARED_FIELDS too, by putting the first equal object seen in place. Values never
-    change, only which object holds them. Every field of a new record shares one stamp, so
-    a loaded file holds about one string per distinct stamp instead of one per field
-    (17 MB less on the 26 MB benchmark file); loading visits every stamp here anyway.
-    """
-    if type(doc) is not dict:
-        return [f"record is not a JSON object: {type(doc).__name__}"]
-    if len(_stamps) > _CACHE_LIMIT:
-        _stamps.clear()
-    if len(_values) > _CACHE_LIMIT:
-        _values.clear()
-    problems: list[str] = []
-    clock = doc.get(CLOCK, _MISSING)
-    if clock is _MISSING:
-        problems.append(f"{CLOCK} is missing")
-        clock = None
-    elif type(clock) is not dict:
-        problems.append(f"{CLOCK} is not an object")
-        clock = None
-    values = _values
-    for key, value in doc.items():
-        if key in SHARED_FIELDS and type(value) is str and len(value) <= _SHARED_MAX_LEN:
-            shared = values.setdefault(value, value)
-            if shared is not value:
-                doc[key] = shared  # an existing key: the dict's size is unchanged
-            if clock is not None and key not in clock:
-                problems.append(f"field {key!r} has no stamp in {CLOCK}")
-            continue
-        if type(key) is not str:
-            problems.append(f"key {key!r} is not a string")
-            continue
-        if key.startswith("_"):
-            continue
-        if clock is not None and key not in clock:
-            problems.append(f"field {key!r} has no stamp in {CLOCK}")
-        if type(value) in (float, dict, list) and not _finite(value):
-            problems.append(f"field {key!r} holds NaN or Infinity, which JSON cannot")
-    if clock is not None:
-        stamps = _stamps
-        for key, stamp in clock.items():
-            known = stamps.get(stamp) if type(stamp) is str else None
-            if known is stamp:
-                continue
-            if known is None:
-                known = _checked_stamp(stamp)
-            if known is None:
-                problems.append(f"bad stamp for field {key!r}: {stamp!r}")
-            elif known is not stamp:
-                clock[key] = known
-    for key in (CREATED, DELETED):
-        if key in doc:
-            stamp = doc[key]
-            known = _checked_stamp(stamp)
-            if known is None:
-                problems.append(f"bad {key}: {stamp!r}")
-            elif known is not stamp:
-                doc[key] = known
-    return problems

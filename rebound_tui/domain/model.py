@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from rebound_tui.domain.days import FIRST_YEAR, LAST_YEAR, is_day
+
 STAGES: tuple[str, ...] = (
     "watching",
     "applied",
@@ -59,7 +61,6 @@ TOUCH_KINDS: frozenset[str] = frozenset(
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPAN = re.compile(r"^[1-9]\d*[dwmy]$")
 
 
@@ -90,8 +91,11 @@ def check_priority(value: Any) -> None:
 
 
 def check_day(name: str, value: str) -> None:
-    if not isinstance(value, str) or not _DAY.match(value):
-        raise ValidationError(f"bad {name} {value!r}: expected YYYY-MM-DD")
+    if not is_day(value):  # what the file may hold (schema.py): no day is taken that it refuses
+        raise ValidationError(
+            f"bad {name} {value!r}: expected a day that exists, YYYY-MM-DD "
+            f"(years {FIRST_YEAR} to {LAST_YEAR})"
+        )
 
 
 def check_required(name: str, value: Any) -> None:

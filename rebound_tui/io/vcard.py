@@ -7,6 +7,8 @@ title, the preferred email and phone, a LinkedIn profile, the note).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,76 @@ def read_vcard(path: Path | str) -> list[Row]:
     return parse_vcard(text, str(path))
 
 
+# Properties we never use that can be huge (a photo is megabytes of base64): dropped unread.
+_SKIPPED = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+# The longest property we keep (a long NOTE); longer ones are refused, not parsed.
+MAX_PROPERTY_CHARS = 256 * 1024
+_NAME_END = re.compile(r"[;:]")
+_SKIPPED_RE = re.compile(
+    r"^(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:][^\n]*+\n?(?:[ \t][^\n]*+\n?)*+",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _each_line(text: str) -> Iterator[str]:
+    """The lines of `text` with their ends, one at a time (no list, no 4-bytes-a-char buffer)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def _plain_cards(text: str, source: str) -> str:
+    """The cards without the properties we skip, one pass over the lines (no recursion, no copy
+    of a photo). Cards inside cards (vCard 2.1 AGENT) are refused: we cannot tell whose fields
+    are whose, and the parser would recurse once per level."""
+    text = _SKIPPED_RE.sub("", text)  # one pass in C over a photo's million lines
+    out: list[str] = []
+    depth = 0
+    skipping = False
+    length = 0
+    for number, line in enumerate(_each_line(text), start=1):
+        if line[:1] in (" ", "\t"):  # a folded continuation of the line before
+            if skipping:
+                continue
+            length += len(line)
+            if length > MAX_PROPERTY_CHARS:
+                raise InputError(
+                    f"{source}: a field ending at line {number} is over "
+                    f"{MAX_PROPERTY_CHARS // 1024} KB; shorten it (photos are skipped)"
+                )
+            out.append(line)
+            continue
+        head = _NAME_END.split(line, maxsplit=1)[0].strip()
+        name = head.rsplit(".", 1)[-1].upper()  # (a group prefix: item1.EMAIL)
+        value = line[len(head) + 1 :].strip().upper() if len(line) > len(head) else ""
+        if name == "BEGIN" and value == "VCARD":
+            depth += 1
+            if depth > 1:
+                raise InputError(
+                    f"{source}: a card inside a card at line {number}; nested cards are not "
+                    "supported (export the contacts again as vCard 3.0 or 4.0)"
+                )
+        elif name == "END" and value == "VCARD":
+            depth = max(0, depth - 1)
+        skipping = name in _SKIPPED
+        length = len(line)
+        if skipping:
+            continue
+        if length > MAX_PROPERTY_CHARS:
+            raise InputError(
+                f"{source}: the field at line {number} is over {MAX_PROPERTY_CHARS // 1024} KB; "
+                "shorten it (photos are skipped)"
+            )
+        out.append(line)
+    return "".join(out)
+
+
 def parse_vcard(text: str, source: str = "vCard") -> list[Row]:
     rows: list[Row] = []
+    text = _plain_cards(text, source)
     try:
         for number, card in enumerate(vobject.readComponents(text), start=1):
             if card.name.upper() != "VCARD":
@@ -35,6 +105,8 @@ def parse_vcard(text: str, source: str = "vCard") -> list[Row]:
         msg = str(getattr(exc, "msg", None) or exc)
         msg = msg if len(msg) <= 100 else msg[:97] + "..."
         raise InputError(f"{source}: not a readable vCard file{where}: {msg}") from None
+    except RecursionError:
+        raise InputError(f"{source}: not a readable vCard file (nested too deep)") from None
     except (ValueError, TypeError, AttributeError) as exc:  # the library on malformed values
         raise InputError(f"{source}: not a readable vCard file: {exc}") from None
     if not rows:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rebound_tui.domain import record
 from rebound_tui.domain.model import RECORD_TYPES, ValidationError
-from rebound_tui.store.fileformat import DataFileError, decode, shape_problems
+from rebound_tui.store.conflicts import find_conflict_copies
+from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, shape_problems
 
 
 @dataclass
@@ -39,6 +41,7 @@ def check_file(path: Path) -> CheckReport:
         report.fatal = exc
         return report
     report.problems.extend(shape_problems(data))
+    _check_copies(report, db_id_of(data))
     if report.problems:
         return report
     live_ids: dict[str, set[str]] = {}
@@ -71,3 +74,23 @@ def check_file(path: Path) -> CheckReport:
                 why = "a deleted record" if gone else "a record that does not exist"
                 report.warnings.append(f"{table}/{record_id[:8]}: {fieldname} points to {why}")
     return report
+
+
+def _check_copies(report: CheckReport, db_id: str | None) -> None:
+    """Conflict copies beside the file that a merge would refuse: a problem each (a copy of our
+    database with a bad record or a stamp far ahead), or a warning (another database, unread)."""
+    from rebound_tui.domain.schema import safe_name
+    from rebound_tui.store.sync import CopyRefused, read_copy
+
+    for copy in find_conflict_copies(Path(os.path.realpath(report.path))):
+        name = safe_name(copy.path.name, 80)
+        try:
+            read_copy(copy.path, db_id)
+        except CopyRefused as exc:
+            if exc.ours:
+                report.problems.append(f"left {name} alone: {exc}")
+            elif not copy.ambiguous:
+                report.warnings.append(f"left {name} alone: {exc}")
+        except OSError as exc:
+            if not copy.ambiguous:
+                report.warnings.append(f"cannot read {name} ({exc.strerror or exc})")

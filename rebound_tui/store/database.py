@@ -19,6 +19,9 @@ from tinydb.table import Document, Table
 from rebound_tui.domain import record
 from rebound_tui.domain.clock import HybridClock
 from rebound_tui.domain.merge import max_stamp
+from rebound_tui.domain.model import ValidationError
+from rebound_tui.domain.record_check import check_doc
+from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.fileformat import META_ID, META_TABLE, meta_of
 from rebound_tui.store.storage import SyncStorage
@@ -118,7 +121,15 @@ class Database:
                 yield record_id, record.user_fields(doc)
 
     # -- writes ---------------------------------------------------------------------------------
+    @staticmethod
+    def _check(table: str, record_id: str, doc: dict[str, Any]) -> None:
+        """Never write what a load would refuse (domain/schema.py): a ValidationError instead."""
+        problems = check_doc(doc if type(doc) is dict else dict(doc), table, record_id)
+        if problems:
+            raise ValidationError(f"{table}/{safe_name(record_id)}: {problems[0]}")
+
     def _put(self, table: str, record_id: str, doc: dict[str, Any]) -> None:
+        self._check(table, record_id, doc)
         if self.journal is not None:
             before = self.raw(table).get(record_id)
             self.journal.append((table, record_id, dict(before) if before is not None else None))
@@ -264,10 +275,10 @@ class Database:
             ids = [record.new_id() for _ in rows]
             if self.journal is not None:
                 self.journal.extend((table, i, None) for i in ids)
-            docs = [
-                Document(record.new_doc(fields, self.clock.now()), doc_id=i)
-                for i, fields in zip(ids, rows, strict=True)
-            ]
+            new = [record.new_doc(fields, self.clock.now()) for fields in rows]
+            for record_id, doc in zip(ids, new, strict=True):
+                self._check(table, record_id, doc)
+            docs = [Document(doc, doc_id=i) for i, doc in zip(ids, new, strict=True)]
             self.table(table).insert_multiple(docs)
             self.changes.setdefault(table, []).extend(ids)
             return ids
@@ -284,6 +295,7 @@ class Database:
                 if all(k in doc and doc[k] == v for k, v in changes.items()):
                     continue
                 new_docs[record_id] = record.with_changes(doc, changes, self.clock.now())
+                self._check(table, record_id, new_docs[record_id])
             if not new_docs:
                 return 0
             if self.journal is not None:

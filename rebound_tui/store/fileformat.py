@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from rebound_tui.domain.clock import ahead_limit, system_ms
+
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import DataFileError as DataFileError
 
@@ -48,8 +50,22 @@ def db_id_of(data: dict[str, Any]) -> str | None:
     return meta_of(data).get("db_id")
 
 
-def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[str, Any]:
-    """Parse and check a data file's bytes; raise DataFileError on anything we can't trust."""
+def decode(
+    raw: bytes,
+    path: Path | str,
+    *,
+    check_records: bool = True,
+    now_ms: int | None = None,
+    strict: bool = False,
+) -> dict[str, Any]:
+    """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
+
+    Every record is checked by type (`domain/schema.py`), and no stamp may be more than a day
+    ahead of this machine's clock (`now_ms`, default now). `strict` also refuses a key given
+    twice in one object (a copy from elsewhere: another program may read the other value).
+    """
+    clock_now = system_ms() if now_ms is None else now_ms
+    stamp_limit = ahead_limit(clock_now)
     # No copies of the bytes here (strip, concatenation): each would be another 26 MB at the
     # moment memory peaks (bytes + parser + objects) on a big file.
     if _BLANK.match(raw):
@@ -66,7 +82,7 @@ def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        split = _parse_by_table(raw, check_records)
+        split = _parse_by_table(raw, check_records, stamp_limit, clock_now)
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -80,7 +96,7 @@ def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise DataFileError(path, "not a rebound data file (no rebound-tui metadata record)")
     schema = meta.get("schema")
-    if not isinstance(schema, int) or schema < 1:
+    if type(schema) is not int or schema < 1:  # (`true` is no schema number)
         raise DataFileError(path, f"bad schema version {schema!r} in the metadata record")
     if schema > SCHEMA_VERSION:
         raise DataFileError(
@@ -93,15 +109,56 @@ def decode(raw: bytes, path: Path | str, *, check_records: bool = True) -> dict[
         raise DataFileError(path, "the metadata record has no database id")
     if check_records:
         if problems is None:
-            problems = shape_problems(data)
+            problems = shape_problems(data, stamp_limit=stamp_limit, now_ms=clock_now)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise DataFileError(
                 path,
-                f"records of the wrong shape: {problems[0]}{more}",
+                f"records of the wrong shape or type: {problems[0]}{more}",
                 "run 'rebound-tui check' for the full list",
             )
+        if strict:
+            twice = duplicate_key(raw)
+            if twice:
+                raise DataFileError(path, twice, "another program may read the other value")
     return data
+
+
+def duplicate_key(raw: bytes) -> str | None:
+    """Where an object of a parsed-and-checked file gives one key twice, or None.
+
+    orjson keeps the last value of a repeated key; another program may keep the first. Only
+    run on files already checked (nesting is bounded, so the stdlib parser cannot recurse
+    too deep)."""
+    import json
+
+    from rebound_tui.domain.schema import safe_name
+
+    found: list[tuple[str, dict[str, Any]]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out and not found:
+                found.append((key, out))
+            out[key] = value
+        return out
+
+    try:
+        data = json.loads(raw, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return "the file reads differently with another JSON parser"
+    if not found:
+        return None
+    key, holder = found[0]
+    where = ""
+    for table, records in data.items() if type(data) is dict else ():
+        if holder is records:
+            where = f"table {safe_name(table)}: "
+        for record_id, doc in records.items() if type(records) is dict else ():
+            if holder is doc or (type(doc) is dict and any(v is holder for v in doc.values())):
+                where = f"{safe_name(table)}/{safe_name(record_id)}: "
+    return f"{where}the key '{safe_name(key)}' is given twice"
 
 
 # A table's key line in a file laid out as `encode` writes it: indented two spaces (deeper lines
@@ -110,7 +167,9 @@ _JSON_SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip() would also take \x0
 _TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
 
 
-def _parse_by_table(raw: bytes, check: bool) -> tuple[dict[str, Any], list[str] | None] | None:
+def _parse_by_table(
+    raw: bytes, check: bool, stamp_limit: str | None = None, now_ms: int = 0
+) -> tuple[dict[str, Any], list[str] | None] | None:
     """The file parsed one table at a time, largest first, each table checked (which makes its
     equal strings one object, see `merge.check_doc`) before the next is parsed; with the
     problems `shape_problems` would list. None if the file is not laid out that way: the caller
@@ -151,7 +210,7 @@ def _parse_by_table(raw: bytes, check: bool) -> tuple[dict[str, Any], list[str] 
         except orjson.JSONDecodeError:
             return None
         if check:
-            problems[index] = _table_problems(name, value)
+            problems[index] = _table_problems(name, value, None, stamp_limit, now_ms)
         parsed[index] = value
     # A name given twice keeps its last value, as a whole-file parse does.
     last = {spans[i][0]: i for i in range(len(spans))}
@@ -161,27 +220,47 @@ def _parse_by_table(raw: bytes, check: bool) -> tuple[dict[str, Any], list[str] 
     return data, [p for i in sorted(last.values()) for p in problems[i]]
 
 
-def _table_problems(table: str, records: Any, limit: int | None = None) -> list[str]:
-    from rebound_tui.domain.merge import check_doc
+def _table_problems(
+    table: str,
+    records: Any,
+    limit: int | None = None,
+    stamp_limit: str | None = None,
+    now_ms: int = 0,
+) -> list[str]:
+    from rebound_tui.domain.record_check import check_doc, meta_problems
+    from rebound_tui.domain.schema import safe_name
 
-    if table == META_TABLE:
-        return []
     if not isinstance(records, dict):
-        return [f"table {table!r} is not an object"]
+        return [f"table {safe_name(table)} is not an object"]
+    if table == META_TABLE:
+        return [f"{table}/{p}" for p in meta_problems(records)]
     problems: list[str] = []
+    name = safe_name(table)
     for record_id, doc in records.items():
-        for problem in check_doc(doc):
-            problems.append(f"{table}/{record_id}: {problem}")
+        for problem in check_doc(doc, table, record_id, limit=stamp_limit, now_ms=now_ms):
+            problems.append(f"{name}/{safe_name(record_id)}: {problem}")
             if limit and len(problems) >= limit:
                 return problems
     return problems
 
 
-def shape_problems(data: dict[str, Any], limit: int | None = None) -> list[str]:
-    """Every record that breaks the format's rules, as readable lines."""
+def shape_problems(
+    data: dict[str, Any],
+    limit: int | None = None,
+    *,
+    stamp_limit: str | None = None,
+    now_ms: int | None = None,
+) -> list[str]:
+    """Every record that breaks the format's rules (types, stamps), as readable lines.
+
+    `stamp_limit`: the highest stamp accepted (default: a day ahead of `now_ms`, default now)."""
+    clock_now = system_ms() if now_ms is None else now_ms
+    if stamp_limit is None:
+        stamp_limit = ahead_limit(clock_now)
     problems: list[str] = []
     for table, records in data.items():
-        problems += _table_problems(table, records, limit and limit - len(problems))
+        left = limit and limit - len(problems)
+        problems += _table_problems(table, records, left, stamp_limit, clock_now)
         if limit and len(problems) >= limit:
             return problems[:limit]
     return problems

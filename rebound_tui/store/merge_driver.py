@@ -30,7 +30,7 @@ def _load(path: Path, *, optional: bool = False) -> dict | None:
         raise DataFileError(path, "does not exist") from None
     if optional and not raw.strip():
         return None  # git passes an empty ancestor when both sides added the file
-    return decode(raw, path)
+    return decode(raw, path, strict=True)  # a bad or future-stamped version: git marks a conflict
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> None:

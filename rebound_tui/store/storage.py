@@ -339,21 +339,22 @@ class SyncStorage(Storage):
                         return self._save_locked()
                     except FileMoved:
                         continue  # a new version arrived mid-save: merge it, then write
+                why = (
+                    f"{self.path}: the file kept changing while saving (is a sync tool writing it?)"
+                )
                 raise SaveError(
-                    f"{self.path}: the file kept changing while saving (is a sync tool writing "
-                    "it?); your edit is kept in memory and saved on the next try"
+                    f"{why}; your edit is kept in memory and saved on the next try", why
                 )
         except Timeout as exc:
-            raise SaveError(
-                f"{self.path}: another rebound-tui process holds the lock for over "
-                f"{LOCK_TIMEOUT:.0f}s; your edit is kept in memory, try again"
-            ) from exc
+            why = f"{self.path}: another rebound-tui process held the lock for over "
+            why += f"{LOCK_TIMEOUT:.0f}s"
+            raise SaveError(f"{why}; your edit is kept in memory, try again", why) from exc
         except (DataFileError, SaveError):
             raise
         except OSError as exc:
+            why = f"{self.path}: could not save ({exc.strerror or exc})"
             raise SaveError(
-                f"{self.path}: could not save ({exc.strerror or exc}); the file is unchanged "
-                "and your edit is kept in memory"
+                f"{why}; the file is unchanged and your edit is kept in memory", why
             ) from exc
 
     def _save_locked(self) -> bool:

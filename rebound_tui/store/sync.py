@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rebound_tui.domain.merge import MergeError, merge_databases
+from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.conflicts import ConflictCopy, find_conflict_copies
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode
@@ -29,22 +30,41 @@ from rebound_tui.store.files import FileSig
 
 
 class CopyRefused(Exception):
-    """A conflict copy that must not be merged; the message says why."""
+    """A conflict copy that must not be merged; the message says why. `ours`: it is a rebound
+    file of our database all the same (an ambiguous name such as `rebound 2.json` is then named
+    too, not taken for an unrelated file)."""
+
+    def __init__(self, message: str, *, ours: bool = False) -> None:
+        super().__init__(message)
+        self.ours = ours
 
 
 def read_copy(path: Path, db_id: str | None) -> dict[str, Any]:
-    """A conflict copy's data, checked like a data file and against our database id.
+    """A conflict copy's data, checked like a data file (every record by type, no stamp more
+    than a day ahead of this machine's clock; `fileformat.decode`), with no key given twice, and
+    against our database id.
 
     Raises `CopyRefused` (the copy is left in place and reported) or OSError."""
+    raw = path.read_bytes()
     try:
-        data = decode(path.read_bytes(), path)
+        data = decode(raw, path, strict=True)
     except DataFileError as exc:
-        raise CopyRefused(str(exc)) from None
+        raise CopyRefused(
+            f"{exc.problem} (not merged; it stays where it is)", ours=_ours(raw, path, db_id)
+        ) from None
     if db_id is not None and db_id_of(data) != db_id:
         raise CopyRefused(
             "it is a different rebound database (another database id), so it is never merged"
         )
     return data
+
+
+def _ours(raw: bytes, path: Path, db_id: str | None) -> bool:
+    """Whether a refused copy is still a rebound file of our database (its records aside)."""
+    try:
+        return db_id is not None and db_id_of(decode(raw, path, check_records=False)) == db_id
+    except (DataFileError, AttributeError, RecursionError):
+        return False
 
 
 def _why(exc: BaseException) -> str:
@@ -123,7 +143,9 @@ class ConflictCopies:
             except Exception as exc:  # noqa: BLE001 - whatever is wrong with a copy, it waits
                 why = _why(exc)
                 # An ambiguous name ("rebound 2.json") that is not ours is just another file.
-                message = "" if copy.ambiguous else f"left {copy.path.name} alone: {why}"
+                ours = isinstance(exc, CopyRefused) and exc.ours
+                name = safe_name(copy.path.name, 80)
+                message = "" if copy.ambiguous and not ours else f"left {name} alone: {why}"
                 self._refused[copy.path] = (sig, message)
                 continue
             self._refused.pop(copy.path, None)

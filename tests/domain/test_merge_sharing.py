@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rebound_tui.domain import merge
+from rebound_tui.domain import record_check
 from rebound_tui.domain.clock import make_stamp
 from rebound_tui.domain.merge import SHARED_FIELDS, check_doc
 from rebound_tui.store.fileformat import decode, encode, new_database
@@ -32,8 +32,8 @@ def stamp(n: int, replica: str = "aaaaaaaa") -> str:
 @pytest.fixture(autouse=True)
 def empty_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts from empty caches (and leaves the module's own alone)."""
-    monkeypatch.setattr(merge, "_stamps", {})
-    monkeypatch.setattr(merge, "_values", {})
+    monkeypatch.setattr(record_check, "_stamps", {})
+    monkeypatch.setattr(record_check, "_values", {})
 
 
 # -- docs of many shapes -----------------------------------------------------------------------
@@ -67,7 +67,7 @@ def strings(doc: dict[str, Any]) -> list[tuple[str, str]]:
     out += [
         (k, v)
         for k, v in doc.items()
-        if k in SHARED_FIELDS and isinstance(v, str) and len(v) <= merge._SHARED_MAX_LEN
+        if k in SHARED_FIELDS and isinstance(v, str) and len(v) <= record_check._SHARED_MAX_LEN
     ]
     return out
 
@@ -90,7 +90,7 @@ def test_equal_stamps_and_shared_values_become_one_object_values_unchanged(
 
 
 def test_free_text_and_other_fields_keep_their_own_objects() -> None:
-    long = "x" * (merge._SHARED_MAX_LEN + 1)
+    long = "x" * (record_check._SHARED_MAX_LEN + 1)
     a = {"name": fresh("Ann"), "note": fresh(long), "_clock": {"name": stamp(1), "note": stamp(1)}}
     b = {"name": fresh("Ann"), "note": fresh(long), "_clock": {"name": stamp(1), "note": stamp(1)}}
     a["company_id"], b["company_id"] = fresh(long), fresh(long)
@@ -108,18 +108,18 @@ def test_bad_stamps_are_still_reported_every_time_and_never_shared() -> None:
         problems = check_doc(bad)
         assert any("bad stamp for field 'name'" in p for p in problems)
         assert any("bad _created" in p for p in problems)
-    assert list(merge._stamps) == []
+    assert list(record_check._stamps) == []
     ok = {"name": "A", "_clock": {"name": good}, "_created": stamp(1), "_deleted": 7}
     assert any("bad _deleted" in p for p in check_doc(ok))
     assert ok["_created"] is good and ok["_deleted"] == 7
 
 
 def test_a_full_cache_is_emptied_and_sharing_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(merge, "_CACHE_LIMIT", 4)
+    monkeypatch.setattr(record_check, "_CACHE_LIMIT", 4)
     records = [{"day": fresh(f"2026-05-0{n}"), "_clock": {"day": stamp(n)}} for n in range(1, 9)]
     for d in records:
         assert check_doc(d) == []
-    assert len(merge._stamps) <= 5 and len(merge._values) <= 5
+    assert len(record_check._stamps) <= 5 and len(record_check._values) <= 5
     twin = {"day": fresh("2026-05-08"), "_clock": {"day": stamp(8)}}
     assert check_doc(twin) == []
     assert twin["day"] is records[-1]["day"]

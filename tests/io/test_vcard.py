@@ -138,3 +138,39 @@ def test_any_names_survive_folding_and_escaping(cards, version):
     rows = parse_vcard("\r\n".join(parts) + "\r\n")
     assert [r.fields["name"] for r in rows] == [n for n, _, _ in cards]
     assert [r.fields["company"] for r in rows] == [c for _, c, _ in cards]
+
+
+# -- hostile cards (issue 11) ---------------------------------------------------------------------
+
+
+def test_a_huge_photo_is_skipped_unread():
+    import tracemalloc
+
+    lines = "".join(" " + "B" * 74 + "\r\n" for _ in range(200_000))  # a 15 MB photo
+    text = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jo Smith\r\nitem1.PHOTO;ENCODING=b;TYPE=JPEG:AAAA\r\n"
+        + lines
+        + "EMAIL:jo@example.com\r\nEND:VCARD\r\n"
+    )
+    tracemalloc.start()
+    try:
+        rows = parse_vcard(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows[0].fields == {"name": "Jo Smith", "email": "jo@example.com"}
+    assert peak < len(text) // 4  # the photo is never copied
+
+
+def test_nested_cards_are_refused_in_one_line():
+    text = "BEGIN:VCARD\r\n" * 5000 + "END:VCARD\r\n" * 5000
+    with pytest.raises(InputError, match="card inside a card at line 2") as caught:
+        parse_vcard(text)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_field_too_long_is_refused():
+    note = "NOTE:" + "x" * 70 + "\r\n" + "".join(" " + "y" * 74 + "\r\n" for _ in range(5000))
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jo\r\n" + note + "END:VCARD\r\n"
+    with pytest.raises(InputError, match="over 256 KB"):
+        parse_vcard(text)
