@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widget import AwaitMount
 from textual.widgets import Input
 
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.widgets.record_table import RecordTable
 
 T = TypeVar("T")
@@ -102,7 +103,7 @@ class Pane(Vertical, Generic[T]):
         parts = [f"{self.NUMBER} {self.TITLE}", *self.title_parts()]
         if self.table.filter:
             parts.append(f"/{self.table.filter}")
-        self.border_title = " · ".join(parts)
+        self.border_title = ui_text.line(" · ".join(parts))
         if self._loading:
             self.border_subtitle = ""  # not "0 companies": nobody knows yet
             return
