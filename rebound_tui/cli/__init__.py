@@ -98,19 +98,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
         if args.command is None:
             return run_dashboard(args)
-        with Context(getattr(args, "db", None)) as ctx:
+        from rebound_tui.cli.output import safe_streams
+
+        with safe_streams(), Context(getattr(args, "db", None)) as ctx:
             return args.func(args, ctx)
     except UsageError as exc:
-        print(f"rebound-tui: {exc}", file=sys.stderr)
+        print(f"rebound-tui: {_one_line(exc)}", file=sys.stderr)
         return 2
     except Failure as exc:
-        print(f"rebound-tui: {exc}", file=sys.stderr)
+        print(f"rebound-tui: {_one_line(exc)}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("rebound-tui: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _one_line(exc: Exception) -> str:
+    """An error is one line: a name it echoes is shown by the display rule."""
+    from rebound_tui import display
+
+    return display.line(str(exc), limit=None)
 
 
 def entry() -> None:
