@@ -14,6 +14,7 @@ import time
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from rebound_tui.service import Service
 from rebound_tui.ui.app import make_app
@@ -192,25 +193,31 @@ async def test_edit_form_title_shows_an_action_link_as_text(hostile: Service) ->
         assert app.is_running
 
 
-@pytest.mark.parametrize("key", ["d", "s", "r", "x", "m", "e"])
-async def test_due_prompts_and_draft_on_every_hostile_title(hostile: Service, key: str) -> None:
+async def test_due_prompts_and_draft_on_every_hostile_title(hostile: Service) -> None:
+    """done, snooze, reschedule, the draft and the edit form, opened on every hostile title."""
     app = make_app(hostile, poll_seconds=0, save_delay=0)
     async with app.run_test(size=(200, 60), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
         await pilot.press("3")
         for i in range(len(HOSTILE)):
             row = app.due.current
-            if row is None:
-                break
-            await pilot.press(key)
-            await settle(pilot)
-            screen = check_screen(pilot, f"{key} on due row {i}")
-            if key in "dxmr":  # the prompt, the toast or the draft names the follow-up
-                assert shown(row.title)[:30] in screen
-            if key != "x":  # a drop needs no answer: the next item comes up
+            for key in ("d", "s", "r", "m", "e"):
+                await pilot.press(key)
+                await settle(pilot)
+                screen = check_screen(pilot, f"{key} on due row {i}")
+                if key in "drme":  # the prompt, the draft or the form names the follow-up
+                    assert shown(row.title)[:30] in screen, (key, row.title)
                 await pilot.press("escape")
                 await settle(pilot)
-                await pilot.press("j")
+                assert app.screen is app.screen_stack[0], f"{key} left a screen open"
+            await pilot.press("j")
+        await pilot.press("g")
+        for i in range(4):  # a drop needs no answer: its toast names what was dropped
+            row = app.due.current
+            await pilot.press("x")
+            await settle(pilot)
+            screen = check_screen(pilot, f"drop {i}")
+            assert "Dropped:" in screen and shown(row.title)[:12] in screen  # a toast wraps
         assert app.is_running
 
 
@@ -283,3 +290,38 @@ async def test_a_200_mb_note_opens_at_once_truncated_with_its_size(tmp_path) -> 
             assert elapsed < 3, f"the detail screen took {elapsed:.1f} s"
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_a_long_draft_is_shown_clipped(hostile: Service) -> None:
+    app = make_app(hostile, poll_seconds=0, save_delay=0)
+    async with app.run_test(size=(120, 50), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        row = app.due.current
+        app._edited_drafts[row.id] = "Subject: hi\n\n" + "a long draft line\n" * 5_000_000
+        started = time.perf_counter()
+        await pilot.press("m")
+        await settle(pilot)
+        assert time.perf_counter() - started < 3
+        text = check_screen(pilot, "long draft")
+        assert "a long draft line" in text and "more characters" in text
+
+
+async def test_a_form_refuses_a_control_character_with_a_message(hostile: Service) -> None:
+    app = make_app(hostile, poll_seconds=0, save_delay=0)
+    async with app.run_test(size=(120, 50), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "a")
+        await settle(pilot)
+        app.screen.query_one("#field-name", Input).value = "Evil\x1b]0;x\x07Co"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = check_screen(pilot, "form refusal")
+        assert "contains a control character (U+001B ESC)" in text
+        assert all(c.name != "Evil\x1b]0;x\x07Co" for c in hostile.companies())
+        await pilot.press("escape")
+        await settle(pilot)
+        if app.screen is not app.screen_stack[0]:  # "discard the changes?"
+            await pilot.press("y")
+            await settle(pilot)
+        assert app.is_running

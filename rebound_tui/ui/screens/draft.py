@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
+from rebound_tui import display
 from rebound_tui.domain.drafts import mailto_url, split_subject
 from rebound_tui.ui import text as ui_text
 
@@ -112,7 +113,11 @@ class DraftScreen(ModalScreen[None]):
         self.query_one("#draft-subject", Label).update(
             Content.assemble(("Subject: ", "bold $text-muted"), ui_text.line(draft.subject, "bold"))
         )
-        self.query_one("#draft-body", Static).update(ui_text.note(draft.body))
+        body, rest = display.clip(draft.body)  # a 200 MB note in a draft shows at once
+        shown = ui_text.note(body)
+        if rest:
+            shown = Content.assemble(shown, "\n", (display.more_text(rest), "$text-muted"))
+        self.query_one("#draft-body", Static).update(shown)
         box = self.query_one("#draft-box")
         box.border_subtitle = "edited" if draft.edited else "from the template"
 

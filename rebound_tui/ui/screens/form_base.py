@@ -30,6 +30,7 @@ from rebound_tui.service import Service, ServiceError
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.validators import DayValidator, RequiredValidator
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = [
     "Confirm",
@@ -184,7 +185,7 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
             if spec.suggestions is not None
             else None
         )
-        return Input(
+        return SafeInput(
             as_text(spec.value),  # a control character in the file is shown as an escape
             placeholder=spec.placeholder,
             validators=validators,

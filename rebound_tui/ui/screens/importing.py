@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from rebound_tui.io import InputError
 from rebound_tui.io.csvmap import MAP_FIELDS, parse_map
 from rebound_tui.ui import text as ui_text
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = ["ImportPrompt", "ImportProgress", "ImportRequest", "ImportResult", "KINDS"]
 
@@ -97,7 +98,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
         what, example = KINDS[self.kind]
         with Vertical(classes="prompt-box", id="import-box") as box:
             box.border_title = ui_text.line(f"Import {what}")
-            yield Input(
+            yield SafeInput(
                 self.initial_path,
                 placeholder=f"path, e.g. {example}",
                 validators=[FileValidator()],
@@ -105,7 +106,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
             )
             yield Label("", classes="prompt-message", id="import-path-message")
             if self.kind == "csv":
-                yield Input(
+                yield SafeInput(
                     placeholder="map (optional): name=Full Name,company=Org,email=E-mail",
                     validators=[MapValidator()],
                     id="import-map",

@@ -22,6 +22,7 @@ from rebound_tui.domain import dates
 from rebound_tui.service import Service
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.validators import DayValidator
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = ["ConfirmScreen", "DatePrompt", "DoneAnswer", "DonePrompt", "NotePrompt", "SnoozeChooser"]
 
@@ -45,7 +46,7 @@ class NotePrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box") as box:
             box.border_title = ui_text.line(self.title_text)
-            yield Input(self.initial, placeholder=self.placeholder, id="note")
+            yield SafeInput(self.initial, placeholder=self.placeholder, id="note")
             yield Label("enter accept (empty: no note) · esc cancel", classes="prompt-keys")
 
     @on(Input.Submitted)
@@ -100,7 +101,7 @@ class DonePrompt(ModalScreen[DoneAnswer | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box") as box:
             box.border_title = ui_text.line(self.title_text)
-            yield Input(placeholder=self.placeholder, id="note")
+            yield SafeInput(placeholder=self.placeholder, id="note")
             keys = "enter accept (empty: no note) · esc cancel"
             if self.keep_label:
                 yield KeepBox(self.keep_label, self.keep_default, id="keep", compact=True)
@@ -142,7 +143,7 @@ class DatePrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box") as box:
             box.border_title = ui_text.line(self.title_text)
-            yield Input(
+            yield SafeInput(
                 self.initial,
                 placeholder="friday, 3d, 2w, tomorrow, 2026-12-01",
                 validators=[self.validator],
@@ -229,7 +230,7 @@ class SnoozeChooser(ModalScreen[str | None]):
         with Vertical(classes="prompt-box") as box:
             box.border_title = ui_text.line(self.title_text)
             yield OptionList(*options, id="snooze-options")
-            yield Input(
+            yield SafeInput(
                 placeholder="friday, 10d, 2026-12-24",
                 validators=[self.validator],
                 id="snooze-day",

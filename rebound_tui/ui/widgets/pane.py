@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.widgets.record_table import RecordTable
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 T = TypeVar("T")
 
@@ -115,7 +116,7 @@ class Pane(Vertical, Generic[T]):
         """The search input, made and mounted once (the app does it right after its first
         paint, so that keys typed after "/" go to it)."""
         if self.search_input is None:
-            self.search_input = Input(
+            self.search_input = SafeInput(
                 placeholder="search as you type · enter keeps · esc clears",
                 classes="search",
                 compact=True,
