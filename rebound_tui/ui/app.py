@@ -28,14 +28,12 @@ from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from rebound_tui import display
 from rebound_tui.ui.actions import DraftActions, DueActions, ImportActions, RecordActions
 from rebound_tui.ui.actions.importing import IMPORT_COMMANDS
 from rebound_tui.ui.commands import ReboundCommands, bindings_of, key_text
@@ -43,6 +41,7 @@ from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
 from rebound_tui.ui.store_worker import StoreWorker, store_errors
+from rebound_tui.ui.text import LiteralText
 from rebound_tui.ui.widgets import Pane, RecordTable
 
 if TYPE_CHECKING:
@@ -78,7 +77,9 @@ class Loaded:
     views: Views
 
 
-class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportActions, App[None]):
+class ReboundApp(
+    LiteralText, StoreWorker, RecordActions, DueActions, DraftActions, ImportActions, App[None]
+):
     """The dashboard on one service (one data file)."""
 
     CSS_PATH = "app.tcss"
@@ -163,32 +164,6 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._remembered: FileState | None = None  # the file state last cached
         self._edited_drafts: dict[str, str] = {}  # follow-up id -> the user's edit of its draft
         self._drafts_used: set[str] = set()  # follow-ups whose draft was copied, edited, mailed
-
-    # -- user text is never markup (docs/SECURITY.md) -------------------------------------------
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: Any = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Every toast (from the app, a screen or a widget) is literal text: a company named
-        `[/]` or `[@click=app.quit]x` in a message is shown as typed, its control characters as
-        escapes. `markup` is accepted for Textual's signature and ignored."""
-        kwargs: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
-        super().notify(
-            display.text(message).expandtabs(4),
-            title=display.line(title),
-            severity=severity,
-            markup=False,
-            **kwargs,
-        )
-
-    def format_title(self, title: str, sub_title: str) -> Content:
-        """The header: the data file's name is shown safely too."""
-        return super().format_title(display.line(title), display.line(sub_title))
 
     @property
     def panes(self) -> list[Pane[Any]]:

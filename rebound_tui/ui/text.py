@@ -9,11 +9,13 @@ escapes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 
 from rebound_tui import display
 
-__all__ = ["line", "note"]
+__all__ = ["LiteralText", "line", "note"]
 
 
 def line(value: object, style: str = "") -> Content:
@@ -25,3 +27,34 @@ def note(value: object, style: str = "") -> Content:
     """Text shown on several lines (a note, a draft body): line feeds kept, tabs expanded."""
     shown = display.text(value).expandtabs(4)
     return Content.styled(shown, style) if style else Content(shown)
+
+
+class LiteralText:
+    """Mixed into the app: every toast and the header are literal, safe text."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast (from the app, a screen or a widget) is literal text: a company named
+        `[/]` or `[@click=app.quit]x` in a message is shown as typed, its control characters as
+        escapes. `markup` is accepted for Textual's signature and ignored."""
+        kwargs: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        super().notify(  # type: ignore[misc]
+            display.text(message).expandtabs(4),
+            title=display.line(title),
+            severity=severity,
+            markup=False,
+            **kwargs,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: the data file's name is shown safely too."""
+        return super().format_title(  # type: ignore[misc]
+            display.line(title), display.line(sub_title)
+        )
