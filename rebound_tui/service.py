@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from rebound_tui.domain import dates, record
+from rebound_tui.domain.insights import DEFAULT_WEEKS, Insights
+from rebound_tui.domain.insights import compute as compute_insights
 from rebound_tui.domain.merge import DEFAULT_TOMBSTONE_DAYS, compact_tombstones, horizon_before
 from rebound_tui.domain.model import (
     INTERACTION_KINDS,
@@ -38,7 +40,6 @@ from rebound_tui.rows import due_sort_key
 from rebound_tui.store.backups import Backup
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import db_id_of, decode
-from rebound_tui.store.sync import merge_conflict_copies
 from rebound_tui.undo import UNDO_DEPTH, Action, action
 
 R = TypeVar("R", bound=Record)
@@ -561,6 +562,39 @@ class Service(PlaybookMixin, DraftsMixin):
             changes["contact_id"] = self._contact_id(changes.pop("contact"))
         return self._update(f, changes)
 
+    # -- insights -----------------------------------------------------------------------------
+    def added_days(self, table: str) -> dict[str, dt.date]:
+        """The local day each live record of `table` was created (its `_created` stamp)."""
+        tz = dates.local_tz()
+        out: dict[str, dt.date] = {}
+        with self.db.lock:
+            for record_id, doc in self.db.raw(table).items():
+                stamp = doc.get(record.CREATED)
+                if not isinstance(stamp, str) or not record.is_live(doc):
+                    continue
+                try:  # a stamp starts with its UTC wall time: 2026-05-02T14:03:11.000Z
+                    instant = dt.datetime.fromisoformat(stamp[:23]).replace(tzinfo=dt.UTC)
+                except ValueError:
+                    continue
+                out[record_id] = instant.astimezone(tz).date()
+        return out
+
+    def insights(self, on: str | dt.date | None = None, weeks: int = DEFAULT_WEEKS) -> Insights:
+        """The figures of the insights screen, `stats` and the report, for the day `on`."""
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 520:
+            raise ServiceError(f"bad number of weeks {weeks!r}: use a whole number from 1 to 520")
+        day = dt.date.fromisoformat(self.day(on))  # type: ignore[arg-type]
+        with self.db.lock:
+            return compute_insights(
+                day,
+                companies=self.companies(),
+                contacts=self.contacts(),
+                interactions=self.interactions(),
+                follow_ups=self.follow_ups(include_closed=True),
+                contact_added=self.added_days(Contact.TABLE),
+                weeks=weeks,
+            )
+
     # -- settings (synced with the data: a theme chosen on one machine follows you) ----------
     def setting(self, key: str, default: Any = None) -> Any:
         doc = self.db.raw("settings").get(key)
@@ -577,8 +611,16 @@ class Service(PlaybookMixin, DraftsMixin):
 
     # -- sync, backups ----------------------------------------------------------------------
     def sync_conflicts(self) -> list[str]:
-        """Merge sync tools' conflict copies, save, and archive them; lines to show the user."""
-        return merge_conflict_copies(self.db).lines()
+        """Merge sync tools' conflict copies, save, and archive them; lines to show the user.
+
+        (Every save does this; here it is done even with no edit to save.)"""
+        if self.db.copies.waiting():
+            self.db.save()
+        return self.db.copies.drain().lines()
+
+    def conflict_notes(self) -> list[str]:
+        """Why each waiting conflict copy was left alone (nothing is saved to find out)."""
+        return self.db.copies.refused()
 
     def backups(self) -> list[Backup]:
         return self.db.backups.list()

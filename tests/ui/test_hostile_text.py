@@ -257,6 +257,9 @@ async def test_help_palette_and_toasts_with_markup_in_data(hostile: Service, tmp
         await pilot.press("question_mark")
         await settle(pilot)
         check_screen(pilot, "help")
+        await pilot.press("escape", "i")  # insights: companies and people by name
+        await settle(pilot)
+        assert "Going cold" in check_screen(pilot, "insights")
         await pilot.press("escape", "ctrl+p")
         await settle(pilot)
         await pilot.press(*"[/]")
