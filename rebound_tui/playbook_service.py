@@ -40,6 +40,7 @@ from rebound_tui.domain.playbook import (
 from rebound_tui.domain.playbook import (
     next_repeat as _next_repeat,
 )
+from rebound_tui.domain.text import clean, clean_line
 from rebound_tui.errors import ServiceError
 from rebound_tui.record_index import GroupIndex
 from rebound_tui.undo import action
@@ -366,13 +367,13 @@ class PlaybookMixin:
                 created.append(
                     self._create(
                         FollowUp(
-                            title=follow_up.title,
+                            title=clean_line(follow_up.title),  # as the file may hold it
                             due=dates.format_day(nxt[1]),
                             kind=follow_up.kind,
                             company_id=follow_up.company_id,
                             contact_id=follow_up.contact_id,
                             priority=follow_up.priority,
-                            note=follow_up.note,
+                            note=clean(follow_up.note or "", multiline=True)[0] or None,
                             origin=nxt[0],
                         )
                     )

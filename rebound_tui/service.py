@@ -32,6 +32,7 @@ from rebound_tui.domain.model import (
     ValidationError,
     check_choice,
 )
+from rebound_tui.domain.text import clean_line
 from rebound_tui.drafts_service import DraftsMixin
 from rebound_tui.errors import Ambiguous, NotFound, ServiceError
 from rebound_tui.playbook_service import PlaybookMixin
@@ -299,9 +300,12 @@ class Service(PlaybookMixin, DraftsMixin):
         return self._find(Interaction, ref, "interaction")
 
     # -- writing ------------------------------------------------------------------------------
-    def _validated(self, rec: R) -> R:
+    def _validated(self, rec: R, text_fields: Iterable[str] | None = None) -> R:
+        """The record's rules, and the input rule for its text (all of it, or the fields an
+        edit changes: text a synced file already holds is shown safely, not refused)."""
         try:
             rec.validate()
+            rec.check_text(text_fields)
         except ValidationError as exc:
             raise ServiceError(str(exc)) from None
         return rec
@@ -317,7 +321,7 @@ class Service(PlaybookMixin, DraftsMixin):
         unknown = set(changes) - set(rec.to_fields())
         if unknown:
             raise ServiceError(f"unknown field(s): {', '.join(sorted(unknown))}")
-        new = self._validated(replace(rec, **changes))
+        new = self._validated(replace(rec, **changes), changes)
         self.db.update(rec.TABLE, rec.id, changes)
         return new
 
@@ -516,7 +520,7 @@ class Service(PlaybookMixin, DraftsMixin):
                         day=day or "",
                         company_id=f.company_id,
                         contact_id=f.contact_id,
-                        note=note or f.title,
+                        note=note or clean_line(f.title),
                         follow_up_id=f.id,
                     )
                 )

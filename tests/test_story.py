@@ -206,7 +206,7 @@ def test_done_needs_a_follow_up_written_earlier(tmp_path: Path) -> None:
 
 
 def test_markup_in_a_story_is_stored_as_text(tmp_path: Path) -> None:
-    hostile = "[@click=app.quit]x[/] \x1b]0;x\x07"
+    hostile = "[@click=app.quit]x[/] [link=a:b]Bob [reverse]x"
     events = story.parse_events(
         [
             {"ago": 2, "add_company": "Acme", "notes": hostile},
@@ -217,3 +217,9 @@ def test_markup_in_a_story_is_stored_as_text(tmp_path: Path) -> None:
     service, named = _replay(tmp_path, events, playbook=False)
     assert service.find_company("Acme").notes == hostile
     assert named[hostile].title == hostile and named[hostile].status == "done"
+
+
+def test_a_control_character_in_a_story_is_refused_by_the_input_rule(tmp_path: Path) -> None:
+    events = story.parse_events([{"ago": 1, "add_company": "Acme \x1b]0;x\x07"}])
+    with pytest.raises(story.StoryError, match=r"event 1 .*U\+001B ESC"):
+        _replay(tmp_path, events, playbook=False)

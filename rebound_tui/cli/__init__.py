@@ -115,23 +115,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["REBOUND_BACKUPS"] = str(Path(backups).expanduser().absolute())
         if args.command is None:
             return run_dashboard(args)
-        with Context(getattr(args, "db", None)) as ctx:
+        from rebound_tui.cli.output import safe_streams
+
+        with safe_streams(), Context(getattr(args, "db", None)) as ctx:
             code = args.func(args, ctx)
             if args.command not in ("sync", "check"):  # (those two list them themselves)
                 for note in ctx.copy_notes():
-                    print(f"rebound-tui: note: {note}", file=sys.stderr)
+                    print(f"rebound-tui: note: {display_line(note)}", file=sys.stderr)
             return code
     except UsageError as exc:
-        print(f"rebound-tui: {exc}", file=sys.stderr)
+        print(f"rebound-tui: {_one_line(exc)}", file=sys.stderr)
         return 2
     except Failure as exc:
-        print(f"rebound-tui: {exc}", file=sys.stderr)
+        print(f"rebound-tui: {_one_line(exc)}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("rebound-tui: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def display_line(text: object) -> str:
+    """A message is one line: a name or file name it echoes is shown by the display rule."""
+    from rebound_tui import display
+
+    return display.line(str(text), limit=None)
+
+
+def _one_line(exc: Exception) -> str:
+    return display_line(exc)
 
 
 def entry() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -96,8 +95,10 @@ class Context:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, sort_keys=True)
-    sys.stdout.write("\n")
+    """Exact JSON, safe on a terminal (control characters in strings are `\\u` escapes)."""
+    from rebound_tui.cli.output import json_text
+
+    sys.stdout.write(json_text(value) + "\n")
 
 
 def path_arg(value: str) -> Path:

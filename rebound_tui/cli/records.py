@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rebound_tui import display
 from rebound_tui.cli.context import Context, UsageError, print_json
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import INTERACTION_KINDS, ROLES, STAGES, Record
@@ -168,7 +169,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def say(text: str) -> None:
-    print(text)
+    """One item per line: a line break or a control character in a name is shown escaped."""
+    print(display.line(text, limit=None))
 
 
 def cmd_add_company(args: argparse.Namespace, ctx: Context) -> int:

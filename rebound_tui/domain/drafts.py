@@ -387,10 +387,10 @@ class Draft:
 
 def split_subject(text: str, default: str) -> tuple[str, str]:
     """A leading 'Subject: ...' line becomes the subject; else `default`."""
-    lines = text.split("\n")
-    if lines and lines[0].lower().startswith("subject:"):
-        subject = lines[0].split(":", 1)[1].strip()
-        return subject or default, "\n".join(lines[1:]).strip("\n")
+    first, _, rest = text.partition("\n")  # not split(): a draft may be very long
+    if first.lower().startswith("subject:"):
+        subject = first.split(":", 1)[1].strip()
+        return subject or default, rest.strip("\n")
     return default, text.strip("\n")
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from rebound_tui.domain import text as text_rule
 from rebound_tui.domain.days import FIRST_YEAR, LAST_YEAR, is_day
 
 STAGES: tuple[str, ...] = (
@@ -98,6 +100,29 @@ def check_day(name: str, value: str) -> None:
         )
 
 
+def check_line(label: str, value: Any, rule: str = "it is one line of text") -> None:
+    """The input rule for names, titles and other one-line fields (domain/text.py)."""
+    if isinstance(value, str):
+        char = text_rule.first_hazard(value)
+        if char is not None:
+            raise ValidationError(
+                f"the {label} contains {text_rule.char_kind(char)} "
+                f"({text_rule.char_name(char)}); {rule}"
+            )
+
+
+def check_note(label: str, value: Any) -> None:
+    """The input rule for notes: line feeds and tabs, no other control character."""
+    if isinstance(value, str):
+        char = text_rule.first_hazard(value, multiline=True)
+        if char is not None:
+            raise ValidationError(
+                f"the {label} contains {text_rule.char_kind(char)} "
+                f"({text_rule.char_name(char)}); notes may hold line breaks and tabs, "
+                "but no other control character"
+            )
+
+
 def check_required(name: str, value: Any) -> None:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValidationError(f"{name} is required")
@@ -114,6 +139,9 @@ class Record:
     """Common behaviour: a record has an id and converts to and from its stored fields."""
 
     TABLE: ClassVar[str] = ""
+    # Free-text fields by rule: one line (field -> (label, rule)), or a note (field -> label).
+    LINES: ClassVar[dict[str, tuple[str, str]]] = {}
+    NOTES: ClassVar[dict[str, str]] = {}
     id: str = ""
 
     @classmethod
@@ -127,6 +155,18 @@ class Record:
     def validate(self) -> None:  # pragma: no cover - overridden
         pass
 
+    def check_text(self, names: Iterable[str] | None = None) -> None:
+        """The input rule for text (all text fields, or those `names`): what is typed, given
+        on the command line or saved from a form. Text a file already holds is shown safely
+        instead (rebound_tui/display.py), so an edit checks only the fields it changes."""
+        wanted = None if names is None else set(names)
+        for name, (label, rule) in self.LINES.items():
+            if wanted is None or name in wanted:
+                check_line(label, getattr(self, name), rule)
+        for name, label in self.NOTES.items():
+            if wanted is None or name in wanted:
+                check_note(label, getattr(self, name))
+
     @property
     def label(self) -> str:
         return self.id[:8]
@@ -137,6 +177,14 @@ class Company(Record):
     """A place the user wants to work: one row of the bullpen."""
 
     TABLE: ClassVar[str] = "companies"
+    LINES: ClassVar[dict[str, tuple[str, str]]] = {
+        "name": ("company name", "names are one line of text"),
+        "location": ("location", "it is one line of text"),
+        "why": ("why", "it is one line of text"),
+        "website": ("website", "it is one line of text"),
+        "hired_name": ("name of who was hired", "names are one line of text"),
+    }
+    NOTES: ClassVar[dict[str, str]] = {"notes": "notes"}
     name: str = ""
     stage: str = "watching"
     priority: int = 3
@@ -167,6 +215,22 @@ class Contact(Record):
     """A person in the network, usually at a bullpen company."""
 
     TABLE: ClassVar[str] = "contacts"
+    LINES: ClassVar[dict[str, tuple[str, str]]] = {
+        "name": ("contact name", "names are one line of text"),
+        **{
+            field: (label, "it is one line of text")
+            for field, label in (
+                ("title", "job title"),
+                ("department", "department"),
+                ("email", "email"),
+                ("phone", "phone"),
+                ("linkedin", "LinkedIn address"),
+                ("met_how", "met how"),
+                ("cadence", "cadence"),
+            )
+        },
+    }
+    NOTES: ClassVar[dict[str, str]] = {"notes": "notes"}
     name: str = ""
     company_id: str | None = None
     title: str | None = None
@@ -203,6 +267,7 @@ class Interaction(Record):
     """Something that happened on a day: an interview, a rejection, a note sent..."""
 
     TABLE: ClassVar[str] = "interactions"
+    NOTES: ClassVar[dict[str, str]] = {"note": "note"}
     kind: str = "note"
     day: str = ""
     company_id: str | None = None
@@ -228,6 +293,10 @@ class FollowUp(Record):
     """Something to do on or after a day: the due list is made of these."""
 
     TABLE: ClassVar[str] = "followups"
+    LINES: ClassVar[dict[str, tuple[str, str]]] = {
+        "title": ("follow-up title", "titles are one line of text")
+    }
+    NOTES: ClassVar[dict[str, str]] = {"note": "note"}
     title: str = ""
     due: str = ""
     kind: str = "todo"

@@ -19,6 +19,7 @@ from typing import Any
 
 from rebound_tui.domain.dates import DateError, Span, parse_span
 from rebound_tui.domain.model import FOLLOW_UP_KINDS
+from rebound_tui.domain.text import clean_line
 
 # What can set the plan off. Interaction kinds map onto the first four (see TRIGGER_OF_KIND).
 TRIGGERS: tuple[str, ...] = (
@@ -444,7 +445,8 @@ def render_title(template: str, values: Mapping[str, str | None]) -> str:
         if not value:
             value = values.get("who") if name == "contact" else None
         out.append(value or TITLE_FALLBACKS.get(name, ""))
-    return " ".join("".join(out).split())
+    # A name from a synced file may hold control characters: a new title never does.
+    return clean_line(" ".join("".join(out).split()))
 
 
 def _targets(rule: Rule, event: Event, ctx: PlanContext) -> list[str | None]:

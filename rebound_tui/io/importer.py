@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rebound_tui.domain.model import Company, Contact, ValidationError
+from rebound_tui.domain.text import clean
 from rebound_tui.io import ROW_FIELDS, InputError, Row
 from rebound_tui.service import Service, action
 
@@ -116,6 +117,7 @@ class ImportSummary:
     flagged: list[str] = field(default_factory=list)  # openings: people at bullpen companies
     companies_added: list[str] = field(default_factory=list)
     not_in_bullpen: Counter[str] = field(default_factory=Counter)  # company -> people there
+    cleaned: int = 0  # values that held control or invisible characters, cleaned on the way in
 
     @property
     def counts(self) -> str:
@@ -149,6 +151,11 @@ class ImportSummary:
         out += capped([f"added: {n}" for n in self.added])
         out += capped([f"updated: {n} ({', '.join(f)})" for n, f in self.updated])
         out += [f"skipped {s}" for s in self.skipped]
+        if self.cleaned:
+            out.append(
+                f"cleaned {self.cleaned} value(s): control, bidirectional or invisible "
+                "characters removed (names are one line of text; notes keep line breaks and tabs)"
+            )
         if self.not_in_bullpen:
             people = sum(self.not_in_bullpen.values())
             out.append(
@@ -263,13 +270,29 @@ class _Planner:
             return where
         return None
 
+    def _clean(self, fields: dict[str, Any]) -> None:
+        """The input rule, applied as cleaning (an import never fails on a stray character):
+        one-line fields lose their control and invisible characters, notes keep line breaks
+        and tabs. Each value that changed is counted in the summary."""
+        for name, value in fields.items():
+            if not isinstance(value, str):
+                continue
+            cleaned, count = clean(value, multiline=name in Contact.NOTES)
+            if count:
+                fields[name] = cleaned
+                self.plan.summary.cleaned += 1
+
     def row(self, row: Row) -> None:
         summary = self.plan.summary
         if row.problem:
             summary.skipped.append(Skipped(row.where, row.name, row.problem))
             return
         fields: dict[str, Any] = {k: v for k, v in row.fields.items() if v and k in ROW_FIELDS}
+        self._clean(fields)
         name = fields["name"]
+        if not name:
+            summary.skipped.append(Skipped(row.where, row.name, "no name left once cleaned"))
+            return
         company_text = fields.pop("company", "")
         try:
             Contact(**fields).validate()

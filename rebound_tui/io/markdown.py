@@ -1,7 +1,8 @@
 """A readable report to share with a career coach or print: bullpen, network, due, activity.
 
 Plain Markdown (tables and lists) that reads well as text too; names are escaped so a company
-called `*NSYNC` or a note with a `|` cannot break the layout.
+called `*NSYNC` or a note with a `|` cannot break the layout, and control characters are shown
+as escapes like everywhere else (a report is read in a terminal too).
 """
 
 from __future__ import annotations
@@ -9,19 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from rebound_tui import insights_report
+from rebound_tui import display, insights_report
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import Contact
 from rebound_tui.service import DueItem, Service
 
 DUE_AHEAD_DAYS = 14
 RECENT_DAYS = 30
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 
 
 def md(text: object) -> str:
-    """Text safe inside a Markdown line or table cell."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Text safe inside a Markdown line or table cell: on one line, control, bidirectional
+    and invisible characters shown as escapes (`\\x1b`, the display rule), then Markdown's
+    special characters escaped."""
+    one_line = display.line(" ".join(str(text).split()), limit=None)
+    return _SPECIAL.sub(r"\\\1", one_line)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

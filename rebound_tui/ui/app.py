@@ -41,6 +41,7 @@ from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
 from rebound_tui.ui.store_worker import StoreWorker, store_errors
+from rebound_tui.ui.text import LiteralText
 from rebound_tui.ui.widgets import Pane, RecordTable
 
 if TYPE_CHECKING:
@@ -76,7 +77,9 @@ class Loaded:
     views: Views
 
 
-class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportActions, App[None]):
+class ReboundApp(
+    LiteralText, StoreWorker, RecordActions, DueActions, DraftActions, ImportActions, App[None]
+):
     """The dashboard on one service (one data file)."""
 
     CSS_PATH = "app.tcss"

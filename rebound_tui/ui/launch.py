@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rebound_tui import display
 from rebound_tui.paths import resolve_data_path
 
 if TYPE_CHECKING:
@@ -60,14 +61,14 @@ def launch(db: str | None, demo: bool) -> int:
         message = _open_error(exc)
         if message is None:
             raise
-        print(f"rebound-tui: {message}", file=sys.stderr)
+        print(f"rebound-tui: {display.line(message, limit=None)}", file=sys.stderr)
         return 1
     app.run()
     if getattr(app, "load_error", None) is not None:
         message = _open_error(app.load_error)
         if message is None:
             raise app.load_error
-        print(f"rebound-tui: {message}", file=sys.stderr)
+        print(f"rebound-tui: {display.line(message, limit=None)}", file=sys.stderr)
         return 1
     crashed = app.return_code or 0  # Textual printed what went wrong
     if not getattr(app, "loaded", True):
@@ -111,7 +112,7 @@ def _save_left(service: Service, *, remember: bool = True) -> int:
     try:
         service.save()
     except (SaveError, DataFileError) as exc:
-        print(f"rebound-tui: {exc}", file=sys.stderr)
+        print(f"rebound-tui: {display.line(str(exc), limit=None)}", file=sys.stderr)
         return 1
     if remember:
         remember_saved(service)

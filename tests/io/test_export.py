@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rebound_tui.domain.text import first_hazard
 from rebound_tui.io.csvout import FILES, csv_tables, safe_cell, write_csv
 from rebound_tui.io.ics import export_ics, uid_of
 from rebound_tui.io.jsonout import export_data, export_json
@@ -138,6 +139,7 @@ title_text = (
     )
     .map(str.strip)
     .filter(bool)
+    .filter(lambda t: first_hazard(t) is None)  # what the input rule accepts as a title
 )
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 
+from rebound_tui.display import line as shown
+
 if TYPE_CHECKING:
     from rebound_tui.domain.model import FollowUp
     from rebound_tui.ui.app import ReboundApp
@@ -146,7 +148,7 @@ class DraftActions:
             )
             return
         self._drafts_used.add(follow_up_id)
-        self.notify(f"Opened a message to {draft.to_email} in your mail program", timeout=4)
+        self.notify(f"Opened a message to {shown(draft.to_email)} in your mail program", timeout=4)
 
     def _open_link(self: ReboundApp, url: str) -> bool:
         """webbrowser.open, with the terminal handed over when the browser runs in it (lynx,

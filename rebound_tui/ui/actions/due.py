@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rebound_tui.display import line as shown
 from rebound_tui.ui.actions.words import cooloff_question, long_day
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class DueActions:
             if yes:
                 go()
             else:
-                self.notify(f"Not done: {f.title}", timeout=3)
+                self.notify(f"Not done: {shown(f.title)}", timeout=3)
 
         self.push_screen(ConfirmScreen(question, title="Cool-off: go ahead anyway?"), answered)
 
@@ -82,7 +83,7 @@ class DueActions:
             self._due_act("done", note, f)
 
         prompt = DonePrompt(
-            f"Done · {f.title}",
+            f"Done · {shown(f.title)}",
             "what happened? (enter: no note)",
             keep_label=keep_label,
             keep=keep,
@@ -104,7 +105,7 @@ class DueActions:
         f = self._follow_up()
         if f is not None:
             self.push_screen(
-                DatePrompt(self.service, f"Reschedule · {f.title}"),
+                DatePrompt(self.service, f"Reschedule · {shown(f.title)}"),
                 lambda day: day and self._due_act("reschedule", day, f),
             )
 
@@ -122,7 +123,7 @@ class DueActions:
                 FollowUpForm,
                 (self.service.company(f.company_id), self.service.contact(f.contact_id), f),
                 lambda d: self.service.edit_follow_up(f, **d),
-                lambda g: self.notify(f"Saved “{g.title}”", timeout=3),
+                lambda g: self.notify(f"Saved “{shown(g.title)}”", timeout=3),
             )
 
     def action_repeat(self: ReboundApp) -> None:
@@ -142,16 +143,16 @@ class DueActions:
     def _due_act(self: ReboundApp, verb: str, arg: str | None, f: FollowUp) -> None:
         service = self.service
         calls: dict[str, tuple[Callable[[], Any], str]] = {
-            "done": (lambda: service.complete(f, note=arg or None), f"Done: {f.title}"),
+            "done": (lambda: service.complete(f, note=arg or None), f"Done: {shown(f.title)}"),
             "snooze": (
                 lambda: service.snooze(f, arg or ""),
-                f"Snoozed until {long_day(arg)}: {f.title}",
+                f"Snoozed until {long_day(arg)}: {shown(f.title)}",
             ),
             "reschedule": (
                 lambda: service.reschedule(f, arg or ""),
-                f"Moved to {long_day(arg)}: {f.title}",
+                f"Moved to {long_day(arg)}: {shown(f.title)}",
             ),
-            "drop": (lambda: service.drop(f), f"Dropped: {f.title}"),
+            "drop": (lambda: service.drop(f), f"Dropped: {shown(f.title)}"),
         }
         call, message = calls[verb]
         if self.perform(call, f"{message} · u undoes") is not None:

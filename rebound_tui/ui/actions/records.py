@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rebound_tui.display import line as shown
 from rebound_tui.ui.actions.words import cooloff_question, planned_text
 from rebound_tui.ui.widgets import Pane
 
@@ -43,7 +44,7 @@ class RecordActions:
             CompanyForm,
             (None,),
             lambda d: self.service.add_company(**d),
-            lambda c: self._select(self.bullpen, c.id, f"Added {c.name}"),
+            lambda c: self._select(self.bullpen, c.id, f"Added {shown(c.name)}"),
         )
 
     def action_edit_company(self: ReboundApp) -> None:
@@ -55,7 +56,7 @@ class RecordActions:
                 CompanyForm,
                 (company,),
                 lambda d: self.service.edit_company(company, **d),
-                lambda c: self.notify(f"Saved {c.name}", timeout=3),
+                lambda c: self.notify(f"Saved {shown(c.name)}", timeout=3),
             )
 
     def action_delete_company(self: ReboundApp) -> None:
@@ -113,7 +114,7 @@ class RecordActions:
             ContactForm,
             (None, company),
             lambda d: self.service.add_contact(**d),
-            lambda p: self._select(self.network, p.id, f"Added {p.name}"),
+            lambda p: self._select(self.network, p.id, f"Added {shown(p.name)}"),
         )
 
     def action_edit_contact(self: ReboundApp) -> None:
@@ -125,7 +126,7 @@ class RecordActions:
                 ContactForm,
                 (contact, self.service.company(contact.company_id)),
                 lambda d: self.service.edit_contact(contact, **d),
-                lambda p: self.notify(f"Saved {p.name}", timeout=3),
+                lambda p: self.notify(f"Saved {shown(p.name)}", timeout=3),
             )
 
     def action_delete_contact(self: ReboundApp) -> None:
@@ -192,16 +193,16 @@ class RecordActions:
             FollowUpForm,
             (company, contact),
             lambda d: self.service.add_follow_up(**d),
-            lambda f: self.notify(f"Follow-up “{f.title}” due {f.due}", timeout=3),
+            lambda f: self.notify(f"Follow-up “{shown(f.title)}” due {f.due}", timeout=3),
         )
 
     def _confirm_delete(self: ReboundApp, name: str, call: Callable[[], Any]) -> None:
         from rebound_tui.ui.screens.prompts import ConfirmScreen
 
-        question = f"Delete {name}? Their history stays in the file; u undoes it."
+        question = f"Delete {shown(name)}? Their history stays in the file; u undoes it."
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.perform(call, f"Deleted {name} · u undoes")
+                self.perform(call, f"Deleted {shown(name)} · u undoes")
 
         self.push_screen(ConfirmScreen(question), answered)

@@ -98,7 +98,9 @@ class WhoForm(RecordForm):
             except ServiceError:
                 names = [p.name for p in self.service.contacts()]
             if isinstance(contact_input, Input):
-                contact_input.suggester = SuggestFromList(names, case_sensitive=False)
+                contact_input.suggester = SuggestFromList(
+                    [as_text(n) for n in names], case_sensitive=False
+                )
                 contact_input.validate(contact_input.value)
         if name == "contact" and self.either_required:
             company_input = self.widget("company")

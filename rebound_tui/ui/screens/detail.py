@@ -18,9 +18,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from rebound_tui import display
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import TOUCH_KINDS, Contact, FollowUp, Interaction
 from rebound_tui.service import Service
+from rebound_tui.ui import text as ui_text
 
 __all__ = ["CompanyDetail", "ContactDetail", "RecordDetail"]
 
@@ -33,8 +35,15 @@ MAX_CHAIN = 50
 Piece = str | tuple[str, str]
 
 
+def _safe(piece: Piece) -> Piece:
+    if isinstance(piece, str):
+        return display.line(piece)
+    return (display.line(piece[0]), piece[1])
+
+
 def _line(*pieces: Piece) -> Content:
-    return Content.assemble(*pieces)
+    """One line of literal text: user values are never markup, and hazards are escaped."""
+    return Content.assemble(*(_safe(p) for p in pieces))
 
 
 def _lines(lines: Iterable[Content], empty: str) -> Content:
@@ -44,8 +53,22 @@ def _lines(lines: Iterable[Content], empty: str) -> Content:
     return Content("\n").join(lines)
 
 
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+def _one_line(text: str | None, limit: int = 300) -> str:
+    """A note squeezed onto one line; only its start is looked at (a note may be 200 MB)."""
+    head, rest = display.clip(text, limit, limit)
+    return " ".join(head.split()) + (" …" if rest else "")
+
+
+def _note_block(label: str, text: str) -> Content:
+    """A long text on its own lines under its label, clipped with the size of the rest."""
+    head, rest = display.clip(text)
+    indent = " " * 16
+    body = ui_text.note(head.rstrip("\n")).split("\n")  # Content.split: lines, no markup
+    lines = [Content.assemble((f"{label:>14}  ", MUTED), body[0])]
+    lines += [Content.assemble(indent, piece) for piece in body[1:]]
+    if rest:
+        lines.append(Content.assemble(indent, (display.more_text(rest), MUTED)))
+    return Content("\n").join(lines)
 
 
 def _fit(text: str, width: int) -> str:
@@ -86,7 +109,7 @@ class RecordDetail(Screen[None]):
     def refresh_data(self) -> None:
         """Re-read everything from the service and redraw."""
         title, sections = self.render_sections()
-        self.query_one("#detail-title", Label).update(Content(title))
+        self.query_one("#detail-title", Label).update(ui_text.line(title))
         for key, heading in self.SECTIONS:
             content, count = sections.get(key, (Content(""), None))
             label = f"{heading} ({count})" if count is not None else heading
@@ -110,9 +133,13 @@ class RecordDetail(Screen[None]):
 
     # -- shared pieces ----------------------------------------------------------------------------
     def fields_block(self, rows: Iterable[tuple[str, str | None]]) -> Content:
-        shown = [(k, v) for k, v in rows if v]
+        given = [(k, v) for k, v in rows if v]
         return _lines(
-            (_line((f"{k:>14}  ", MUTED), _one_line(v)) for k, v in shown), "nothing recorded"
+            (
+                _note_block(k, v) if k == "Notes" else _line((f"{k:>14}  ", MUTED), _one_line(v))
+                for k, v in given
+            ),
+            "nothing recorded",
         )
 
     def follow_up_block(self, items: list[FollowUp], *, show_contact: bool = True) -> Content:
@@ -141,14 +168,16 @@ class RecordDetail(Screen[None]):
                 style = "$error"
             who = ""
             if show_contact and i.contact_id:
-                who = _fit(self.service.name_of("contacts", i.contact_id) or "?", NAME_WIDTH)
+                who = self.service.name_of("contacts", i.contact_id) or "?"
             elif not show_contact and i.company_id:
-                who = _fit(self.service.name_of("companies", i.company_id) or "?", NAME_WIDTH)
+                who = self.service.name_of("companies", i.company_id) or "?"
             out.append(
                 _line(
                     (f"{i.day}  ", MUTED),
                     (f"{i.kind:<{KIND_WIDTH}}", style),
-                    (f"{who:<{NAME_WIDTH}}  ", "bold") if who else " " * (NAME_WIDTH + 2),
+                    (f"{_fit(display.line(who), NAME_WIDTH):<{NAME_WIDTH}}  ", "bold")
+                    if who
+                    else " " * (NAME_WIDTH + 2),
                     _one_line(i.note),
                 )
             )

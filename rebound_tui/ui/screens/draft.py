@@ -18,7 +18,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
+from rebound_tui import display
 from rebound_tui.domain.drafts import mailto_url, split_subject
+from rebound_tui.ui import text as ui_text
 
 __all__ = ["DraftHost", "DraftScreen", "DraftText"]
 
@@ -91,7 +93,7 @@ class DraftScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="draft-box") as box:
-            box.border_title = f"Draft · {self.title_text}"
+            box.border_title = ui_text.line(f"Draft · {self.title_text}")
             yield Label("", id="draft-to")
             yield Label("", id="draft-subject")
             with VerticalScroll(id="draft-scroll"):
@@ -106,12 +108,16 @@ class DraftScreen(ModalScreen[None]):
         """(Re)read the draft: after an edit the screen shows the user's text."""
         draft = self.host.draft_text(self.follow_up_id)
         self.query_one("#draft-to", Label).update(
-            Content.assemble(("To: ", "bold $text-muted"), draft.to_line)
+            Content.assemble(("To: ", "bold $text-muted"), ui_text.line(draft.to_line))
         )
         self.query_one("#draft-subject", Label).update(
-            Content.assemble(("Subject: ", "bold $text-muted"), (draft.subject, "bold"))
+            Content.assemble(("Subject: ", "bold $text-muted"), ui_text.line(draft.subject, "bold"))
         )
-        self.query_one("#draft-body", Static).update(Content(draft.body))
+        body, rest = display.clip(draft.body)  # a 200 MB note in a draft shows at once
+        shown = ui_text.note(body)
+        if rest:
+            shown = Content.assemble(shown, "\n", (display.more_text(rest), "$text-muted"))
+        self.query_one("#draft-body", Static).update(shown)
         box = self.query_one("#draft-box")
         box.border_subtitle = "edited" if draft.edited else "from the template"
 

@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -25,10 +24,13 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
 
+from rebound_tui import display
 from rebound_tui.domain import dates
 from rebound_tui.service import Service, ServiceError
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.validators import DayValidator, RequiredValidator
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = [
     "Confirm",
@@ -106,7 +108,9 @@ def day_hint(validator: DayValidator, empty: str = "") -> Callable[[str], str]:
 
 
 def as_text(value: object) -> str:
-    return "" if value is None else str(value)
+    """A stored value as an input shows it: control characters a file holds are shown as
+    escapes (`\\x1b`), never raw; `changed_fields` reads an untouched one as unchanged."""
+    return display.line(value, limit=None)
 
 
 def blank_none(value: str) -> str | None:
@@ -146,7 +150,7 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box") as box:
-            box.border_title = self.title_text
+            box.border_title = ui_text.line(self.title_text)
             with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
                     with Horizontal(classes="field-row", id=f"row-{spec.name}"):
@@ -177,12 +181,12 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         if spec.required:
             validators.insert(0, RequiredValidator(spec.label.lower()))
         suggester = (
-            SuggestFromList(spec.suggestions, case_sensitive=False)
+            SuggestFromList([as_text(x) for x in spec.suggestions], case_sensitive=False)
             if spec.suggestions is not None
             else None
         )
-        return Input(
-            spec.value,
+        return SafeInput(
+            as_text(spec.value),  # a control character in the file is shown as an escape
             placeholder=spec.placeholder,
             validators=validators,
             valid_empty=spec.valid_empty and not spec.required,
@@ -251,13 +255,13 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
                 widget.set_class(shown is not None, "-invalid")
                 widget.set_class(shown is None, "-valid")
             text = shown or ("" if problem or not spec.hint else spec.hint(self.value(spec.name)))
-            label.update(Content(text))
+            label.update(ui_text.note(text))
             label.set_class(bool(shown), "-error")
             label.set_class(bool(text), "-shown")
 
     def show_form_error(self, text: str) -> None:
         label = self.query_one("#form-error", Label)
-        label.update(Content(text))
+        label.update(ui_text.note(text))
         label.set_class(bool(text), "-shown")
         self.fit_height()
 
@@ -360,8 +364,13 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
 
 # -- helpers shared by the forms ---------------------------------------------------------------
 def changed_fields(original: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Only the fields whose value differs (what an edit should send)."""
-    return {k: v for k, v in new.items() if original.get(k) != v}
+    """Only the fields whose value differs (what an edit should send). A value shown with
+    escapes (`as_text`) and left as it was is unchanged: the stored text stays as it is."""
+    return {
+        k: v
+        for k, v in new.items()
+        if original.get(k) != v and not (isinstance(v, str) and as_text(original.get(k)) == v and v)
+    }
 
 
 def company_name_of(service: Service, company_id: str | None) -> str:

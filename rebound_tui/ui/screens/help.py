@@ -18,6 +18,8 @@ from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from rebound_tui.ui import text as ui_text
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
@@ -50,7 +52,7 @@ class HelpScreen(ModalScreen[None]):
         keys = [key for _, rows in self.sections for key, _ in rows]
         width = min(max((len(k) for k in keys), default=4), KEY_WIDTH_MAX)
         with VerticalScroll(id="help-box") as box:
-            box.border_title = self.title_text
+            box.border_title = ui_text.line(self.title_text)
             box.border_subtitle = "esc · ? · q close"
             for title, rows in self.sections:
                 yield Label(Content(title), classes="help-heading")

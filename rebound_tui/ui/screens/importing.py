@@ -15,13 +15,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from rebound_tui.io import InputError
 from rebound_tui.io.csvmap import MAP_FIELDS, parse_map
+from rebound_tui.ui import text as ui_text
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = ["ImportPrompt", "ImportProgress", "ImportRequest", "ImportResult", "KINDS"]
 
@@ -96,8 +97,8 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
     def compose(self) -> ComposeResult:
         what, example = KINDS[self.kind]
         with Vertical(classes="prompt-box", id="import-box") as box:
-            box.border_title = f"Import {what}"
-            yield Input(
+            box.border_title = ui_text.line(f"Import {what}")
+            yield SafeInput(
                 self.initial_path,
                 placeholder=f"path, e.g. {example}",
                 validators=[FileValidator()],
@@ -105,7 +106,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
             )
             yield Label("", classes="prompt-message", id="import-path-message")
             if self.kind == "csv":
-                yield Input(
+                yield SafeInput(
                     placeholder="map (optional): name=Full Name,company=Org,email=E-mail",
                     validators=[MapValidator()],
                     id="import-map",
@@ -134,7 +135,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
         ok = outcome is None or outcome.is_valid
         message = self.query_one(f"{selector}-message", Label)
         if not ok and show and outcome is not None:
-            message.update(Content(outcome.failure_descriptions[0]))
+            message.update(ui_text.note(outcome.failure_descriptions[0]))
         elif selector == "#import-map":
             message.update("fields: " + ", ".join(MAP_FIELDS))
         else:
@@ -201,7 +202,7 @@ class ImportProgress(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box", id="import-progress-box") as box:
-            box.border_title = self.title_text
+            box.border_title = ui_text.line(self.title_text)
             yield Label("reading the file…", id="import-progress-label")
             yield ProgressBar(id="import-progress", show_eta=False)
 
@@ -233,9 +234,9 @@ class ImportResult(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="import-result-box") as box:
-            box.border_title = self.title_text
+            box.border_title = ui_text.line(self.title_text)
             box.border_subtitle = "esc · enter close"
-            yield Static(Content("\n".join(self.lines)), id="import-result-lines")
+            yield Static(ui_text.note("\n".join(self.lines)), id="import-result-lines")
         box.set_class(self.error, "-error")
 
     def on_mount(self) -> None:

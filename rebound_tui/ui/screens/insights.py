@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Sparkline, Static
 
+from rebound_tui import display
 from rebound_tui.charts import bar, share
 from rebound_tui.domain.insights import Insights
 from rebound_tui.insights_report import checkin_marks
@@ -32,7 +33,7 @@ COLD_ROWS = 12
 
 def _plain(value: object) -> Text:
     """A table cell: the value as literal text (never markup)."""
-    return Text(str(value), no_wrap=True, overflow="ellipsis")
+    return Text(display.line(value), no_wrap=True, overflow="ellipsis")
 
 
 def _short(day: dt.date | None, none: str) -> str:
@@ -128,7 +129,9 @@ class InsightsScreen(ModalScreen[None]):
         if more > 0:
             table.add_row(_plain(f"… {more} more: rebound-tui stats"), *[_plain("")] * 5)
 
-        cold = [f"{c.name} ({c.kind}): {c.detail}" for c in ins.going_cold[:COLD_ROWS]]
+        cold = [
+            display.line(f"{c.name} ({c.kind}): {c.detail}") for c in ins.going_cold[:COLD_ROWS]
+        ]
         if len(ins.going_cold) > COLD_ROWS:
             cold.append(f"… {len(ins.going_cold) - COLD_ROWS} more: rebound-tui stats")
         self.query_one("#insights-cold", Static).update(

@@ -20,7 +20,9 @@ from textual.widgets.option_list import Option
 
 from rebound_tui.domain import dates
 from rebound_tui.service import Service
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.validators import DayValidator
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = ["ConfirmScreen", "DatePrompt", "DoneAnswer", "DonePrompt", "NotePrompt", "SnoozeChooser"]
 
@@ -43,8 +45,8 @@ class NotePrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box") as box:
-            box.border_title = self.title_text
-            yield Input(self.initial, placeholder=self.placeholder, id="note")
+            box.border_title = ui_text.line(self.title_text)
+            yield SafeInput(self.initial, placeholder=self.placeholder, id="note")
             yield Label("enter accept (empty: no note) · esc cancel", classes="prompt-keys")
 
     @on(Input.Submitted)
@@ -98,8 +100,8 @@ class DonePrompt(ModalScreen[DoneAnswer | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box") as box:
-            box.border_title = self.title_text
-            yield Input(placeholder=self.placeholder, id="note")
+            box.border_title = ui_text.line(self.title_text)
+            yield SafeInput(placeholder=self.placeholder, id="note")
             keys = "enter accept (empty: no note) · esc cancel"
             if self.keep_label:
                 yield KeepBox(self.keep_label, self.keep_default, id="keep", compact=True)
@@ -140,8 +142,8 @@ class DatePrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box") as box:
-            box.border_title = self.title_text
-            yield Input(
+            box.border_title = ui_text.line(self.title_text)
+            yield SafeInput(
                 self.initial,
                 placeholder="friday, 3d, 2w, tomorrow, 2026-12-01",
                 validators=[self.validator],
@@ -164,7 +166,7 @@ class DatePrompt(ModalScreen[str | None]):
         if outcome.is_valid:
             label.update(Content("→ " + _long_day(self.validator.resolve(value))))
         elif typed:
-            label.update(Content(outcome.failure_descriptions[0]))
+            label.update(ui_text.note(outcome.failure_descriptions[0]))
         label.set_class(not outcome.is_valid and typed, "-error")
         return outcome.is_valid
 
@@ -226,9 +228,9 @@ class SnoozeChooser(ModalScreen[str | None]):
         ]
         options.append(Option(Content.assemble((" d ", "bold $primary"), " a day…"), id="d"))
         with Vertical(classes="prompt-box") as box:
-            box.border_title = self.title_text
+            box.border_title = ui_text.line(self.title_text)
             yield OptionList(*options, id="snooze-options")
-            yield Input(
+            yield SafeInput(
                 placeholder="friday, 10d, 2026-12-24",
                 validators=[self.validator],
                 id="snooze-day",
@@ -273,7 +275,7 @@ class SnoozeChooser(ModalScreen[str | None]):
             if outcome.is_valid
             else outcome.failure_descriptions[0]
         )
-        label.update(Content(text))
+        label.update(ui_text.note(text))
         label.set_class(not outcome.is_valid, "-error")
         return outcome.is_valid
 
@@ -308,8 +310,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box") as box:
-            box.border_title = self.title_text
-            yield Label(Content(self.question), id="confirm-question")
+            box.border_title = ui_text.line(self.title_text)
+            yield Label(ui_text.note(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 hint = "y yes · n no · enter " + ("yes" if self.default else "no")
                 yield Label(hint, classes="prompt-keys")

@@ -23,6 +23,7 @@ from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.screens.settings_host import SettingsHost
 from rebound_tui.ui.screens.settings_rules import RulesPane
 from rebound_tui.ui.screens.settings_templates import TemplatesPane
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = ["GeneralPane", "RulesPane", "SettingsHost", "SettingsScreen", "TemplatesPane"]
 
@@ -42,7 +43,7 @@ class GeneralPane(Vertical):
     def compose(self) -> ComposeResult:
         name = self.host.service.setting(MY_NAME) or ""
         yield Label("Your name (the drafts sign with it; enter saves)", classes="settings-label")
-        yield Input(name, placeholder="e.g. Pat Jones", id="my-name", compact=True)
+        yield SafeInput(name, placeholder="e.g. Pat Jones", id="my-name", compact=True)
         yield Label("Theme (enter picks; the choice is remembered)", classes="settings-label")
         yield OptionList(id="theme-list")
 

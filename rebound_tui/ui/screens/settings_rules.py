@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,7 +12,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Label
 
+from rebound_tui import display
 from rebound_tui.domain.playbook import TRIGGER_HELP, WHOM_HELP, Rule, describe_span, rule_to_dict
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.screens.playbook_forms import RuleForm
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.screens.settings_host import SettingsHost
@@ -81,12 +84,17 @@ class RulesPane(Vertical):
         for rule in self.rules:
             table.add_row(
                 Content.styled("✓", "$success") if rule.enabled else Content.styled("–", "dim"),
-                rule.trigger,
-                rule.kind,
-                rule.whom,
-                str(rule.offset) if rule.offset else "own",
-                str(rule.repeat) if rule.repeat else "",
-                rule.title,
+                *(  # literal text: a rule comes from the data file (never markup)
+                    Text(display.line(cell))  # a Rich Text: DataTable measures it
+                    for cell in (
+                        rule.trigger,
+                        rule.kind,
+                        rule.whom,
+                        str(rule.offset) if rule.offset else "own",
+                        str(rule.repeat) if rule.repeat else "",
+                        rule.title,
+                    )
+                ),
                 key=rule.id,
             )
         ids = [r.id for r in self.rules]
@@ -97,7 +105,7 @@ class RulesPane(Vertical):
         if problems:
             note += " · " + " · ".join(problems)
         label = self.query_one("#rules-note", Label)
-        label.update(Content(note))
+        label.update(ui_text.note(note))
         label.set_class(bool(problems), "-error")
 
     @property
@@ -125,7 +133,9 @@ class RulesPane(Vertical):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         rule = self.current
-        self.query_one("#rule-sentence", Label).update(Content(rule_sentence(rule) if rule else ""))
+        self.query_one("#rule-sentence", Label).update(
+            ui_text.note(rule_sentence(rule) if rule else "")
+        )
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

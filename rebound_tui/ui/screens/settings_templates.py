@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from rebound_tui.domain.drafts import FIELDS, TEMPLATE_KEYS, TEMPLATE_LABELS
 from rebound_tui.service import ServiceError
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.screens.settings_host import SettingsHost
 
@@ -97,7 +98,7 @@ class TemplatesPane(Horizontal):
             Content.assemble((TEMPLATE_LABELS[self.key], "bold"), f" · {state}")
         )
         label = self.query_one("#template-message", Label)
-        label.update(Content(message or "ctrl+s save · ctrl+r default · ● yours · ✎ unsaved"))
+        label.update(ui_text.note(message or "ctrl+s save · ctrl+r default · ● yours · ✎ unsaved"))
         label.set_class(error, "-error")
 
     @on(OptionList.OptionHighlighted, "#template-list")

@@ -16,7 +16,9 @@ from textual.containers import Vertical
 from textual.widget import AwaitMount
 from textual.widgets import Input
 
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.widgets.record_table import RecordTable
+from rebound_tui.ui.widgets.safe_input import SafeInput
 
 T = TypeVar("T")
 
@@ -102,7 +104,7 @@ class Pane(Vertical, Generic[T]):
         parts = [f"{self.NUMBER} {self.TITLE}", *self.title_parts()]
         if self.table.filter:
             parts.append(f"/{self.table.filter}")
-        self.border_title = " · ".join(parts)
+        self.border_title = ui_text.line(" · ".join(parts))
         if self._loading:
             self.border_subtitle = ""  # not "0 companies": nobody knows yet
             return
@@ -114,7 +116,7 @@ class Pane(Vertical, Generic[T]):
         """The search input, made and mounted once (the app does it right after its first
         paint, so that keys typed after "/" go to it)."""
         if self.search_input is None:
-            self.search_input = Input(
+            self.search_input = SafeInput(
                 placeholder="search as you type · enter keeps · esc clears",
                 classes="search",
                 compact=True,

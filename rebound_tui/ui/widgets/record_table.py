@@ -25,6 +25,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rebound_tui.display import line as shown
+
 
 class RowLike(Protocol):
     id: str
@@ -198,7 +200,7 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
         for col in self.columns:
             if col.flex:
                 value = col.value
-                longest = max((cell_len(value(r) or "") for r in self._source), default=0)
+                longest = max((cell_len(shown(value(r))) for r in self._source), default=0)
                 natural[col.key] = max(longest, cell_len(col.label))
         if natural != self._natural:
             self._natural = natural
@@ -472,7 +474,7 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
             style = base
             if style_name:
                 style = base + self.get_component_rich_style(f"record-table--{style_name}")
-            return Strip([Segment(" " + _fit(text, width - 1, "left"), style)], width)
+            return Strip([Segment(" " + _fit(shown(text), width - 1, "left"), style)], width)
         if y == 0:
             return self._render_header(width, base)
         index = round(self.scroll_y) + y - 1
@@ -520,5 +522,5 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
                             row_style + Style(color=cell.color) if not self.has_focus else row_style
                         )
             segments.append(Segment(" ", row_style))
-            segments.append(Segment(_fit(col.value(row) or "", w, col.align), style))
+            segments.append(Segment(_fit(shown(col.value(row)), w, col.align), style))
         return Strip(segments).adjust_cell_length(width, row_style)
