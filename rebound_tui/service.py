@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rebound_tui.domain import dates, record
+from rebound_tui.domain import dates, record, references
 from rebound_tui.domain.merge import DEFAULT_TOMBSTONE_DAYS, compact_tombstones, horizon_before
 from rebound_tui.domain.model import (
     INTERACTION_KINDS,
@@ -42,7 +42,7 @@ from rebound_tui.undo import UNDO_DEPTH, Action, action
 
 R = TypeVar("R", bound=Record)
 
-MIN_ID_PREFIX = 4
+MIN_ID_PREFIX = references.MIN_REF
 # What completing a follow-up of each kind logs.
 DONE_LOGS_AS = {
     "thank-you": "thank-you",
@@ -261,26 +261,29 @@ class Service(PlaybookMixin, DraftsMixin):
 
     # -- finding ------------------------------------------------------------------------------
     def _find(self, cls: type[R], ref: str, noun: str, pool: Iterable[R] | None = None) -> R:
+        """One record by full id or name, an id prefix or a unique part of the name of at least
+        4 characters (domain/references.py); anything else lists the candidates."""
         ref = (ref or "").strip()
         if not ref:
             raise ServiceError(f"give a {noun} name or id")
         records = list(pool if pool is not None else self._records(cls).values())
-        lowered = ref.lower()
-        exact = [r for r in records if r.label.lower() == lowered or r.id == lowered]
-        if len(exact) == 1:
-            return exact[0]
-        if not exact and len(ref) >= MIN_ID_PREFIX:
-            exact = [r for r in records if r.id.startswith(lowered)]
-            if len(exact) == 1:
-                return exact[0]
-        if not exact:
-            exact = [r for r in records if lowered in r.label.lower()]
-            if len(exact) == 1:
-                return exact[0]
-        if exact:
-            listing = "; ".join(f"{r.label} ({r.id[:8]})" for r in exact[:10])
-            raise Ambiguous(f"{noun} {ref!r} is ambiguous: {listing}. Use more of the id.")
-        close = difflib.get_close_matches(lowered, [r.label.lower() for r in records], n=5)
+        found = references.resolve(ref, records, lambda r: r.id, lambda r: r.label)
+        if found.found is not None:
+            return found.found
+        if found.candidates:
+            listing = "; ".join(
+                f"{r.label} ({r.id[:8]})" for r in found.candidates[: references.MAX_LISTED]
+            )
+            more = len(found.candidates) - references.MAX_LISTED
+            if more > 0:
+                listing += f"; and {more} more"
+            why = (
+                f"is too short (use at least {references.MIN_REF} characters of the id or the name)"
+                if found.too_short
+                else "is ambiguous (use more of the id or the whole name)"
+            )
+            raise Ambiguous(f"{noun} {ref!r} {why}: {listing}")
+        close = difflib.get_close_matches(ref.lower(), [r.label.lower() for r in records], n=5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise NotFound(f"no {noun} matches {ref!r}.{hint}")
 

@@ -242,7 +242,7 @@ def test_log_each_kind(run_cli, seeded, kind):
 
 
 def test_log_defaults_to_today_and_fills_the_contacts_company(run_cli, seeded):
-    ok(run_cli, "log", "call", "--contact", "ed")
+    ok(run_cli, "log", "call", "--contact", "ed jones")
     (logged,) = listing(run_cli, "interactions")
     assert logged["day"] == "2026-11-27"
     assert logged["company_id"] == seeded["Beta Labs"]
@@ -574,10 +574,10 @@ ERRORS = [
     (["edit", "company", "Acme Corq", "--priority", "1"], ["did you mean", "acme corp"]),
     (["add", "contact", "Zed", "--company", "Gamma"], ["no company matches"]),
     (["add", "contact", "Zed", "--referred-by", "Nobody"], ["no contact matches"]),
-    (["log", "call", "--contact", "e"], ["ambiguous", "Ed Jones", "Darlene Smith"]),
+    (["log", "call", "--contact", "e"], ["too short", "Ed Jones", "Darlene Smith"]),
     (["delete", "contact", "zzzz"], ["no contact matches"]),
     (["done", "ffffffff"], ["no follow-up matches"]),
-    (["done", "a"], ["ambiguous"]),
+    (["done", "a"], ["too short"]),
     # bad dates
     (["follow-up", "X", "--on", "someday"], ["bad date", "someday"]),
     (["follow-up", "X", "--on", "2026-02-30"], ["bad date"]),
