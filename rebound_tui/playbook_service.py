@@ -447,7 +447,7 @@ class PlaybookMixin:
         rec = self._create(
             Interaction(
                 kind="rejection",
-                day=self.day(on) or "",
+                day=self.day(on, past=True) or "",
                 company_id=co.id,
                 contact_id=boss_contact.id if boss_contact else None,
                 note=note or None,
@@ -469,7 +469,7 @@ class PlaybookMixin:
             raise ServiceError("say who was hired: a name (or e.g. 'the other candidate')")
         if started is None or started == "":
             raise ServiceError("say when they started: --started DATE")
-        day = self.day(started) or ""
+        day = self.day(started, past=True) or ""
         co = self._update(co, {"hired_name": name, "hired_started": day})
         event_id = f"{HIRE_EVENT}{co.id}.{day}"
         for f in self.follow_ups():

@@ -128,16 +128,36 @@ class Service(PlaybookMixin, DraftsMixin):
     def today(self) -> dt.date:
         return self._today()
 
-    def day(self, value: str | dt.date | None, *, default_today: bool = True) -> str | None:
-        """A day from a date or date words ('tomorrow', '3d', 'friday'), as YYYY-MM-DD."""
+    def day(
+        self, value: str | dt.date | None, *, default_today: bool = True, past: bool = False
+    ) -> str | None:
+        """A day from a date or date words ('tomorrow', '3d', 'friday'), as YYYY-MM-DD.
+
+        With `past` (something that happened) a weekday is the latest one, today included, and
+        a day after today is refused; otherwise (a plan) a weekday is the next one."""
         if value is None or value == "":
             return dates.format_day(self.today()) if default_today else None
-        if isinstance(value, dt.date):
-            return dates.format_day(value)
         try:
-            return dates.format_day(dates.parse_day(value, self.today()))
+            if isinstance(value, dt.date):
+                day = dates.as_date(value)
+            else:
+                day = dates.parse_day(value, self.today(), past=past)
         except dates.DateError as exc:
             raise ServiceError(str(exc)) from None
+        if past and day > self.today():
+            raise ServiceError(
+                f"{dates.format_day(day)} is in the future: give the day it happened, today "
+                f"({dates.format_day(self.today())}) or earlier"
+            )
+        return dates.format_day(day)
+
+    def overdue_warning(self, f: FollowUp) -> str | None:
+        """One line when a follow-up was planned for a day already past (None otherwise)."""
+        late = dates.days_between(dates.parse_day_strict(f.due), self.today())
+        if late <= 0:
+            return None
+        days = "1 day" if late == 1 else f"{late} days"
+        return f"{f.due} is already past: {f.title!r} is overdue from the start ({days})"
 
     # -- reading ------------------------------------------------------------------------------
     def _records(self, cls: type[R]) -> dict[str, R]:
@@ -435,7 +455,7 @@ class Service(PlaybookMixin, DraftsMixin):
             raise ServiceError("say who it was with: --company NAME and/or --contact NAME")
         rec = Interaction(
             kind=kind,
-            day=self.day(on) or "",
+            day=self.day(on, past=True) or "",
             company_id=company_id,
             contact_id=contact_id,
             note=note or None,
@@ -508,7 +528,7 @@ class Service(PlaybookMixin, DraftsMixin):
     ) -> tuple[FollowUp, Interaction | None]:
         """Mark done and log what was done (when it concerned a company or a person)."""
         f = self._open_follow_up(ref)
-        day = self.day(on)
+        day = self.day(on, past=True)
         with self.db.batch():
             logged = None
             if f.company_id or f.contact_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from rebound_tui.cli.context import Context, UsageError, print_json
@@ -127,7 +128,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--company", metavar="NAME")
     p.add_argument("--contact", metavar="NAME")
-    p.add_argument("--on", metavar="DATE", help="when (default: today)")
+    p.add_argument("--on", metavar="DATE", help="when (default: today; 'friday': the last one)")
     p.add_argument("--note", metavar="TEXT")
 
     p = command("follow-up", "add something to do on a day", cmd_follow_up)
@@ -145,6 +146,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command("done", "mark a follow-up done and log it", cmd_done)
     p.add_argument("ref", metavar="ID")
     p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--on", metavar="DATE", help="when you did it (default: today; not later)")
 
     p = command("snooze", "push a follow-up to a later day", cmd_snooze)
     p.add_argument("ref", metavar="ID")
@@ -236,6 +238,7 @@ def cmd_follow_up(args: argparse.Namespace, ctx: Context) -> int:
         priority=args.priority,
     )
     ctx.save()
+    warn(ctx.service.overdue_warning(f))
     say(f"follow-up {f.id[:8]} due {f.due}: {f.title}")
     return 0
 
@@ -285,8 +288,13 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def warn(text: str | None) -> None:
+    if text:
+        print(f"rebound-tui: warning: {text}", file=sys.stderr)
+
+
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
-    f, logged = ctx.service.complete(args.ref, note=args.note)
+    f, logged = ctx.service.complete(args.ref, note=args.note, on=args.on)
     ctx.save()
     extra = f" and logged {logged.kind}" if logged else ""
     say(f"done: {f.title} ({f.id[:8]}){extra}")
@@ -303,6 +311,7 @@ def cmd_snooze(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_reschedule(args: argparse.Namespace, ctx: Context) -> int:
     f = ctx.service.reschedule(args.ref, args.on)
     ctx.save()
+    warn(ctx.service.overdue_warning(f))
     say(f"rescheduled to {f.due}: {f.title} ({f.id[:8]})")
     return 0
 

@@ -327,6 +327,35 @@ async def test_log_needs_someone_and_a_contact_at_that_company(service: Service)
     assert logged.day == "2026-11-27"
 
 
+async def test_log_form_weekday_is_the_latest_one_and_refuses_the_future(service: Service) -> None:
+    acme = service.find_company("Acme")
+    app = Harness(lambda: LogForm(service, acme, None))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "#field-on", "tomorrow")
+        assert "in the future" in text_of(pilot, "#message-on")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.dismissed
+        await type_in(pilot, "#field-on", "monday")
+        assert "Mon 23 Nov 2026" in text_of(pilot, "#message-on")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result["on"] == "2026-11-23"
+
+
+async def test_reject_form_weekday_is_the_latest_one(service: Service) -> None:
+    from rebound_tui.ui.screens.playbook_forms import RejectForm
+
+    acme = service.find_company("Acme")
+    app = Harness(lambda: RejectForm(service, acme))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "#field-on", "monday")
+        assert "Mon 23 Nov 2026" in text_of(pilot, "#message-on")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result["on"] == "2026-11-23"
+
+
 # -- follow-up ------------------------------------------------------------------------------------
 
 

@@ -128,7 +128,7 @@ class LogForm(WhoForm):
         self.title_text = f"Log an interaction · {about}" if about else "Log an interaction"
 
     def build_fields(self) -> list[FormField]:
-        day = DayValidator(self.service)
+        day = DayValidator(self.service, past=True)
         today = self.service.today().strftime("%a %-d %b %Y")
         company = self.preset_company.name if self.preset_company else ""
         contact = self.preset_contact.name if self.preset_contact else ""
@@ -151,7 +151,7 @@ class LogForm(WhoForm):
             "kind": values["kind"],
             "company": values["company"] or None,
             "contact": values["contact"] or None,
-            "on": self.service.day(values["on"]),
+            "on": self.service.day(values["on"], past=True),
             "note": values["note"] or None,
         }
 

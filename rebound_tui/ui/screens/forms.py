@@ -61,7 +61,7 @@ class CompanyForm(RecordForm):
     def build_fields(self) -> list[FormField]:
         c = self.company or Company()
         others = [x.name for x in self.service.companies()]
-        day = DayValidator(self.service)
+        day = DayValidator(self.service, past=True)
         return [
             FormField(
                 "name",
@@ -110,7 +110,9 @@ class CompanyForm(RecordForm):
         }
         for name in self.OPTIONAL:
             out[name] = blank_none(values[name])
-        out["hired_started"] = self.service.day(values["hired_started"], default_today=False)
+        out["hired_started"] = self.service.day(
+            values["hired_started"], default_today=False, past=True
+        )
         if self.company is None:
             return {k: v for k, v in out.items() if v is not None}
         return changed_fields(self.company.to_fields() | {"name": self.company.name}, out)
