@@ -443,6 +443,7 @@ class Service(PlaybookMixin, DraftsMixin):
         contact: str | None = None,
         on: str | dt.date | None = None,
         note: str | None = None,
+        topic: str | None = None,
         **extra: Any,
     ) -> Interaction:
         """Record something that happened; a contact's company is filled in when not given."""
@@ -459,6 +460,7 @@ class Service(PlaybookMixin, DraftsMixin):
             company_id=company_id,
             contact_id=contact_id,
             note=note or None,
+            topic=(topic or "").strip() or None,
             **extra,
         )
         logged = self._create(rec)

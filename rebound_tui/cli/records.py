@@ -129,7 +129,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--company", metavar="NAME")
     p.add_argument("--contact", metavar="NAME")
     p.add_argument("--on", metavar="DATE", help="when (default: today; 'friday': the last one)")
-    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--note", metavar="TEXT", help="private: never put in a message")
+    p.add_argument(
+        "--topic",
+        metavar="TEXT",
+        help="a talking point a later message may mention ('Last time we spoke about TEXT')",
+    )
 
     p = command("follow-up", "add something to do on a day", cmd_follow_up)
     p.add_argument("title", metavar="TITLE")
@@ -222,7 +227,12 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
         ctx.service, kind=args.kind, contact=args.contact, company=args.company, on=args.on
     )
     rec = ctx.service.log(
-        args.kind, company=args.company, contact=args.contact, on=args.on, note=args.note
+        args.kind,
+        company=args.company,
+        contact=args.contact,
+        on=args.on,
+        note=args.note,
+        topic=args.topic,
     )
     ctx.save()
     say(f"logged {rec.kind} on {rec.day} ({rec.id[:8]})")

@@ -207,6 +207,8 @@ class Interaction(Record):
     follow_up_id: str | None = None
     round: int | None = None
     with_ids: list[str] = field(default_factory=list)
+    # What a later message may mention ("Last time we spoke about ..."); the note stays private.
+    topic: str | None = None
 
     def validate(self) -> None:
         check_choice("kind", self.kind, INTERACTION_KINDS)

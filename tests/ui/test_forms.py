@@ -287,6 +287,7 @@ async def test_log_an_interaction_for_a_company_contact(service: Service) -> Non
         await type_in(pilot, "#field-on", "yesterday")
         assert "Thu 26 Nov 2026" in text_of(pilot, "#message-on")
         await type_in(pilot, "#field-note", "talked budget")
+        await type_in(pilot, "#field-topic", "the Q3 budget")
         await pilot.press("enter")
         await pilot.pause()
     assert app.result == {
@@ -295,6 +296,7 @@ async def test_log_an_interaction_for_a_company_contact(service: Service) -> Non
         "contact": "Darlene Price",
         "on": "2026-11-26",
         "note": "talked budget",
+        "topic": "the Q3 budget",
     }
     logged = service.log(**app.result)
     assert (logged.company_id, logged.contact_id) == (
@@ -302,6 +304,7 @@ async def test_log_an_interaction_for_a_company_contact(service: Service) -> Non
         service.find_contact("Darlene Price").id,
     )
     assert (logged.kind, logged.day, logged.note) == ("call", "2026-11-26", "talked budget")
+    assert logged.topic == "the Q3 budget"
 
 
 async def test_log_needs_someone_and_a_contact_at_that_company(service: Service) -> None:

@@ -143,7 +143,13 @@ class LogForm(WhoForm):
                 validators=[day],
                 hint=day_hint(day, empty=f"today ({today})"),
             ),
-            FormField("note", "Note", "", placeholder="what happened (optional)"),
+            FormField("note", "Note", "", placeholder="what happened (private, optional)"),
+            FormField(
+                "topic",
+                "Talking point",
+                "",
+                placeholder="what a later message may mention (optional)",
+            ),
         ]
 
     def result(self, values: dict[str, str]) -> dict[str, Any]:
@@ -153,6 +159,7 @@ class LogForm(WhoForm):
             "contact": values["contact"] or None,
             "on": self.service.day(values["on"], past=True),
             "note": values["note"] or None,
+            "topic": values["topic"] or None,
         }
 
 
