@@ -125,6 +125,11 @@ def read_text(path: str) -> str:
 
 
 def cmd_reject(args: argparse.Namespace, ctx: Context) -> int:
+    same = ctx.service.rejection_on(args.company, args.on)
+    if same is not None:
+        company = ctx.service.name_of("companies", same.company_id)
+        print(f"already recorded: {company} said no on {same.day} ({same.id[:8]}); nothing changed")
+        return 0
     rec, created = ctx.service.reject(args.company, on=args.on, boss=args.boss, note=args.note)
     ctx.save()
     s = ctx.service

@@ -49,6 +49,8 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     s = ctx.service
     s.refresh()
     lines = s.sync_conflicts()
+    if removed := s.merge_duplicate_rejections():  # one plan for a rejection made twice
+        lines.append(f"one plan kept for a rejection recorded twice: {removed} duplicate(s) gone")
     for line in lines:
         print(line)
     if not lines:

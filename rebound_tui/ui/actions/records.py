@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rebound_tui.ui.actions.words import cooloff_question, planned_text
+from rebound_tui.ui.actions.words import cooloff_question, long_day, planned_text
 from rebound_tui.ui.widgets import Pane
 
 if TYPE_CHECKING:
@@ -91,6 +91,14 @@ class RecordActions:
             return
 
         def done(result: tuple[Interaction, list[FollowUp]]) -> None:
+            rejection, created = result
+            if not created and self.service.created_by(rejection.id):
+                self.notify(
+                    f"Already recorded: {company.name} said no on {long_day(rejection.day)}; "
+                    "nothing changed",
+                    timeout=6,
+                )
+                return
             self.notify(
                 f"Rejection by {company.name} recorded: {planned_text(result[1])} · u undoes",
                 title="The plan starts",
