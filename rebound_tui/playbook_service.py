@@ -662,7 +662,7 @@ class PlaybookMixin:
             co = self.company(person.company_id)
         if person is None:
             return []
-        day = dates.parse_day_strict(self.day(on) or "")
+        day = dates.parse_day_strict(self.day(on, past=True) or "")
         # Only this person's and this company's touches near the day can warn.
         limits = self.cooloff_limits()
         window = max(limits.person_days, limits.company_days) + 1

@@ -64,6 +64,14 @@ def ok(run_cli, *args: str) -> str:
     return out
 
 
+def planned_late(run_cli, *args: str) -> str:
+    """A follow-up planned for a past day: done, with the one-line "overdue from the start"."""
+    code, out, err = run_cli(*args)
+    assert code == 0, (args, out, err)
+    assert err.count("\n") == 1 and "overdue from the start" in err, err
+    return out
+
+
 def listing(run_cli, what: str, *extra: str) -> list[dict]:
     return json.loads(ok(run_cli, "list", what, "--json", *extra))
 
@@ -81,8 +89,12 @@ def seeded(run_cli, data_path: Path) -> dict[str, str]:
     ok(run_cli, "add", "company", "Beta Labs", "--location", "Skokie", "--priority", "2")
     ok(run_cli, "add", "contact", "Darlene Smith", "--company", "acme corp", "--role", "boss")
     ok(run_cli, "add", "contact", "Ed Jones", "--company", "Beta Labs")
-    ok(run_cli, "follow-up", "Old overdue", "--on", "2026-11-20", "--company", "Beta Labs")
-    ok(run_cli, "follow-up", "Thank Darlene", "--on", "2026-11-25", "--contact", "Darlene Smith")
+    planned_late(
+        run_cli, "follow-up", "Old overdue", "--on", "2026-11-20", "--company", "Beta Labs"
+    )
+    planned_late(
+        run_cli, "follow-up", "Thank Darlene", "--on", "2026-11-25", "--contact", "Darlene Smith"
+    )
     ok(run_cli, "follow-up", "Call Ed today", "--on", "today", "--contact", "ed jones")
     ok(run_cli, "follow-up", "Next week", "--on", "2026-12-04", "--company", "Acme Corp")
     ids = {c["name"]: c["id"] for c in listing(run_cli, "companies")}
@@ -462,7 +474,7 @@ def test_snooze_to_today_is_refused(run_cli, seeded, data_path):
 
 def test_reschedule(run_cli, seeded):
     fid = seeded["Next week"]
-    ok(run_cli, "reschedule", fid[:8], "--on", "2026-11-26")
+    planned_late(run_cli, "reschedule", fid[:8], "--on", "2026-11-26")
     f = one(listing(run_cli, "follow-ups"), id=fid)
     assert f["due"] == "2026-11-26"
     assert f["snoozes"] == 0

@@ -14,7 +14,8 @@ import pytest
 
 from rebound_tui import cli
 from rebound_tui.cli import playbook
-from rebound_tui.cli.playbook import warn_cooloff
+from rebound_tui.cli.context import UsageError
+from rebound_tui.cli.playbook import guard_cooloff
 from rebound_tui.domain.playbook import DEFAULT_RULES
 from rebound_tui.service import Service
 
@@ -209,12 +210,14 @@ def test_template_list_show_set_reset(run_cli, acme, tmp_path: Path):
     assert code == 2 and "unknown template 'poem'" in err
 
 
-def test_warn_cooloff_prints_to_stderr_and_lets_log_go_ahead(run_cli, acme, data_path, capsys):
+def test_guard_cooloff_refuses_or_warns_with_anyway(run_cli, acme, data_path, capsys):
     run_cli("log", "email", "--contact", "Darlene", "--on", "2026-11-26")
     s = Service.open(data_path)
     capsys.readouterr()
-    lines = warn_cooloff(s, kind="call", contact="Darlene", on="2026-11-27")
+    with pytest.raises(UsageError, match="add --anyway"):
+        guard_cooloff(s, anyway=False, kind="call", contact="Darlene", on="2026-11-27")
+    lines = guard_cooloff(s, anyway=True, kind="call", contact="Darlene", on="2026-11-27")
     err = capsys.readouterr().err
     assert len(lines) == 1 and err.startswith("rebound-tui: warning: cool-off: you already")
-    assert warn_cooloff(s, kind="note", contact="Darlene") == []
-    assert warn_cooloff(s, kind="call", contact="Nobody") == []  # `log` reports that one
+    assert guard_cooloff(s, anyway=False, kind="note", contact="Darlene") == []
+    assert guard_cooloff(s, anyway=False, kind="call", contact="Nobody") == []  # log reports it

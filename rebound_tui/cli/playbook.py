@@ -1,7 +1,7 @@
 """Commands of the rebound playbook: reject, hired, playbook, draft, template.
 
-Also `warn_cooloff()`, which `log` calls before logging a touch: the warning goes to stderr and
-the command goes ahead anyway (the guard advises, it never blocks).
+Also `guard_cooloff()`, which `log` and `done` call before logging a touch: a touch too soon is
+refused (exit 2, nothing saved) unless the user says `--anyway`, then it is a warning on stderr.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rebound_tui.domain.playbook import (
 )
 
 if TYPE_CHECKING:
-    from rebound_tui.domain.model import FollowUp
+    from rebound_tui.domain.model import Company, Contact, FollowUp
     from rebound_tui.service import Service
 
 
@@ -85,24 +85,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def warn_cooloff(
+def guard_cooloff(
     service: Service,
     *,
+    anyway: bool,
     kind: str | None = None,
-    contact: str | None = None,
-    company: str | None = None,
+    contact: str | Contact | None = None,
+    company: str | Company | None = None,
     on: str | None = None,
 ) -> list[str]:
-    """Print the cool-off warnings for a touch about to be logged (stderr); returns them.
-
-    Call it BEFORE `service.log(...)`. Lookup errors are left to `log`, which reports them.
-    """
+    """Check the cool-off guard BEFORE a touch is logged: refuse (UsageError, exit 2) when it
+    has something to say, unless `anyway`, which prints it as a warning. Returns the warnings.
+    Lookup errors are left to the command, which reports them."""
     from rebound_tui.service import ServiceError
 
     try:
         lines = service.cooloff_warnings(contact=contact, company=company, on=on, kind=kind)
     except ServiceError:
         return []
+    if lines and not anyway:
+        text = " ".join(line.removesuffix(", or go ahead anyway.") + "." for line in lines)
+        raise UsageError(f"{text} Nothing saved; add --anyway to go ahead")
     for line in lines:
         print(f"rebound-tui: warning: {line}", file=sys.stderr)
     return lines

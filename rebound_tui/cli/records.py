@@ -8,7 +8,7 @@ from typing import Any
 
 from rebound_tui.cli.context import Context, UsageError, print_json
 from rebound_tui.domain import dates
-from rebound_tui.domain.model import INTERACTION_KINDS, ROLES, STAGES, Record
+from rebound_tui.domain.model import FOLLOW_UP_KINDS, INTERACTION_KINDS, ROLES, STAGES, Record
 from rebound_tui.service import DueItem
 
 LIST_TABLES = {
@@ -135,6 +135,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="TEXT",
         help="a talking point a later message may mention ('Last time we spoke about TEXT')",
     )
+    p.add_argument(
+        "--anyway", action="store_true", help="go ahead even if the cool-off guard says wait"
+    )
 
     p = command("follow-up", "add something to do on a day", cmd_follow_up)
     p.add_argument("title", metavar="TITLE")
@@ -142,6 +145,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--company", metavar="NAME")
     p.add_argument("--contact", metavar="NAME")
     p.add_argument("--priority", metavar="1-5", type=priority)
+    p.add_argument(
+        "--kind",
+        metavar="K",
+        choices=FOLLOW_UP_KINDS,
+        default="todo",
+        help=f"what it is, so 'done' logs the right thing: one of {', '.join(FOLLOW_UP_KINDS)}",
+    )
 
     p = command("due", "what is due today (or on DATE), overdue first", cmd_due)
     p.add_argument("--on", metavar="DATE")
@@ -152,6 +162,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ref", metavar="ID")
     p.add_argument("--note", metavar="TEXT")
     p.add_argument("--on", metavar="DATE", help="when you did it (default: today; not later)")
+    p.add_argument(
+        "--anyway", action="store_true", help="go ahead even if the cool-off guard says wait"
+    )
 
     p = command("snooze", "push a follow-up to a later day", cmd_snooze)
     p.add_argument("ref", metavar="ID")
@@ -221,10 +234,15 @@ def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
-    from rebound_tui.cli.playbook import warn_cooloff
+    from rebound_tui.cli.playbook import guard_cooloff
 
-    warn_cooloff(
-        ctx.service, kind=args.kind, contact=args.contact, company=args.company, on=args.on
+    guard_cooloff(
+        ctx.service,
+        anyway=args.anyway,
+        kind=args.kind,
+        contact=args.contact,
+        company=args.company,
+        on=args.on,
     )
     rec = ctx.service.log(
         args.kind,
@@ -246,6 +264,7 @@ def cmd_follow_up(args: argparse.Namespace, ctx: Context) -> int:
         company=args.company,
         contact=args.contact,
         priority=args.priority,
+        kind=args.kind,
     )
     ctx.save()
     warn(ctx.service.overdue_warning(f))
@@ -304,7 +323,22 @@ def warn(text: str | None) -> None:
 
 
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
-    f, logged = ctx.service.complete(args.ref, note=args.note, on=args.on)
+    from rebound_tui.cli.playbook import guard_cooloff
+    from rebound_tui.service import DONE_LOGS_AS
+
+    s = ctx.service
+    f = s.find_follow_up(args.ref)
+    contact = s.contact(f.contact_id)
+    if f.is_open and contact is not None:
+        guard_cooloff(
+            s,
+            anyway=args.anyway,
+            kind=DONE_LOGS_AS.get(f.kind, "note"),
+            contact=contact,
+            company=s.company(f.company_id),
+            on=args.on,
+        )
+    f, logged = s.complete(f, note=args.note, on=args.on)
     ctx.save()
     extra = f" and logged {logged.kind}" if logged else ""
     say(f"done: {f.title} ({f.id[:8]}){extra}")
