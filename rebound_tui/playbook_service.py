@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rebound_tui.domain import cadence as cadence_mod
-from rebound_tui.domain import cooloff, dates, record
+from rebound_tui.domain import clock, cooloff, dates, record
 from rebound_tui.domain.cadence import Touch
 from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp, Interaction
 from rebound_tui.domain.playbook import (
@@ -598,7 +598,12 @@ class PlaybookMixin:
                     self.db.delete(FollowUp.TABLE, f.id)
                 continue
             check = cadence_mod.plan_check_in(
-                cid, span, touches_of.get(cid, []), self.today(), done_by.get(cid, [])
+                cid,
+                span,
+                touches_of.get(cid, []),
+                self.today(),
+                done_by.get(cid, []),
+                since=self.contact_since(person),
             )
             opens.sort(key=lambda f: (f.origin != check.origin, f.due, f.id))
             keep, extras = (opens[0], opens[1:]) if opens else (None, [])
@@ -633,6 +638,19 @@ class PlaybookMixin:
             elif keep.origin != check.origin:  # a new touch or a new cadence: re-time it
                 changed.append(self._update(keep, {"due": due, "origin": check.origin}))
         return changed
+
+    def contact_since(self: Service, contact: Contact) -> dt.date | None:
+        """The day a relationship starts counting: the day met (`met_on`), else the local day
+        the contact was added; never after today."""
+        day = _day(contact.met_on)
+        if day is None:
+            doc = self.db.raw(Contact.TABLE).get(contact.id)
+            stamp = doc.get("_created") if doc else None
+            try:
+                day = dates.local_day_of(clock.stamp_instant(stamp)) if stamp else None
+            except (clock.ClockError, dates.DateError, TypeError):
+                day = None
+        return min(day, self.today()) if day is not None else None
 
     # -- cool-off guard -------------------------------------------------------------------------
     def cooloff_limits(self: Service) -> cooloff.CoolOff:

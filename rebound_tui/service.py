@@ -401,6 +401,8 @@ class Service(PlaybookMixin, DraftsMixin):
         if "referred_by_name" in fields:
             ref = fields["referred_by_name"]
             out["referred_by"] = self.find_contact(ref).id if ref else None
+        if out.get("met_on"):
+            out["met_on"] = self.day(out["met_on"], past=True)
         if out.get("cadence"):
             try:
                 out["cadence"] = str(dates.parse_span(out["cadence"]))

@@ -118,3 +118,14 @@ def test_past_weekday_is_within_the_last_week_today_included(today, word):
     assert day.weekday() == dates.WEEKDAYS[word]
     plan = dates.parse_day(word, today)
     assert 1 <= (plan - today).days <= 7
+
+
+def test_add_contact_met_day_starts_the_cadence(run_cli, acme):
+    ok(run_cli, "add", "contact", "Jo Lee", "--company", "Acme", "--cadence", "6w")
+    out, _ = ok(run_cli, "due")
+    assert "Jo Lee" not in out  # just added: nothing due today
+    ok(run_cli, "add", "contact", "Al Ray", "--cadence", "6w", "--met", "2026-10-01")
+    out, _ = ok(run_cli, "due")
+    assert "2026-11-12" in out and "Al Ray" in out
+    code, _out, err = run_cli("add", "contact", "Cy Ray", "--met", "tomorrow")
+    assert code == 2 and "in the future" in err

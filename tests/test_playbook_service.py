@@ -383,7 +383,7 @@ def test_templates_default_edit_reset(svc: Service):
 def test_draft_of_an_interview_thank_you_uses_the_data(svc: Service):
     mark = svc.find_contact("Mark")
     svc.set_setting("my_name", "Jennifer Doe")
-    svc.log("call", contact="Darlene", on="2026-11-10", note="the month-end close")
+    svc.log("call", contact="Darlene", on="2026-11-10", topic="the month-end close")
     svc.log("interview", contact="Darlene", with_ids=[mark.id], on="2026-11-20")
     f = next(f for f in svc.follow_ups() if f.contact_id != mark.id)
     d = svc.draft(f.id[:8])

@@ -48,6 +48,12 @@ def contact_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--linkedin", metavar="URL")
     p.add_argument("--referred-by", metavar="NAME", dest="referred_by_name")
     p.add_argument("--met-how", metavar="TEXT")
+    p.add_argument(
+        "--met",
+        metavar="DATE",
+        dest="met_on",
+        help="the day you met (a cadence counts from it; default: the day you add them)",
+    )
     p.add_argument("--cadence", metavar="6w", help="keep in touch every N days/weeks/months")
     p.add_argument("--notes", metavar="TEXT")
 
@@ -63,6 +69,7 @@ CONTACT_FIELDS = (
     "linkedin",
     "referred_by_name",
     "met_how",
+    "met_on",
     "cadence",
     "notes",
 )
