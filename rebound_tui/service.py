@@ -91,6 +91,7 @@ class Service(PlaybookMixin, DraftsMixin):
         self._today = today or dates.today
         self._cache: dict[str, tuple[int, int, dict[str, Record]]] = {}
         self._undo: list[Action] = []
+        self._undone: list[Action] = []  # the latest undone steps (see `stands`)
         self._unrecorded = False
 
     @classmethod
@@ -268,6 +269,15 @@ class Service(PlaybookMixin, DraftsMixin):
     def last_action(self) -> str | None:
         return self._undo[-1].description if self._undo else None
 
+    @property
+    def last_step(self) -> Action | None:
+        """The last undoable step of this session (to ask later whether it still `stands`)."""
+        return self._undo[-1] if self._undo else None
+
+    def stands(self, step: Action | None) -> bool:
+        """False once `step` was undone (`.` repeats only a decision that still stands)."""
+        return step is not None and not any(a is step for a in self._undone)
+
     def undo(self) -> str | None:
         """Undo the last action of this session; returns what was undone (None: nothing to undo).
 
@@ -277,6 +287,8 @@ class Service(PlaybookMixin, DraftsMixin):
             return None
         last = self._undo.pop()
         self.db.revert_many(last.changes)
+        self._undone.append(last)
+        del self._undone[:-UNDO_DEPTH]
         return last.description
 
     # -- finding ------------------------------------------------------------------------------

@@ -656,3 +656,22 @@ async def test_dashboard_keys_are_off_on_a_detail_screen(app: ReboundApp) -> Non
         assert app.service.can_undo  # the detail would not show an undo behind it
         await pilot.press("escape")
         assert app.focused is app.bullpen.table
+
+
+async def test_repeat_after_undo_does_nothing_and_says_so(
+    app: ReboundApp, service: Service, monkeypatch
+) -> None:
+    shown = record_messages(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        assert service.find_follow_up("Ask Darlene for a referral interview").status == "dropped"
+        await pilot.press("u")
+        await pilot.pause()
+        assert service.find_follow_up("Ask Darlene for a referral interview").status == "open"
+        before = {f.id: (f.status, f.due) for f in service.follow_ups(include_closed=True)}
+        await pilot.press("full_stop")
+        await pilot.pause()
+        after = {f.id: (f.status, f.due) for f in service.follow_ups(include_closed=True)}
+        assert after == before  # nothing dropped
+        assert any("Nothing to repeat" in m for m in shown)

@@ -130,10 +130,14 @@ class DueActions:
         if self._last_due is None:
             self.notify("Nothing to repeat yet: done, snooze, reschedule or drop one first")
             return
+        verb, arg, step = self._last_due
+        if not self.service.stands(step):  # type: ignore[arg-type]
+            self._last_due = None
+            self.notify("Nothing to repeat: the last decision was undone", timeout=3)
+            return
         f = self._follow_up()
         if f is None:
             return
-        verb, arg = self._last_due
         if verb == "done":
             self.guard_cooloff(f, lambda: self._due_act(verb, arg, f))
         else:
@@ -156,4 +160,4 @@ class DueActions:
         call, message = calls[verb]
         if self.perform(call, f"{message} · u undoes") is not None:
             # A note belongs to one item: repeating "done" does not copy it.
-            self._last_due = (verb, None if verb == "done" else arg)
+            self._last_due = (verb, None if verb == "done" else arg, service.last_step)
