@@ -319,6 +319,21 @@ class Service(PlaybookMixin, DraftsMixin):
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise NotFound(f"no {noun} matches {ref!r}.{hint}")
 
+    def _similar(self, cls: type[R], name: str) -> list[R]:
+        by_label: dict[str, R] = {}
+        for r in sorted(self._records(cls).values(), key=lambda r: r.id):
+            by_label.setdefault(r.label, r)
+        return [by_label[n] for n in references.close_names(name or "", list(by_label))]
+
+    def similar_companies(self, name: str) -> list[Company]:
+        """Companies whose name is close to `name` but not the same: a near-duplicate to ask
+        about before adding (e.g. 'northshore' and 'Northshore Logistics')."""
+        return self._similar(Company, name)
+
+    def similar_contacts(self, name: str) -> list[Contact]:
+        """Contacts whose name is close to `name` but not the same (see similar_companies)."""
+        return self._similar(Contact, name)
+
     def find_company(self, ref: str) -> Company:
         return self._find(Company, ref, "company")
 

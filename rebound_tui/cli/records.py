@@ -58,6 +58,25 @@ def contact_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--notes", metavar="TEXT")
 
 
+def new_option(p: argparse.ArgumentParser, noun: str) -> None:
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help=f"add it even though a {noun} with a close name exists (a different {noun})",
+    )
+
+
+def refuse_near_duplicates(name: str, close: list[Record], noun: str) -> None:
+    """Exit 2 when `name` is close to existing records, unless --new was given."""
+    if not close:
+        return
+    listing = "; ".join(f"{r.label!r} ({r.id[:8]})" for r in close)
+    raise UsageError(
+        f"{name!r} is close to the {noun} {listing}: to mean that one, use its name; "
+        f"if it is a different {noun}, add --new. Nothing saved"
+    )
+
+
 COMPANY_FIELDS = ("location", "stage", "priority", "why", "website", "notes")
 CONTACT_FIELDS = (
     "company",
@@ -100,11 +119,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_option(p)
     p.add_argument("name", metavar="NAME")
     company_options(p)
+    new_option(p, "company")
     p.set_defaults(func=cmd_add_company)
     p = add_sub.add_parser("contact", help="add a person to the network")
     add_db_option(p)
     p.add_argument("name", metavar="NAME")
     contact_options(p)
+    new_option(p, "person")
     p.set_defaults(func=cmd_add_contact)
 
     edit = command("edit", "change a company or a contact", None)
@@ -199,6 +220,8 @@ def say(text: str) -> None:
 
 
 def cmd_add_company(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.new:
+        refuse_near_duplicates(args.name, ctx.service.similar_companies(args.name), "company")
     company = ctx.service.add_company(args.name, **picked(args, COMPANY_FIELDS))
     ctx.save()
     say(f"added company {company.name} ({company.id[:8]})")
@@ -206,6 +229,8 @@ def cmd_add_company(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_add_contact(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.new:
+        refuse_near_duplicates(args.name, ctx.service.similar_contacts(args.name), "contact")
     contact = ctx.service.add_contact(args.name, **picked(args, CONTACT_FIELDS))
     ctx.save()
     say(f"added contact {contact.name} ({contact.id[:8]})")

@@ -39,11 +39,16 @@ class RecordActions:
     def action_add_company(self: ReboundApp) -> None:
         from rebound_tui.ui.screens.forms import CompanyForm
 
+        def added(c: Company) -> None:
+            self._select(self.bullpen, c.id, f"Added {c.name}")
+            self._hint_reject(c)
+
         self.open_form(
             CompanyForm,
             (None,),
             lambda d: self.service.add_company(**d),
-            lambda c: self._select(self.bullpen, c.id, f"Added {c.name}"),
+            added,
+            confirm=lambda d: self._near_duplicate(d, "company"),
         )
 
     def action_edit_company(self: ReboundApp) -> None:
@@ -55,8 +60,39 @@ class RecordActions:
                 CompanyForm,
                 (company,),
                 lambda d: self.service.edit_company(company, **d),
-                lambda c: self.notify(f"Saved {c.name}", timeout=3),
+                lambda c: (self.notify(f"Saved {c.name}", timeout=3), self._hint_reject(c)),
             )
+
+    def _hint_reject(self: ReboundApp, company: Company) -> None:
+        """Stage "rejected" set by hand, with no rejection logged: point at R, which starts the
+        plan (the form alone does not know who said no, nor when)."""
+        if company.stage != "rejected" or any(
+            i.kind == "rejection" and i.company_id == company.id
+            for i in self.service.interactions()
+        ):
+            return
+        self.notify(
+            f"{company.name} is marked rejected: press R on it to record the no and start the "
+            "plan (thank-you, referral ask, check-ins)",
+            title="Start the plan?",
+            timeout=10,
+        )
+
+    def _near_duplicate(self: ReboundApp, values: dict[str, Any], noun: str) -> str | None:
+        """Asked before adding: the names close to this one (a near-duplicate, or another?)."""
+        name = values.get("name") or ""
+        close = (
+            self.service.similar_companies(name)
+            if noun == "company"
+            else self.service.similar_contacts(name)
+        )
+        if not close:
+            return None
+        names = ", ".join(r.label for r in close)
+        return (
+            f"A {noun} with a close name exists: {names}.\n\n"
+            f"Add {name} as a different {noun} anyway?"
+        )
 
     def action_delete_company(self: ReboundApp) -> None:
         company = self._company()
@@ -122,6 +158,7 @@ class RecordActions:
             (None, company),
             lambda d: self.service.add_contact(**d),
             lambda p: self._select(self.network, p.id, f"Added {p.name}"),
+            confirm=lambda d: self._near_duplicate(d, "contact"),
         )
 
     def action_edit_contact(self: ReboundApp) -> None:

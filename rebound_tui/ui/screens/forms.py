@@ -15,6 +15,7 @@ from rebound_tui.domain.model import ROLES, STAGES, Company, Contact
 from rebound_tui.service import Service
 from rebound_tui.ui.screens.activity_forms import FollowUpForm, LogForm
 from rebound_tui.ui.screens.form_base import (
+    Confirm,
     FormField,
     RecordForm,
     Rule,
@@ -52,10 +53,15 @@ class CompanyForm(RecordForm):
     OPTIONAL = ("location", "why", "website", "notes", "hired_name")
 
     def __init__(
-        self, service: Service, company: Company | None = None, *, submit: Submit | None = None
+        self,
+        service: Service,
+        company: Company | None = None,
+        *,
+        submit: Submit | None = None,
+        confirm: Confirm | None = None,
     ) -> None:
         self.company = company
-        super().__init__(service, submit=submit)
+        super().__init__(service, submit=submit, confirm=confirm)
         self.title_text = f"Edit company · {company.name}" if company else "New company"
 
     def build_fields(self) -> list[FormField]:
@@ -134,10 +140,11 @@ class ContactForm(RecordForm):
         company: Company | None = None,
         *,
         submit: Submit | None = None,
+        confirm: Confirm | None = None,
     ) -> None:
         self.contact = contact
         self.preset_company = company
-        super().__init__(service, submit=submit)
+        super().__init__(service, submit=submit, confirm=confirm)
         self.title_text = f"Edit contact · {contact.name}" if contact else "New contact"
 
     def _original(self) -> dict[str, Any]:

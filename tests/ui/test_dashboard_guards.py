@@ -1,0 +1,62 @@
+"""Issue 13 on the dashboard: a near-duplicate name is asked about before it is added, and a
+company set to "rejected" by hand points at R (the key that starts the plan)."""
+
+from __future__ import annotations
+
+from rebound_tui.service import Service
+from rebound_tui.ui.app import ReboundApp
+from rebound_tui.ui.screens.prompts import ConfirmScreen
+from tests.ui.conftest import settle
+from tests.ui.test_app import SIZE, record_messages, type_text
+
+
+def company_names(service: Service) -> list[str]:
+    return sorted(c.name for c in service.companies())
+
+
+async def test_adding_a_close_company_name_asks_first(app: ReboundApp, service: Service) -> None:
+    before = company_names(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "a")
+        await type_text(pilot, "glenview logistic")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Glenview Logistics" in app.screen.question
+        await pilot.press("n")  # no: nothing is added
+        await settle(pilot)
+        assert company_names(service) == before
+        await pilot.press("a")
+        await type_text(pilot, "glenview logistic")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")  # yes: a different company
+        await settle(pilot)
+        assert company_names(service) == sorted([*before, "glenview logistic"])
+
+
+async def test_adding_a_close_contact_name_asks_first(app: ReboundApp, service: Service) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await type_text(pilot, "Mark Starr")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Mark Star" in app.screen.question
+
+
+async def test_a_company_set_to_rejected_by_hand_hints_at_r(
+    app: ReboundApp, service: Service, monkeypatch
+) -> None:
+    shown = record_messages(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "a")
+        await type_text(pilot, "Evanston Freight")
+        app.screen.query_one("#field-stage").value = "rejected"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert service.find_company("Evanston Freight").stage == "rejected"
+        assert any("press R" in m for m in shown)
