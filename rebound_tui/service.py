@@ -365,7 +365,8 @@ class Service(PlaybookMixin, DraftsMixin):
     def _update(self, rec: R, changes: dict[str, Any]) -> R:
         unknown = set(changes) - set(rec.to_fields())
         if unknown:
-            raise ServiceError(f"unknown field(s): {', '.join(sorted(unknown))}")
+            noun = "field" if len(unknown) == 1 else "fields"
+            raise ServiceError(f"unknown {noun}: {', '.join(sorted(unknown))}")
         new = self._validated(replace(rec, **changes))
         self.db.update(rec.TABLE, rec.id, changes)
         return new

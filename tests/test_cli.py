@@ -178,13 +178,13 @@ def test_python_dash_m_version(tmp_path):
 
 
 def test_add_company_with_every_option(run_cli, data_path):
-    out = ok(
-        run_cli,
+    code, out, err = run_cli(
         *("add", "company", "Glenview Dental Group"),
         *("--location", "Glenview, IL", "--stage", "rejected", "--priority", "5"),
         *("--why", "best team I ever met"),
     )
-    assert "Glenview Dental Group" in out
+    assert code == 0 and "Glenview Dental Group" in out
+    assert err.startswith("tip: ") and "rebound-tui reject" in err  # the plan needs the no
     (company,) = listing(run_cli, "companies")
     assert company["name"] == "Glenview Dental Group"
     assert company["location"] == "Glenview, IL"

@@ -48,8 +48,10 @@ def describe_bad_file(exc: DataFileError) -> str:
     except OSError:
         newest = None
     if newest is not None:
-        text += f". Newest good backup: {newest.path} (restore it with 'rebound-tui restore "
-        text += f"{newest.path.name}')"
+        import shlex
+
+        command = shlex.join(["rebound-tui", "restore", newest.path.name, "--db", str(exc.path)])
+        text += f". Newest good backup: {newest.path} (restore it with: {command})"
     return text
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rebound_tui.cli.context import Context, Failure, UsageError, print_json
+from rebound_tui.cli.context import Context, UsageError, print_json
 from rebound_tui.domain.drafts import TEMPLATE_KEYS, TEMPLATE_LABELS
 from rebound_tui.domain.playbook import (
     TRIGGER_HELP,
@@ -21,6 +21,7 @@ from rebound_tui.domain.playbook import (
     Rule,
     rule_to_dict,
 )
+from rebound_tui.plural import counted
 
 if TYPE_CHECKING:
     from rebound_tui.domain.model import Company, Contact, FollowUp
@@ -143,7 +144,7 @@ def cmd_reject(args: argparse.Namespace, ctx: Context) -> int:
         + f"; logged {rec.id[:8]}"
     )  # fmt: skip
     if created:
-        print(f"the plan: {len(created)} follow-up(s)")
+        print(f"the plan: {counted(len(created), 'follow-up')}")
         for f in created:
             print(follow_up_line(f))
     else:
@@ -206,7 +207,7 @@ def cmd_playbook(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError("the rules must be a JSON array (as 'playbook --json' prints)")
         rules = s.set_rules(items)
         ctx.save()
-        print(f"loaded {len(rules)} rule(s)", file=sys.stderr)
+        print(f"loaded {counted(len(rules), 'rule')}", file=sys.stderr)
     rules, problems = s.rules_and_problems()
     for problem in problems:
         print(f"rebound-tui: warning: {problem}", file=sys.stderr)
@@ -228,7 +229,7 @@ def cmd_draft(args: argparse.Namespace, ctx: Context) -> int:
     if args.mailto:
         if not d.mailto:
             who = s.name_of("contacts", f.contact_id)
-            raise Failure(
+            raise UsageError(
                 f"{who or 'this follow-up'} has no email address"
                 + (f": add one with 'rebound-tui edit contact {who!r} --email ...'" if who else "")
             )

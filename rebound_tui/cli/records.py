@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from typing import Any
 
@@ -225,6 +226,7 @@ def cmd_add_company(args: argparse.Namespace, ctx: Context) -> int:
     company = ctx.service.add_company(args.name, **picked(args, COMPANY_FIELDS))
     ctx.save()
     say(f"added company {company.name} ({company.id[:8]})")
+    hint_reject(ctx, company)
     return 0
 
 
@@ -250,7 +252,23 @@ def _edit(args: argparse.Namespace, ctx: Context, names: tuple[str, ...], edit) 
 
 
 def cmd_edit_company(args: argparse.Namespace, ctx: Context) -> int:
-    return _edit(args, ctx, COMPANY_FIELDS, ctx.service.edit_company)
+    code = _edit(args, ctx, COMPANY_FIELDS, ctx.service.edit_company)
+    if args.stage == "rejected":
+        hint_reject(ctx, ctx.service.find_company(args.name or args.ref))
+    return code
+
+
+def hint_reject(ctx: Context, company: Any) -> None:
+    """Stage 'rejected' set by hand starts no plan: say which command does."""
+    if company.stage != "rejected" or any(
+        i.kind == "rejection" and i.company_id == company.id for i in ctx.service.interactions()
+    ):
+        return
+    print(
+        f"tip: to start the plan (thank-you, referral ask, check-ins), record the no: "
+        f"rebound-tui reject {shlex.quote(company.name)} --on DATE --boss NAME",
+        file=sys.stderr,
+    )
 
 
 def cmd_edit_contact(args: argparse.Namespace, ctx: Context) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from rebound_tui.cli.context import Context, Failure, UsageError, describe_bad_file, path_arg
+from rebound_tui.plural import counted
 from rebound_tui.store.check import check_file
 from rebound_tui.store.fileformat import DataFileError
 
@@ -50,7 +51,8 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     s.refresh()
     lines = s.sync_conflicts()
     if removed := s.merge_duplicate_rejections():  # one plan for a rejection made twice
-        lines.append(f"one plan kept for a rejection recorded twice: {removed} duplicate(s) gone")
+        gone = counted(removed, "duplicate follow-up")
+        lines.append(f"one plan kept for a rejection recorded twice: {gone} removed")
     for line in lines:
         print(line)
     if not lines:
@@ -71,7 +73,7 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     if report.ok:
         print(f"{ctx.path}: OK ({counts})")
         return 0
-    print(f"{ctx.path}: {len(report.problems)} problem(s)", file=sys.stderr)
+    print(f"{ctx.path}: {counted(len(report.problems), 'problem')}", file=sys.stderr)
     return 1
 
 
@@ -99,8 +101,8 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
         print(f"restored {backup.path.name} over the unreadable file; kept that one as {kept}")
         return 0
     print(
-        f"restored {backup.path.name} ({changed} record(s) changed); the previous state is in "
-        "the backups too"
+        f"restored {backup.path.name} ({counted(changed, 'record')} changed); the previous "
+        "state is in the backups too"
     )
     return 0
 
@@ -115,5 +117,5 @@ def cmd_merge_driver(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_compact(args: argparse.Namespace, ctx: Context) -> int:
     count = ctx.service.compact(args.older_than)
     ctx.save()
-    print(f"compacted {count} deleted record(s) older than {args.older_than} days")
+    print(f"compacted {counted(count, 'deleted record')} older than {args.older_than} days")
     return 0

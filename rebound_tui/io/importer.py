@@ -33,6 +33,7 @@ from typing import Any
 from rebound_tui.domain.model import Company, Contact, ValidationError
 from rebound_tui.domain.references import NameIndex
 from rebound_tui.io import ROW_FIELDS, InputError, Row
+from rebound_tui.plural import counted
 from rebound_tui.service import Service, action
 
 Progress = Callable[[int, int], None]
@@ -156,8 +157,8 @@ class ImportSummary:
         if self.not_in_bullpen:
             people = sum(self.not_in_bullpen.values())
             out.append(
-                f"{people} contact(s) at {len(self.not_in_bullpen)} compan"
-                f"{'y' if len(self.not_in_bullpen) == 1 else 'ies'} not in your bullpen were kept "
+                f"{counted(people, 'contact')} at {counted(len(self.not_in_bullpen), 'company')} "
+                f"not in your bullpen {'was' if people == 1 else 'were'} kept "
                 "without a company (--add-companies adds those companies)"
             )
         return out

@@ -60,3 +60,22 @@ async def test_a_company_set_to_rejected_by_hand_hints_at_r(
         await settle(pilot)
         assert service.find_company("Evanston Freight").stage == "rejected"
         assert any("press R" in m for m in shown)
+
+
+async def test_toasts_say_days_in_one_style(app: ReboundApp, service: Service, monkeypatch) -> None:
+    shown = record_messages(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await type_text(pilot, "2026-11-20")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("1", "f")
+        await type_text(pilot, "Send the deck")
+        app.screen.query_one("#field-due").value = "2026-12-11"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    moved = next(m for m in shown if m.startswith("Moved to"))
+    assert moved.startswith("Moved to Fri 20 Nov") and "overdue from the start" in moved
+    assert any("due Fri 11 Dec" in m for m in shown)
+    assert not any("2026-" in m for m in shown)

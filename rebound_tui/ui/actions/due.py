@@ -145,6 +145,7 @@ class DueActions:
 
     def _due_act(self: ReboundApp, verb: str, arg: str | None, f: FollowUp) -> None:
         service = self.service
+        late = verb == "reschedule" and (arg or "") < service.day(None)
         calls: dict[str, tuple[Callable[[], Any], str]] = {
             "done": (lambda: service.complete(f, note=arg or None), f"Done: {f.title}"),
             "snooze": (
@@ -153,7 +154,8 @@ class DueActions:
             ),
             "reschedule": (
                 lambda: service.reschedule(f, arg or ""),
-                f"Moved to {long_day(arg)}: {f.title}",
+                f"Moved to {long_day(arg)}: {f.title}"
+                + (" (a day already past: overdue from the start)" if late else ""),
             ),
             "drop": (lambda: service.drop(f), f"Dropped: {f.title}"),
         }

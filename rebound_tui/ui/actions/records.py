@@ -209,7 +209,7 @@ class RecordActions:
             LogForm,
             (company, contact),
             lambda d: self.service.log(**d),
-            lambda i: self.notify(f"Logged {i.kind} on {i.day}", timeout=3),
+            lambda i: self.notify(f"Logged {i.kind} on {long_day(i.day)}", timeout=3),
             confirm=self._log_cooloff,
         )
 
@@ -237,7 +237,7 @@ class RecordActions:
             FollowUpForm,
             (company, contact),
             lambda d: self.service.add_follow_up(**d),
-            lambda f: self.notify(f"Follow-up “{f.title}” due {f.due}", timeout=3),
+            lambda f: self.notify(f"Follow-up “{f.title}” due {long_day(f.due)}", timeout=3),
         )
 
     def _confirm_delete(self: ReboundApp, name: str, call: Callable[[], Any]) -> None:
