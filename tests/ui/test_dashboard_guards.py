@@ -79,3 +79,17 @@ async def test_toasts_say_days_in_one_style(app: ReboundApp, service: Service, m
     assert moved.startswith("Moved to Fri 20 Nov") and "overdue from the start" in moved
     assert any("due Fri 11 Dec" in m for m in shown)
     assert not any("2026-" in m for m in shown)
+
+
+async def test_pane_counts_say_1_company_and_1_person(data_path) -> None:
+    from rebound_tui.ui.app import make_app
+    from tests.ui.conftest import TODAY
+
+    svc = Service.open(data_path, today=lambda: TODAY)
+    svc.add_company("Acme")
+    svc.add_contact("Pat Boss", company="Acme")
+    app = make_app(svc, poll_seconds=0, save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.bullpen.border_subtitle == "1 company"
+        assert app.network.border_subtitle == "1 person"
