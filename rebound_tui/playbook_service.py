@@ -680,7 +680,15 @@ class PlaybookMixin:
             co = self.company(person.company_id)
         if person is None:
             return []
-        day = dates.parse_day_strict(self.day(on, past=True) or "")
+        # A weekday is the latest one, as `log` reads it (a later day may be asked about too).
+        try:
+            day = (
+                dates.parse_day(on, self.today(), past=True)
+                if isinstance(on, str) and on
+                else dates.parse_day_strict(self.day(on) or "")
+            )
+        except dates.DateError as exc:
+            raise ServiceError(str(exc)) from None
         # Only this person's and this company's touches near the day can warn.
         limits = self.cooloff_limits()
         window = max(limits.person_days, limits.company_days) + 1

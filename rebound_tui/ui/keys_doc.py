@@ -64,7 +64,7 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
         "that happened (the log form, the rejection form, when the hire started) a weekday is "
         "the latest one, today included, and a later day is refused; for a follow-up it is the "
         "next one. The log form's *Talking point* is what a later message may mention; the "
-        "note stays private. Saving a company as \"rejected\" by hand points at `R`, which "
+        'note stays private. Saving a company as "rejected" by hand points at `R`, which '
         "starts the plan.",
         [RecordForm],
         [
