@@ -78,3 +78,10 @@ def test_stage_rejected_by_hand_points_at_reject(run_cli):
     ok(run_cli, "reject", "Beta Labs", "--on", "2026-11-20")
     _out, err = ok(run_cli, "edit", "company", "Beta Labs", "--stage", "rejected")
     assert err == ""  # the no is recorded: nothing to point at
+
+
+def test_the_reject_tip_never_prints_escapes(run_cli):
+    code, _out, err = run_cli("add", "company", "\x1b]0;x\x07 Corp", "--stage", "rejected")
+    if code == 0:
+        assert "\x1b" not in err and "\x07" not in err
+        assert "rebound-tui reject" in err

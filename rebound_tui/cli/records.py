@@ -264,9 +264,10 @@ def hint_reject(ctx: Context, company: Any) -> None:
         i.kind == "rejection" and i.company_id == company.id for i in ctx.service.interactions()
     ):
         return
+    ref = company.name if company.name.isprintable() else company.id[:8]
     print(
         f"tip: to start the plan (thank-you, referral ask, check-ins), record the no: "
-        f"rebound-tui reject {shlex.quote(company.name)} --on DATE --boss NAME",
+        f"rebound-tui reject {shlex.quote(ref)} --on DATE --boss NAME",
         file=sys.stderr,
     )
 

@@ -93,3 +93,18 @@ async def test_pane_counts_say_1_company_and_1_person(data_path) -> None:
         await settle(pilot)
         assert app.bullpen.border_subtitle == "1 company"
         assert app.network.border_subtitle == "1 person"
+
+
+async def test_markup_and_escapes_in_names_are_shown_as_text(
+    app: ReboundApp, service: Service, monkeypatch
+) -> None:
+    shown = record_messages(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "a")
+        await type_text(pilot, "[@click=app.quit]x [/]")
+        app.screen.query_one("#field-stage").value = "rejected"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.is_running
+        assert any("[@click=app.quit]x [/] is marked rejected" in m for m in shown)

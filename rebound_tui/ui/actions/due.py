@@ -133,7 +133,7 @@ class DueActions:
         verb, arg, step = self._last_due
         if not self.service.stands(step):  # type: ignore[arg-type]
             self._last_due = None
-            self.notify("Nothing to repeat: the last decision was undone", timeout=3)
+            self.notify("Nothing to repeat: the last decision was undone", timeout=3, markup=False)
             return
         f = self._follow_up()
         if f is None:

@@ -76,6 +76,7 @@ class RecordActions:
             "plan (thank-you, referral ask, check-ins)",
             title="Start the plan?",
             timeout=10,
+            markup=False,
         )
 
     def _near_duplicate(self: ReboundApp, values: dict[str, Any], noun: str) -> str | None:
@@ -133,6 +134,7 @@ class RecordActions:
                     f"Already recorded: {company.name} said no on {long_day(rejection.day)}; "
                     "nothing changed",
                     timeout=6,
+                    markup=False,
                 )
                 return
             self.notify(
