@@ -83,3 +83,10 @@ def test_import_reports_a_close_match_instead_of_merging(run_cli, tmp_path: Path
     assert "close: Dana Whitfeld" in out and "Dana Whitfield" in out
     people = {c["name"] for c in json.loads(ok(run_cli, "list", "contacts", "--json"))}
     assert {"Dana Whitfield", "Dana Whitfeld", "New Person"} <= people  # not merged blindly
+
+
+def test_a_shared_number_or_initial_is_not_closeness():
+    assert close_names("Here 10", ["There 10"]) == []
+    assert close_names("J Smith", ["J Doe"]) == []
+    assert close_names("Jon Smith", ["John Smith"]) == ["John Smith"]
+    assert close_names("Here 1", ["Here 10", "Here 2"]) == []  # numbers make them different

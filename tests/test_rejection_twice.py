@@ -74,3 +74,17 @@ def test_a_rejection_recorded_on_two_machines_merges_into_one_plan(run_cli, tmp_
     shutil.copy2(a, b.parent / "rebound.sync-conflict-20261127-111500-ABCDEF3.json")
     ok(run_cli, "--db", str(b), "sync")
     assert sorted(f["id"] for f in open_follow_ups(run_cli, b)) == sorted(f["id"] for f in plan)
+
+
+def test_any_write_after_the_copy_arrives_keeps_one_plan(run_cli, tmp_path: Path):
+    a = tmp_path / "A" / "rebound.json"
+    b = tmp_path / "B" / "rebound.json"
+    a.parent.mkdir()
+    b.parent.mkdir()
+    ok(run_cli, "--db", str(a), "add", "company", "Acme")
+    shutil.copy2(a, b)
+    ok(run_cli, "--db", str(a), "reject", "Acme", "--on", "2026-11-02")
+    ok(run_cli, "--db", str(b), "reject", "Acme", "--on", "2026-11-02")
+    shutil.copy2(b, a.parent / "rebound.sync-conflict-20261127-101500-ABCDEF2.json")
+    ok(run_cli, "--db", str(a), "add", "company", "Globex")  # no `sync`: any write merges
+    assert len(open_follow_ups(run_cli, a)) == PLAN

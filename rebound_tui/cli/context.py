@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,10 @@ def describe_bad_file(exc: DataFileError) -> str:
     if newest is not None:
         import shlex
 
-        command = shlex.join(["rebound-tui", "restore", newest.path.name, "--db", str(exc.path)])
+        words = ["rebound-tui", "restore", newest.path.name, "--db", str(exc.path)]
+        if os.environ.get("REBOUND_BACKUPS", "").strip():  # --backups or the variable: keep it
+            words += ["--backups", os.environ["REBOUND_BACKUPS"]]
+        command = shlex.join(words)
         text += f". Newest good backup: {newest.path} (restore it with: {command})"
     return text
 
@@ -76,6 +80,10 @@ class Context:
 
     def save(self) -> None:
         if self._service is not None:
+            # Conflict copies merged in at load may hold the same rejection recorded on another
+            # machine: what is written keeps one plan (automatic, so not an undo step).
+            with self._service.unrecorded():
+                self._service.merge_duplicate_rejections()
             self._service.save()
 
     def copy_notes(self) -> list[str]:
