@@ -90,3 +90,5 @@ def test_a_shared_number_or_initial_is_not_closeness():
     assert close_names("J Smith", ["J Doe"]) == []
     assert close_names("Jon Smith", ["John Smith"]) == ["John Smith"]
     assert close_names("Here 1", ["Here 10", "Here 2"]) == []  # numbers make them different
+    assert close_names("Last on B", ["Last on A"]) == []  # told apart by a letter
+    assert close_names("Acme Co", ["Acme"]) == ["Acme"]  # only one side has the short word

@@ -64,8 +64,15 @@ def _words(key: str) -> set[str]:
     return {w for w in key.split() if len(w) >= 3 and not w.isdigit()}
 
 
-def _numbers(key: str) -> list[str]:
-    return sorted(w for w in key.split() if w.isdigit())
+def _marks(key: str) -> set[str]:
+    """The words that tell similar names apart: numbers, initials, other short words."""
+    return {w for w in key.split() if len(w) < 3 or w.isdigit()}
+
+
+def _told_apart(a: str, b: str) -> bool:
+    """'Team A' / 'Team B', 'Here 1' / 'Here 10': each has a mark the other lacks."""
+    mine, theirs = _marks(a), _marks(b)
+    return bool(mine - theirs) and bool(theirs - mine)
 
 
 class NameIndex:
@@ -73,7 +80,8 @@ class NameIndex:
     that share a word of at least 3 characters with it (5,000 imported rows against 5,000
     contacts take well under a second, where comparing every pair would take half a minute).
     Sharing only a number or an initial ("Here 10", "There 10") does not make names close, and
-    names with different numbers in them ("Team 1", "Team 10") are different names."""
+    names that each have a number, initial or short word the other lacks ("Team 1" and
+    "Team 10", "Last on A" and "Last on B") are different names."""
 
     def __init__(self, names: Iterable[str] = ()) -> None:
         self._by_word: dict[str, list[str]] = {}
@@ -106,11 +114,10 @@ class NameIndex:
             limit=None,
         )
         hits.sort(key=lambda h: (-h[1], h[2]))
-        numbers = _numbers(wanted)
         return [
             n
             for n, _score, _i in hits
-            if utils.default_process(n) != wanted and _numbers(utils.default_process(n)) == numbers
+            if (key := utils.default_process(n)) != wanted and not _told_apart(key, wanted)
         ][:limit]
 
 
