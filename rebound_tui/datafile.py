@@ -39,8 +39,14 @@ def describe_bad_file(exc: DataFileError) -> str:
     except OSError:
         newest = None
     if newest is not None:
-        text += f". Newest good backup: {newest.path} (restore it with 'rebound-tui restore "
-        text += f"{newest.path.name}')"
+        import os
+        import shlex
+
+        words = ["rebound-tui", "restore", newest.path.name, "--db", str(exc.path)]
+        if os.environ.get("REBOUND_BACKUPS", "").strip():  # --backups or the variable: keep it
+            words += ["--backups", os.environ["REBOUND_BACKUPS"]]
+        command = shlex.join(words)
+        text += f". Newest good backup: {newest.path} (restore it with: {command})"
     return text
 
 

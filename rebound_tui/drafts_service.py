@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     from rebound_tui.service import Service
 
 
+def _headline(news: Interaction) -> str | None:
+    """A news item's headline: its talking point, else its note (news notes are headlines)."""
+    for text in (news.topic, news.note):
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return None
+
+
 class DraftsMixin:
     # -- templates --------------------------------------------------------------------------------
     def templates(self: Service) -> dict[str, str]:
@@ -130,25 +138,23 @@ class DraftsMixin:
             for p in (_people_of(interview) if interview else ())
             if not contact or p != contact.id
         ]
+        # Notes are private: only a talking point the user gave for a message is mentioned.
         topics = [
-            i.note
+            i.topic.strip()
             for i in with_them
-            if i.note
-            and not i.follow_up_id
-            and i.kind not in ("news", "rejection")
-            and len(i.note) <= MAX_TOPIC
+            if isinstance(i.topic, str) and i.topic.strip() and len(i.topic.strip()) <= MAX_TOPIC
         ]
-        news = event.note if event is not None and event.kind == "news" else None
+        news = _headline(event) if event is not None and event.kind == "news" else None
         if news is None and company:
             recent = [
                 i
                 for i in history
                 if i.kind == "news"
                 and i.company_id == company.id
-                and i.note
+                and _headline(i)
                 and dates.days_between(_day(i.day) or due, due) <= NEWS_DAYS
             ]
-            news = recent[-1].note if recent else None
+            news = _headline(recent[-1]) if recent else None
         if trigger is None and f.kind == "outreach" and news:
             trigger = TRIGGER_OF_KIND["news"]  # reaching out while the company is in the news
         key = drafts.template_key_for(f.kind, trigger)

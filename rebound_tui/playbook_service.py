@@ -17,13 +17,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rebound_tui.domain import cadence as cadence_mod
-from rebound_tui.domain import cooloff, dates, record
+from rebound_tui.domain import clock, cooloff, dates, record
 from rebound_tui.domain.cadence import Touch
 from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp, Interaction
 from rebound_tui.domain.playbook import (
     DEFAULT_RULES,
     TRIGGER_OF_KIND,
     Event,
+    Origin,
     Person,
     PlanContext,
     Rule,
@@ -443,12 +444,16 @@ class PlaybookMixin:
                 ) from None
         else:
             boss_contact = self.boss_of(co.id)
+        day = self.day(on, past=True) or ""
+        same = self._rejection_of(co.id, day)
+        if same is not None:  # the same event again: nothing changes (see rejection_on)
+            return same, []
         if co.stage != "rejected":
             self._update(co, {"stage": "rejected"})
         rec = self._create(
             Interaction(
                 kind="rejection",
-                day=self.day(on) or "",
+                day=day,
                 company_id=co.id,
                 contact_id=boss_contact.id if boss_contact else None,
                 note=note or None,
@@ -456,6 +461,56 @@ class PlaybookMixin:
         )
         self.after_log(rec)
         return rec, self.created_by(rec.id)
+
+    def _rejection_of(self: Service, company_id: str, day: str) -> Interaction | None:
+        hits = [
+            i
+            for i in self._records(Interaction).values()
+            if i.kind == "rejection" and i.company_id == company_id and i.day == day
+        ]
+        return min(hits, key=lambda i: i.id) if hits else None
+
+    def rejection_on(
+        self: Service, company: str | Company, on: str | dt.date | None = None
+    ) -> Interaction | None:
+        """The rejection already recorded for this company on this day, if any: a second one
+        is the same event (`reject` then changes nothing)."""
+        co = company if isinstance(company, Company) else self.find_company(company)
+        return self._rejection_of(co.id, self.day(on, past=True) or "")
+
+    @action(lambda n: "merge duplicate rejections")
+    def merge_duplicate_rejections(self: Service) -> int:
+        """Two rejections by one company on one day (recorded on two machines, then merged) are
+        one event: keep one plan. Per rule and person, a step done or dropped under either event
+        counts, and of the open ones only the furthest along (then the lowest event id) stays.
+        Every machine removes the same follow-ups, so the result merges cleanly. Returns how
+        many follow-ups were removed."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        for i in self._records(Interaction).values():
+            if i.kind == "rejection" and i.company_id:
+                groups.setdefault((i.company_id, i.day), []).append(i.id)
+        twins = {eid: sorted(ids) for ids in groups.values() if len(ids) > 1 for eid in ids}
+        if not twins:
+            return 0
+        slots: dict[tuple, list[tuple[Origin, FollowUp]]] = {}
+        for f in self.follow_ups(include_closed=True):
+            o = parse_origin(f.origin)
+            if o is not None and o.event_id in twins:
+                key = (tuple(twins[o.event_id]), o.rule_id, o.target_id)
+                slots.setdefault(key, []).append((o, f))
+        removed = 0
+        for (events, _rule, _target), items in slots.items():
+            done_n = max((o.n for o, f in items if not f.is_open), default=-1)
+            opens = sorted(
+                ((o, f) for o, f in items if f.is_open),
+                key=lambda of: (-of[0].n, events.index(of[0].event_id), of[1].id),
+            )
+            keep = opens[0][1].id if opens and opens[0][0].n > done_n else None
+            for _o, f in opens:
+                if f.id != keep:
+                    self.db.delete(FollowUp.TABLE, f.id)
+                    removed += 1
+        return removed
 
     @action(lambda r: f"turnover watch: {r[0].hired_name} at {r[0].name}")
     def record_hire(
@@ -470,7 +525,7 @@ class PlaybookMixin:
             raise ServiceError("say who was hired: a name (or e.g. 'the other candidate')")
         if started is None or started == "":
             raise ServiceError("say when they started: --started DATE")
-        day = self.day(started) or ""
+        day = self.day(started, past=True) or ""
         co = self._update(co, {"hired_name": name, "hired_started": day})
         event_id = f"{HIRE_EVENT}{co.id}.{day}"
         for f in self.follow_ups():
@@ -544,7 +599,12 @@ class PlaybookMixin:
                     self.db.delete(FollowUp.TABLE, f.id)
                 continue
             check = cadence_mod.plan_check_in(
-                cid, span, touches_of.get(cid, []), self.today(), done_by.get(cid, [])
+                cid,
+                span,
+                touches_of.get(cid, []),
+                self.today(),
+                done_by.get(cid, []),
+                since=self.contact_since(person),
             )
             opens.sort(key=lambda f: (f.origin != check.origin, f.due, f.id))
             keep, extras = (opens[0], opens[1:]) if opens else (None, [])
@@ -580,6 +640,19 @@ class PlaybookMixin:
                 changed.append(self._update(keep, {"due": due, "origin": check.origin}))
         return changed
 
+    def contact_since(self: Service, contact: Contact) -> dt.date | None:
+        """The day a relationship starts counting: the day met (`met_on`), else the local day
+        the contact was added; never after today."""
+        day = _day(contact.met_on)
+        if day is None:
+            doc = self.db.raw(Contact.TABLE).get(contact.id)
+            stamp = doc.get("_created") if doc else None
+            try:
+                day = dates.local_day_of(clock.stamp_instant(stamp)) if stamp else None
+            except (clock.ClockError, dates.DateError, TypeError):
+                day = None
+        return min(day, self.today()) if day is not None else None
+
     # -- cool-off guard -------------------------------------------------------------------------
     def cooloff_limits(self: Service) -> cooloff.CoolOff:
         return cooloff.CoolOff.from_dict(self.setting(COOLOFF_SETTING))
@@ -608,7 +681,15 @@ class PlaybookMixin:
             co = self.company(person.company_id)
         if person is None:
             return []
-        day = dates.parse_day_strict(self.day(on) or "")
+        # A weekday is the latest one, as `log` reads it (a later day may be asked about too).
+        try:
+            day = (
+                dates.parse_day(on, self.today(), past=True)
+                if isinstance(on, str) and on
+                else dates.parse_day_strict(self.day(on) or "")
+            )
+        except dates.DateError as exc:
+            raise ServiceError(str(exc)) from None
         # Only this person's and this company's touches near the day can warn.
         limits = self.cooloff_limits()
         window = max(limits.person_days, limits.company_days) + 1

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rebound_tui.domain import dates, record
+from rebound_tui.domain import dates, record, references
 from rebound_tui.domain.insights import DEFAULT_WEEKS, Insights
 from rebound_tui.domain.insights import compute as compute_insights
 from rebound_tui.domain.merge import DEFAULT_TOMBSTONE_DAYS, compact_tombstones, horizon_before
@@ -44,7 +44,7 @@ from rebound_tui.undo import UNDO_DEPTH, Action, action
 
 R = TypeVar("R", bound=Record)
 
-MIN_ID_PREFIX = 4
+MIN_ID_PREFIX = references.MIN_REF
 # What completing a follow-up of each kind logs.
 DONE_LOGS_AS = {
     "thank-you": "thank-you",
@@ -93,6 +93,7 @@ class Service(PlaybookMixin, DraftsMixin):
         self._today = today or dates.today
         self._cache: dict[str, tuple[int, int, dict[str, Record]]] = {}
         self._undo: list[Action] = []
+        self._undone: list[Action] = []  # the latest undone steps (see `stands`)
         self._unrecorded = False
 
     @classmethod
@@ -130,16 +131,36 @@ class Service(PlaybookMixin, DraftsMixin):
     def today(self) -> dt.date:
         return self._today()
 
-    def day(self, value: str | dt.date | None, *, default_today: bool = True) -> str | None:
-        """A day from a date or date words ('tomorrow', '3d', 'friday'), as YYYY-MM-DD."""
+    def day(
+        self, value: str | dt.date | None, *, default_today: bool = True, past: bool = False
+    ) -> str | None:
+        """A day from a date or date words ('tomorrow', '3d', 'friday'), as YYYY-MM-DD.
+
+        With `past` (something that happened) a weekday is the latest one, today included, and
+        a day after today is refused; otherwise (a plan) a weekday is the next one."""
         if value is None or value == "":
             return dates.format_day(self.today()) if default_today else None
-        if isinstance(value, dt.date):
-            return dates.format_day(value)
         try:
-            return dates.format_day(dates.parse_day(value, self.today()))
+            if isinstance(value, dt.date):
+                day = dates.as_date(value)
+            else:
+                day = dates.parse_day(value, self.today(), past=past)
         except dates.DateError as exc:
             raise ServiceError(str(exc)) from None
+        if past and day > self.today():
+            raise ServiceError(
+                f"{dates.format_day(day)} is in the future: give the day it happened, today "
+                f"({dates.format_day(self.today())}) or earlier"
+            )
+        return dates.format_day(day)
+
+    def overdue_warning(self, f: FollowUp) -> str | None:
+        """One line when a follow-up was planned for a day already past (None otherwise)."""
+        late = dates.days_between(dates.parse_day_strict(f.due), self.today())
+        if late <= 0:
+            return None
+        days = "1 day" if late == 1 else f"{late} days"
+        return f"{f.due} is already past: {f.title!r} is overdue from the start ({days})"
 
     # -- reading ------------------------------------------------------------------------------
     def _records(self, cls: type[R]) -> dict[str, R]:
@@ -250,6 +271,15 @@ class Service(PlaybookMixin, DraftsMixin):
     def last_action(self) -> str | None:
         return self._undo[-1].description if self._undo else None
 
+    @property
+    def last_step(self) -> Action | None:
+        """The last undoable step of this session (to ask later whether it still `stands`)."""
+        return self._undo[-1] if self._undo else None
+
+    def stands(self, step: Action | None) -> bool:
+        """False once `step` was undone (`.` repeats only a decision that still stands)."""
+        return step is not None and not any(a is step for a in self._undone)
+
     def undo(self) -> str | None:
         """Undo the last action of this session; returns what was undone (None: nothing to undo).
 
@@ -259,32 +289,52 @@ class Service(PlaybookMixin, DraftsMixin):
             return None
         last = self._undo.pop()
         self.db.revert_many(last.changes)
+        self._undone.append(last)
+        del self._undone[:-UNDO_DEPTH]
         return last.description
 
     # -- finding ------------------------------------------------------------------------------
     def _find(self, cls: type[R], ref: str, noun: str, pool: Iterable[R] | None = None) -> R:
+        """One record by full id or name, an id prefix or a unique part of the name of at least
+        4 characters (domain/references.py); anything else lists the candidates."""
         ref = (ref or "").strip()
         if not ref:
             raise ServiceError(f"give a {noun} name or id")
         records = list(pool if pool is not None else self._records(cls).values())
-        lowered = ref.lower()
-        exact = [r for r in records if r.label.lower() == lowered or r.id == lowered]
-        if len(exact) == 1:
-            return exact[0]
-        if not exact and len(ref) >= MIN_ID_PREFIX:
-            exact = [r for r in records if r.id.startswith(lowered)]
-            if len(exact) == 1:
-                return exact[0]
-        if not exact:
-            exact = [r for r in records if lowered in r.label.lower()]
-            if len(exact) == 1:
-                return exact[0]
-        if exact:
-            listing = "; ".join(f"{r.label} ({r.id[:8]})" for r in exact[:10])
-            raise Ambiguous(f"{noun} {ref!r} is ambiguous: {listing}. Use more of the id.")
-        close = difflib.get_close_matches(lowered, [r.label.lower() for r in records], n=5)
+        found = references.resolve(ref, records, lambda r: r.id, lambda r: r.label)
+        if found.found is not None:
+            return found.found
+        if found.candidates:
+            listing = "; ".join(
+                f"{r.label} ({r.id[:8]})" for r in found.candidates[: references.MAX_LISTED]
+            )
+            more = len(found.candidates) - references.MAX_LISTED
+            if more > 0:
+                listing += f"; and {more} more"
+            why = (
+                f"is too short (use at least {references.MIN_REF} characters of the id or the name)"
+                if found.too_short
+                else "is ambiguous (use more of the id or the whole name)"
+            )
+            raise Ambiguous(f"{noun} {ref!r} {why}: {listing}")
+        close = difflib.get_close_matches(ref.lower(), [r.label.lower() for r in records], n=5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise NotFound(f"no {noun} matches {ref!r}.{hint}")
+
+    def _similar(self, cls: type[R], name: str) -> list[R]:
+        by_label: dict[str, R] = {}
+        for r in sorted(self._records(cls).values(), key=lambda r: r.id):
+            by_label.setdefault(r.label, r)
+        return [by_label[n] for n in references.close_names(name or "", list(by_label))]
+
+    def similar_companies(self, name: str) -> list[Company]:
+        """Companies whose name is close to `name` but not the same: a near-duplicate to ask
+        about before adding (e.g. 'northshore' and 'Northshore Logistics')."""
+        return self._similar(Company, name)
+
+    def similar_contacts(self, name: str) -> list[Contact]:
+        """Contacts whose name is close to `name` but not the same (see similar_companies)."""
+        return self._similar(Contact, name)
 
     def find_company(self, ref: str) -> Company:
         return self._find(Company, ref, "company")
@@ -320,7 +370,8 @@ class Service(PlaybookMixin, DraftsMixin):
     def _update(self, rec: R, changes: dict[str, Any]) -> R:
         unknown = set(changes) - set(rec.to_fields())
         if unknown:
-            raise ServiceError(f"unknown field(s): {', '.join(sorted(unknown))}")
+            noun = "field" if len(unknown) == 1 else "fields"
+            raise ServiceError(f"unknown {noun}: {', '.join(sorted(unknown))}")
         new = self._validated(replace(rec, **changes), changes)
         self.db.update(rec.TABLE, rec.id, changes)
         return new
@@ -383,6 +434,8 @@ class Service(PlaybookMixin, DraftsMixin):
         if "referred_by_name" in fields:
             ref = fields["referred_by_name"]
             out["referred_by"] = self.find_contact(ref).id if ref else None
+        if out.get("met_on"):
+            out["met_on"] = self.day(out["met_on"], past=True)
         if out.get("cadence"):
             try:
                 out["cadence"] = str(dates.parse_span(out["cadence"]))
@@ -425,6 +478,7 @@ class Service(PlaybookMixin, DraftsMixin):
         contact: str | None = None,
         on: str | dt.date | None = None,
         note: str | None = None,
+        topic: str | None = None,
         **extra: Any,
     ) -> Interaction:
         """Record something that happened; a contact's company is filled in when not given."""
@@ -437,10 +491,11 @@ class Service(PlaybookMixin, DraftsMixin):
             raise ServiceError("say who it was with: --company NAME and/or --contact NAME")
         rec = Interaction(
             kind=kind,
-            day=self.day(on) or "",
+            day=self.day(on, past=True) or "",
             company_id=company_id,
             contact_id=contact_id,
             note=note or None,
+            topic=(topic or "").strip() or None,
             **extra,
         )
         logged = self._create(rec)
@@ -510,7 +565,7 @@ class Service(PlaybookMixin, DraftsMixin):
     ) -> tuple[FollowUp, Interaction | None]:
         """Mark done and log what was done (when it concerned a company or a person)."""
         f = self._open_follow_up(ref)
-        day = self.day(on)
+        day = self.day(on, past=True)
         with self.db.batch():
             logged = None
             if f.company_id or f.contact_id:

@@ -170,7 +170,6 @@ def _next_due(follow_ups: Iterable[FollowUp]) -> tuple[dict[str, str], dict[str,
 
 
 def build(service: Service, today: dt.date) -> Snapshot:
-    today_text = dates.format_day(today)
     companies = service.companies()
     contacts = service.contacts()
     interactions = service.interactions()  # sorted by day
@@ -246,7 +245,7 @@ def build(service: Service, today: dt.date) -> Snapshot:
             exchanges.get(p.id, ()),
             today,
             cadence=cadence,
-            overdue=next_day is not None and next_day < today_text,
+            since=service.contact_since(p) if cadence is not None else None,
         )
         row = NetworkRow(
             id=p.id,

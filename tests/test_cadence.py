@@ -13,7 +13,7 @@ from rebound_tui.domain import cadence
 from rebound_tui.domain.cadence import Touch, last_touch, next_check_in, plan_check_in
 from rebound_tui.domain.dates import Span
 from rebound_tui.domain.model import INTERACTION_KINDS, TOUCH_KINDS
-from rebound_tui.service import Service
+from rebound_tui.service import Service, ServiceError
 
 TODAY = dt.date(2026, 11, 27)
 SIX_WEEKS = Span(6, "w")
@@ -99,7 +99,8 @@ def test_a_cadence_gets_exactly_one_open_check_in(svc: Service):
     ann = svc.add_contact("Ann Lee", company="Acme", cadence="6w")  # schedules the check-in
     assert svc.cadence_sync() == []  # nothing more to do
     (f,) = check_ins(svc)
-    assert (f.contact_id, f.due, f.kind) == (ann.id, "2026-11-27", "check-in")
+    # A new cadence counts from the day Ann was added (today), not from an empty history.
+    assert (f.contact_id, f.due, f.kind) == (ann.id, "2027-01-08", "check-in")
     assert f.title == "Keep in touch: check in with Ann Lee"
 
 
@@ -210,7 +211,7 @@ def test_turning_the_cadence_rule_off_removes_open_check_ins(svc: Service):
 
 def test_a_new_contact_with_a_cadence_via_the_hook(svc: Service):
     ann = svc.add_contact("Ann Lee", company="Acme", cadence="3m")  # calls after_contact_saved
-    assert [(f.contact_id, f.due) for f in check_ins(svc)] == [(ann.id, "2026-11-27")]
+    assert [(f.contact_id, f.due) for f in check_ins(svc)] == [(ann.id, "2027-02-27")]
     assert svc.after_contact_saved(ann) == []  # again: nothing to add
 
 
@@ -232,3 +233,47 @@ def test_an_open_check_in_added_by_hand_serves_the_cadence(svc: Service):
         svc.add_follow_up("Update Walt", due="2026-12-01", contact="Walt Simmons", kind="check-in")
     assert svc.cadence_sync() == []  # no second check-in next to the user's own
     assert [f.title for f in svc.follow_ups()] == ["Update Walt"]
+
+
+# -- issue 13: warmth only from exchanges; a new cadence counts from the day met or added --------
+
+
+def test_a_new_cadence_counts_from_the_day_met(svc: Service):
+    ann = svc.add_contact("Ann Lee", company="Acme", cadence="6w", met_on="2026-10-01")
+    assert ann.met_on == "2026-10-01"
+    assert [f.due for f in check_ins(svc)] == ["2026-11-12"]  # 6 weeks after meeting her
+    with pytest.raises(ServiceError, match="in the future"):
+        svc.add_contact("Bo Lee", company="Acme", met_on="tomorrow")
+    svc.edit_contact(ann, met_on="monday")  # the latest Monday: 2026-11-23
+    assert [f.due for f in check_ins(svc)] == ["2027-01-04"]
+
+
+def test_a_contact_just_added_is_not_cold_and_has_nothing_due(svc: Service):
+    from rebound_tui.views import Views
+
+    svc.add_contact("Ann Lee", company="Acme", cadence="6w")
+    assert svc.due() == []
+    (row,) = [r for r in Views(svc).network() if r.contact == "Ann Lee"]
+    assert not row.warmth.cooling and row.warmth.label == "cold"
+
+
+def test_snoozing_or_dropping_never_warms_anyone(svc: Service):
+    from rebound_tui.views import Views
+
+    svc.add_contact("Dana Reyes", company="Acme")
+    svc.log("meeting", contact="Dana Reyes", on="2026-11-16")
+    svc.log("call", contact="Dana Reyes", on="2026-11-18")
+    svc.log("email", contact="Dana Reyes", on="2026-11-19")
+    svc.add_follow_up("Check in with Dana", due="2026-11-20", contact="Dana Reyes")
+    svc.add_follow_up("Ask Dana about the panel", due="2026-11-21", contact="Dana Reyes")
+
+    def label() -> str:
+        svc._cache.clear()
+        return next(r for r in Views(svc).network() if r.contact == "Dana Reyes").warmth.label
+
+    before = label()
+    assert before == "hot"  # an overdue follow-up is not an exchange: no cooling from it
+    svc.snooze("Check in with Dana", "3d")
+    assert label() == before
+    svc.drop("Ask Dana about the panel")
+    assert label() == before

@@ -64,6 +64,14 @@ def ok(run_cli, *args: str) -> str:
     return out
 
 
+def planned_late(run_cli, *args: str) -> str:
+    """A follow-up planned for a past day: done, with the one-line "overdue from the start"."""
+    code, out, err = run_cli(*args)
+    assert code == 0, (args, out, err)
+    assert err.count("\n") == 1 and "overdue from the start" in err, err
+    return out
+
+
 def listing(run_cli, what: str, *extra: str) -> list[dict]:
     return json.loads(ok(run_cli, "list", what, "--json", *extra))
 
@@ -81,8 +89,12 @@ def seeded(run_cli, data_path: Path) -> dict[str, str]:
     ok(run_cli, "add", "company", "Beta Labs", "--location", "Skokie", "--priority", "2")
     ok(run_cli, "add", "contact", "Darlene Smith", "--company", "acme corp", "--role", "boss")
     ok(run_cli, "add", "contact", "Ed Jones", "--company", "Beta Labs")
-    ok(run_cli, "follow-up", "Old overdue", "--on", "2026-11-20", "--company", "Beta Labs")
-    ok(run_cli, "follow-up", "Thank Darlene", "--on", "2026-11-25", "--contact", "Darlene Smith")
+    planned_late(
+        run_cli, "follow-up", "Old overdue", "--on", "2026-11-20", "--company", "Beta Labs"
+    )
+    planned_late(
+        run_cli, "follow-up", "Thank Darlene", "--on", "2026-11-25", "--contact", "Darlene Smith"
+    )
     ok(run_cli, "follow-up", "Call Ed today", "--on", "today", "--contact", "ed jones")
     ok(run_cli, "follow-up", "Next week", "--on", "2026-12-04", "--company", "Acme Corp")
     ids = {c["name"]: c["id"] for c in listing(run_cli, "companies")}
@@ -166,13 +178,13 @@ def test_python_dash_m_version(tmp_path):
 
 
 def test_add_company_with_every_option(run_cli, data_path):
-    out = ok(
-        run_cli,
+    code, out, err = run_cli(
         *("add", "company", "Glenview Dental Group"),
         *("--location", "Glenview, IL", "--stage", "rejected", "--priority", "5"),
         *("--why", "best team I ever met"),
     )
-    assert "Glenview Dental Group" in out
+    assert code == 0 and "Glenview Dental Group" in out
+    assert err.startswith("tip: ") and "rebound-tui reject" in err  # the plan needs the no
     (company,) = listing(run_cli, "companies")
     assert company["name"] == "Glenview Dental Group"
     assert company["location"] == "Glenview, IL"
@@ -242,7 +254,7 @@ def test_log_each_kind(run_cli, seeded, kind):
 
 
 def test_log_defaults_to_today_and_fills_the_contacts_company(run_cli, seeded):
-    ok(run_cli, "log", "call", "--contact", "ed")
+    ok(run_cli, "log", "call", "--contact", "ed jones")
     (logged,) = listing(run_cli, "interactions")
     assert logged["day"] == "2026-11-27"
     assert logged["company_id"] == seeded["Beta Labs"]
@@ -462,7 +474,7 @@ def test_snooze_to_today_is_refused(run_cli, seeded, data_path):
 
 def test_reschedule(run_cli, seeded):
     fid = seeded["Next week"]
-    ok(run_cli, "reschedule", fid[:8], "--on", "2026-11-26")
+    planned_late(run_cli, "reschedule", fid[:8], "--on", "2026-11-26")
     f = one(listing(run_cli, "follow-ups"), id=fid)
     assert f["due"] == "2026-11-26"
     assert f["snoozes"] == 0
@@ -574,10 +586,10 @@ ERRORS = [
     (["edit", "company", "Acme Corq", "--priority", "1"], ["did you mean", "acme corp"]),
     (["add", "contact", "Zed", "--company", "Gamma"], ["no company matches"]),
     (["add", "contact", "Zed", "--referred-by", "Nobody"], ["no contact matches"]),
-    (["log", "call", "--contact", "e"], ["ambiguous", "Ed Jones", "Darlene Smith"]),
+    (["log", "call", "--contact", "e"], ["too short", "Ed Jones", "Darlene Smith"]),
     (["delete", "contact", "zzzz"], ["no contact matches"]),
     (["done", "ffffffff"], ["no follow-up matches"]),
-    (["done", "a"], ["ambiguous"]),
+    (["done", "a"], ["too short"]),
     # bad dates
     (["follow-up", "X", "--on", "someday"], ["bad date", "someday"]),
     (["follow-up", "X", "--on", "2026-02-30"], ["bad date"]),

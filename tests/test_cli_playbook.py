@@ -14,7 +14,8 @@ import pytest
 
 from rebound_tui import cli
 from rebound_tui.cli import playbook
-from rebound_tui.cli.playbook import warn_cooloff
+from rebound_tui.cli.context import UsageError
+from rebound_tui.cli.playbook import guard_cooloff
 from rebound_tui.domain.playbook import DEFAULT_RULES
 from rebound_tui.service import Service
 
@@ -47,7 +48,7 @@ def test_reject_records_and_plans(run_cli, acme, data_path: Path):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("rejected by Acme on 2026-11-26 (Darlene Smith); logged ")
-    assert lines[1] == "the plan: 6 follow-up(s)"
+    assert lines[1] == "the plan: 6 follow-ups"
     assert "2026-11-27  Thank Darlene Smith for the interviews, even after the no" in lines[2]
     code, out, _ = run_cli("list", "companies", "--json")
     assert json.loads(out)[0]["stage"] == "rejected"
@@ -135,7 +136,7 @@ def test_playbook_json_round_trips_through_load(run_cli, tmp_path: Path):
     path.write_text(json.dumps(rules))
     code, out, err = run_cli("playbook", "--load", path, "--json")
     assert code == 0, err
-    assert f"loaded {len(rules)} rule(s)" in err
+    assert f"loaded {len(rules)} rules" in err
     loaded = {r["id"]: r for r in json.loads(out)}
     assert loaded["rejection-referral-ask"]["offset"] == "10d"
     assert "rejection-check-in-60" not in loaded
@@ -182,7 +183,7 @@ def test_draft_without_an_email(run_cli, acme):
     code, out, _ = run_cli("draft", item["id"])
     assert code == 0 and out.startswith("Subject: ") and "Hi Mark," in out
     code, _, err = run_cli("draft", item["id"], "--mailto")
-    assert code == 1
+    assert code == 2  # bad input: a usage error, not a failure
     one_line_error(err, "Mark Jones has no email address", "--email")
     code, _, err = run_cli("draft", "zzzzzzzz")
     assert code == 2 and "no follow-up matches" in err
@@ -209,12 +210,14 @@ def test_template_list_show_set_reset(run_cli, acme, tmp_path: Path):
     assert code == 2 and "unknown template 'poem'" in err
 
 
-def test_warn_cooloff_prints_to_stderr_and_lets_log_go_ahead(run_cli, acme, data_path, capsys):
+def test_guard_cooloff_refuses_or_warns_with_anyway(run_cli, acme, data_path, capsys):
     run_cli("log", "email", "--contact", "Darlene", "--on", "2026-11-26")
     s = Service.open(data_path)
     capsys.readouterr()
-    lines = warn_cooloff(s, kind="call", contact="Darlene", on="2026-11-27")
+    with pytest.raises(UsageError, match="add --anyway"):
+        guard_cooloff(s, anyway=False, kind="call", contact="Darlene", on="2026-11-27")
+    lines = guard_cooloff(s, anyway=True, kind="call", contact="Darlene", on="2026-11-27")
     err = capsys.readouterr().err
     assert len(lines) == 1 and err.startswith("rebound-tui: warning: cool-off: you already")
-    assert warn_cooloff(s, kind="note", contact="Darlene") == []
-    assert warn_cooloff(s, kind="call", contact="Nobody") == []  # `log` reports that one
+    assert guard_cooloff(s, anyway=False, kind="note", contact="Darlene") == []
+    assert guard_cooloff(s, anyway=False, kind="call", contact="Nobody") == []  # log reports it

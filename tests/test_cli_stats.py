@@ -27,11 +27,11 @@ STEPS = [
 def story(run_cli) -> None:
     assert run_cli("add", "company", "Acme", "--priority", "5")[0] == 0
     assert run_cli("add", "contact", "Pat Boss", "--company", "acme", "--role", "boss")[0] == 0
-    assert run_cli("reject", "acme", "--on", "2026-11-20", "--boss", "pat")[0] == 0
+    assert run_cli("reject", "acme", "--on", "2026-11-20", "--boss", "pat boss")[0] == 0
     assert (
-        run_cli("log", "thank-you", "--company", "acme", "--contact", "pat", "--on", "2026-11-21")[
-            0
-        ]
+        run_cli(
+            "log", "thank-you", "--company", "acme", "--contact", "pat boss", "--on", "2026-11-21"
+        )[0]
         == 0
     )
 

@@ -140,7 +140,7 @@ GOOD = rule_to_dict(DEFAULT_RULES[0])
         ({"title": "Thank {who"}, "bad title"),
         ({"title": "two\nlines"}, "one line"),
         ({"enabled": "yes"}, "enabled must be true or false"),
-        ({"colour": "red"}, "unknown field(s) colour"),
+        ({"colour": "red"}, "unknown field colour"),
         ({"trigger": None}, "trigger is required"),
     ],
 )

@@ -76,7 +76,8 @@ def test_network_rows(service: Service) -> None:
     assert (dana.company, dana.role, dana.department) == ("Acme", "boss", "Engineering")
     assert dana.last_contact == "2026-11-20"
     assert dana.next_follow_up == "2026-11-25"
-    assert dana.warmth.cooling  # her thank-you is overdue
+    # An overdue thank-you is not an exchange: warmth (and cooling) come from exchanges only.
+    assert not dana.warmth.cooling
     hal = rows["Hal HR"]
     assert hal.last_contact == "2026-09-01"
     assert hal.warmth.cooling  # a 2-week cadence, last touched in September

@@ -53,15 +53,19 @@ def test_cadence_passed_is_cooling() -> None:
     assert not fresh.cooling
     assert stale.cooling
     assert stale.label.endswith("↓")
-    assert warmth([], TODAY, cadence=six_weeks).cooling  # never touched: overdue already
+    assert warmth([], TODAY, cadence=six_weeks).cooling  # never touched, nor met: overdue
+    # A new cadence counts from the day the contact was met or added, not from no history.
+    assert not warmth([], TODAY, cadence=six_weeks, since=TODAY).cooling
+    assert warmth([], TODAY, cadence=six_weeks, since=ago(43)).cooling
+    assert warmth([(ago(50), "call")], TODAY, cadence=six_weeks, since=ago(10)).cooling
 
 
-def test_overdue_follow_up_halves_the_score() -> None:
-    warm = warmth([(TODAY, "call")], TODAY)
-    cooling = warmth([(TODAY, "call")], TODAY, overdue=True)
+def test_cooling_halves_the_score() -> None:
+    six_weeks = Span(6, "w")
+    warm = warmth([(ago(43), "meeting")], TODAY)
+    cooling = warmth([(ago(43), "meeting")], TODAY, cadence=six_weeks)
     assert cooling.cooling
     assert cooling.score == warm.score / 2
-    assert cooling.level is Level.COOL
 
 
 def test_every_kind_has_a_defined_weight() -> None:
@@ -88,11 +92,11 @@ def test_older_counts_less(kind, age, extra) -> None:
     assert warmth([(ago(age + extra), kind)], TODAY).score < warmth([(ago(age), kind)], TODAY).score
 
 
-@given(exchanges, st.booleans())
-def test_level_matches_score_and_cooling_never_warms(pairs, overdue) -> None:
+@given(exchanges, st.integers(1, 90))
+def test_level_matches_score_and_cooling_never_warms(pairs, days) -> None:
     base = [(ago(a), k) for a, k in pairs]
     plain = warmth(base, TODAY)
-    cooled = warmth(base, TODAY, overdue=overdue)
+    cooled = warmth(base, TODAY, cadence=Span(days, "d"))
     assert plain.level is level_for(plain.score)
     assert cooled.level is level_for(cooled.score)
     assert cooled.score <= plain.score

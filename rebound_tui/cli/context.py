@@ -63,6 +63,10 @@ class Context:
 
     def save(self) -> None:
         if self._service is not None:
+            # Conflict copies merged in at load may hold the same rejection recorded on another
+            # machine: what is written keeps one plan (automatic, so not an undo step).
+            with self._service.unrecorded():
+                self._service.merge_duplicate_rejections()
             self._service.save()
 
     def copy_notes(self) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from rebound_tui.cli.context import Context, Failure, UsageError, path_arg
 from rebound_tui.datafile import atomic_write
 from rebound_tui.io.importer import SOURCES, import_rows, read_rows
+from rebound_tui.plural import counted
 
 IMPORT_KINDS = tuple(SOURCES)
 EXPORT_KINDS = ("ics", "csv", "json", "markdown")
@@ -111,7 +112,7 @@ def _render(kind: str, args: argparse.Namespace, ctx: Context) -> tuple[bytes, s
         from rebound_tui.io.ics import export_ics
 
         count = len(service.follow_ups())
-        return export_ics(service, todos=args.todos), f"{count} open follow-up(s)"
+        return export_ics(service, todos=args.todos), counted(count, "open follow-up")
     if kind == "json":
         from rebound_tui.io.jsonout import export_json
 

@@ -1,7 +1,7 @@
 """Commands of the rebound playbook: reject, hired, playbook, draft, template.
 
-Also `warn_cooloff()`, which `log` calls before logging a touch: the warning goes to stderr and
-the command goes ahead anyway (the guard advises, it never blocks).
+Also `guard_cooloff()`, which `log` and `done` call before logging a touch: a touch too soon is
+refused (exit 2, nothing saved) unless the user says `--anyway`, then it is a warning on stderr.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rebound_tui.cli.context import Context, Failure, UsageError, print_json
+from rebound_tui.cli.context import Context, UsageError, print_json
 from rebound_tui.domain.drafts import TEMPLATE_KEYS, TEMPLATE_LABELS
 from rebound_tui.domain.playbook import (
     TRIGGER_HELP,
@@ -21,9 +21,10 @@ from rebound_tui.domain.playbook import (
     Rule,
     rule_to_dict,
 )
+from rebound_tui.plural import counted
 
 if TYPE_CHECKING:
-    from rebound_tui.domain.model import FollowUp
+    from rebound_tui.domain.model import Company, Contact, FollowUp
     from rebound_tui.service import Service
 
 
@@ -85,24 +86,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def warn_cooloff(
+def guard_cooloff(
     service: Service,
     *,
+    anyway: bool,
     kind: str | None = None,
-    contact: str | None = None,
-    company: str | None = None,
+    contact: str | Contact | None = None,
+    company: str | Company | None = None,
     on: str | None = None,
 ) -> list[str]:
-    """Print the cool-off warnings for a touch about to be logged (stderr); returns them.
-
-    Call it BEFORE `service.log(...)`. Lookup errors are left to `log`, which reports them.
-    """
+    """Check the cool-off guard BEFORE a touch is logged: refuse (UsageError, exit 2) when it
+    has something to say, unless `anyway`, which prints it as a warning. Returns the warnings.
+    Lookup errors are left to the command, which reports them."""
     from rebound_tui.service import ServiceError
 
     try:
         lines = service.cooloff_warnings(contact=contact, company=company, on=on, kind=kind)
     except ServiceError:
         return []
+    if lines and not anyway:
+        text = " ".join(line.removesuffix(", or go ahead anyway.") + "." for line in lines)
+        raise UsageError(f"{text} Nothing saved; add --anyway to go ahead")
     for line in lines:
         print(f"rebound-tui: warning: {line}", file=sys.stderr)
     return lines
@@ -125,6 +129,11 @@ def read_text(path: str) -> str:
 
 
 def cmd_reject(args: argparse.Namespace, ctx: Context) -> int:
+    same = ctx.service.rejection_on(args.company, args.on)
+    if same is not None:
+        company = ctx.service.name_of("companies", same.company_id)
+        print(f"already recorded: {company} said no on {same.day} ({same.id[:8]}); nothing changed")
+        return 0
     rec, created = ctx.service.reject(args.company, on=args.on, boss=args.boss, note=args.note)
     ctx.save()
     s = ctx.service
@@ -135,7 +144,7 @@ def cmd_reject(args: argparse.Namespace, ctx: Context) -> int:
         + f"; logged {rec.id[:8]}"
     )  # fmt: skip
     if created:
-        print(f"the plan: {len(created)} follow-up(s)")
+        print(f"the plan: {counted(len(created), 'follow-up')}")
         for f in created:
             print(follow_up_line(f))
     else:
@@ -198,7 +207,7 @@ def cmd_playbook(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError("the rules must be a JSON array (as 'playbook --json' prints)")
         rules = s.set_rules(items)
         ctx.save()
-        print(f"loaded {len(rules)} rule(s)", file=sys.stderr)
+        print(f"loaded {counted(len(rules), 'rule')}", file=sys.stderr)
     rules, problems = s.rules_and_problems()
     for problem in problems:
         print(f"rebound-tui: warning: {problem}", file=sys.stderr)
@@ -220,7 +229,7 @@ def cmd_draft(args: argparse.Namespace, ctx: Context) -> int:
     if args.mailto:
         if not d.mailto:
             who = s.name_of("contacts", f.contact_id)
-            raise Failure(
+            raise UsageError(
                 f"{who or 'this follow-up'} has no email address"
                 + (f": add one with 'rebound-tui edit contact {who!r} --email ...'" if who else "")
             )

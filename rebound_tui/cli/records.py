@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+import sys
 from typing import Any
 
 from rebound_tui import display
 from rebound_tui.cli.context import Context, UsageError, print_json
 from rebound_tui.domain import dates
-from rebound_tui.domain.model import INTERACTION_KINDS, ROLES, STAGES, Record
+from rebound_tui.domain.model import FOLLOW_UP_KINDS, INTERACTION_KINDS, ROLES, STAGES, Record
 from rebound_tui.service import DueItem
 
 LIST_TABLES = {
@@ -48,8 +50,33 @@ def contact_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--linkedin", metavar="URL")
     p.add_argument("--referred-by", metavar="NAME", dest="referred_by_name")
     p.add_argument("--met-how", metavar="TEXT")
+    p.add_argument(
+        "--met",
+        metavar="DATE",
+        dest="met_on",
+        help="the day you met (a cadence counts from it; default: the day you add them)",
+    )
     p.add_argument("--cadence", metavar="6w", help="keep in touch every N days/weeks/months")
     p.add_argument("--notes", metavar="TEXT")
+
+
+def new_option(p: argparse.ArgumentParser, noun: str) -> None:
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help=f"add it even though a {noun} with a close name exists (a different {noun})",
+    )
+
+
+def refuse_near_duplicates(name: str, close: list[Record], noun: str) -> None:
+    """Exit 2 when `name` is close to existing records, unless --new was given."""
+    if not close:
+        return
+    listing = "; ".join(f"{r.label!r} ({r.id[:8]})" for r in close)
+    raise UsageError(
+        f"{name!r} is close to the {noun} {listing}: to mean that one, use its name; "
+        f"if it is a different {noun}, add --new. Nothing saved"
+    )
 
 
 COMPANY_FIELDS = ("location", "stage", "priority", "why", "website", "notes")
@@ -63,6 +90,7 @@ CONTACT_FIELDS = (
     "linkedin",
     "referred_by_name",
     "met_how",
+    "met_on",
     "cadence",
     "notes",
 )
@@ -93,11 +121,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_option(p)
     p.add_argument("name", metavar="NAME")
     company_options(p)
+    new_option(p, "company")
     p.set_defaults(func=cmd_add_company)
     p = add_sub.add_parser("contact", help="add a person to the network")
     add_db_option(p)
     p.add_argument("name", metavar="NAME")
     contact_options(p)
+    new_option(p, "person")
     p.set_defaults(func=cmd_add_contact)
 
     edit = command("edit", "change a company or a contact", None)
@@ -128,8 +158,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--company", metavar="NAME")
     p.add_argument("--contact", metavar="NAME")
-    p.add_argument("--on", metavar="DATE", help="when (default: today)")
-    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--on", metavar="DATE", help="when (default: today; 'friday': the last one)")
+    p.add_argument("--note", metavar="TEXT", help="private: never put in a message")
+    p.add_argument(
+        "--topic",
+        metavar="TEXT",
+        help="a talking point a later message may mention ('Last time we spoke about TEXT')",
+    )
+    p.add_argument(
+        "--anyway", action="store_true", help="go ahead even if the cool-off guard says wait"
+    )
 
     p = command("follow-up", "add something to do on a day", cmd_follow_up)
     p.add_argument("title", metavar="TITLE")
@@ -137,6 +175,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--company", metavar="NAME")
     p.add_argument("--contact", metavar="NAME")
     p.add_argument("--priority", metavar="1-5", type=priority)
+    p.add_argument(
+        "--kind",
+        metavar="K",
+        choices=FOLLOW_UP_KINDS,
+        default="todo",
+        help=f"what it is, so 'done' logs the right thing: one of {', '.join(FOLLOW_UP_KINDS)}",
+    )
 
     p = command("due", "what is due today (or on DATE), overdue first", cmd_due)
     p.add_argument("--on", metavar="DATE")
@@ -146,6 +191,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command("done", "mark a follow-up done and log it", cmd_done)
     p.add_argument("ref", metavar="ID")
     p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--on", metavar="DATE", help="when you did it (default: today; not later)")
+    p.add_argument(
+        "--anyway", action="store_true", help="go ahead even if the cool-off guard says wait"
+    )
 
     p = command("snooze", "push a follow-up to a later day", cmd_snooze)
     p.add_argument("ref", metavar="ID")
@@ -174,13 +223,18 @@ def say(text: str) -> None:
 
 
 def cmd_add_company(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.new:
+        refuse_near_duplicates(args.name, ctx.service.similar_companies(args.name), "company")
     company = ctx.service.add_company(args.name, **picked(args, COMPANY_FIELDS))
     ctx.save()
     say(f"added company {company.name} ({company.id[:8]})")
+    hint_reject(ctx, company)
     return 0
 
 
 def cmd_add_contact(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.new:
+        refuse_near_duplicates(args.name, ctx.service.similar_contacts(args.name), "contact")
     contact = ctx.service.add_contact(args.name, **picked(args, CONTACT_FIELDS))
     ctx.save()
     say(f"added contact {contact.name} ({contact.id[:8]})")
@@ -200,7 +254,24 @@ def _edit(args: argparse.Namespace, ctx: Context, names: tuple[str, ...], edit) 
 
 
 def cmd_edit_company(args: argparse.Namespace, ctx: Context) -> int:
-    return _edit(args, ctx, COMPANY_FIELDS, ctx.service.edit_company)
+    code = _edit(args, ctx, COMPANY_FIELDS, ctx.service.edit_company)
+    if args.stage == "rejected":
+        hint_reject(ctx, ctx.service.find_company(args.name or args.ref))
+    return code
+
+
+def hint_reject(ctx: Context, company: Any) -> None:
+    """Stage 'rejected' set by hand starts no plan: say which command does."""
+    if company.stage != "rejected" or any(
+        i.kind == "rejection" and i.company_id == company.id for i in ctx.service.interactions()
+    ):
+        return
+    ref = company.name if company.name.isprintable() else company.id[:8]
+    print(
+        f"tip: to start the plan (thank-you, referral ask, check-ins), record the no: "
+        f"rebound-tui reject {shlex.quote(ref)} --on DATE --boss NAME",
+        file=sys.stderr,
+    )
 
 
 def cmd_edit_contact(args: argparse.Namespace, ctx: Context) -> int:
@@ -216,13 +287,23 @@ def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
-    from rebound_tui.cli.playbook import warn_cooloff
+    from rebound_tui.cli.playbook import guard_cooloff
 
-    warn_cooloff(
-        ctx.service, kind=args.kind, contact=args.contact, company=args.company, on=args.on
+    guard_cooloff(
+        ctx.service,
+        anyway=args.anyway,
+        kind=args.kind,
+        contact=args.contact,
+        company=args.company,
+        on=args.on,
     )
     rec = ctx.service.log(
-        args.kind, company=args.company, contact=args.contact, on=args.on, note=args.note
+        args.kind,
+        company=args.company,
+        contact=args.contact,
+        on=args.on,
+        note=args.note,
+        topic=args.topic,
     )
     ctx.save()
     say(f"logged {rec.kind} on {rec.day} ({rec.id[:8]})")
@@ -236,8 +317,10 @@ def cmd_follow_up(args: argparse.Namespace, ctx: Context) -> int:
         company=args.company,
         contact=args.contact,
         priority=args.priority,
+        kind=args.kind,
     )
     ctx.save()
+    warn(ctx.service.overdue_warning(f))
     say(f"follow-up {f.id[:8]} due {f.due}: {f.title}")
     return 0
 
@@ -287,8 +370,28 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def warn(text: str | None) -> None:
+    if text:
+        print(f"rebound-tui: warning: {text}", file=sys.stderr)
+
+
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
-    f, logged = ctx.service.complete(args.ref, note=args.note)
+    from rebound_tui.cli.playbook import guard_cooloff
+    from rebound_tui.service import DONE_LOGS_AS
+
+    s = ctx.service
+    f = s.find_follow_up(args.ref)
+    contact = s.contact(f.contact_id)
+    if f.is_open and contact is not None:
+        guard_cooloff(
+            s,
+            anyway=args.anyway,
+            kind=DONE_LOGS_AS.get(f.kind, "note"),
+            contact=contact,
+            company=s.company(f.company_id),
+            on=args.on,
+        )
+    f, logged = s.complete(f, note=args.note, on=args.on)
     ctx.save()
     extra = f" and logged {logged.kind}" if logged else ""
     say(f"done: {f.title} ({f.id[:8]}){extra}")
@@ -305,6 +408,7 @@ def cmd_snooze(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_reschedule(args: argparse.Namespace, ctx: Context) -> int:
     f = ctx.service.reschedule(args.ref, args.on)
     ctx.save()
+    warn(ctx.service.overdue_warning(f))
     say(f"rescheduled to {f.due}: {f.title} ({f.id[:8]})")
     return 0
 

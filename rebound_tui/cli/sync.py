@@ -15,6 +15,7 @@ from rebound_tui.datafile import (
     restore_over_broken,
 )
 from rebound_tui.errors import DataFileError
+from rebound_tui.plural import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,6 +77,9 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     s = ctx.service
     s.refresh()
     lines = s.sync_conflicts()
+    if removed := s.merge_duplicate_rejections():  # one plan for a rejection made twice
+        gone = counted(removed, "duplicate follow-up")
+        lines.append(f"one plan kept for a rejection recorded twice: {gone} removed")
     for line in lines:
         print(line)
     if not lines:
@@ -96,7 +100,7 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     if report.ok:
         print(f"{ctx.path}: OK ({counts})")
         return 0
-    print(f"{ctx.path}: {len(report.problems)} problem(s)", file=sys.stderr)
+    print(f"{ctx.path}: {counted(len(report.problems), 'problem')}", file=sys.stderr)
     return 1
 
 
@@ -128,8 +132,8 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
         print(f"restored {backup.path.name} over the unreadable file; kept that one as {kept}")
         return 0
     print(
-        f"restored {backup.path.name} ({changed} record(s) changed); the previous state is in "
-        "the backups too"
+        f"restored {backup.path.name} ({counted(changed, 'record')} changed); the previous "
+        "state is in the backups too"
     )
     return 0
 
@@ -156,5 +160,5 @@ def cmd_unison_merge(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_compact(args: argparse.Namespace, ctx: Context) -> int:
     count = ctx.service.compact(args.older_than)
     ctx.save()
-    print(f"compacted {count} deleted record(s) older than {args.older_than} days")
+    print(f"compacted {counted(count, 'deleted record')} older than {args.older_than} days")
     return 0

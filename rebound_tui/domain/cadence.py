@@ -2,7 +2,8 @@
 
 Any real touch (a call, a meeting, an email, completing a check-in) pushes the next check-in
 out, so a contact the user spoke to yesterday is not nagged about today. A check-in carries the
-basis it was timed from in its origin (`cadence:<contact id>:<last touch or never>+<cadence>`):
+basis it was timed from in its origin (`cadence:<contact id>:<last touch or never>+<cadence>`;
+before any touch the day the contact was met or added is the basis):
 while the basis stays the same the service leaves the check-in alone (the user may have snoozed
 it); when a new touch or a new cadence changes the basis, it is re-timed.
 """
@@ -72,10 +73,15 @@ def plan_check_in(
     touches: Iterable[Touch],
     today: dt.date,
     done_on: Iterable[dt.date] = (),
+    since: dt.date | None = None,
 ) -> CheckIn:
     """When the next check-in is due. `done_on`: days earlier check-ins were done; they count as
-    touches even when completing one logged something that is not a touch (e.g. a note)."""
+    touches even when completing one logged something that is not a touch (e.g. a note).
+    `since`: the day the relationship started (met or added): with no touch yet, the cadence
+    counts from there, not from an empty history."""
     days = [d for d in (last_touch(touches, contact_id), *done_on) if d is not None]
+    if not days and since is not None:
+        days = [since]
     last = max(days) if days else None
     due = next_check_in(cadence, last, today)
     return CheckIn(contact_id, due, origin(contact_id, cadence, last))

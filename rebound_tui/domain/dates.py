@@ -32,6 +32,7 @@ __all__ = [
     "format_instant",
     "local_day_of",
     "local_tz",
+    "last_weekday",
     "next_weekday",
     "now_utc",
     "parse_day",
@@ -176,6 +177,12 @@ def next_weekday(d: _dt.date, weekday: int) -> pendulum.Date:
     return base.add(days=ahead)
 
 
+def last_weekday(d: _dt.date, weekday: int) -> pendulum.Date:
+    """The latest day with `weekday` (Monday = 0) on or before `d`: 0 to 6 days earlier."""
+    base = as_date(d)
+    return base.subtract(days=(base.weekday() - weekday) % 7)
+
+
 def parse_day_strict(text: str) -> pendulum.Date:
     """Parse exactly ``'YYYY-MM-DD'`` (the stored form); nothing else, not even spaces."""
     if not isinstance(text, str):
@@ -189,14 +196,16 @@ def parse_day_strict(text: str) -> pendulum.Date:
         raise DateError(f"bad date {_quote(text)}: no such day (expected YYYY-MM-DD)") from e
 
 
-def parse_day(text: str, today: _dt.date) -> pendulum.Date:
+def parse_day(text: str, today: _dt.date, *, past: bool = False) -> pendulum.Date:
     """Parse what a user types for a day, relative to the local day `today`.
 
     Accepts (case-insensitive, surrounding spaces ignored): 'YYYY-MM-DD'; 'today',
     'tomorrow', 'yesterday'; 'Nd', 'Nw', 'Nm', 'Ny' (N >= 0, optional '+', or spelled
     '3 days', '2 weeks', '1 month', optionally after 'in '); a weekday name or its
     3-letter abbreviation, optionally after 'next ' -- the next such day strictly after
-    today. Everything else raises DateError.
+    today. With `past` (for something that happened) a bare weekday is the latest such day,
+    today included ('friday' on a Friday is today); 'next friday' stays the next one.
+    Everything else raises DateError.
     """
     if not isinstance(text, str):
         raise DateError(f"bad date {_quote(text)}: {DAY_HELP}")
@@ -222,6 +231,8 @@ def parse_day(text: str, today: _dt.date) -> pendulum.Date:
             raise DateError(f"bad date {_quote(text)}: too far away; {DAY_HELP}") from None
     m = _WEEKDAY_RE.fullmatch(s)
     if m is not None and m[1] in WEEKDAYS:
+        if past and not s.startswith("next "):
+            return last_weekday(base, WEEKDAYS[m[1]])
         return next_weekday(base, WEEKDAYS[m[1]])
     raise DateError(f"bad date {_quote(text)}: {DAY_HELP}")
 

@@ -30,7 +30,7 @@ FIELDS: dict[str, str] = {
     "interview_date": "the day of the last interview with them",
     "interviewers": "who interviewed you that day",
     "other_interviewers": "the other interviewers (not the one you write to)",
-    "last_topic": "the note of your last exchange with them",
+    "last_topic": "the talking point of your last exchange with them (log --topic; never a note)",
     "news": "the company news item",
     "referrer": "who referred you to them",
     "referred": "the people they referred you to",

@@ -243,9 +243,13 @@ class Contact(Record):
     met_how: str | None = None
     cadence: str | None = None
     notes: str | None = None
+    # The day you met them (a cadence counts from it before any exchange; default: when added).
+    met_on: str | None = None
 
     def validate(self) -> None:
         check_required("contact name", self.name)
+        if self.met_on:
+            check_day("day you met", self.met_on)
         if self.role:
             check_choice("role", self.role, ROLES)
         if self.email:
@@ -276,6 +280,8 @@ class Interaction(Record):
     follow_up_id: str | None = None
     round: int | None = None
     with_ids: list[str] = field(default_factory=list)
+    # What a later message may mention ("Last time we spoke about ..."); the note stays private.
+    topic: str | None = None
 
     def validate(self) -> None:
         check_choice("kind", self.kind, INTERACTION_KINDS)

@@ -227,7 +227,8 @@ def rule_from_dict(data: Any, record_id: str | None = None) -> Rule:
     unknown = sorted(k for k in data if k not in RULE_KEYS)
     if unknown:
         raise RuleError(
-            f"{where}: unknown field(s) {', '.join(unknown)}: use {', '.join(RULE_KEYS)}"
+            f"{where}: unknown field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: "
+            f"use {', '.join(RULE_KEYS)}"
         )
     for key in ("trigger", "kind", "whom", "title"):
         if not isinstance(data.get(key), str):
@@ -435,9 +436,13 @@ def _short(text: str | None, limit: int) -> str | None:
 
 
 def render_title(template: str, values: Mapping[str, str | None]) -> str:
-    """Fill a rule title; a missing value becomes a fallback word, never 'None' or '{x}'."""
+    """Fill a rule title; a missing value becomes a fallback word, never 'None' or '{x}'.
+
+    "{company}'s" after a name ending in s is written "Logistics'", not "Logistics's"."""
     out: list[str] = []
     for text, name, _spec, _conv in string.Formatter().parse(template):
+        if out and out[-1][-1:] in ("s", "S") and re.match(r"['’]s\b", text):
+            text = text[0] + text[2:]
         out.append(text)
         if name is None:
             continue

@@ -7,8 +7,9 @@ The rule, kept simple enough to explain on the help screen:
   or a message 1; notes, news and rejections weigh nothing (they are not exchanges). An exchange
   counts half after a month and a quarter after two; one dated in the future counts as today.
 * A contact is **cooling** when they are overdue for a touch: their keep-in-touch cadence has
-  passed since the last exchange (or there never was one), or a follow-up with them is overdue.
-  Cooling halves the score: neglect costs warmth even before time does.
+  passed since the last exchange (or, before any, since the day you met or added them).
+  Cooling halves the score: neglect costs warmth even before time does. Only exchanges count:
+  snoozing or dropping a follow-up never warms anyone up.
 * Levels: score >= 4 is ``hot``, >= 1.5 ``warm``, >= 0.4 ``cool``, below that ``cold``.
   So a single meeting today is warm, a meeting plus a thank-you and a call this week is hot, and
   one email two months ago has gone cold.
@@ -88,12 +89,12 @@ def warmth(
     today: dt.date,
     *,
     cadence: Span | None = None,
-    overdue: bool = False,
+    since: dt.date | None = None,
 ) -> Warmth:
     """The warmth of a person from their (day, interaction kind) pairs, by the module's rule.
 
-    `cadence` is the contact's keep-in-touch interval; `overdue` says a follow-up with them is past
-    due. Both only matter for cooling.
+    `cadence` is the contact's keep-in-touch interval and `since` the day the relationship
+    started (met or added); both only matter for cooling.
     """
     today_ord = today.toordinal()
     score = 0.0
@@ -106,9 +107,10 @@ def warmth(
         score += weight * 0.5 ** (age / HALF_LIFE_DAYS)
         if last is None or day > last:
             last = day
-    cooling = overdue
-    if cadence is not None and not cooling:
-        cooling = last is None or cadence.add_to(last) < today
+    cooling = False
+    start = last if last is not None else since
+    if cadence is not None:
+        cooling = start is None or cadence.add_to(start) < today
     if cooling:
         score *= COOLING_FACTOR
     return Warmth(level_for(score), score, cooling)

@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from rebound_tui.domain.model import Company, Contact, ValidationError
+from rebound_tui.domain.references import NameIndex
 from rebound_tui.domain.text import clean
 from rebound_tui.io import ROW_FIELDS, InputError, Row
+from rebound_tui.plural import counted
 from rebound_tui.service import Service, action
 
 Progress = Callable[[int, int], None]
@@ -116,6 +118,8 @@ class ImportSummary:
     moved: list[str] = field(default_factory=list)  # "Jane Doe moved from Acme to Globex"
     flagged: list[str] = field(default_factory=list)  # openings: people at bullpen companies
     companies_added: list[str] = field(default_factory=list)
+    # Added next to a close name (never merged on a guess): "Dana Whitfeld (row 3) ... ".
+    close: list[str] = field(default_factory=list)
     not_in_bullpen: Counter[str] = field(default_factory=Counter)  # company -> people there
     cleaned: int = 0  # values that held control or invisible characters, cleaned on the way in
 
@@ -142,6 +146,7 @@ class ImportSummary:
         out = [f"{head}: {self.counts}"]
         out += [f"moved: {m}" for m in self.moved]
         out += [f"opening: {f}" for f in self.flagged]
+        out += [f"close: {c}" for c in self.close]
         if self.companies_added:
             out.append(
                 f"new companies in the bullpen ({len(self.companies_added)}): "
@@ -159,8 +164,8 @@ class ImportSummary:
         if self.not_in_bullpen:
             people = sum(self.not_in_bullpen.values())
             out.append(
-                f"{people} contact(s) at {len(self.not_in_bullpen)} compan"
-                f"{'y' if len(self.not_in_bullpen) == 1 else 'ies'} not in your bullpen were kept "
+                f"{counted(people, 'contact')} at {counted(len(self.not_in_bullpen), 'company')} "
+                f"not in your bullpen {'was' if people == 1 else 'were'} kept "
                 "without a company (--add-companies adds those companies)"
             )
         return out
@@ -200,6 +205,9 @@ class _Planner:
         self.taken: dict[str, Contact] = {}
         for c in contacts:
             self.taken.setdefault(name_key(c.name), c)
+        # Close names are reported, not merged: the user decides whether they are one person.
+        self.contact_names = NameIndex(c.name for c in contacts)
+        self.company_names = NameIndex(c.name for c in service.companies())
         self.planned_names: dict[str, str] = {}  # name_key -> where, for new contacts
         # Who earlier rows of this file were: (kind, key) -> (where, their LinkedIn key).
         self.claimed: dict[tuple[str, str], tuple[str, str]] = {}
@@ -223,6 +231,10 @@ class _Planner:
         if key in self.companies:
             return self.companies[key].id, key
         if self.add_companies:
+            if key not in self.plan.new_companies and (near := self.company_names.close(name)):
+                self.plan.summary.close.append(
+                    f"new company {name} is close to {', '.join(near)}: check it is not the same"
+                )
             self.plan.new_companies.setdefault(key, name)
             return _NEW + key, key
         self.plan.summary.not_in_bullpen[name] += 1
@@ -352,6 +364,11 @@ class _Planner:
         self.plan.new_contacts.append(new)
         self.planned_names[name_key(name)] = row.where
         summary.added.append(name)
+        if near := self.contact_names.close(name):
+            summary.close.append(
+                f"{name} ({row.where}) was added next to {', '.join(near)}: "
+                "check it is not the same person"
+            )
         if company_id and not company_id.startswith(_NEW):
             company = self.service.company(company_id)
             what = f", {fields['title']}" if fields.get("title") else ""

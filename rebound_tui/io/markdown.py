@@ -13,6 +13,7 @@ import re
 from rebound_tui import display, insights_report
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import Contact
+from rebound_tui.plural import counted
 from rebound_tui.service import DueItem, Service
 
 DUE_AHEAD_DAYS = 14
@@ -76,8 +77,9 @@ def report(service: Service) -> str:
 
     out = [f"# Rebound report, {today_s}", ""]
     out += [
-        f"{len(companies)} companies in the bullpen, {len(contacts)} people in the network, "
-        f"{len(open_items)} open follow-ups.",
+        f"{counted(len(companies), 'company')} in the bullpen, "
+        f"{counted(len(contacts), 'person')} in the network, "
+        f"{counted(len(open_items), 'open follow-up')}.",
         "",
     ]
 

@@ -156,7 +156,9 @@ class ReboundApp(
         self._save_timer: Timer | None = None
         self._last_store_error: str | None = None
         self._quit_anyway = False
-        self._last_due: tuple[str, str | None] | None = None
+        # The last due-list decision: (verb, argument, its undo step); `.` repeats it while the
+        # step still stands (not undone).
+        self._last_due: tuple[str, str | None, object] | None = None
         self._width = 0
         self._sync_seen: set[str] = set()
         self._sync_pending = False

@@ -39,7 +39,13 @@ HIDDEN = {"clear_search"}  # listed by hand below, with what it really does
 Rows = list[tuple[str, str]]
 # (heading, a sentence, the classes whose own BINDINGS are listed, keys handled without a binding)
 SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
-    ("Due today (3)", "Overdue first, then today's, most important first.", [DuePane], []),
+    (
+        "Due today (3)",
+        "Overdue first, then today's, most important first. `.` repeats only a decision that "
+        "still stands: after `u` it does nothing, and says so.",
+        [DuePane],
+        [],
+    ),
     ("Bullpen (1)", "One row per company; moving here filters the Network.", [BullpenPane], []),
     ("Network (2)", "One row per person.", [NetworkPane], []),
     ("The draft (m)", "The message drafted for a follow-up.", [DraftScreen], []),
@@ -55,7 +61,12 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
     ("Snooze (s)", "", [SnoozeChooser], [("enter", "Snooze to the typed day")]),
     (
         "Forms (a, e, l, f, R)",
-        "Fields are checked as you type; a date takes the same words as the CLI.",
+        "Fields are checked as you type; a date takes the same words as the CLI. For something "
+        "that happened (the log form, the rejection form, when the hire started) a weekday is "
+        "the latest one, today included, and a later day is refused; for a follow-up it is the "
+        "next one. The log form's *Talking point* is what a later message may mention; the "
+        'note stays private. Saving a company as "rejected" by hand points at `R`, which '
+        "starts the plan.",
         [RecordForm],
         [
             ("tab, shift+tab", "Next, previous field"),
@@ -65,7 +76,8 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
     ),
     (
         "Yes or no",
-        "Deleting, resetting, leaving unsaved changes and the cool-off guard ask first.",
+        "Deleting, resetting, leaving unsaved changes, the cool-off guard and a name close to "
+        "an existing company's or person's ask first.",
         [ConfirmScreen],
         [],
     ),

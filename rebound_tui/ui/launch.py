@@ -73,7 +73,12 @@ def launch(db: str | None, demo: bool) -> int:
     crashed = app.return_code or 0  # Textual printed what went wrong
     if not getattr(app, "loaded", True):
         return crashed  # quit before the data was open: nothing to save
-    return _save_left(app.service, remember=not demo) or crashed
+    code = _save_left(app.service, remember=not demo) or crashed
+    if demo and code == 0:  # a clean quit: the throwaway copy goes (kept to look at after a crash)
+        import shutil
+
+        shutil.rmtree(app.service.path.parent, ignore_errors=True)
+    return code
 
 
 def _make(ui_app, path: Path):  # -> ReboundApp

@@ -104,7 +104,9 @@ class StoreWorker:
 
         try:
             with self.service.unrecorded():  # automatic: not an undo step of the user's
-                return len(self.service.cadence_sync())
+                # One plan for a rejection recorded on two machines, then the check-ins.
+                merged = self.service.merge_duplicate_rejections()
+                return merged + len(self.service.cadence_sync())
         except ServiceError:
             return 0  # a rule the user broke: the playbook screen says so
 

@@ -81,17 +81,19 @@ class PriorityValidator(Validator):
 class DayValidator(Validator):
     """The CLI's date words ('friday', '3d', 'tomorrow', 'YYYY-MM-DD'), relative to service.today().
 
-    With `future=True` only days after today pass (a snooze must move the item forward).
+    With `future=True` only days after today pass (a snooze must move the item forward); with
+    `past=True` (something that happened) a weekday is the latest one and later days fail.
     """
 
-    def __init__(self, service: Service, *, future: bool = False) -> None:
+    def __init__(self, service: Service, *, future: bool = False, past: bool = False) -> None:
         super().__init__()
         self.service = service
         self.future = future
+        self.past = past
 
     def resolve(self, value: str) -> dt.date:
         """The day `value` names; raises dates.DateError when it names none."""
-        return dates.parse_day(value, self.service.today())
+        return dates.parse_day(value, self.service.today(), past=self.past)
 
     def validate(self, value: str) -> ValidationResult:
         try:
@@ -100,6 +102,8 @@ class DayValidator(Validator):
             return self.failure(str(exc))
         if self.future and day <= self.service.today():
             return self.failure(f"{dates.format_day(day)} is not after today: pick a later day")
+        if self.past and day > self.service.today():
+            return self.failure(f"{dates.format_day(day)} is in the future: when did it happen?")
         return self.success()
 
 

@@ -177,13 +177,13 @@ def test_export_ics(run_cli, world: Path, tmp_path: Path):
     feed = tmp_path / "sync" / "rebound.ics"
     feed.parent.mkdir()
     out = ok(run_cli, "export", "ics", feed)
-    assert out == f"wrote 1 open follow-up(s) to {feed}\n"
+    assert out == f"wrote 1 open follow-up to {feed}\n"
     cal = icalendar.Calendar.from_ical(feed.read_bytes())
     (event,) = cal.walk("VEVENT")
     assert str(event["summary"]) == "Call Jane" and str(event["uid"]).endswith("@rebound-tui")
     first, stat = feed.read_bytes(), feed.stat()
     again = ok(run_cli, "export", "ics", feed)
-    assert again == f"{feed} is up to date (1 open follow-up(s))\n"
+    assert again == f"{feed} is up to date (1 open follow-up)\n"
     # Stable and not rewritten: sync tools and calendar apps see no change.
     assert feed.read_bytes() == first
     assert (feed.stat().st_mtime_ns, feed.stat().st_ino) == (stat.st_mtime_ns, stat.st_ino)

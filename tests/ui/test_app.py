@@ -643,6 +643,27 @@ def test_launch_demo_opens_a_throwaway_copy(tmp_path, monkeypatch) -> None:
     assert made[0].options == {"cache_first_screen": False}  # a throwaway file: no cache
     assert len(service.companies()) >= 5
     assert service.path.parent == tmp_path / "rebound-demo-1"
+    assert not (tmp_path / "rebound-demo-1").exists()  # a clean quit removes the throwaway copy
+
+
+def test_launch_demo_keeps_its_copy_after_a_crash(tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    from rebound_tui.ui import app as app_module
+    from rebound_tui.ui.launch import launch
+
+    folder = tmp_path / "rebound-demo-1"
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix="": str(folder.mkdir() or folder))
+    monkeypatch.setattr(app_module, "make_app", fake_make_app([]))
+    ran = FakeApp.run
+
+    def crash(self) -> None:
+        ran(self)
+        self.return_code = 1
+
+    monkeypatch.setattr(FakeApp, "run", crash)
+    assert launch(db=None, demo=True) == 1
+    assert any(folder.glob("*.json"))  # kept, to look at
 
 
 async def test_dashboard_keys_are_off_on_a_detail_screen(app: ReboundApp) -> None:
@@ -656,3 +677,22 @@ async def test_dashboard_keys_are_off_on_a_detail_screen(app: ReboundApp) -> Non
         assert app.service.can_undo  # the detail would not show an undo behind it
         await pilot.press("escape")
         assert app.focused is app.bullpen.table
+
+
+async def test_repeat_after_undo_does_nothing_and_says_so(
+    app: ReboundApp, service: Service, monkeypatch
+) -> None:
+    shown = record_messages(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        assert service.find_follow_up("Ask Darlene for a referral interview").status == "dropped"
+        await pilot.press("u")
+        await pilot.pause()
+        assert service.find_follow_up("Ask Darlene for a referral interview").status == "open"
+        before = {f.id: (f.status, f.due) for f in service.follow_ups(include_closed=True)}
+        await pilot.press("full_stop")
+        await pilot.pause()
+        after = {f.id: (f.status, f.due) for f in service.follow_ups(include_closed=True)}
+        assert after == before  # nothing dropped
+        assert any("Nothing to repeat" in m for m in shown)

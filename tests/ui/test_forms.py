@@ -287,6 +287,7 @@ async def test_log_an_interaction_for_a_company_contact(service: Service) -> Non
         await type_in(pilot, "#field-on", "yesterday")
         assert "Thu 26 Nov 2026" in text_of(pilot, "#message-on")
         await type_in(pilot, "#field-note", "talked budget")
+        await type_in(pilot, "#field-topic", "the Q3 budget")
         await pilot.press("enter")
         await pilot.pause()
     assert app.result == {
@@ -295,6 +296,7 @@ async def test_log_an_interaction_for_a_company_contact(service: Service) -> Non
         "contact": "Darlene Price",
         "on": "2026-11-26",
         "note": "talked budget",
+        "topic": "the Q3 budget",
     }
     logged = service.log(**app.result)
     assert (logged.company_id, logged.contact_id) == (
@@ -302,6 +304,7 @@ async def test_log_an_interaction_for_a_company_contact(service: Service) -> Non
         service.find_contact("Darlene Price").id,
     )
     assert (logged.kind, logged.day, logged.note) == ("call", "2026-11-26", "talked budget")
+    assert logged.topic == "the Q3 budget"
 
 
 async def test_log_needs_someone_and_a_contact_at_that_company(service: Service) -> None:
@@ -325,6 +328,35 @@ async def test_log_needs_someone_and_a_contact_at_that_company(service: Service)
     logged = service.log(**app.result)
     assert logged.company_id == service.find_company("Globex").id  # filled in from Ann
     assert logged.day == "2026-11-27"
+
+
+async def test_log_form_weekday_is_the_latest_one_and_refuses_the_future(service: Service) -> None:
+    acme = service.find_company("Acme")
+    app = Harness(lambda: LogForm(service, acme, None))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "#field-on", "tomorrow")
+        assert "in the future" in text_of(pilot, "#message-on")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.dismissed
+        await type_in(pilot, "#field-on", "monday")
+        assert "Mon 23 Nov 2026" in text_of(pilot, "#message-on")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result["on"] == "2026-11-23"
+
+
+async def test_reject_form_weekday_is_the_latest_one(service: Service) -> None:
+    from rebound_tui.ui.screens.playbook_forms import RejectForm
+
+    acme = service.find_company("Acme")
+    app = Harness(lambda: RejectForm(service, acme))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "#field-on", "monday")
+        assert "Mon 23 Nov 2026" in text_of(pilot, "#message-on")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result["on"] == "2026-11-23"
 
 
 # -- follow-up ------------------------------------------------------------------------------------

@@ -131,10 +131,14 @@ class DueActions:
         if self._last_due is None:
             self.notify("Nothing to repeat yet: done, snooze, reschedule or drop one first")
             return
+        verb, arg, step = self._last_due
+        if not self.service.stands(step):  # type: ignore[arg-type]
+            self._last_due = None
+            self.notify("Nothing to repeat: the last decision was undone", timeout=3, markup=False)
+            return
         f = self._follow_up()
         if f is None:
             return
-        verb, arg = self._last_due
         if verb == "done":
             self.guard_cooloff(f, lambda: self._due_act(verb, arg, f))
         else:
@@ -142,6 +146,7 @@ class DueActions:
 
     def _due_act(self: ReboundApp, verb: str, arg: str | None, f: FollowUp) -> None:
         service = self.service
+        late = verb == "reschedule" and (arg or "") < service.day(None)
         calls: dict[str, tuple[Callable[[], Any], str]] = {
             "done": (lambda: service.complete(f, note=arg or None), f"Done: {shown(f.title)}"),
             "snooze": (
@@ -150,11 +155,12 @@ class DueActions:
             ),
             "reschedule": (
                 lambda: service.reschedule(f, arg or ""),
-                f"Moved to {long_day(arg)}: {shown(f.title)}",
+                f"Moved to {long_day(arg)}: {shown(f.title)}"
+                + (" (a day already past: overdue from the start)" if late else ""),
             ),
             "drop": (lambda: service.drop(f), f"Dropped: {shown(f.title)}"),
         }
         call, message = calls[verb]
         if self.perform(call, f"{message} · u undoes") is not None:
             # A note belongs to one item: repeating "done" does not copy it.
-            self._last_due = (verb, None if verb == "done" else arg)
+            self._last_due = (verb, None if verb == "done" else arg, service.last_step)

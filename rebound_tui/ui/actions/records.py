@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rebound_tui.display import line as shown
-from rebound_tui.ui.actions.words import cooloff_question, planned_text
+from rebound_tui.ui.actions.words import cooloff_question, long_day, planned_text
 from rebound_tui.ui.widgets import Pane
 
 if TYPE_CHECKING:
@@ -40,11 +40,16 @@ class RecordActions:
     def action_add_company(self: ReboundApp) -> None:
         from rebound_tui.ui.screens.forms import CompanyForm
 
+        def added(c: Company) -> None:
+            self._select(self.bullpen, c.id, f"Added {shown(c.name)}")
+            self._hint_reject(c)
+
         self.open_form(
             CompanyForm,
             (None,),
             lambda d: self.service.add_company(**d),
-            lambda c: self._select(self.bullpen, c.id, f"Added {shown(c.name)}"),
+            added,
+            confirm=lambda d: self._near_duplicate(d, "company"),
         )
 
     def action_edit_company(self: ReboundApp) -> None:
@@ -56,8 +61,40 @@ class RecordActions:
                 CompanyForm,
                 (company,),
                 lambda d: self.service.edit_company(company, **d),
-                lambda c: self.notify(f"Saved {shown(c.name)}", timeout=3),
+                lambda c: (self.notify(f"Saved {shown(c.name)}", timeout=3), self._hint_reject(c)),
             )
+
+    def _hint_reject(self: ReboundApp, company: Company) -> None:
+        """Stage "rejected" set by hand, with no rejection logged: point at R, which starts the
+        plan (the form alone does not know who said no, nor when)."""
+        if company.stage != "rejected" or any(
+            i.kind == "rejection" and i.company_id == company.id
+            for i in self.service.interactions()
+        ):
+            return
+        self.notify(
+            f"{shown(company.name)} is marked rejected: press R on it to record the no and "
+            "start the plan (thank-you, referral ask, check-ins)",
+            title="Start the plan?",
+            timeout=10,
+            markup=False,
+        )
+
+    def _near_duplicate(self: ReboundApp, values: dict[str, Any], noun: str) -> str | None:
+        """Asked before adding: the names close to this one (a near-duplicate, or another?)."""
+        name = values.get("name") or ""
+        close = (
+            self.service.similar_companies(name)
+            if noun == "company"
+            else self.service.similar_contacts(name)
+        )
+        if not close:
+            return None
+        names = ", ".join(shown(r.label) for r in close)
+        return (
+            f"A {noun} with a close name exists: {names}.\n\n"
+            f"Add {shown(name)} as a different {noun} anyway?"
+        )
 
     def action_delete_company(self: ReboundApp) -> None:
         company = self._company()
@@ -92,8 +129,18 @@ class RecordActions:
             return
 
         def done(result: tuple[Interaction, list[FollowUp]]) -> None:
+            rejection, created = result
+            if not created and self.service.created_by(rejection.id):
+                self.notify(
+                    f"Already recorded: {shown(company.name)} said no on "
+                    f"{long_day(rejection.day)}; nothing changed",
+                    timeout=6,
+                    markup=False,
+                )
+                return
             self.notify(
-                f"Rejection by {company.name} recorded: {planned_text(result[1])} · u undoes",
+                f"Rejection by {shown(company.name)} recorded: "
+                f"{planned_text(result[1])} · u undoes",
                 title="The plan starts",
                 timeout=8,
             )
@@ -115,6 +162,7 @@ class RecordActions:
             (None, company),
             lambda d: self.service.add_contact(**d),
             lambda p: self._select(self.network, p.id, f"Added {shown(p.name)}"),
+            confirm=lambda d: self._near_duplicate(d, "contact"),
         )
 
     def action_edit_contact(self: ReboundApp) -> None:
@@ -165,7 +213,7 @@ class RecordActions:
             LogForm,
             (company, contact),
             lambda d: self.service.log(**d),
-            lambda i: self.notify(f"Logged {i.kind} on {i.day}", timeout=3),
+            lambda i: self.notify(f"Logged {i.kind} on {long_day(i.day)}", timeout=3),
             confirm=self._log_cooloff,
         )
 
@@ -193,7 +241,7 @@ class RecordActions:
             FollowUpForm,
             (company, contact),
             lambda d: self.service.add_follow_up(**d),
-            lambda f: self.notify(f"Follow-up “{shown(f.title)}” due {f.due}", timeout=3),
+            lambda f: self.notify(f"Follow-up “{shown(f.title)}” due {long_day(f.due)}", timeout=3),
         )
 
     def _confirm_delete(self: ReboundApp, name: str, call: Callable[[], Any]) -> None:

@@ -122,7 +122,7 @@ class BullpenPane(Pane[BullpenRow]):
 
     TITLE = "Bullpen"
     NUMBER = 1
-    NOUN = "companies"
+    NOUN = ("company", "companies")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "app.add_company", "Add", tooltip="Add a company"),

@@ -32,7 +32,7 @@ class DuePane(Pane[DueRow]):
 
     TITLE = "Due today"
     NUMBER = 3
-    NOUN = "due"
+    NOUN = ("due", "due")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d,enter", "app.done", "Done", tooltip="Done: log it, with an optional note"),

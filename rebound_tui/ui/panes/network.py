@@ -85,7 +85,7 @@ class NetworkPane(Pane[NetworkRow]):
 
     TITLE = "Network"
     NUMBER = 2
-    NOUN = "people"
+    NOUN = ("person", "people")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "app.add_contact", "Add", tooltip="Add a person"),

@@ -130,7 +130,7 @@ class LogForm(WhoForm):
         self.title_text = f"Log an interaction · {about}" if about else "Log an interaction"
 
     def build_fields(self) -> list[FormField]:
-        day = DayValidator(self.service)
+        day = DayValidator(self.service, past=True)
         today = self.service.today().strftime("%a %-d %b %Y")
         company = self.preset_company.name if self.preset_company else ""
         contact = self.preset_contact.name if self.preset_contact else ""
@@ -145,7 +145,13 @@ class LogForm(WhoForm):
                 validators=[day],
                 hint=day_hint(day, empty=f"today ({today})"),
             ),
-            FormField("note", "Note", "", placeholder="what happened (optional)"),
+            FormField("note", "Note", "", placeholder="what happened (private, optional)"),
+            FormField(
+                "topic",
+                "Talking point",
+                "",
+                placeholder="what a later message may mention (optional)",
+            ),
         ]
 
     def result(self, values: dict[str, str]) -> dict[str, Any]:
@@ -153,8 +159,9 @@ class LogForm(WhoForm):
             "kind": values["kind"],
             "company": values["company"] or None,
             "contact": values["contact"] or None,
-            "on": self.service.day(values["on"]),
+            "on": self.service.day(values["on"], past=True),
             "note": values["note"] or None,
+            "topic": values["topic"] or None,
         }
 
 

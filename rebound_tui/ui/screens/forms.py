@@ -15,6 +15,7 @@ from rebound_tui.domain.model import ROLES, STAGES, Company, Contact
 from rebound_tui.service import Service
 from rebound_tui.ui.screens.activity_forms import FollowUpForm, LogForm
 from rebound_tui.ui.screens.form_base import (
+    Confirm,
     FormField,
     RecordForm,
     Rule,
@@ -52,16 +53,21 @@ class CompanyForm(RecordForm):
     OPTIONAL = ("location", "why", "website", "notes", "hired_name")
 
     def __init__(
-        self, service: Service, company: Company | None = None, *, submit: Submit | None = None
+        self,
+        service: Service,
+        company: Company | None = None,
+        *,
+        submit: Submit | None = None,
+        confirm: Confirm | None = None,
     ) -> None:
         self.company = company
-        super().__init__(service, submit=submit)
+        super().__init__(service, submit=submit, confirm=confirm)
         self.title_text = f"Edit company · {company.name}" if company else "New company"
 
     def build_fields(self) -> list[FormField]:
         c = self.company or Company()
         others = [x.name for x in self.service.companies()]
-        day = DayValidator(self.service)
+        day = DayValidator(self.service, past=True)
         return [
             FormField(
                 "name",
@@ -110,7 +116,9 @@ class CompanyForm(RecordForm):
         }
         for name in self.OPTIONAL:
             out[name] = blank_none(values[name])
-        out["hired_started"] = self.service.day(values["hired_started"], default_today=False)
+        out["hired_started"] = self.service.day(
+            values["hired_started"], default_today=False, past=True
+        )
         if self.company is None:
             return {k: v for k, v in out.items() if v is not None}
         return changed_fields(self.company.to_fields() | {"name": self.company.name}, out)
@@ -132,10 +140,11 @@ class ContactForm(RecordForm):
         company: Company | None = None,
         *,
         submit: Submit | None = None,
+        confirm: Confirm | None = None,
     ) -> None:
         self.contact = contact
         self.preset_company = company
-        super().__init__(service, submit=submit)
+        super().__init__(service, submit=submit, confirm=confirm)
         self.title_text = f"Edit contact · {contact.name}" if contact else "New contact"
 
     def _original(self) -> dict[str, Any]:

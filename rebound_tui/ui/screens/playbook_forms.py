@@ -47,7 +47,7 @@ class RejectForm(RecordForm):
         self.title_text = f"Record a rejection · {company.name}"
 
     def build_fields(self) -> list[FormField]:
-        day = DayValidator(self.service)
+        day = DayValidator(self.service, past=True)
         today = self.service.today().strftime("%a %-d %b %Y")
         people = self.service.contacts(self.company)
         boss = self.service.boss_of(self.company.id)
@@ -74,7 +74,7 @@ class RejectForm(RecordForm):
 
     def result(self, values: dict[str, str]) -> dict[str, Any]:
         return {
-            "on": self.service.day(values["on"]),
+            "on": self.service.day(values["on"], past=True),
             "boss": values["boss"] or None,
             "note": values["note"] or None,
         }

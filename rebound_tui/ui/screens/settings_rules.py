@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label
 
 from rebound_tui import display
 from rebound_tui.domain.playbook import TRIGGER_HELP, WHOM_HELP, Rule, describe_span, rule_to_dict
+from rebound_tui.plural import counted
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.screens.playbook_forms import RuleForm
 from rebound_tui.ui.screens.prompts import ConfirmScreen
@@ -101,7 +102,7 @@ class RulesPane(Vertical):
         if current in ids:
             table.move_cursor(row=ids.index(current), animate=False)
         state = "the defaults" if service.rules_are_default() else "changed by you"
-        note = f"{len(self.rules)} rules, {state}"
+        note = f"{counted(len(self.rules), 'rule')}, {state}"
         if problems:
             note += " · " + " · ".join(problems)
         label = self.query_one("#rules-note", Label)

@@ -44,7 +44,7 @@ class Pane(Vertical, Generic[T]):
 
     TITLE: ClassVar[str] = ""
     NUMBER: ClassVar[int] = 0
-    NOUN: ClassVar[str] = "rows"
+    NOUN: ClassVar[tuple[str, str]] = ("row", "rows")  # one, many: "1 person", "2 people"
 
     def __init__(self, table: RecordTable[T], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
@@ -109,7 +109,8 @@ class Pane(Vertical, Generic[T]):
             self.border_subtitle = ""  # not "0 companies": nobody knows yet
             return
         shown, total = len(self.table.rows), len(self.table.all_rows)
-        self.border_subtitle = f"{shown} of {total}" if shown != total else f"{total} {self.NOUN}"
+        noun = self.NOUN[total != 1]
+        self.border_subtitle = f"{shown} of {total}" if shown != total else f"{total} {noun}"
 
     # -- search ---------------------------------------------------------------------------------
     def add_search(self) -> Input:
