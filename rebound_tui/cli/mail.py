@@ -53,8 +53,11 @@ def register_mail(kinds: argparse._SubParsersAction) -> None:
     common(p)
     p.set_defaults(func=cmd_import_mail)
 
+    # No abbreviations: `--password SECRET` must be an error, not `--password-command SECRET`
+    # (which would run the password as a command).
     p = kinds.add_parser(
         "imap",
+        allow_abbrev=False,
         help="log the emails you exchanged with contacts, from an IMAP server",
         description="Log an email interaction for each message exchanged with a contact, read "
         "from an IMAP server over TLS. The password comes from --password-command or "

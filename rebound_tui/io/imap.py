@@ -118,7 +118,7 @@ def _quietly_logout(client) -> None:
 
 
 def _folders(client, wanted: tuple[str, ...]) -> list[str]:
-    from imapclient import SENT
+    from imapclient.imapclient import SENT
 
     if wanted:
         return list(wanted)
