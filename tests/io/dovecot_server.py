@@ -7,9 +7,9 @@ from __future__ import annotations
 import getpass
 import os
 import pwd
+import shutil
 import socket
 import subprocess
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -125,9 +125,10 @@ def start(binary: str, root: Path, *, tls: str = "no", cert: tuple[Path, Path] |
         assert cert is not None
         ssl = f"ssl = required\nssl_cert = <{cert[0]}\nssl_key = <{cert[1]}"
     if tls == "implicit":
-        listeners = f"inet_listener imap {{\n port = 0\n}}\ninet_listener imaps {{\n address = 127.0.0.1\n port = {port}\n ssl = yes\n}}"
+        plain, tls_port = "port = 0", f"address = 127.0.0.1\n port = {port}\n ssl = yes"
     else:
-        listeners = f"inet_listener imap {{\n address = 127.0.0.1\n port = {port}\n}}\ninet_listener imaps {{\n port = 0\n}}"
+        plain, tls_port = f"address = 127.0.0.1\n port = {port}", "port = 0"
+    listeners = f"inet_listener imap {{\n {plain}\n}}\ninet_listener imaps {{\n {tls_port}\n}}"
     # As root, the auth processes read the passwd-file as root (the pytest temp folder is private
     # to its owner); as a normal user everything runs as that user anyway.
     auth_service = (
