@@ -40,10 +40,10 @@ from rebound_tui.domain.mail import (
     interaction_id,
     match_follow_ups,
     one_line,
-    same_organisation,
     website_domain,
 )
 from rebound_tui.domain.model import (
+    Company,
     Contact,
     FollowUp,
     Interaction,
@@ -225,8 +225,11 @@ class _Planner:
         for c in service.contacts():
             if c.email:
                 self.by_email.setdefault(email_key(c.email), c)
-        self.sites = [(d, co) for co in service.companies() if (d := website_domain(co.website))]
-        self.sites.sort(key=lambda pair: -len(pair[0]))  # the most specific domain first
+        self.sites: dict[str, Company] = {}
+        for co in service.companies():
+            if site := website_domain(co.website):
+                self.sites.setdefault(site, co)
+        self.tz = dates.local_tz()  # once: looking the zone up per message costs more than parsing
         self.known_ids = set(service.db.raw(Interaction.TABLE))  # deleted ones too: respected
         self.known_mids = {i.message_id for i in service.interactions() if i.message_id}
         self.taken_names = {c.name.strip().lower() for c in service.contacts()}
@@ -234,10 +237,12 @@ class _Planner:
             i for i, doc in service.db.raw(Contact.TABLE).items() if not record.is_live(doc)
         }
 
-    def _company_of(self, address: str):
-        domain = domain_of(address)
-        for site, company in self.sites:
-            if same_organisation(domain, site):
+    def _company_of(self, address: str) -> Company | None:
+        """The bullpen company whose website domain the address is at (or a subdomain of it)."""
+        labels = domain_of(address).split(".")
+        for start in range(len(labels) - 1):  # mail.acme.example, then acme.example
+            company = self.sites.get(".".join(labels[start:]))
+            if company is not None:
                 return company
         return None
 
@@ -275,8 +280,8 @@ class _Planner:
             summary.skipped[msg.reason] += 1
             return
         try:
-            day = dates.format_day(dates.local_day_of(msg.when))
-        except (ValueError, OverflowError, dates.DateError):
+            day = msg.when.astimezone(self.tz).date().isoformat()
+        except (ValueError, OverflowError):
             summary.skipped["broken or missing Date"] += 1
             return
         if self.since and day < self.since:
@@ -408,10 +413,12 @@ def follow_ups_done(
         candidates[f.id] = (f, OpenFollowUp(f.id, f.contact_id, start, due))
     if not candidates:
         return []
-    used = []
-    for i in service.interactions():
-        if i.follow_up_id and (done := service.follow_up(i.follow_up_id)) and done.contact_id:
-            used.append((i.id, done.contact_id))
+    contact_of = {f.id: f.contact_id for f in service.follow_ups(include_closed=True)}
+    used = [
+        (i.id, contact_of[i.follow_up_id])
+        for i in service.interactions()
+        if i.follow_up_id and contact_of.get(i.follow_up_id)
+    ]
     pairs = match_follow_ups([c[1] for c in candidates.values()], _sent(service, planned), used)
     return [(candidates[o.id][0], email) for o, email in pairs]
 

@@ -64,6 +64,9 @@ def one_line(text: str | None, limit: int = MAX_SUBJECT) -> str:
     """
     if not text:
         return ""
+    if text.isprintable():  # the usual case: no control characters, ASCII spaces only
+        line = " ".join(text.split())
+        return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
     kept = []
     for ch in text:
         cat = unicodedata.category(ch)

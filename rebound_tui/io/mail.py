@@ -52,7 +52,7 @@ class _Undecodable(ValueError):
 
 def _unescape(text: str) -> str:
     """Raw 8-bit header bytes (the parser keeps them as surrogates) as UTF-8, else Windows-1252."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if text.isascii() or not any("\udc80" <= ch <= "\udcff" for ch in text):
         return text
     raw = text.encode("ascii", "surrogateescape")
     for codec in ("utf-8", "cp1252"):
@@ -105,10 +105,29 @@ def _date(value: str | None) -> dt.datetime | None:
     return when
 
 
+WANTED = frozenset((b"from", b"to", b"cc", b"bcc", b"subject", b"date", b"message-id"))
+
+
+def _wanted_lines(raw: bytes) -> bytes:
+    """Only the headers read here (with their continuation lines): real mail carries dozens of
+    Received, DKIM and ARC headers that would cost most of the parsing time."""
+    out = []
+    keep = False
+    for line in raw.splitlines(keepends=True):
+        if line[:1] in (b" ", b"\t"):
+            if keep:
+                out.append(line)
+            continue
+        keep = line.split(b":", 1)[0].strip().lower() in WANTED
+        if keep:
+            out.append(line)
+    return b"".join(out)
+
+
 def parse_headers(raw: bytes, where: str = "") -> MailMessage | Broken:
     """The message a header block describes, or why it cannot be used."""
     try:
-        msg = _PARSER.parsebytes(raw)
+        msg = _PARSER.parsebytes(_wanted_lines(raw))
     except Exception:  # the parser is lenient; anything it still throws is a broken message
         return Broken(UNDECODABLE, where)
     try:
