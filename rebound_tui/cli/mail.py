@@ -34,7 +34,11 @@ def register_mail(kinds: argparse._SubParsersAction) -> None:
             help="one of your own addresses (repeatable; default: the 'my email addresses' "
             "setting)",
         )
-        p.add_argument("--since", metavar="DATE", help="only messages on or after DATE")
+        p.add_argument(
+            "--since",
+            metavar="DATE",
+            help="only messages on or after DATE (YYYY-MM-DD, or a span back: 90d, 6w, 3m)",
+        )
         p.add_argument("--dry-run", action="store_true", help="show the summary, write nothing")
         p.add_argument(
             "--add-people",
@@ -104,7 +108,19 @@ def _bar(label: str, in_bytes: bool) -> Iterator[Callable[[int, int], None] | No
 
 
 def _since(ctx: Context, value: str | None) -> str | None:
-    return ctx.service.day(value) if value else None
+    """A day, or a span back from today: '90d', '6w', '3m', '1y' (dates elsewhere count forward;
+    a start that lies ahead makes no sense, so here a span counts back)."""
+    if not value:
+        return None
+    import datetime as dt
+    import re
+
+    day = ctx.service.day(value) or ""
+    if re.fullmatch(r"\s*\+?\d+\s*[dwmy]\s*", value.lower()):
+        today = ctx.service.today()
+        ahead = dt.date.fromisoformat(day) - today
+        return (today - ahead).isoformat()
+    return day
 
 
 def _finish(ctx: Context, summary, dry_run: bool) -> int:

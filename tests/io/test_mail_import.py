@@ -257,6 +257,13 @@ def test_dry_run_writes_nothing_and_since_filters(run_cli, network, tmp_path):
     out = ok(run_cli, "import", "mail", box, "--me", ME, "--since", "2026-11-20")
     assert "logged 1" in out and "1 before --since" in out
     assert [i["topic"] for i in interactions(run_cli)] == ["recent"]
+    # A span counts back from today (2026-11-27): 30d is 2026-10-28, so both are in.
+    assert "logged 1, already known 1" in ok(
+        run_cli, "import", "mail", box, "--me", ME, "--since", "30d"
+    )
+    code, _, err = run_cli("import", "mail", box, "--me", ME, "--since", "someday")
+    assert code == 2
+    assert_one_line_error(err, "bad date")
 
 
 def test_a_sent_thank_you_marks_the_follow_up_done_even_when_the_rejection_is_recorded_late(
