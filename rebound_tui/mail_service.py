@@ -65,7 +65,7 @@ IMAP_SETTING = "imap"
 HOW_TO_SET_ME = (
     "say which email addresses are yours, so sent mail is told from received: --me "
     "you@example.com (repeat it for each address), or save them once under 'My email "
-    "addresses' in the dashboard's settings (the ',' key)"
+    "addresses' in the dashboard's settings (S, then 4 Mail)"
 )
 BEFORE_SINCE = "before --since"
 CONTACT_NAMESPACE = "rebound-tui mail contact\0"

@@ -10,16 +10,11 @@ machine in the process list.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rebound_tui.cli.context import Context, Failure, UsageError, path_arg
-
-PASSWORD_ENV = "REBOUND_IMAP_PASSWORD"
-PASSWORD_TIMEOUT = 120  # a password manager may ask to unlock
 
 
 def register_mail(kinds: argparse._SubParsersAction) -> None:
@@ -65,7 +60,7 @@ def register_mail(kinds: argparse._SubParsersAction) -> None:
         help="log the emails you exchanged with contacts, from an IMAP server",
         description="Log an email interaction for each message exchanged with a contact, read "
         "from an IMAP server over TLS. The password comes from --password-command or "
-        f"${PASSWORD_ENV}. Host, user and password command default to the settings.",
+        "$REBOUND_IMAP_PASSWORD. Host, user and password command default to the settings.",
     )
     p.add_argument("--host", help="the IMAP server, e.g. imap.gmail.com")
     p.add_argument("--port", type=int, metavar="N", help="993 (TLS, the default) or 143 (STARTTLS)")
@@ -155,38 +150,8 @@ def cmd_import_mail(args: argparse.Namespace, ctx: Context) -> int:
     return _finish(ctx, summary, args.dry_run)
 
 
-def password_from(command: str | None) -> str:
-    """The password a command prints (its first line), else $REBOUND_IMAP_PASSWORD."""
-    if command:
-        try:
-            done = subprocess.run(
-                command,
-                shell=True,
-                capture_output=True,
-                timeout=PASSWORD_TIMEOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise Failure(f"the password command did not finish in {PASSWORD_TIMEOUT}s") from None
-        except OSError as exc:
-            raise Failure(f"cannot run the password command: {exc.strerror or exc}") from None
-        if done.returncode != 0:
-            raise Failure(f"the password command failed (exit status {done.returncode})")
-        text = done.stdout.decode("utf-8", "replace").splitlines()
-        if not text or not text[0]:
-            raise UsageError("the password command printed nothing")
-        return text[0]
-    password = os.environ.get(PASSWORD_ENV, "")
-    if not password:
-        raise UsageError(
-            f"give --password-command CMD (e.g. 'pass show mail/work') or set ${PASSWORD_ENV}; "
-            "a password is never taken as an argument"
-        )
-    return password
-
-
 def cmd_import_imap(args: argparse.Namespace, ctx: Context) -> int:
-    from rebound_tui.io.imap import ImapAccount, ImapError, read_imap
+    from rebound_tui.io.imap import ImapAccount, ImapError, read_imap, read_password
     from rebound_tui.mail_service import imap_settings, import_mail, my_addresses
 
     service = ctx.service
@@ -203,12 +168,12 @@ def cmd_import_imap(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"bad --port {port}: use a port number such as 993 or 143")
     me = my_addresses(service, args.me)
     since = _since(ctx, args.since)
-    password = password_from(args.password_command or stored.get("password_command"))
-    account = ImapAccount(host, user, password, port, tuple(args.folder or ()))
     import datetime as dt
 
     since_day = dt.date.fromisoformat(since) if since else None
     try:
+        password = read_password(args.password_command or stored.get("password_command"))
+        account = ImapAccount(host, user, password, port, tuple(args.folder or ()))
         with _bar(f"reading {account.where}", in_bytes=False) as progress:
             summary = import_mail(
                 service,
@@ -221,4 +186,5 @@ def cmd_import_imap(args: argparse.Namespace, ctx: Context) -> int:
             )
     except ImapError as exc:
         raise Failure(f"{exc} (nothing was changed)") from None
+    # InputError (no password, a refused login, no such folder) is a ServiceError: exit 2.
     return _finish(ctx, summary, args.dry_run)

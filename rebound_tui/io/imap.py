@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import os
 import socket
 import ssl
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -28,6 +30,10 @@ STARTTLS_PORT = 143
 BATCH = 500
 TIMEOUT = 60.0
 HEADER_ITEM = b"BODY[HEADER]"
+
+
+PASSWORD_ENV = "REBOUND_IMAP_PASSWORD"
+PASSWORD_TIMEOUT = 120  # a password manager may ask to unlock
 
 
 class ImapError(Exception):
@@ -45,6 +51,42 @@ class ImapAccount:
     @property
     def where(self) -> str:
         return f"{self.user}@{self.host}"
+
+
+def read_password(command: str | None) -> str:
+    """The password a command prints (its first line), else $REBOUND_IMAP_PASSWORD.
+
+    Never an argument: arguments are visible to every user of the machine in the process list.
+    ImapError when the command fails; InputError when there is no password at all.
+    """
+    if command:
+        try:
+            done = subprocess.run(
+                command,
+                shell=True,  # the user's own command line, as they would type it
+                capture_output=True,
+                timeout=PASSWORD_TIMEOUT,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise ImapError(f"the password command did not finish in {PASSWORD_TIMEOUT}s") from None
+        except OSError as exc:
+            raise ImapError(f"cannot run the password command: {exc.strerror or exc}") from None
+        if done.returncode != 0:
+            raise ImapError(f"the password command failed (exit status {done.returncode})")
+        lines = done.stdout.decode("utf-8", "replace").splitlines()
+        if not lines or not lines[0]:
+            raise InputError("the password command printed nothing")
+        return lines[0]
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not password:
+        raise InputError(
+            "no password: give a password command (--password-command CMD, e.g. 'pass show "
+            f"mail/work') or set ${PASSWORD_ENV}; "
+            "a password is never taken as an argument"
+        )
+    return password
 
 
 def is_loopback(host: str) -> bool:
