@@ -382,9 +382,13 @@ def _start_day(service: Service, f: FollowUp, planned: dict[str, dict[str, Any]]
 
 def _sent(service: Service, planned: dict[str, dict[str, Any]]) -> list[SentEmail]:
     out = []
-    docs = [(i.id, i.to_fields()) for i in service.interactions()] + list(planned.items())
-    for iid, doc in docs:
-        if doc.get("direction") != "out" or doc.get("kind") != "email":
+    docs: list[tuple[str, dict[str, Any]]] = [
+        (i.id, {"kind": i.kind, "day": i.day, "contact_id": i.contact_id, "with_ids": i.with_ids})
+        for i in service.interactions()
+        if i.direction == "out"
+    ]
+    for iid, doc in [*docs, *planned.items()]:
+        if doc.get("kind") != "email" or (iid in planned and doc.get("direction") != "out"):
             continue
         try:
             day = dates.parse_day_strict(doc.get("day") or "")
@@ -437,9 +441,11 @@ def _apply(service: Service, plan: MailPlan) -> MailSummary:
     with service.playbook_paused():
         for cid, fields in plan.contacts.items():
             Contact(id=cid, **fields).validate()
-            db.create(Contact.TABLE, fields, record_id=cid)
-        for iid, fields in plan.interactions.items():
-            db.create(Interaction.TABLE, fields, record_id=iid)
+        if plan.contacts:
+            db.create_many(Contact.TABLE, list(plan.contacts.values()), list(plan.contacts))
+        if plan.interactions:
+            rows = list(plan.interactions.values())
+            db.create_many(Interaction.TABLE, rows, list(plan.interactions))
     for f, email in follow_ups_done(service, {}):
         day = email.day.isoformat()
         done = service._update(f, {"status": "done", "closed_on": day})
