@@ -438,6 +438,16 @@ def _done_line(service: Service, f: FollowUp, email: SentEmail, topic: str | Non
 def _apply(service: Service, plan: MailPlan) -> MailSummary:
     summary = plan.summary
     db = service.db
+    # What arrived since the plan was made (a sync merged in another machine's import of the
+    # same messages, or the same people) is known now, not new.
+    raw = db.raw(Interaction.TABLE)
+    for iid in [i for i in plan.interactions if i in raw]:
+        del plan.interactions[iid]
+        summary.logged -= 1
+        summary.known += 1
+    people = db.raw(Contact.TABLE)
+    for cid in [c for c in plan.contacts if c in people]:
+        del plan.contacts[cid]
     with service.playbook_paused():
         for cid, fields in plan.contacts.items():
             Contact(id=cid, **fields).validate()
