@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar
 
 from rebound_tui.domain.mail import email_key
 from rebound_tui.domain.model import ValidationError, check_email
-from rebound_tui.ui.screens.importing import ImportProgress, ImportPrompt, expand
+from rebound_tui.ui.screens.importing import ImportProgress, expand
 
 __all__ = ["MailImportPrompt", "MailProgress", "MailRequest", "split_addresses"]
 
@@ -94,9 +98,23 @@ class PortValidator(Validator):
         return self.failure("a port number: 993 (TLS) or 143 (STARTTLS)")
 
 
-class MailImportPrompt(ImportPrompt):
+class MailImportPrompt(ModalScreen[MailRequest | None]):
     """Import mail… / Import from IMAP…: ctrl+s or enter starts (with 'preview' ticked, a dry
     run that writes nothing)."""
+
+    CSS_PATH = "screens.tcss"
+    DEFAULT_CSS = """
+    MailImportPrompt { align: center middle; }
+    MailImportPrompt .prompt-box { width: 80; }
+    MailImportPrompt Checkbox { margin-top: 1; background: $panel; }
+    MailImportPrompt .prompt-buttons { height: 2; padding-top: 1; align-horizontal: right; }
+    MailImportPrompt .prompt-buttons .prompt-keys { margin-top: 0; }
+    MailImportPrompt .prompt-buttons Button { margin-left: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "start", "Import", priority=True),
+    ]
 
     def __init__(
         self,
@@ -107,8 +125,10 @@ class MailImportPrompt(ImportPrompt):
         path: str = "",
         dry_run: bool = True,
     ) -> None:
-        super().__init__("csv", path=path, dry_run=dry_run)
+        super().__init__()
         self.kind = kind
+        self.initial_path = path
+        self.initial_dry_run = dry_run
         self.me = me or []
         self.imap = imap or {}
 
@@ -194,6 +214,22 @@ class MailImportPrompt(ImportPrompt):
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value.strip()
 
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_start()
+
+    @on(Button.Pressed, "#import-start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#import-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
     def action_start(self) -> None:
         bad = [s for s in self.required if not self._check(s)]
         if bad:
@@ -219,7 +255,7 @@ class MailImportPrompt(ImportPrompt):
                 folders=tuple(folders),
                 **common,
             )
-        self.dismiss(request)  # type: ignore[arg-type]
+        self.dismiss(request)
 
 
 class MailProgress(ImportProgress):
