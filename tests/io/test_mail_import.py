@@ -93,6 +93,8 @@ def test_outgoing_and_incoming_messages_are_logged_with_direction_topic_and_mess
     assert rows[1]["message_id"] == "b2@glenview.example"
     assert rows[0]["id"] == interaction_id("mid:a1@home.example")
     assert all(r["note"] is None for r in rows)  # bodies are never stored
+    text = ok(run_cli, "list", "interactions")
+    assert "email out" in text and "Thank you for Tuesday" in text
     jane = next(
         c for c in json.loads(ok(run_cli, "list", "contacts", "--json")) if c["name"] == "Jane Boss"
     )
