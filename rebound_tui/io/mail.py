@@ -130,16 +130,26 @@ def parse_headers(raw: bytes, where: str = "") -> MailMessage | Broken:
         msg = _PARSER.parsebytes(_wanted_lines(raw))
     except Exception:  # the parser is lenient; anything it still throws is a broken message
         return Broken(UNDECODABLE, where)
+    # The raw values (8-bit bytes kept as surrogates), not the parser's sanitised ones, which
+    # turn every such byte into a replacement character.
+    headers: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():
+        headers.setdefault(name.lower(), []).append(value)
+
+    def first(name: str) -> str | None:
+        values = headers.get(name)
+        return values[0] if values else None
+
     try:
-        when = _date(msg.get("Date"))
+        when = _date(first("date"))
         if when is None:
             return Broken(BROKEN_DATE, where)
-        senders = _addresses(msg.get_all("From", []))
+        senders = _addresses(headers.get("from", []))
         recipients = []
-        for name in ("To", "Cc", "Bcc"):
-            recipients += _addresses(msg.get_all(name, []))
-        subject = one_line(decode_text(msg.get("Subject")))
-        message_id = normalize_message_id(_unescape(str(msg.get("Message-ID") or "")))
+        for name in ("to", "cc", "bcc"):
+            recipients += _addresses(headers.get(name, []))
+        subject = one_line(decode_text(first("subject")))
+        message_id = normalize_message_id(_unescape(first("message-id") or ""))
     except _Undecodable:
         return Broken(UNDECODABLE, where)
     if not recipients:
