@@ -115,7 +115,7 @@ from rebound_tui.service import Service
 service = Service.open(data)
 service.companies()
 t1 = time.perf_counter()
-result = {"open_s": t1 - t0}
+result = {"open_s": t1 - t0, "open_peak_kb": peak_rss_kb()}
 if mode in ("import", "again"):
     from rebound_tui.io.mail import read_messages, sources
     from rebound_tui.mail_service import import_mail
@@ -188,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"re-import (every message already known): {again['summary']}; "
-        f"{again['import_s']:.2f} s, peak memory {again['peak_kb'] / 1024:.0f} MB"
+        f"{again['import_s']:.2f} s, peak memory {again['peak_kb'] / 1024:.0f} MB (after opening "
+        f"the now larger file: {again['open_peak_kb'] / 1024:.0f} MB)"
     )
     if not args.keep:
         mbox.unlink()
