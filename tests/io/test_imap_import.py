@@ -203,3 +203,18 @@ def test_loopback_detection():
     assert is_loopback("localhost")
     assert not is_loopback("192.0.2.10")
     assert not is_loopback("8.8.8.8")
+
+
+def test_a_plain_server_that_is_not_loopback_is_refused(
+    run_cli, network, plain_server, monkeypatch
+):
+    # The real server, as if it were elsewhere: no TLS, no STARTTLS, so no connection.
+    import rebound_tui.io.imap as imap
+
+    monkeypatch.setattr(imap, "is_loopback", lambda host: False)
+    monkeypatch.setenv("REBOUND_IMAP_PASSWORD", PASSWORD)
+    before = snapshot(network)
+    code, _, err = run_cli(*imap_args(plain_server, "--me", ME))
+    assert code == 1
+    assert_one_line_error(err, "offers no encryption", "only to this machine")
+    assert snapshot(network) == before
