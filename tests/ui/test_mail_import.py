@@ -211,3 +211,28 @@ async def test_import_from_imap_through_the_dashboard(
     finally:
         server.stop()
     assert [i.topic for i in service.interactions() if i.kind == "email"] == ["hello"]
+
+
+async def test_an_imported_email_shows_in_the_timeline_as_text(tmp_path, monkeypatch) -> None:
+    from rebound_tui.io.mail import read_messages, sources
+    from rebound_tui.mail_service import import_mail
+    from rebound_tui.ui.screens import ContactDetail
+    from tests.ui.screen_fixtures import Harness, text_of
+
+    service = Service.open(tmp_path / "data.json")
+    service.add_contact("Bob Stone", email="bob@acme.example")
+    box = mbox(
+        tmp_path / "a",
+        [
+            message(to="bob@acme.example", subject="[@click=app.quit]x [/] \x1b]0;t\x07"),
+            message(sender="bob@acme.example", to=ME, subject="Re: [b]coffee[/b]"),
+        ],
+    )
+    import_mail(service, read_messages(sources([box])), me=[ME], source="a")
+    app = Harness(lambda: ContactDetail(service, service.find_contact("Bob Stone").id))
+    async with app.run_test(size=(120, 30)) as pilot:
+        timeline = text_of(pilot, "#section-timeline")
+        assert "sent: [@click=app.quit]x [/] ]0;t" in timeline
+        assert "received: Re: [b]coffee[/b]" in timeline
+        assert "\x1b" not in timeline
+        assert app.is_running

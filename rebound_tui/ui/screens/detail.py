@@ -44,6 +44,10 @@ def _lines(lines: Iterable[Content], empty: str) -> Content:
     return Content("\n").join(lines)
 
 
+# An email logged from mail (issue 17): sent or received, before its subject.
+DIRECTION_MARK = {"out": "sent: ", "in": "received: "}
+
+
 def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
@@ -149,7 +153,8 @@ class RecordDetail(Screen[None]):
                     (f"{i.day}  ", MUTED),
                     (f"{i.kind:<{KIND_WIDTH}}", style),
                     (f"{who:<{NAME_WIDTH}}  ", "bold") if who else " " * (NAME_WIDTH + 2),
-                    _one_line(i.note),
+                    (DIRECTION_MARK.get(i.direction or "", ""), MUTED),
+                    _one_line(i.note or i.topic),
                 )
             )
         return _lines(out, "nothing logged yet")
