@@ -5,7 +5,8 @@ any other port tries TLS first and then STARTTLS. A server that offers neither i
 on a loopback address (a local bridge such as Proton Mail Bridge, or a test server), where a plain
 connection cannot be overheard. Certificates are checked against the system's authorities
 (`SSL_CERT_FILE` adds one, e.g. a self-signed server's). Folders are opened read-only and
-messages fetched with BODY.PEEK[HEADER]: nothing is marked read, and no body is downloaded.
+messages fetched with BODY.PEEK[HEADER.FIELDS (...)]: nothing is marked read, and only the
+headers read here are downloaded.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ IMPLICIT_TLS_PORT = 993
 STARTTLS_PORT = 143
 BATCH = 500
 TIMEOUT = 60.0
-HEADER_ITEM = b"BODY[HEADER]"
+# Only the headers read (Received, DKIM and ARC headers are most of a header block's size).
+HEADER_FIELDS = "FROM TO CC BCC SUBJECT DATE MESSAGE-ID"
+FETCH_ITEM = f"BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})]"
 
 
 PASSWORD_ENV = "REBOUND_IMAP_PASSWORD"
@@ -207,10 +210,13 @@ def read_imap(
             client.select_folder(folder, readonly=True)
             for start in range(0, len(uids), BATCH):
                 batch = uids[start : start + BATCH]
-                fetched = client.fetch(batch, ["BODY.PEEK[HEADER]"])
+                fetched = client.fetch(batch, [FETCH_ITEM])
                 for uid in batch:
                     data = fetched.get(uid) or {}
-                    raw = data.get(HEADER_ITEM)
+                    # The answer is named BODY[HEADER.FIELDS (...)], as the server spells it.
+                    raw = next(
+                        (v for k, v in data.items() if k.upper().startswith(b"BODY[HEADER")), None
+                    )
                     where = f"{folder} message {uid}"
                     yield parse_headers(raw, where) if raw else Broken("unreadable", where)
                 done += len(batch)

@@ -111,6 +111,13 @@ def test_plain_loopback_import_reads_the_inbox_and_the_sent_folder(
     # Read-only: a second run finds the same messages and logs nothing new.
     out = ok(run_cli, *imap_args(plain_server, "--password-command", password_command, "--me", ME))
     assert "logged 0, already known 3" in out
+    # Nothing was marked read.
+    from imapclient import IMAPClient
+
+    with IMAPClient("127.0.0.1", port=plain_server.port, ssl=False) as client:
+        client.login(USER, PASSWORD)
+        client.select_folder("INBOX", readonly=True)
+        assert len(client.search(["UNSEEN"])) == 3
 
 
 def test_since_and_folder_and_the_password_from_the_environment(
