@@ -13,131 +13,62 @@ io/imap.py for a server) and, in one pass with memory bounded by what matches:
 - reports correspondents who are not contacts but write from a bullpen company's website domain,
   and with `add_people` adds them as contacts there (their id, too, comes from their address).
 
-Everything is ONE undoable action: a failure half-way writes nothing. A dry run writes nothing
-and reports the same. The caller saves.
+Which follow-ups sent mail did is mail_follow_ups.py; the user's addresses and the IMAP account
+are settings (mail_settings.py). Everything is ONE undoable action: a failure half-way writes
+nothing. A dry run writes nothing and reports the same. The caller saves.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rebound_tui.domain import cadence as cadence_mod
 from rebound_tui.domain import dates, record
-from rebound_tui.domain.clock import ClockError, parse_stamp
 from rebound_tui.domain.mail import (
-    MESSAGE_KINDS,
     Broken,
     MailMessage,
-    OpenFollowUp,
-    SentEmail,
     domain_of,
     email_key,
     interaction_id,
-    match_follow_ups,
     one_line,
     website_domain,
 )
-from rebound_tui.domain.model import (
-    Company,
-    Contact,
-    FollowUp,
-    Interaction,
-    ValidationError,
-    check_email,
+from rebound_tui.domain.model import Company, Contact, Interaction
+from rebound_tui.mail_follow_ups import done_line, follow_ups_done
+from rebound_tui.mail_settings import (
+    IMAP_SETTING,
+    MY_EMAILS_SETTING,
+    imap_settings,
+    my_addresses,
+    set_imap_settings,
+    set_my_addresses,
+    stored_addresses,
 )
-from rebound_tui.domain.playbook import parse_origin
-from rebound_tui.errors import ServiceError
-from rebound_tui.playbook_service import HIRE_EVENT
 from rebound_tui.undo import action
 
 if TYPE_CHECKING:
     from rebound_tui.service import Service
 
+__all__ = [  # the settings are re-exported: callers import the mail API from here
+    "IMAP_SETTING",
+    "MY_EMAILS_SETTING",
+    "MailSummary",
+    "imap_settings",
+    "import_mail",
+    "my_addresses",
+    "plan_mail",
+    "set_imap_settings",
+    "set_my_addresses",
+    "stored_addresses",
+]
+
 Progress = Callable[[int, int], None]
 
-MY_EMAILS_SETTING = "my_emails"
-IMAP_SETTING = "imap"
-HOW_TO_SET_ME = (
-    "say which email addresses are yours, so sent mail is told from received: --me "
-    "you@example.com (repeat it for each address), or save them once under 'My email "
-    "addresses' in the dashboard's settings (S, then 4 Mail)"
-)
 BEFORE_SINCE = "before --since"
 CONTACT_NAMESPACE = "rebound-tui mail contact\0"
-
-
-def my_addresses(service: Service, given: Iterable[str] | None = None) -> list[str]:
-    """The user's addresses: `given` (e.g. --me), else the setting; ServiceError when none or
-    one is not an address."""
-    raw = list(given or []) or stored_addresses(service)
-    out = []
-    for address in raw:
-        key = email_key(address)
-        try:
-            check_email(key)
-        except ValidationError as exc:
-            raise ServiceError(f"{exc} (one of your addresses)") from None
-        out.append(key)
-    if not out:
-        raise ServiceError(HOW_TO_SET_ME)
-    return list(dict.fromkeys(out))
-
-
-def set_my_addresses(service: Service, addresses: Iterable[str]) -> list[str]:
-    """Save the user's addresses (checked; an empty list clears the setting)."""
-    keys = [email_key(a) for a in addresses if email_key(a)]
-    for key in keys:
-        try:
-            check_email(key)
-        except ValidationError as exc:
-            raise ServiceError(str(exc)) from None
-    keys = list(dict.fromkeys(keys))
-    service.set_setting(MY_EMAILS_SETTING, keys)
-    return keys
-
-
-def stored_addresses(service: Service) -> list[str]:
-    stored = service.setting(MY_EMAILS_SETTING)
-    return [a for a in stored if isinstance(a, str)] if isinstance(stored, list) else []
-
-
-IMAP_FIELDS = ("host", "port", "user", "password_command")
-
-
-def imap_settings(service: Service) -> dict[str, Any]:
-    """The saved IMAP account (host, port, user, password command; never a password), with
-    values of the wrong type left out."""
-    stored = service.setting(IMAP_SETTING)
-    if not isinstance(stored, dict):
-        return {}
-    out: dict[str, Any] = {}
-    for key in ("host", "user", "password_command"):
-        if isinstance(stored.get(key), str) and stored[key].strip():
-            out[key] = stored[key].strip()
-    port = stored.get("port")
-    if isinstance(port, int) and not isinstance(port, bool) and 0 < port < 65536:
-        out["port"] = port
-    return out
-
-
-def set_imap_settings(service: Service, **values: Any) -> dict[str, Any]:
-    """Save the IMAP account; unknown keys (a password!) are refused."""
-    unknown = set(values) - set(IMAP_FIELDS)
-    if unknown:
-        raise ServiceError(f"not an IMAP setting: {', '.join(sorted(unknown))}")
-    port = values.get("port")
-    if port is not None and (
-        not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536
-    ):
-        raise ServiceError(f"bad port {port!r}: use a port number such as 993 or 143")
-    clean = {k: v for k, v in values.items() if v not in (None, "")}
-    service.set_setting(IMAP_SETTING, clean)
-    return imap_settings(service)
 
 
 def contact_id_for(address: str) -> str:
@@ -350,89 +281,6 @@ def plan_mail(
     return planner.plan
 
 
-# -- follow-ups an outgoing email did --------------------------------------------------------------
-def _created_day(service: Service, table: str, record_id: str) -> dt.date | None:
-    doc = service.db.raw(table).get(record_id) or {}
-    try:
-        ms = parse_stamp(doc.get(record.CREATED) or "")[0]
-    except ClockError:
-        return None
-    instant = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=ms)
-    return dates.local_day_of(instant)
-
-
-def _start_day(service: Service, f: FollowUp, planned: dict[str, dict[str, Any]]) -> dt.date | None:
-    """The day from which an email does `f`: its planning event's day, else the day it was added."""
-    origin = parse_origin(f.origin)
-    if origin is not None:
-        event = origin.event_id
-        if event.startswith(HIRE_EVENT):
-            try:
-                return dates.parse_day_strict(event.rsplit(".", 1)[-1])
-            except dates.DateError:
-                return None
-        doc = service.db.raw(Interaction.TABLE).get(event) or planned.get(event)
-        if doc and isinstance(doc.get("day"), str):
-            try:
-                return dates.parse_day_strict(doc["day"])
-            except dates.DateError:
-                return None
-    return _created_day(service, FollowUp.TABLE, f.id)
-
-
-def _sent(service: Service, planned: dict[str, dict[str, Any]]) -> list[SentEmail]:
-    out = []
-    docs: list[tuple[str, dict[str, Any]]] = [
-        (i.id, {"kind": i.kind, "day": i.day, "contact_id": i.contact_id, "with_ids": i.with_ids})
-        for i in service.interactions()
-        if i.direction == "out"
-    ]
-    for iid, doc in [*docs, *planned.items()]:
-        if doc.get("kind") != "email" or (iid in planned and doc.get("direction") != "out"):
-            continue
-        try:
-            day = dates.parse_day_strict(doc.get("day") or "")
-        except dates.DateError:
-            continue
-        people = tuple(p for p in (doc.get("contact_id"), *(doc.get("with_ids") or ())) if p)
-        out.append(SentEmail(iid, day, people))
-    return out
-
-
-def follow_ups_done(
-    service: Service, planned: dict[str, dict[str, Any]]
-) -> list[tuple[FollowUp, SentEmail]]:
-    """Open message follow-ups (not a cadence's: the cadence re-times instead) that an outgoing
-    email, logged before or planned now, did."""
-    candidates = {}
-    for f in service.follow_ups():
-        if f.kind not in MESSAGE_KINDS or not f.contact_id:
-            continue
-        if cadence_mod.contact_of(f.origin) is not None:
-            continue
-        start = _start_day(service, f, planned)
-        if start is None:
-            continue
-        due = dates.parse_day_strict(f.due)
-        candidates[f.id] = (f, OpenFollowUp(f.id, f.contact_id, start, due))
-    if not candidates:
-        return []
-    contact_of = {f.id: f.contact_id for f in service.follow_ups(include_closed=True)}
-    used = [
-        (i.id, contact_of[i.follow_up_id])
-        for i in service.interactions()
-        if i.follow_up_id and contact_of.get(i.follow_up_id)
-    ]
-    pairs = match_follow_ups([c[1] for c in candidates.values()], _sent(service, planned), used)
-    return [(candidates[o.id][0], email) for o, email in pairs]
-
-
-def _done_line(service: Service, f: FollowUp, email: SentEmail, topic: str | None) -> str:
-    who = service.name_of("contacts", f.contact_id) or "?"
-    about = f": {topic}" if topic else ""
-    return f"{f.title} ({who}), by your email of {email.day.isoformat()}{about}"
-
-
 # -- writing ---------------------------------------------------------------------------------------
 @action(lambda summary: summary.describe)
 def _apply(service: Service, plan: MailPlan) -> MailSummary:
@@ -462,7 +310,7 @@ def _apply(service: Service, plan: MailPlan) -> MailSummary:
         interaction = service.db.raw(Interaction.TABLE)[email.id]
         if not interaction.get("follow_up_id"):
             db.update(Interaction.TABLE, email.id, {"follow_up_id": f.id})
-        summary.done.append(_done_line(service, f, email, interaction.get("topic")))
+        summary.done.append(done_line(service, f, email, interaction.get("topic")))
         service.after_complete(done, day)
     touched = {p for fields in plan.interactions.values() for p in _people(fields)}
     summary.retimed = len(service._sync_cadences(sorted(touched)))
@@ -493,7 +341,7 @@ def import_mail(
         summary.dry_run = True
         for f, email in follow_ups_done(service, plan.interactions):
             topic = plan.interactions.get(email.id, {}).get("topic")
-            summary.done.append(_done_line(service, f, email, topic))
+            summary.done.append(done_line(service, f, email, topic))
         return summary
     if not plan.interactions and not plan.contacts and not follow_ups_done(service, {}):
         return summary
