@@ -95,6 +95,10 @@ def test_outgoing_and_incoming_messages_are_logged_with_direction_topic_and_mess
     assert all(r["note"] is None for r in rows)  # bodies are never stored
     text = ok(run_cli, "list", "interactions")
     assert "email out" in text and "Thank you for Tuesday" in text
+    report = ok(run_cli, "export", "markdown", "-")
+    assert (
+        "- 2026-11-26 email sent with Jane Boss, Glenview Freight: Thank you for Tuesday" in report
+    )
     jane = next(
         c for c in json.loads(ok(run_cli, "list", "contacts", "--json")) if c["name"] == "Jane Boss"
     )
