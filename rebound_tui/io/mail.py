@@ -1,12 +1,12 @@
 """Reading mail files: mbox (Gmail Takeout, Thunderbird), Apple Mail `.mbox` folders and `.emlx`
 files, Maildir, and `.eml` files or folders of them. Only headers are read: bodies are skipped.
 
-Everything is streamed. The standard library's `mailbox` classes first build a table of every
-message in the file (and read whole messages, attachments included), so here the files are
-walked directly: an mbox is read line by line and split at its `From ` lines, a Maildir's `cur`
-and `new` folders are listed one at a time, and each message's header block (never more than
-`MAX_HEADER_BYTES`) goes to the standard library's `email` parser. Memory stays flat however big
-the mailbox is.
+Everything is streamed, and only header blocks (never more than `MAX_HEADER_BYTES`) go to the
+standard library's `email` parser. A Maildir is read with the standard library's `mailbox`, one
+message file at a time. An mbox is read line by line and split at its `From ` lines here:
+`mailbox.mbox` first builds a table of every message's offsets and then reads each message whole,
+attachments included, so its memory grows with the mailbox. Memory stays flat however big the
+mailbox is.
 
 `parse_headers` turns a header block into a `MailMessage` or a `Broken` with the reason (a broken
 Date, an undecodable header, no recipients, no sender); a broken message never stops a read.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import mailbox
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -342,6 +343,26 @@ def _message_file(path: Path, kind: str, where: str) -> MailMessage | Broken:
     return parse_headers(block, where)
 
 
+def _maildir(source: Source, advance: Callable[[int], None]) -> Iterator[MailMessage | Broken]:
+    """A Maildir through the standard library's `mailbox` (which knows cur/new, flags in file
+    names and temporary files), one message file at a time, headers only."""
+    box = mailbox.Maildir(source.path, factory=None, create=False)
+    for number, key in enumerate(sorted(box.iterkeys()), start=1):
+        where = f"{source.path.name} message {number}"
+        try:
+            f = box.get_file(key)
+        except (KeyError, OSError):  # gone meanwhile (a mail client moved it), or unreadable
+            yield Broken(UNREADABLE, where)
+            continue
+        with f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(0)
+            block = header_block(iter(f.readline, b""))
+        advance(size)
+        yield Broken(TOO_LONG, where) if block is None else parse_headers(block, where)
+
+
 def read_messages(
     found: list[Source], progress: Progress | None = None
 ) -> Iterator[MailMessage | Broken]:
@@ -365,9 +386,7 @@ def read_messages(
             except OSError as exc:
                 raise InputError(f"cannot read {source.path}: {exc.strerror or exc}") from None
         elif source.kind == "maildir":
-            for path in _maildir_files(source.path):
-                advance(_size(path))
-                yield _message_file(path, "eml", f"{source.path.name}/{path.parent.name}/…")
+            yield from _maildir(source, advance)
         else:
             advance(source.size)
             yield _message_file(source.path, source.kind, source.path.name)

@@ -205,6 +205,7 @@ def test_every_layout_is_read(run_cli, network, tmp_path):
     msgs = [message(subject=f"layout {n}") for n in range(6)]
     md = maildir(tmp_path / "Maildir", msgs[:1])
     maildir(md / ".Sent", msgs[1:2], sub="new")  # a Maildir++ sub-folder
+    (md / "tmp" / "1700000009.x.host").write_bytes(message(subject="being delivered"))
     apple = apple_mbox(tmp_path / "Work.mbox", msgs[2:3])
     single = tmp_path / "one.eml"
     single.write_bytes(msgs[3])
