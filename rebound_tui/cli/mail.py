@@ -160,8 +160,8 @@ def cmd_import_imap(args: argparse.Namespace, ctx: Context) -> int:
     user = args.user or stored.get("user")
     if not host or not user:
         raise UsageError(
-            "give --host HOST and --user USER (or save them under 'IMAP' in the dashboard's "
-            "settings)"
+            "give --host HOST and --user USER (or save them in the dashboard's settings: S, "
+            "then 4 Mail)"
         )
     port = args.port if args.port is not None else stored.get("port")
     if port is not None and not 0 < port < 65536:
