@@ -225,3 +225,24 @@ def test_a_plain_server_that_is_not_loopback_is_refused(
     assert code == 1
     assert_one_line_error(err, "offers no encryption", "only to this machine")
     assert snapshot(network) == before
+
+
+def test_the_saved_account_and_addresses_are_the_defaults(
+    run_cli, network, plain_server, password_command
+):
+    from rebound_tui.mail_service import set_imap_settings, set_my_addresses
+    from rebound_tui.service import Service
+
+    service = Service.open(network)
+    set_imap_settings(
+        service,
+        host="127.0.0.1",
+        port=plain_server.port,
+        user=USER,
+        password_command=password_command,
+    )
+    set_my_addresses(service, [ME])
+    service.save()
+    assert "password" not in service.setting("imap")
+    out = ok(run_cli, "import", "imap", "--dry-run")
+    assert "read 4, matched 3, logged 3" in out
