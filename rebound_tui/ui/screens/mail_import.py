@@ -105,7 +105,12 @@ class MailImportPrompt(ModalScreen[MailRequest | None]):
     CSS_PATH = "screens.tcss"
     DEFAULT_CSS = """
     MailImportPrompt { align: center middle; }
-    MailImportPrompt .prompt-box { width: 80; }
+    MailImportPrompt .prompt-box { max-height: 100%; }
+    MailImportPrompt .mail-row { height: 1; margin-top: 1; }
+    MailImportPrompt .mail-row Label { width: 18; color: $text-muted; }
+    MailImportPrompt .mail-row Input { width: 1fr; margin-top: 0; }
+    MailImportPrompt .prompt-message { display: none; padding-left: 18; }
+    MailImportPrompt .prompt-message.-error { display: block; }
     MailImportPrompt Checkbox { margin-top: 1; background: $panel; }
     MailImportPrompt .prompt-buttons { height: 2; padding-top: 1; align-horizontal: right; }
     MailImportPrompt .prompt-buttons .prompt-keys { margin-top: 0; }
@@ -132,54 +137,76 @@ class MailImportPrompt(ModalScreen[MailRequest | None]):
         self.me = me or []
         self.imap = imap or {}
 
-    def _field(self, field_id: str, value: str, placeholder: str, validator: Validator | None):
-        yield Input(
-            value,
-            placeholder=placeholder,
-            validators=[validator] if validator else [],
-            id=field_id,
-            compact=True,
-        )
+    def _field(
+        self, field_id: str, value: str, label: str, placeholder: str, validator: Validator | None
+    ) -> ComposeResult:
+        with Horizontal(classes="mail-row"):
+            yield Label(label)
+            yield Input(
+                value,
+                placeholder=placeholder,
+                validators=[validator] if validator else [],
+                id=field_id,
+                compact=True,
+            )
         yield Label("", classes="prompt-message", id=f"{field_id}-message")
 
     def compose(self) -> ComposeResult:
         title = "Import mail" if self.kind == "mail" else "Import from IMAP"
-        with Vertical(classes="prompt-box", id="import-box") as box:
-            box.border_title = title
-            if self.kind == "mail":
-                yield from self._field(
+        imap = self.imap
+        port = str(imap["port"]) if imap.get("port") else ""
+        # (id, value, label, placeholder, validator) of each field, in order.
+        if self.kind == "mail":
+            fields = [
+                (
                     "mail-path",
                     self.initial_path,
+                    "mailbox",
                     "mbox, Apple Mail .mbox folder, Maildir, .eml file or folder",
                     MailboxValidator(),
-                )
-            else:
-                imap = self.imap
-                yield from self._field(
-                    "imap-host", imap.get("host", ""), "IMAP server, e.g. imap.fastmail.com",
+                ),
+            ]
+        else:
+            fields = [
+                (
+                    "imap-host",
+                    imap.get("host", ""),
+                    "server",
+                    "e.g. imap.fastmail.com",
                     RequiredValidator("IMAP server"),
-                )  # fmt: skip
-                port = str(imap["port"]) if imap.get("port") else ""
-                yield from self._field("imap-port", port, "port (empty: 993, TLS)", PortValidator())
-                yield from self._field(
-                    "imap-user", imap.get("user", ""), "user, usually your address",
+                ),
+                ("imap-port", port, "port", "empty: 993 (TLS); 143: STARTTLS", PortValidator()),
+                (
+                    "imap-user",
+                    imap.get("user", ""),
+                    "user",
+                    "usually your address",
                     RequiredValidator("user name"),
-                )  # fmt: skip
-                yield from self._field(
-                    "imap-password-command", imap.get("password_command", ""),
-                    "password command, e.g. pass show mail/work (empty: $REBOUND_IMAP_PASSWORD)",
+                ),
+                (
+                    "imap-password-command",
+                    imap.get("password_command", ""),
+                    "password command",
+                    "e.g. pass show mail/work (empty: $REBOUND_IMAP_PASSWORD)",
                     None,
-                )  # fmt: skip
-                yield from self._field(
-                    "imap-folders", "", "folders (empty: INBOX and Sent), e.g. INBOX, Archive", None
-                )
-            yield from self._field(
-                "mail-me", ", ".join(self.me), "your addresses, e.g. pat@example.com",
-                AddressesValidator(),
-            )  # fmt: skip
-            yield from self._field(
-                "mail-since", "", "since (optional): 2026-09-01, or 90d, 6w, 3m back", None
-            )
+                ),
+                (
+                    "imap-folders",
+                    "",
+                    "folders",
+                    "empty: INBOX and Sent; or e.g. INBOX, Archive",
+                    None,
+                ),
+            ]
+        fields += [
+            ("mail-me", ", ".join(self.me), "my addresses",
+             "e.g. pat@example.com, pat@work.example", AddressesValidator()),
+            ("mail-since", "", "since", "optional: 2026-09-01, or 90d, 6w, 3m back", None),
+        ]  # fmt: skip
+        with Vertical(classes="prompt-box", id="import-box") as box:
+            box.border_title = title
+            for field in fields:
+                yield from self._field(*field)
             yield Checkbox("preview: show what would change, write nothing", self.initial_dry_run,
                            id="import-dry-run", compact=True)  # fmt: skip
             yield Checkbox("add the people at bullpen companies as contacts",
