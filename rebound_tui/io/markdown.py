@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from rebound_tui import insights_report
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import Contact
 from rebound_tui.service import DueItem, Service
@@ -146,6 +147,10 @@ def report(service: Service) -> str:
         line = f"- {i.day} {kind}" + (f" with {who}" if who else "")
         about = i.note or i.topic  # an imported email: its subject
         out.append(line + (f": {md(about)}" if about else ""))
+    out.append("")
+
+    out += ["## Insights", ""]
+    out += insights_report.lines(service.insights(today), text=md, markdown=True)
     out.append("")
     return "\n".join(out)
 
