@@ -10,16 +10,17 @@ The summary (or the error, with "Nothing was changed") shows afterwards.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
 
-from rebound_tui.ui.actions.importing import ImportOutcome
-
 if TYPE_CHECKING:
     from rebound_tui.mail_service import MailSummary
-    from rebound_tui.ui.app import ReboundApp
     from rebound_tui.ui.screens.mail_import import MailProgress, MailRequest
+
+# `self` is the app (ReboundApp), left unannotated: naming it here would tie this module into
+# the app <-> action-mixins import cycle that issue 19 removes (tests/test_layers.py).
 
 # (palette name, help, action) of the commands this mixin adds to the command palette.
 MAIL_COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -42,6 +43,12 @@ def dashboard_mail_words(line: str) -> str:
     ).replace("before --since", "before the “since” day")
 
 
+@dataclass
+class MailOutcome:
+    summary: MailSummary | None = None
+    error: str | None = None
+
+
 def wrote_mail(summary: MailSummary) -> bool:
     return not summary.dry_run and bool(summary.logged or summary.done or summary.people_added)
 
@@ -49,7 +56,7 @@ def wrote_mail(summary: MailSummary) -> bool:
 class MailImportActions:
     """Mixed into ReboundApp: the mail import commands."""
 
-    def action_import_mail(self: ReboundApp, kind: str) -> None:
+    def action_import_mail(self, kind: str) -> None:
         from rebound_tui.mail_service import imap_settings, stored_addresses
         from rebound_tui.ui.screens.mail_import import MailImportPrompt
 
@@ -62,7 +69,7 @@ class MailImportActions:
         )
         self.push_screen(prompt, chosen)
 
-    def start_mail_import(self: ReboundApp, request: MailRequest) -> None:
+    def start_mail_import(self, request: MailRequest) -> None:
         from rebound_tui.ui.screens.mail_import import MailProgress
 
         dry = " (preview)" if request.dry_run else ""
@@ -72,9 +79,7 @@ class MailImportActions:
         self._mail_import_in_thread(request, progress)
 
     @work(thread=True, group="import", exit_on_error=False)
-    def _mail_import_in_thread(
-        self: ReboundApp, request: MailRequest, screen: MailProgress
-    ) -> None:
+    def _mail_import_in_thread(self, request: MailRequest, screen: MailProgress) -> None:
         from rebound_tui.io.imap import ImapAccount, ImapError, read_imap, read_password
         from rebound_tui.io.mail import read_messages, sources
         from rebound_tui.mail_service import import_mail, my_addresses
@@ -84,7 +89,7 @@ class MailImportActions:
             self.call_from_thread(screen.advance, done, total)
 
         service = self.service
-        outcome = ImportOutcome()
+        outcome = MailOutcome()
         try:
             me = my_addresses(service, request.me)
             since = service.day(request.since) if request.since else None
@@ -100,7 +105,7 @@ class MailImportActions:
                 )
                 since_day = dt.date.fromisoformat(since) if since else None
                 messages = read_imap(account, since=since_day, progress=progress)
-            outcome.summary = import_mail(  # type: ignore[assignment]
+            outcome.summary = import_mail(
                 service,
                 messages,
                 me=me,
@@ -116,14 +121,14 @@ class MailImportActions:
         self.call_from_thread(self._mail_import_finished, request, screen, outcome)
 
     def _mail_import_finished(
-        self: ReboundApp, request: MailRequest, screen: MailProgress, outcome: ImportOutcome
+        self, request: MailRequest, screen: MailProgress, outcome: MailOutcome
     ) -> None:
         from rebound_tui.ui.screens.importing import ImportResult
 
         self.importing = False
         if screen.is_current:
             screen.dismiss(None)
-        summary: MailSummary | None = outcome.summary  # type: ignore[assignment]
+        summary = outcome.summary
         if summary is None:
             lines = [outcome.error or "the import failed", "", "Nothing was changed."]
             self.push_screen(ImportResult("Mail import failed", lines, error=True))
