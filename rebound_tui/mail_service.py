@@ -151,7 +151,7 @@ class _Planner:
         self.me = set(me)
         self.since = since
         self.add_people = add_people
-        self.plan = MailPlan(MailSummary(source))
+        self.plan = MailPlan(MailSummary(one_line(source, limit=120)))  # a file name is data
         self.by_email: dict[str, Contact] = {}
         for c in service.contacts():
             if c.email:

@@ -236,3 +236,23 @@ async def test_an_imported_email_shows_in_the_timeline_as_text(tmp_path, monkeyp
         assert "received: Re: [b]coffee[/b]" in timeline
         assert "\x1b" not in timeline
         assert app.is_running
+
+
+async def test_a_hostile_file_name_is_shown_as_text(
+    app: ReboundApp, service: Service, tmp_path
+) -> None:
+    service.edit_contact("Darlene Boss", email=DARLENE)
+    service.save()
+    box = mbox(tmp_path / "[@click=app.quit]x [b]\x1b]0;t\x07.mbox", [message(to=DARLENE)])
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = await open_prompt(pilot, "Import mail")
+        prompt.query_one("#mail-path", Input).value = str(box)
+        prompt.query_one("#mail-me", Input).value = ME
+        result = await run(pilot)
+        assert app.is_running
+        # The title is kept as markup, escaped: shown as the literal text.
+        title = result.query_one("#import-result-box").border_title or ""
+        assert "\\[@click=app.quit]x \\[b]]0;t.mbox" in title and "\x1b" not in title
+        assert "mail import from [@click=app.quit]x [b]]0;t.mbox" in text_of(result)
+        await pilot.press("escape")
+        assert app.is_running

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.content import Content
 
 if TYPE_CHECKING:
     from rebound_tui.mail_service import MailSummary
@@ -73,7 +74,10 @@ class MailImportActions:
         from rebound_tui.ui.screens.mail_import import MailProgress
 
         dry = " (preview)" if request.dry_run else ""
-        progress = MailProgress(f"Importing mail · {request.label}{dry}", request.kind)
+        # Content, not str: a border title given as a string is parsed as markup, and a file or
+        # server name is data.
+        title = Content(f"Importing mail · {request.label}{dry}")
+        progress = MailProgress(title, request.kind)  # type: ignore[arg-type]
         self.importing = True  # the store worker waits; see StoreWorker._store_busy
         self.push_screen(progress)
         self._mail_import_in_thread(request, progress)
@@ -137,7 +141,8 @@ class MailImportActions:
             if wrote_mail(summary):
                 self.changed()  # saved by the store worker, as any change
                 lines += ["", "u on the dashboard undoes the whole import."]
-            self.push_screen(ImportResult(f"Mail import · {request.label}", lines))
+            title = Content(f"Mail import · {request.label}")
+            self.push_screen(ImportResult(title, lines))  # type: ignore[arg-type]
         if self._theme_pending:  # a theme picked meanwhile
             self._theme_pending = False
             self._remember_theme(self.current_theme)

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar
 
-from rebound_tui.domain.mail import email_key
+from rebound_tui.domain.mail import email_key, one_line
 from rebound_tui.domain.model import ValidationError, check_email
 from rebound_tui.ui.screens.importing import ImportProgress, expand
 
@@ -51,9 +51,10 @@ class MailRequest:
 
     @property
     def label(self) -> str:
+        """What the titles and the summary call the mailbox (one line of plain text)."""
         if self.kind == "mail":
-            return self.paths[0].name if self.paths else "mail"
-        return f"{self.user}@{self.host}"
+            return one_line(self.paths[0].name if self.paths else "mail", limit=80)
+        return one_line(f"{self.user}@{self.host}", limit=80)
 
 
 class MailboxValidator(Validator):
