@@ -260,12 +260,13 @@ def sources(paths: list[Path]) -> list[Source]:
     found: list[Source] = []
     for raw_path in paths:
         path = Path(raw_path).expanduser()
+        shown = one_line(str(path), limit=200)  # a path is data: no escapes to the terminal
         try:
             if path.is_dir():
                 inside = _folder_sources(path)
                 if not inside:
                     raise InputError(
-                        f"no mail in {path}: expected a Maildir (cur/ and new/), an Apple Mail "
+                        f"no mail in {shown}: expected a Maildir (cur/ and new/), an Apple Mail "
                         ".mbox folder, mbox files or .eml files"
                     )
                 found += inside
@@ -277,15 +278,15 @@ def sources(paths: list[Path]) -> list[Source]:
                     found.append(Source("mbox", path, _size(path)))
                 else:
                     raise InputError(
-                        f"{path} is not a mailbox (an mbox file starts with 'From '); give an "
+                        f"{shown} is not a mailbox (an mbox file starts with 'From '); give an "
                         "mbox file, a Maildir, an Apple Mail .mbox folder or .eml files"
                     )
             else:
-                raise InputError(f"no such file or folder: {path}")
+                raise InputError(f"no such file or folder: {shown}")
         except PermissionError:
-            raise InputError(f"cannot read {path}: permission denied") from None
+            raise InputError(f"cannot read {shown}: permission denied") from None
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+            raise InputError(f"cannot read {shown}: {exc.strerror or exc}") from None
     return found
 
 

@@ -231,6 +231,10 @@ def test_bad_paths_and_missing_addresses_are_one_line_errors(run_cli, network, t
     code, _, err = run_cli("import", "mail", empty, "--me", ME)
     assert code == 2
     assert_one_line_error(err, "no mail in")
+    code, _, err = run_cli("import", "mail", tmp_path / "x\x1b]0;t\x07.mbox", "--me", ME)
+    assert code == 2
+    assert_one_line_error(err, "no such file", "x]0;t.mbox")
+    assert "\x1b" not in err
     box = mbox(tmp_path / "a.mbox", [message()])
     code, _, err = run_cli("import", "mail", box)
     assert code == 2
