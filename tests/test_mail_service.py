@@ -71,4 +71,4 @@ def test_two_machines_and_any_split_end_up_with_one_interaction_per_message(
     assert len(desk.interactions()) == len(keys) == len(other.interactions())
     assert {i.id for i in desk.interactions()} == {i.id for i in other.interactions()}
     merged = merge_databases(orjson.loads(base.read_bytes()), orjson.loads(laptop.read_bytes()))
-    assert len(merged["interactions"]) == len(keys)
+    assert len(merged.get("interactions", {})) == len(keys)  # no table when nothing matched
