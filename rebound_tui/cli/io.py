@@ -19,6 +19,12 @@ from rebound_tui.io.importer import SOURCES, import_rows, read_rows
 from rebound_tui.plural import counted
 
 IMPORT_KINDS = tuple(SOURCES)
+IMPORT_HELP = {
+    "linkedin": "LinkedIn: Connections.csv or the ZIP LinkedIn sends",
+    "vcard": "a vCard (.vcf) file",
+    "csv": "any CSV file (--map says which column is which)",
+}
+MAIL_KINDS = ("mail", "imap")
 EXPORT_KINDS = ("ics", "csv", "json", "markdown")
 # Below this many rows an import is over before a bar could be read.
 PROGRESS_MIN_ROWS = 1000
@@ -30,30 +36,36 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "import",
-        help="bring contacts in from LinkedIn, a vCard file or any CSV",
-        description="Bring contacts in; re-importing updates people instead of duplicating them.",
+        help="bring contacts in from LinkedIn, vCard or CSV, and emails from mail files or IMAP",
+        description="Bring contacts in (re-importing updates people instead of duplicating "
+        "them), or log the emails you exchanged with them.",
     )
     add_db_option(p)
-    p.add_argument("kind", choices=IMPORT_KINDS, metavar="|".join(IMPORT_KINDS))
-    p.add_argument(
-        "path",
-        type=path_arg,
-        metavar="PATH",
-        help="linkedin: Connections.csv or the ZIP LinkedIn sends; vcard: a .vcf file",
+    kinds = p.add_subparsers(
+        dest="kind", metavar="|".join((*IMPORT_KINDS, *MAIL_KINDS)), required=True
     )
-    p.add_argument(
-        "--map",
-        metavar="SPEC",
-        help="csv: which column is which, e.g. 'name=Full Name,company=Org,email=E-mail'",
-    )
-    p.add_argument("--dry-run", action="store_true", help="show the summary, write nothing")
-    p.add_argument(
-        "--add-companies",
-        action="store_true",
-        help="add companies not yet in the bullpen (default: link to existing ones only)",
-    )
-    p.add_argument("-v", "--verbose", action="store_true", help="list every added/updated person")
-    p.set_defaults(func=cmd_import)
+    for kind, what in IMPORT_HELP.items():
+        k = kinds.add_parser(kind, help=f"contacts from {what}", description=f"Import {what}.")
+        add_db_option(k)
+        k.add_argument("path", type=path_arg, metavar="PATH", help=what)
+        k.add_argument(
+            "--map",
+            metavar="SPEC",
+            help="csv: which column is which, e.g. 'name=Full Name,company=Org,email=E-mail'",
+        )
+        k.add_argument("--dry-run", action="store_true", help="show the summary, write nothing")
+        k.add_argument(
+            "--add-companies",
+            action="store_true",
+            help="add companies not yet in the bullpen (default: link to existing ones only)",
+        )
+        k.add_argument(
+            "-v", "--verbose", action="store_true", help="list every added/updated person"
+        )
+        k.set_defaults(func=cmd_import)
+    from rebound_tui.cli.mail import register_mail
+
+    register_mail(kinds)
 
     p = sub.add_parser(
         "export",

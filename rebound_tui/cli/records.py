@@ -450,9 +450,9 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
                 for x in (s.name_of("contacts", i.contact_id), s.name_of("companies", i.company_id))
                 if x
             )
-            lines.append(
-                f"{i.id[:8]}  {i.day}  {i.kind:<18} {who}" + (f"  {i.note}" if i.note else "")
-            )
+            kind = f"{i.kind} {i.direction}" if i.direction else i.kind
+            about = i.note or i.topic  # an imported email has its subject as its topic
+            lines.append(f"{i.id[:8]}  {i.day}  {kind:<18} {who}" + (f"  {about}" if about else ""))
     else:
         rows = s.follow_ups(include_closed=args.all)
         lines = []

@@ -55,6 +55,7 @@ FOLLOW_UP_KINDS: tuple[str, ...] = (
     "outreach",
     "todo",
 )
+INTERACTION_DIRECTIONS: tuple[str, ...] = ("in", "out")
 STATUSES: tuple[str, ...] = ("open", "done", "dropped")
 # Kinds that count as a real exchange with a person (warmth, cadence re-timing).
 TOUCH_KINDS: frozenset[str] = frozenset(
@@ -282,10 +283,19 @@ class Interaction(Record):
     with_ids: list[str] = field(default_factory=list)
     # What a later message may mention ("Last time we spoke about ..."); the note stays private.
     topic: str | None = None
+    # Mail that logged itself (issue 17): `in` received, `out` sent, None for anything else.
+    direction: str | None = None
+    message_id: str | None = None
 
     def validate(self) -> None:
         check_choice("kind", self.kind, INTERACTION_KINDS)
         check_day("day", self.day)
+        if self.direction is not None:
+            check_choice("direction", self.direction, INTERACTION_DIRECTIONS)
+        if self.message_id is not None and not (
+            isinstance(self.message_id, str) and self.message_id.strip()
+        ):
+            raise ValidationError("bad message id: expected the text of a Message-ID header")
         if self.company_id is None and self.contact_id is None:
             raise ValidationError("an interaction needs a company or a contact")
 

@@ -149,8 +149,10 @@ def report(service: Service) -> str:
             )
             if x
         )
-        line = f"- {i.day} {i.kind}" + (f" with {who}" if who else "")
-        out.append(line + (f": {md(i.note)}" if i.note else ""))
+        kind = {"out": f"{i.kind} sent", "in": f"{i.kind} received"}.get(i.direction or "", i.kind)
+        line = f"- {i.day} {kind}" + (f" with {who}" if who else "")
+        about = i.note or i.topic  # an imported email: its subject
+        out.append(line + (f": {md(about)}" if about else ""))
     out.append("")
 
     out += ["## Insights", ""]

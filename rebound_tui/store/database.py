@@ -269,10 +269,16 @@ class Database:
                 raise KeyError(record_id)
             self._put(table, record_id, record.tombstoned(doc, self.clock.now()))
 
-    def create_many(self, table: str, rows: list[Mapping[str, Any]]) -> list[str]:
-        """Insert many new records in one pass (imports)."""
+    def create_many(
+        self, table: str, rows: list[Mapping[str, Any]], ids: list[str] | None = None
+    ) -> list[str]:
+        """Insert many new records in one pass (imports); `ids` gives derived ids (mail import:
+        the same message is the same record on every machine), else they are random."""
         with self.lock:
-            ids = [record.new_id() for _ in rows]
+            if ids is None:
+                ids = [record.new_id() for _ in rows]
+            elif len(ids) != len(rows) or len(set(ids)) != len(ids):
+                raise ValueError("create_many: one distinct id per row")
             if self.journal is not None:
                 self.journal.extend((table, i, None) for i in ids)
             new = [record.new_doc(fields, self.clock.now()) for fields in rows]

@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerFailed, WorkerState
 
 from rebound_tui.ui.actions import DraftActions, DueActions, ImportActions, RecordActions
 from rebound_tui.ui.actions.importing import IMPORT_COMMANDS
+from rebound_tui.ui.actions.mail_import import MAIL_COMMANDS, MailImportActions
 from rebound_tui.ui.commands import ReboundCommands, bindings_of, key_text
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
@@ -78,7 +79,14 @@ class Loaded:
 
 
 class ReboundApp(
-    LiteralText, StoreWorker, RecordActions, DueActions, DraftActions, ImportActions, App[None]
+    LiteralText,
+    StoreWorker,
+    RecordActions,
+    DueActions,
+    DraftActions,
+    ImportActions,
+    MailImportActions,
+    App[None],
 ):
     """The dashboard on one service (one data file)."""
 
@@ -96,8 +104,9 @@ class ReboundApp(
         Binding("q", "leave", "Quit", tooltip="Save and quit"),
     ]
     # Commands without a key, listed in the command palette: (name, help, action).
-    PALETTE_COMMANDS: ClassVar[tuple[tuple[str, str, str], ...]] = tuple(
-        (name, help_text, f"import('{kind}')") for name, help_text, kind in IMPORT_COMMANDS
+    PALETTE_COMMANDS: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        *((name, help_text, f"import('{kind}')") for name, help_text, kind in IMPORT_COMMANDS),
+        *MAIL_COMMANDS,
     )
     # Keys of the dashboard itself: off while a detail screen is on top ("1" must not move the
     # panes behind it, "u" not undo unseen). Modal screens hide the app's keys by themselves.

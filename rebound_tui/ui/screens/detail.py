@@ -71,6 +71,10 @@ def _note_block(label: str, text: str) -> Content:
     return Content("\n").join(lines)
 
 
+# An email logged from mail (issue 17): sent or received, before its subject.
+DIRECTION_MARK = {"out": "sent: ", "in": "received: "}
+
+
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -178,7 +182,8 @@ class RecordDetail(Screen[None]):
                     (f"{_fit(display.line(who), NAME_WIDTH):<{NAME_WIDTH}}  ", "bold")
                     if who
                     else " " * (NAME_WIDTH + 2),
-                    _one_line(i.note),
+                    (DIRECTION_MARK.get(i.direction or "", ""), MUTED),
+                    _one_line(i.note or i.topic),
                 )
             )
         return _lines(out, "nothing logged yet")

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from rebound_tui.domain.drafts import TEMPLATE_LABELS
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.screens.settings_host import SettingsHost
+from rebound_tui.ui.screens.settings_mail import MailPane
 from rebound_tui.ui.screens.settings_rules import RulesPane
 from rebound_tui.ui.screens.settings_templates import TemplatesPane
 from rebound_tui.ui.widgets.safe_input import SafeInput
@@ -74,7 +75,7 @@ class GeneralPane(Vertical):
 
 # -- the screen -------------------------------------------------------------------------------
 class SettingsScreen(Screen[None]):
-    """Three tabs: 1 Playbook, 2 Templates, 3 General. Escape goes back to the dashboard."""
+    """Four tabs: 1 Playbook, 2 Templates, 3 General, 4 Mail. Escape goes back."""
 
     CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,6 +83,7 @@ class SettingsScreen(Screen[None]):
         Binding("1", "tab('playbook')", "Playbook", show=False),
         Binding("2", "tab('templates')", "Templates", show=False),
         Binding("3", "tab('general')", "General", show=False),
+        Binding("4", "tab('mail')", "Mail", show=False),
     ]
 
     def __init__(self, host: SettingsHost, tab: str = "playbook") -> None:
@@ -91,7 +93,8 @@ class SettingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label(
-            "Settings · 1 Playbook · 2 Templates · 3 General · esc back", id="settings-title"
+            "Settings · 1 Playbook · 2 Templates · 3 General · 4 Mail · esc back",
+            id="settings-title",
         )
         with TabbedContent(initial=self.initial_tab, id="settings-tabs"):
             with TabPane("1 Playbook", id="playbook"):
@@ -100,6 +103,8 @@ class SettingsScreen(Screen[None]):
                 yield TemplatesPane(self.host)
             with TabPane("3 General", id="general"):
                 yield GeneralPane(self.host)
+            with TabPane("4 Mail", id="mail"):
+                yield MailPane(self.host)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -115,7 +120,12 @@ class SettingsScreen(Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        first = {"playbook": "#rules-table", "templates": "#template-list", "general": "#my-name"}
+        first = {
+            "playbook": "#rules-table",
+            "templates": "#template-list",
+            "general": "#my-name",
+            "mail": "#my-emails",
+        }
         self.query_one(first[tab]).focus()
 
     def action_close(self) -> None:
