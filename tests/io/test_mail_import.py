@@ -330,7 +330,7 @@ def test_cadences_are_retimed_by_imported_mail(run_cli, network, tmp_path):
         for f in json.loads(ok(run_cli, "list", "follow-ups", "--json"))
         if f["kind"] == "check-in"
     ]
-    assert check["due"] == "2026-11-27"  # never touched: due today
+    assert check["due"] == "2026-12-27"  # never touched: counted from the day added (1m)
     box = mbox(
         tmp_path / "a", [message(to="sam@skokie.example", date="Thu, 26 Nov 2026 10:00:00 -0600")]
     )
