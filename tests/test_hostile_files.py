@@ -371,7 +371,7 @@ def test_restore_gets_out_of_a_main_file_with_a_future_stamp(run_cli, data_path,
     code, _, err = run_cli("list", "companies")
     assert code == 1
     assert_one_line_error(err, "ahead of this machine's clock", "newest good backup")
-    backup = err.split("restore it with 'rebound-tui restore ")[1].split("'")[0]
+    backup = err.split("(restore it with: rebound-tui restore ")[1].split()[0].strip("'")
     code, out, err = run_cli("restore", backup)
     assert code == 0, err
     kept = list(Backups(data_path).broken_dir.iterdir())

@@ -94,6 +94,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, bool]]] = {
         "linkedin": _f(LINE),
         "referred_by": _f(REF),
         "met_how": _f(LINE),
+        "met_on": _f(DAY),
         "cadence": _f(SPAN),
         "notes": _f(TEXT),
     },
@@ -106,6 +107,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, bool]]] = {
         "follow_up_id": _f(REF),
         "round": _f(INT, (0, 1000)),
         "with_ids": _f(REFS, null=False),
+        "topic": _f(LINE),
     },
     "followups": {
         "title": _f(LINE, null=False),
