@@ -261,7 +261,7 @@ def test_cli_draft_and_errors_echo_names_safely(run_cli, data_path: Path) -> Non
     assert RAW.search(err.rstrip("\n")) is None
     code, out, err = run_cli("done", "t")  # ambiguous: the message lists hostile titles
     assert code == 2
-    assert_one_line_error(err, "ambiguous")
+    assert_one_line_error(err, "too short")
     assert RAW.search(err.rstrip("\n")) is None
 
 
