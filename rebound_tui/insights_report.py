@@ -56,6 +56,10 @@ def to_json(ins: Insights) -> dict[str, Any]:
             {"kind": c.kind, "id": c.record_id, "name": c.name, "detail": c.detail}
             for c in ins.going_cold
         ],
+        "replies": [
+            {"channel": r.channel, "sent": r.sent, "replied": r.replied, "share": r.share}
+            for r in ins.replies
+        ],
     }
 
 
@@ -124,5 +128,11 @@ def lines(ins: Insights, *, text: Callable[[str], str] = str, markdown: bool = F
         out.append("Nobody is going cold.")
     for c in ins.going_cold:
         line = f"{text(c.name)} ({c.kind}): {c.detail}"
+        out.append(f"- {line}" if markdown else line)
+    heading("Replies")
+    if not ins.replies:
+        out.append("No sent or received mail logged yet (rebound-tui import mail).")
+    for r in ins.replies:
+        line = f"{r.channel}: {r.replied} of {r.sent} answered ({share(r.share)})"
         out.append(f"- {line}" if markdown else line)
     return out

@@ -61,6 +61,7 @@ def test_stats_json_contract(run_cli, data_path):
     assert [c["due"] for c in p["checkins"]] == ["2026-12-20", "2027-01-19", "2027-02-18"]
     assert set(data["streak"]) == {"current", "best"}
     assert isinstance(data["going_cold"], list)
+    assert data["replies"] == []  # no mail with a direction logged
     assert snapshot(data_path) == before  # a read writes nothing
 
 

@@ -21,6 +21,9 @@ calendar days. The definitions, also stated in the README:
   today (today counts once cleared; until then the streak runs to yesterday), the best one is the
   longest run since the first follow-up fell due. Snoozing or rescheduling moves the due day, so a
   snoozed item is a decision taken, not a miss.
+* **Replies**, for interactions that know their direction (mail read by `import mail`): per
+  channel (the interaction kind), how many sent ones got an answer from the same person on the
+  same channel within 14 days.
 * **Going cold**: people whose warmth level fell over the last 30 days, and companies (not dropped
   or hired) whose last touch is older than the shortest cadence of their people, or 45 days.
 """
@@ -111,6 +114,20 @@ class Cold:
 
 
 @dataclass(frozen=True)
+class Reply:
+    channel: str  # the interaction kind: email, message...
+    sent: int
+    replied: int
+
+    @property
+    def share(self) -> float | None:
+        return self.replied / self.sent if self.sent else None
+
+
+REPLY_WITHIN_DAYS = 14
+
+
+@dataclass(frozen=True)
 class Insights:
     on: dt.date
     weeks: tuple[Week, ...]
@@ -118,6 +135,7 @@ class Insights:
     persistence: tuple[Persistence, ...]
     streak: Streak
     going_cold: tuple[Cold, ...] = field(default_factory=tuple)
+    replies: tuple[Reply, ...] = field(default_factory=tuple)
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -402,6 +420,28 @@ def going_cold(
     return tuple(out)
 
 
+def replies(interactions: Iterable[Interaction]) -> tuple[Reply, ...]:
+    """Reply rate by channel: a sent one is answered by a received one from the same person on
+    the same channel, on its day or within REPLY_WITHIN_DAYS after."""
+    received: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    sent: list[tuple[str, str, dt.date]] = []
+    for i in interactions:
+        day = _day(i.day)
+        if day is None or not i.contact_id or i.direction not in ("in", "out"):
+            continue
+        if i.direction == "in":
+            received[(i.kind, i.contact_id)].append(day)
+        else:
+            sent.append((i.kind, i.contact_id, day))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    window = dt.timedelta(days=REPLY_WITHIN_DAYS)
+    for kind, person, day in sent:
+        counts[kind][0] += 1
+        if any(day <= d <= day + window for d in received.get((kind, person), ())):
+            counts[kind][1] += 1
+    return tuple(Reply(kind, n, r) for kind, (n, r) in sorted(counts.items()))
+
+
 def compute(
     on: dt.date,
     *,
@@ -421,4 +461,5 @@ def compute(
         persistence=persistence(on, companies, contacts, interactions, follow_ups, index),
         streak=streak(on, follow_ups),
         going_cold=going_cold(on, companies, contacts, interactions, index),
+        replies=replies(interactions),
     )

@@ -295,3 +295,29 @@ def test_bars_and_shares():
     assert bar(3, 8, 1) == "▍"
     assert sparkline([0, 1, 8]) == "·▁█"
     assert share(None) == "—" and share(0.5) == "50%"
+
+
+def test_replies_by_channel():
+    def mail(day, direction, contact="pat", kind="email"):
+        return Interaction(
+            id=f"{kind}-{day}-{direction}-{contact}",
+            kind=kind,
+            day=day,
+            contact_id=contact,
+            direction=direction,
+        )
+
+    rows = insights.replies(
+        [
+            mail("2026-11-01", "out"),
+            mail("2026-11-03", "in"),  # answers the first
+            mail("2026-11-10", "out"),
+            mail("2026-11-30", "in"),  # 20 days later: too late for the second
+            mail("2026-11-02", "out", contact="ray"),
+            mail("2026-11-02", "in", contact="ray", kind="message"),  # another channel
+            Interaction(id="n", kind="email", day="2026-11-02", contact_id="ray"),  # no direction
+        ]
+    )
+    assert [(r.channel, r.sent, r.replied) for r in rows] == [("email", 3, 1)]
+    assert rows[0].share == 1 / 3
+    assert insights.replies([]) == ()

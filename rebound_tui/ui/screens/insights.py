@@ -70,6 +70,8 @@ class InsightsScreen(ModalScreen[None]):
             yield DataTable(id="insights-persistence", cursor_type="none", show_cursor=False)
             yield Label(Content("Going cold"), classes="insights-heading")
             yield Static(Content(""), id="insights-cold")
+            yield Label(Content("Replies (mail with a direction)"), classes="insights-heading")
+            yield Static(Content(""), id="insights-replies")
 
     def on_mount(self) -> None:
         self.query_one("#insights-box").focus()
@@ -136,6 +138,12 @@ class InsightsScreen(ModalScreen[None]):
             cold.append(f"… {len(ins.going_cold) - COLD_ROWS} more: rebound-tui stats")
         self.query_one("#insights-cold", Static).update(
             Content("\n".join(cold) if cold else "Nobody is going cold.")
+        )
+        replies = [
+            f"{r.channel}: {r.replied} of {r.sent} answered ({share(r.share)})" for r in ins.replies
+        ]
+        self.query_one("#insights-replies", Static).update(
+            Content("\n".join(replies) if replies else "No mail logged yet: import mail (ctrl+p).")
         )
 
     def action_close(self) -> None:
