@@ -20,7 +20,17 @@ SCHEMA_VERSION = 1
 META_TABLE = "meta"
 META_ID = "db"
 _BLANK = re.compile(rb"[\x00 \t\r\n]*\Z")
-TABLES = ("companies", "contacts", "interactions", "followups", "rules", "templates", "settings")
+TABLES = (
+    "companies",
+    "contacts",
+    "interactions",
+    "followups",
+    "openings",
+    "status_changes",
+    "rules",
+    "templates",
+    "settings",
+)
 
 
 class DataFileError(Exception):
