@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from rebound_tui import __version__
 from rebound_tui.cli.context import Context, Failure, UsageError
 
-GROUP_NAMES = ("records", "sync", "playbook", "io")
+GROUP_NAMES = ("records", "openings", "sync", "playbook", "io")
 
 
 def __getattr__(name: str):
