@@ -118,7 +118,7 @@ class OpeningsMixin:
         close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
         close += [n for k, n in names.items() if (wanted in k or k in wanted) and n not in close]
         hint = f" Close matches: {', '.join(names.get(c, c) for c in close[:5])}." if close else ""
-        raise NotFound(f"no company named {name!r} in the bullpen.{hint}")
+        raise NotFound(f"the company {name!r} is not in the bullpen.{hint}")
 
     def _opening_company(
         self: Service, ref: str | Company, add_company: bool, by_name: bool

@@ -169,12 +169,13 @@ def _url(value: Any) -> str | None:
     return None
 
 
-def posting_from(data: dict[str, Any], page_url: str | None = None) -> Posting:
+def posting_from(data: dict[str, Any], *page_urls: str | None) -> Posting:
+    """The posting's fields; `page_urls`: where the page says it lives, or was fetched from."""
     return Posting(
         title=_text(data.get("title")) or _text(data.get("name")),
         company=_company(data.get("hiringOrganization")),
         location=_location(data),
-        url=_url(data.get("url")) or _url(page_url),
+        url=_url(data.get("url")) or next((u for u in map(_url, page_urls) if u), None),
         posted_on=_day(data.get("datePosted")),
         deadline=_day(data.get("validThrough")),
     )
@@ -205,11 +206,11 @@ def parse_page(text: str, where: str, page_url: str | None = None) -> Posting:
     for block in blocks:
         found = find_posting(_load(block))
         if found is not None:
-            posting = posting_from(found, page_url or canonical)
+            posting = posting_from(found, canonical, page_url)
             if not posting.title and not posting.company:
                 continue
             return posting
-    what = "no JSON-LD at all" if not blocks else f"{len(blocks)} JSON-LD block(s), none of them"
+    what = "no JSON-LD at all" if not blocks else f"{len(blocks)} JSON-LD block(s), none a posting"
     raise InputError(
         f"{where} has no job posting (schema.org JobPosting): {what}. Save the posting's own "
         "page (not a search results page), or give COMPANY and TITLE without --from"
