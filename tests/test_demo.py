@@ -161,7 +161,9 @@ def test_same_anchor_same_content_and_stamps(tmp_path: Path) -> None:
     b = json.loads(demo.build_demo(tmp_path / "again.json").read_bytes())
     assert _content(a) == _content(b)
     stamps = lambda d: sorted(  # noqa: E731
-        json.dumps(doc["_clock"], sort_keys=True) for t in RECORD_TYPES for doc in d.get(t, {}).values()
+        json.dumps(doc["_clock"], sort_keys=True)
+        for t in RECORD_TYPES
+        for doc in d.get(t, {}).values()
     )
     assert stamps(a) == stamps(b)
 
