@@ -98,8 +98,18 @@ class OpeningsMixin:
     def opening_history(self: Service, opening: Opening | str) -> list[StatusChange]:
         """The opening's status changes, oldest first (by day, then by when they were made)."""
         opening_id = opening.id if isinstance(opening, Opening) else opening
-        raw = self.db.raw(StatusChange.TABLE)
         steps = [s for s in self._records(StatusChange).values() if s.opening_id == opening_id]
+        return self._in_order(steps)
+
+    def opening_histories(self: Service) -> dict[str, list[StatusChange]]:
+        """Every opening's history at once, by opening id (one pass, for exports and views)."""
+        out: dict[str, list[StatusChange]] = {}
+        for s in self._records(StatusChange).values():
+            out.setdefault(s.opening_id, []).append(s)
+        return {k: self._in_order(v) for k, v in out.items()}
+
+    def _in_order(self: Service, steps: list[StatusChange]) -> list[StatusChange]:
+        raw = self.db.raw(StatusChange.TABLE)
         return sorted(
             steps, key=lambda s: (s.day, str(raw.get(s.id, {}).get(record.CREATED, "")), s.id)
         )

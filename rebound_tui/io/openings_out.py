@@ -37,28 +37,35 @@ def _history_text(steps: list[StatusChange]) -> str:
     return "; ".join(f"{s.day} {s.status}" + (f" ({s.note})" if s.note else "") for s in steps)
 
 
-def opening_dict(service: Service, o: Opening) -> dict[str, Any]:
+def opening_dict(
+    service: Service, o: Opening, history: list[StatusChange] | None = None
+) -> dict[str, Any]:
     """One opening as plain data, with its company and referral names and its history."""
+    steps = service.opening_history(o) if history is None else history
     return {
         "id": o.id,
         **o.to_fields(),
         "company": service.name_of("companies", o.company_id),
         "referral": service.name_of("contacts", o.referral_id),
-        "history": [
-            {"day": s.day, "status": s.status, "note": s.note} for s in service.opening_history(o)
-        ],
+        "history": [{"day": s.day, "status": s.status, "note": s.note} for s in steps],
     }
 
 
 def json_openings(service: Service) -> list[dict[str, Any]]:
-    return [opening_dict(service, o) for o in service.openings(include_closed=True)]
+    histories = service.opening_histories()
+    return [
+        opening_dict(service, o, histories.get(o.id, []))
+        for o in service.openings(include_closed=True)
+    ]
 
 
 def csv_rows(service: Service) -> tuple[list[str], list[list[Any]]]:
     rows = []
+    histories = service.opening_histories()
     for o in service.openings(include_closed=True):
-        d = opening_dict(service, o)
-        d["history"] = _history_text(service.opening_history(o))
+        steps = histories.get(o.id, [])
+        d = opening_dict(service, o, steps)
+        d["history"] = _history_text(steps)
         rows.append([d.get(c) for c in CSV_COLUMNS])
     return CSV_COLUMNS, rows
 
@@ -66,6 +73,7 @@ def csv_rows(service: Service) -> tuple[list[str], list[list[Any]]]:
 def markdown_lines(service: Service, md) -> list[str]:
     """'## Roles': open roles by status (most advanced first), then finished ones."""
     openings = service.openings(include_closed=True)
+    histories = service.opening_histories()
     out = ["## Roles", ""]
     if not openings:
         return [*out, "No openings yet.", ""]
@@ -85,7 +93,7 @@ def markdown_lines(service: Service, md) -> list[str]:
             if o.url:
                 bits.append(md(o.url))
             out.append(" · ".join(bits))
-            for s in service.opening_history(o):
+            for s in histories.get(o.id, []):
                 out.append(f"  - {s.day} {s.status}" + (f": {md(s.note)}" if s.note else ""))
         out.append("")
     return out
