@@ -3,11 +3,13 @@ status changes made on two machines."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rebound_tui.domain import record
@@ -326,3 +328,43 @@ def test_status_changes_on_two_machines_both_survive_the_merge(tmp_path: Path, t
     ]
     assert merged["openings"][o.id]["status"] == "withdrawn"  # the later change is current
     assert merged["openings"][o.id]["applied_on"] == "2026-11-24"  # a different field: kept
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    a_steps=st.lists(st.sampled_from(STATUSES), max_size=4),
+    b_steps=st.lists(st.sampled_from(STATUSES), max_size=4),
+)
+def test_any_status_changes_on_two_machines_all_survive_the_merge(a_steps, b_steps):
+    with tempfile.TemporaryDirectory() as folder:
+        wall = [1_795_000_000_000]
+        a_path, b_path = Path(folder, "a.json"), Path(folder, "b.json")
+
+        def machine(path: Path, replica: str) -> Service:
+            clock = HybridClock(replica, wall_ms=lambda: wall[0])
+            return Service(Database(path, clock=clock), today=lambda: dt.date(2026, 11, 27))
+
+        a = machine(a_path, "aaaaaaaa")
+        a.add_company("Acme")
+        o = a.add_opening("Acme", "Controller", on="2026-11-01")
+        a.save()
+        shutil.copy2(a_path, b_path)
+        b = machine(b_path, "bbbbbbbb")
+        made = {"aaaaaaaa": [], "bbbbbbbb": []}
+        for replica, s, steps in (("aaaaaaaa", a, a_steps), ("bbbbbbbb", b, b_steps)):
+            for n, status in enumerate(steps):
+                wall[0] += 1000
+                if s.find_opening(o.id).status != status:
+                    s.set_opening_status(o.id, status, on=f"2026-11-{10 + n:02d}")
+                    made[replica].append(status)
+            s.save()
+        da, db = decode(a_path.read_bytes(), a_path), decode(b_path.read_bytes(), b_path)
+        merged = merge_databases(da, db)
+        assert merged == merge_databases(db, da)
+        live = [d for d in merged["status_changes"].values() if record.is_live(d)]
+        assert len(live) == 1 + len(made["aaaaaaaa"]) + len(made["bbbbbbbb"])
+        assert sorted(d["status"] for d in live) == sorted(
+            ["spotted", *made["aaaaaaaa"], *made["bbbbbbbb"]]
+        )
+        last = made["bbbbbbbb"] or made["aaaaaaaa"]  # b's changes are later in time
+        assert merged["openings"][o.id]["status"] == (last[-1] if last else "spotted")
