@@ -42,7 +42,6 @@ OPENING_MAP_FIELDS = (
     "notes",
 )
 FIELD_ALIASES = {
-    "title": "opening",
     "spotted_on": "spotted",
     "applied_on": "applied",
     "posted_on": "posted",
@@ -78,7 +77,7 @@ def is_openings_map(spec: str | None) -> bool:
     if not spec:
         return False
     items = next(csv.reader([spec], skipinitialspace=True), [])
-    return any(_field(i.partition("=")[0]) == "opening" for i in items)
+    return any(clean(i.partition("=")[0]).lower() == "opening" for i in items)
 
 
 def _field(text: str) -> str:
