@@ -257,6 +257,7 @@ def child_durable(args: argparse.Namespace) -> dict[str, Any]:
     """Mark due follow-ups done one by one, each saved (fsync, atomic replace) before the next."""
     path = _fresh_copy(args.file, args.work)
     os.environ["REBOUND_LOCK_DIR"] = str(args.work / "locks")
+    os.environ["REBOUND_BACKUPS"] = str(args.work / "backups")
     from rebound_tui.service import Service
 
     anchor = _anchor()
@@ -349,6 +350,7 @@ async def _keys(args: argparse.Namespace) -> dict[str, Any]:
 
     path = _fresh_copy(args.file, args.work)
     os.environ["REBOUND_LOCK_DIR"] = str(args.work / "locks")
+    os.environ["REBOUND_BACKUPS"] = str(args.work / "backups")
     from rebound_tui.service import Service
     from rebound_tui.ui.app import make_app
 
@@ -512,6 +514,8 @@ def child_merge(args: argparse.Namespace) -> dict[str, Any]:
     from rebound_tui.store.merge_driver import merge_files
 
     os.environ["REBOUND_LOCK_DIR"] = str(args.work / "locks")
+
+    os.environ["REBOUND_BACKUPS"] = str(args.work / "backups")
     result: dict[str, list[float]] = {
         "merge": [],
         "merge_shared": [],

@@ -237,6 +237,7 @@ def run_stages(path: Path, trace: bool, top: int = 0) -> None:
 
     work = Path(tempfile.mkdtemp(prefix="rebound-mem-"))
     os.environ["REBOUND_LOCK_DIR"] = str(work / "locks")
+    os.environ["REBOUND_BACKUPS"] = str(work / "backups")
     copy = work / "rebound.json"
     shutil.copyfile(path, copy)
     hour_ago = time.time() - 3600
@@ -302,6 +303,7 @@ def run_times(path: Path, reps: int) -> None:
     raw = path.read_bytes()
     work = Path(tempfile.mkdtemp(prefix="rebound-mem-"))
     os.environ["REBOUND_LOCK_DIR"] = str(work / "locks")
+    os.environ["REBOUND_BACKUPS"] = str(work / "backups")
     anchor = dt.date(2026, 11, 27)
     dec, opn = [], []
     for _ in range(reps):

@@ -88,6 +88,7 @@ def child_env(work: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     env.update(
         REBOUND_LOCK_DIR=str(work / "locks"),
+        REBOUND_BACKUPS=str(work / "backups"),
         REBOUND_BENCH_TODAY=generate.ANCHOR.isoformat(),
         TERM="xterm-256color",
         COLORTERM="truecolor",

@@ -38,7 +38,6 @@ from rebound_tui.rows import due_sort_key
 from rebound_tui.store.backups import Backup
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import db_id_of, decode
-from rebound_tui.store.sync import merge_conflict_copies
 from rebound_tui.undo import UNDO_DEPTH, Action, action
 
 R = TypeVar("R", bound=Record)
@@ -574,8 +573,16 @@ class Service(PlaybookMixin, DraftsMixin, OpeningsMixin):
 
     # -- sync, backups ----------------------------------------------------------------------
     def sync_conflicts(self) -> list[str]:
-        """Merge sync tools' conflict copies, save, and archive them; lines to show the user."""
-        return merge_conflict_copies(self.db).lines()
+        """Merge sync tools' conflict copies, save, and archive them; lines to show the user.
+
+        (Every save does this; here it is done even with no edit to save.)"""
+        if self.db.copies.waiting():
+            self.db.save()
+        return self.db.copies.drain().lines()
+
+    def conflict_notes(self) -> list[str]:
+        """Why each waiting conflict copy was left alone (nothing is saved to find out)."""
+        return self.db.copies.refused()
 
     def backups(self) -> list[Backup]:
         return self.db.backups.list()

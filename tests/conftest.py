@@ -1,7 +1,8 @@
 """Shared fixtures: a temp data file, a private lock folder, the CLI in-process, a frozen today.
 
-Every test gets its own `REBOUND_LOCK_DIR` (autouse): the inter-process lock must never touch the
-user's cache folder, and parallel tests must never wait on each other's locks.
+Every test gets its own `REBOUND_LOCK_DIR` and `REBOUND_BACKUPS` (autouse): the inter-process lock
+and the backups must never touch the user's cache or state folder, and parallel tests must never
+wait on each other's locks.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ CliResult = tuple[int, str, str]
 def _private_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """A lock folder of our own, and no data file or umask leaking in from the environment."""
     monkeypatch.setenv("REBOUND_LOCK_DIR", str(tmp_path_factory.mktemp("locks")))
+    # Backups go to this machine's state folder: a test's own one, never the user's.
+    monkeypatch.setenv("REBOUND_BACKUPS", str(tmp_path_factory.mktemp("backups")))
     monkeypatch.delenv("REBOUND_DB", raising=False)
     old = os.umask(0o022)
     yield

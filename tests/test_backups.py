@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from datetime import UTC, datetime, timedelta, timezone
@@ -14,7 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rebound_tui.store import backups as backups_mod
-from rebound_tui.store.backups import KEEP_DAYS, KEEP_NEWEST, Backup, Backups, backup_dir
+from rebound_tui.store.backups import (
+    KEEP_DAYS,
+    KEEP_NEWEST,
+    Backup,
+    Backups,
+    backup_dir,
+    legacy_backup_dir,
+)
 
 T0 = datetime(2026, 11, 27, 10, 15, 0, 123456, tzinfo=UTC)
 
@@ -40,10 +48,36 @@ def data(tmp_path: Path) -> Path:
     return path
 
 
-def test_backup_dir_is_beside_the_data_file() -> None:
-    assert backup_dir(Path("/x/rebound.json")) == Path("/x/rebound.backups")
-    assert backup_dir(Path("/x/my.data.json")) == Path("/x/my.data.backups")
-    assert backup_dir(Path("/x/rebound")) == Path("/x/rebound.backups")
+def test_backup_dir_is_one_folder_per_data_file_under_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "state"
+    one = backup_dir(Path("/x/rebound.json"), root)
+    assert one.parent == root and re.fullmatch(r"rebound-[0-9a-f]{12}", one.name)
+    assert backup_dir(Path("/x/rebound.json"), root) == one  # stable
+    assert backup_dir(Path("/y/rebound.json"), root) != one  # another file, another folder
+    assert backup_dir(Path("/x/my.data.json"), root).name.startswith("my.data-")
+    assert legacy_backup_dir(Path("/x/rebound.json")) == Path("/x/rebound.backups")
+
+
+def test_backups_root_is_the_env_var_else_the_user_state_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from platformdirs import user_state_dir
+
+    monkeypatch.setenv("REBOUND_BACKUPS", str(tmp_path / "mine"))
+    assert backups_mod.backups_root() == tmp_path / "mine"
+    monkeypatch.delenv("REBOUND_BACKUPS")
+    expected = Path(user_state_dir("rebound-tui", appauthor=False)) / "backups"
+    assert backups_mod.backups_root() == expected
+    assert backup_dir(Path("/x/rebound.json")).parent == expected
+
+
+def test_a_symlinked_data_file_has_the_backup_folder_of_its_target(tmp_path: Path) -> None:
+    real = tmp_path / "synced" / "rebound.json"
+    real.parent.mkdir()
+    real.write_bytes(b"{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert backup_dir(link) == backup_dir(real)
 
 
 def test_save_names_the_backup_after_the_utc_instant_to_the_ms(data: Path) -> None:
@@ -51,7 +85,8 @@ def test_save_names_the_backup_after_the_utc_instant_to_the_ms(data: Path) -> No
     clock = Clock(datetime(2026, 11, 27, 11, 15, 0, 123999, tzinfo=paris))
     backup = Backups(data, now=clock).save(b'{"a": 1}')
     assert backup is not None
-    assert backup.path == data.parent / "rebound.backups" / "rebound-20261127T101500123Z.json"
+    assert backup.path == backup_dir(data) / "rebound-20261127T101500123Z.json"
+    assert not (data.parent / "rebound.backups").exists()  # nothing beside the data file
     assert backup.taken == datetime(2026, 11, 27, 10, 15, 0, 123000, tzinfo=UTC)
     assert backup.size == 8
     assert backup.path.read_bytes() == b'{"a": 1}'
@@ -317,7 +352,7 @@ def test_find_by_name_prefix_and_path(
     assert backups.find(f"  {c.path.name}  ") == c
     assert backups.find(str(a.path)) == a
     monkeypatch.chdir(backups.dir.parent)
-    assert backups.find(f"rebound.backups/{b.path.name}") == b
+    assert backups.find(f"{backups.dir.name}/{b.path.name}") == b
 
 
 def test_find_ambiguous_prefix_lists_the_candidates(three: tuple[Backups, list[Backup]]) -> None:
@@ -446,3 +481,23 @@ def test_a_backup_from_an_open_file_copies_it_and_compares_in_chunks(
             os.close(fd)
         assert second is not None and second.path.read_bytes().endswith(b"!")
         assert _mode(second.path) == 0o600
+
+
+def test_an_older_versions_folder_beside_the_file_is_read_never_written(data: Path) -> None:
+    legacy = legacy_backup_dir(data)
+    legacy.mkdir()
+    old = [legacy / f"rebound-202611{d:02d}T101500000Z.json" for d in range(1, 20)]
+    for n, path in enumerate(old):
+        path.write_bytes(f"old {n}".encode())
+    before = {p.name: p.read_bytes() for p in legacy.iterdir()}
+    clock = Clock()
+    backups = Backups(data, now=clock)
+    assert [b.path for b in backups.list()] == sorted(old, reverse=True)
+    assert backups.find(old[3].name).path == old[3]
+    for n in range(KEEP_NEWEST + 5):  # enough to prune
+        clock.t += timedelta(minutes=1)
+        made = backups.save(f"new {n}".encode())
+        assert made is not None and made.path.parent == backup_dir(data)
+    assert {p.name: p.read_bytes() for p in legacy.iterdir()} == before  # never pruned
+    assert len(backups.own()) == KEEP_NEWEST  # all today: the newest 10 are kept
+    assert all(b.path.parent in (legacy, backup_dir(data)) for b in backups.list())

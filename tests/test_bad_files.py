@@ -179,7 +179,9 @@ def test_backups_lists_them_newest_first_without_writing(run_cli, data_path, goo
     before = folder_state(data_path.parent)
     code, out, err = run_cli("backups")
     assert code == 0, err
-    names = [line.split()[0] for line in out.strip().splitlines()]
+    header, *lines = out.strip().splitlines()
+    assert header == f"backups in {Backups(data_path).dir}, newest first:"  # says where
+    names = [line.split()[0] for line in lines]
     assert names == [b.path.name for b in Backups(data_path).list()]
     assert folder_state(data_path.parent) == before
 
@@ -204,7 +206,8 @@ def test_restore_over_a_broken_file_keeps_the_broken_one(run_cli, data_path, goo
     code, out, err = run_cli("restore", newest.path.name)
     assert code == 0, err
     assert data_path.read_bytes() == backup_bytes
-    kept = list((data_path.parent / "rebound.backups" / "broken").iterdir())
+    kept = list(Backups(data_path).broken_dir.iterdir())
+    assert not (data_path.parent / "rebound.backups").exists()  # never in the synced folder
     assert [k.read_bytes() for k in kept] == [broken]
     assert kept[0].name in out
     code, out, err = run_cli("list", "companies", "--json")

@@ -47,6 +47,11 @@ POSITIVE = [
     ("rebound.Conflict1.json", "resilio"),
     ("rebound.Conflict2.json", "resilio"),
     ("rebound.conflict.json", "resilio"),
+    # unison -copyonconflict (names made by the real unison 2.52: tests/integration)
+    ("rebound (conflict_on_2026-12-05).json", "unison"),
+    ("rebound (conflict #1_on_2026-12-05).json", "unison"),
+    ("rebound (conflict #12_on_2026-12-05).json", "unison"),
+    ("rebound (conflict_on_2026-12-05) (conflict_on_2026-12-06).json", "unison"),
     # ambiguous
     ("rebound-LAPTOP.json", "onedrive"),
     ("rebound-DESKTOP-4F2K9QX.json", "onedrive"),
@@ -70,6 +75,13 @@ NEGATIVE = [
     "rebound.sync-conflict-20261127-101500-ABCDEF2.json.tmp",
     ".syncthing.rebound.sync-conflict-20261127-101500.json.tmp",
     "~syncthing~rebound.json.tmp",
+    ".unison.rebound.json.8b1a3f.unison.tmp",
+    ".unison.rebound (conflict_on_2026-12-05).json.8b1a3f.unison.tmp",
+    ".unison.rebound.json.tmp",
+    ".bak.0.rebound.json",
+    "rebound.json.unison.bak",
+    "rebound (conflict_on_2026-1-5).json",
+    "rebound (conflict on 2026-12-05).json",
     ".rebound.json.tmp-abc123",
     ".rebound.json.tmp-",
     "rebound (1).json.part",
@@ -138,6 +150,11 @@ def test_unicode_normalisation_does_not_hide_copies() -> None:
     [
         ".syncthing.rebound.json.tmp",
         "~syncthing~rebound.json.tmp",
+        ".unison.rebound.json.8b1a3f.unison.tmp",
+        ".unison.rebound (conflict_on_2026-12-05).json.8b1a3f.unison.tmp",
+        ".unison.rebound.json.tmp",
+        ".bak.0.rebound.json",
+        "rebound.json.unison.bak",
         ".~rebound.json",
         "rebound.json.partial",
         "rebound.json.part",
@@ -196,6 +213,10 @@ def _marker(draw: st.DrawFn, tool: str) -> str:
         return f"-{first}" + draw(st.text(alphabet="ABCxyz0123-", max_size=14))
     if tool == "gdrive":
         return f" ({draw(st.integers(1, 99))})"
+    if tool == "unison":
+        number = draw(st.sampled_from(["", " #1", " #27"]))
+        return f" (conflict{number}_on_{y}-{m:02}-{d:02})"
+    assert tool == "icloud"
     return f" {draw(st.integers(2, 99))}"
 
 
@@ -241,6 +262,7 @@ def test_find_conflict_copies_in_a_mixed_folder(tmp_path: Path) -> None:
         "rebound (conflicted copy alice 2026-11-27 101500).json",
         "rebound_conflict-20261127-101500.json",
         "rebound.Conflict1.json",
+        "rebound (conflict #1_on_2026-12-05).json",
         "rebound-LAPTOP.json",
         "rebound (1).json",
         "rebound 2.json",
@@ -252,6 +274,11 @@ def test_find_conflict_copies_in_a_mixed_folder(tmp_path: Path) -> None:
         "rebound (Case Conflict).json",
         ".syncthing.rebound.json.tmp",
         "~syncthing~rebound.json.tmp",
+        ".unison.rebound.json.8b1a3f.unison.tmp",
+        ".unison.rebound (conflict_on_2026-12-05).json.8b1a3f.unison.tmp",
+        ".unison.rebound.json.tmp",
+        ".bak.0.rebound.json",
+        "rebound.json.unison.bak",
         ".rebound.json.tmp-9f8e",
         "rebound (1).json.part",
         ".rebound 2.json.icloud",

@@ -16,6 +16,7 @@ from rebound_test_helpers import snapshot
 
 from rebound_tui.domain.clock import HybridClock
 from rebound_tui.service import Service
+from rebound_tui.store.backups import Backups
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import decode
 
@@ -120,7 +121,7 @@ def assert_every_edit(path: Path, ids: dict[str, str]) -> None:
 
 
 def conflicts_dir(path: Path) -> Path:
-    return path.parent / "rebound.backups" / "conflicts"
+    return Backups(path).conflicts_dir
 
 
 @pytest.mark.parametrize("name", UNAMBIGUOUS + AMBIGUOUS)
@@ -175,7 +176,8 @@ def test_three_machines_many_copies_at_once(run_cli, machines: Machines, tmp_pat
     assert out.count("merged ") == 2
     s = Service.open(machines.a_path)
     assert {c.name for c in s.companies()} == {"Acme", "Beta", "Only on A", "Only on C"}
-    assert sorted(p.name for p in folder.iterdir()) == ["rebound.backups", "rebound.json"]
+    # A write changes exactly one file in the synced folder: no backups, no archive there.
+    assert sorted(p.name for p in folder.iterdir()) == ["rebound.json"]
 
 
 def _foreign(tmp_path: Path) -> bytes:

@@ -11,8 +11,10 @@ the service they import, are not loaded before the dashboard's first paint.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from rebound_tui import __version__
 from rebound_tui.cli.context import Context, Failure, UsageError
@@ -82,6 +84,14 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="the data file (default: $REBOUND_DB, else rebound.json in your user data folder)",
     )
+    parser.add_argument(
+        "--backups",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where this machine keeps backups and archived conflict copies, one folder per "
+        "data file (default: $REBOUND_BACKUPS, else your user state folder; never the synced "
+        "folder)",
+    )
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
@@ -96,10 +106,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = dashboard_args(argv)
         if args is None:
             args = build_parser().parse_args(argv)
+        backups = getattr(args, "backups", None)
+        if backups is not None:
+            if not backups.strip():
+                raise UsageError("--backups needs a folder")
+            # The same as $REBOUND_BACKUPS, for this process and what it runs.
+            os.environ["REBOUND_BACKUPS"] = str(Path(backups).expanduser().absolute())
         if args.command is None:
             return run_dashboard(args)
         with Context(getattr(args, "db", None)) as ctx:
-            return args.func(args, ctx)
+            code = args.func(args, ctx)
+            if args.command not in ("sync", "check"):  # (those two list them themselves)
+                for note in ctx.copy_notes():
+                    print(f"rebound-tui: note: {note}", file=sys.stderr)
+            return code
     except UsageError as exc:
         print(f"rebound-tui: {exc}", file=sys.stderr)
         return 2

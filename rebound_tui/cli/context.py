@@ -76,6 +76,10 @@ class Context:
         if self._service is not None:
             self._service.save()
 
+    def copy_notes(self) -> list[str]:
+        """Conflict copies waiting beside the file that were left alone, and why."""
+        return self._service.conflict_notes() if self._service is not None else []
+
     def __enter__(self) -> Context:
         return self
 

@@ -1,4 +1,5 @@
-"""Commands that keep the file safe across machines: sync, check, backups, restore, merge-driver."""
+"""Commands that keep the file safe across machines: sync, check, backups, restore, compact, and
+the merge commands git and unison call (merge-driver, unison-merge)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.set_defaults(func=func)
         return p
 
-    command("sync", "merge sync tools' conflict copies into the data file", cmd_sync)
+    command(
+        "sync",
+        "merge sync tools' conflict copies into the data file now (every command that writes "
+        "does it too) and list what was merged, archived or left alone",
+        cmd_sync,
+    )
     command("check", "validate the data file and report problems", cmd_check)
-    command("backups", "list the backups of the data file", cmd_backups)
+    command(
+        "backups", "list this machine's backups of the data file, and where they are", cmd_backups
+    )
     p = command("restore", "bring back a backup (the current file is backed up first)", cmd_restore)
     p.add_argument("backup", metavar="BACKUP", help="a backup's name, a unique prefix, or path")
     p = command(
@@ -43,6 +51,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("base", type=path_arg, metavar="BASE")
     p.add_argument("ours", type=path_arg, metavar="OURS")
     p.add_argument("theirs", type=path_arg, metavar="THEIRS")
+    p = command(
+        "unison-merge",
+        "unison merge command: merge CURRENT1 and CURRENT2 (and the last synchronised version, "
+        "if unison has one) into NEW; in a unison profile: merge = Name rebound.json -> "
+        "rebound-tui unison-merge CURRENT1 CURRENT2 CURRENTARCHOPT NEW",
+        cmd_unison_merge,
+    )
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="CURRENT1 CURRENT2 [CURRENTARCHOPT] NEW (CURRENTARCHOPT may be empty or left out)",
+    )
 
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
@@ -74,12 +95,18 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_backups(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.service.db.backups
     backups = ctx.service.backups()
     if not backups:
-        print(f"no backups yet (they go in {ctx.service.db.backups.dir})")
+        print(f"no backups yet (they go in {store.dir})")
         return 0
+    legacy = [d for d in store.legacy if any(b.path.parent == d for b in backups)]
+    print(f"backups in {store.dir}, newest first:")
+    for folder in legacy:
+        print(f"(and, marked *, in {folder}, left by an older version: read only)")
     for b in backups:
-        print(f"{b.path.name}  {b.taken:%Y-%m-%d %H:%M:%S} UTC  {b.size:>10,} bytes")
+        mark = " *" if b.path.parent != store.dir else ""
+        print(f"{b.path.name}  {b.taken:%Y-%m-%d %H:%M:%S} UTC  {b.size:>10,} bytes{mark}")
     return 0
 
 
@@ -107,6 +134,22 @@ def cmd_merge_driver(args: argparse.Namespace, ctx: Context) -> int:
     from rebound_tui.store.merge_driver import merge_files
 
     merge_files(args.base, args.ours, args.theirs)
+    return 0
+
+
+def cmd_unison_merge(args: argparse.Namespace, ctx: Context) -> int:
+    from rebound_tui.store.merge_driver import merge_to
+
+    files = list(args.files)
+    if len(files) not in (3, 4):
+        raise UsageError(
+            f"unison-merge takes CURRENT1 CURRENT2 [CURRENTARCHOPT] NEW, got {len(files)} "
+            "file(s): write the unison preference as in docs/SYNC.md"
+        )
+    if any(not f for i, f in enumerate(files) if not (len(files) == 4 and i == 2)):
+        raise UsageError("unison-merge: CURRENT1, CURRENT2 and NEW must not be empty")
+    base = path_arg(files[2]) if len(files) == 4 and files[2] else None
+    merge_to(path_arg(files[-1]), path_arg(files[0]), path_arg(files[1]), base)
     return 0
 
 

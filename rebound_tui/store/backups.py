@@ -1,11 +1,16 @@
 """Previous versions of the data file, and the place conflict copies are archived to.
 
-The backup folder sits beside the data file (``/x/rebound.json`` ->
-``/x/rebound.backups/``) so it travels with the synced folder and a restore never
-needs a second location. Backups are named after the UTC instant they were taken,
-to the millisecond (``rebound-20261127T101500123Z.json``), so names sort in time
-order and carry their own timestamp: file times are rewritten by sync tools and
-cannot be trusted.
+Backups live on this machine, never in the synced folder: a save then changes exactly one file
+there (the data file), and two machines never prune the same synced set of backups. The folder is
+``<root>/<stem>-<hash>/``, one per data file (the hash is of the data file's real path), where
+the root is ``$REBOUND_BACKUPS`` (the CLI's ``--backups DIR`` sets it) or else
+``backups/`` in platformdirs' user state folder (``~/.local/state/rebound-tui/backups`` on
+Linux). A ``rebound.backups/`` folder that an older version left beside the data file is still
+listed and restorable, and never written to (nor pruned).
+
+Backups are named after the UTC instant they were taken, to the millisecond
+(``rebound-20261127T101500123Z.json``), so names sort in time order and carry their own
+timestamp: file times are rewritten by sync tools and cannot be trusted.
 
 We never delete user data: conflict copies are *moved* into ``conflicts/``, and the
 only files ever removed are our own backups, by `Backups.prune`.
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import secrets
@@ -26,7 +32,7 @@ from pathlib import Path
 
 from rebound_tui.store.files import copy_range, fsync_dir, read_at, write_all
 
-__all__ = ["KEEP_DAYS", "KEEP_NEWEST", "Backup", "Backups", "backup_dir"]
+__all__ = ["KEEP_DAYS", "KEEP_NEWEST", "Backup", "Backups", "backup_dir", "legacy_backup_dir"]
 
 KEEP_NEWEST = 10
 """Prune keeps this many of the newest backups, whatever their age..."""
@@ -38,8 +44,32 @@ _DIR_MODE = 0o700
 _FILE_MODE = 0o600
 
 
-def backup_dir(data_path: Path) -> Path:
-    """The backup folder for `data_path`: ``<stem>.backups`` in the same folder."""
+BACKUPS_ENV = "REBOUND_BACKUPS"
+
+
+def backups_root() -> Path:
+    """Where the backup folders of all data files go on this machine."""
+    chosen = os.environ.get(BACKUPS_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("rebound-tui", appauthor=False)) / "backups"
+
+
+def backup_dir(data_path: Path, root: Path | None = None) -> Path:
+    """The backup folder of `data_path`: ``<root>/<stem>-<12 hex of its real path's hash>``.
+
+    The real path (symlinks resolved) names the file that is written, so a data file reached
+    through two links has one backup folder."""
+    real = os.path.realpath(Path(data_path).expanduser())
+    key = hashlib.sha256(os.fsencode(real)).hexdigest()[:12]
+    return (root if root is not None else backups_root()) / f"{Path(real).stem}-{key}"
+
+
+def legacy_backup_dir(data_path: Path) -> Path:
+    """Where versions before 0.x kept backups: ``<stem>.backups`` beside the data file (read
+    only: listed and restorable, never written)."""
     data_path = Path(data_path)
     return data_path.with_name(f"{data_path.stem}.backups")
 
@@ -75,13 +105,37 @@ def _make_private_dir(folder: Path) -> None:
     os.chmod(folder, _DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
+def make_private_dirs(folder: Path) -> None:
+    """`_make_private_dir` for `folder` and every missing parent (each new one 0700)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for one in reversed(missing):
+        _make_private_dir(one)
+
+
 class Backups:
     """The backups of one data file."""
 
-    def __init__(self, data_path: Path, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        data_path: Path,
+        now: Callable[[], datetime] | None = None,
+        root: Path | None = None,
+    ) -> None:
         self.data_path = Path(data_path)
-        self.dir = backup_dir(self.data_path)
+        self.dir = backup_dir(self.data_path, root)
         self.conflicts_dir = self.dir / "conflicts"
+        self.broken_dir = self.dir / "broken"
+        # Read only: an older version's folder beside the file (or beside the file a link
+        # points to). Never written, never pruned.
+        legacy = {legacy_backup_dir(self.data_path)}
+        with contextlib.suppress(OSError, RuntimeError):
+            legacy.add(legacy_backup_dir(Path(os.path.realpath(self.data_path))))
+        self.legacy_dirs = sorted(d for d in legacy if d != self.dir)
         self._now = now or (lambda: datetime.now(UTC))
         stem, suffix = re.escape(self.data_path.stem), re.escape(self.data_path.suffix)
         self._name_re = re.compile(rf"{stem}-(?P<stamp>\d{{8}}T\d{{6}})(?P<ms>\d{{3}})Z{suffix}")
@@ -104,11 +158,29 @@ class Backups:
         return _to_utc_ms(self._now())
 
     def list(self) -> list[Backup]:
-        """All backups, newest first. Other files in the folder are ignored."""
+        """All backups (ours and an older version's beside the file), newest first. Other files
+        in the folders are ignored."""
+        found = self._list_in(self.dir)
+        seen = {b.path.name for b in found}
+        for folder in self.legacy_dirs:
+            found += [b for b in self._list_in(folder) if b.path.name not in seen]
+        found.sort(key=lambda b: (b.taken, b.path.name), reverse=True)
+        return found
+
+    def own(self) -> list[Backup]:
+        """The backups in our own folder (the only ones `prune` may remove), newest first."""
+        return self._list_in(self.dir)
+
+    @property
+    def legacy(self) -> list[Path]:
+        """An older version's backup folders beside the data file that exist."""
+        return [d for d in self.legacy_dirs if d.is_dir()]
+
+    def _list_in(self, folder: Path) -> list[Backup]:
         found = []
         try:
-            entries = list(os.scandir(self.dir))
-        except (FileNotFoundError, NotADirectoryError):
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
             return []
         for entry in entries:
             taken = self._parse(entry.name)
@@ -158,7 +230,7 @@ class Backups:
         latest = self.newest()
         if latest is not None and latest.size == size and _same_content(latest.path, content):
             return None
-        _make_private_dir(self.dir)
+        make_private_dirs(self.dir)
         taken = self.now()
         while (self.dir / self._name(taken)).exists():
             taken += timedelta(milliseconds=1)
@@ -191,7 +263,7 @@ class Backups:
         Keeps the `KEEP_NEWEST` newest, plus the newest of each of the last
         `KEEP_DAYS` UTC days (today and the days before it, by `now()`).
         """
-        backups = self.list()  # newest first
+        backups = self.own()  # newest first; an older version's folder is never touched
         keep = {b.path for b in backups[:KEEP_NEWEST]}
         today = self.now().date()
         window = {today - timedelta(days=n) for n in range(KEEP_DAYS)}
@@ -263,8 +335,7 @@ class Backups:
         copy_path = Path(copy_path)
         if not copy_path.is_file():
             raise FileNotFoundError(f"No conflict copy at {copy_path}")
-        _make_private_dir(self.dir)
-        _make_private_dir(self.conflicts_dir)
+        make_private_dirs(self.conflicts_dir)
         stem, suffix = copy_path.stem, copy_path.suffix
         n = 0
         while True:

@@ -37,6 +37,7 @@ TOOLS = (
     "nextcloud",
     "owncloud",
     "resilio",
+    "unison",
     "onedrive",
     "gdrive",
     "icloud",
@@ -72,6 +73,9 @@ _MARKERS: tuple[tuple[str, str], ...] = (
     ("owncloud", r"_conflict-\d{8}-\d{6}"),
     # rebound.Conflict.json, rebound.Conflict1.json
     ("resilio", r"\.conflict\d*"),
+    # unison -copyonconflict: rebound (conflict_on_2026-12-05).json, then
+    # rebound (conflict #1_on_2026-12-05).json, #2... (its format: " (conflict%s_on_%Y-%m-%d%s)")
+    ("unison", rf" \(conflict(?: #\d+)?_on_{_DATE}[^()]*\)"),
 )
 _AMBIGUOUS_MARKERS: tuple[tuple[str, str], ...] = (
     # rebound-LAPTOP.json: stem, dash, machine name
@@ -86,6 +90,9 @@ _AMBIGUOUS_MARKERS: tuple[tuple[str, str], ...] = (
 _TEMP_PATTERNS = re.compile(
     r"""
       ^\.syncthing\..*\.tmp$         # Syncthing (Unix)
+    | ^\.unison\..*\.tmp$            # unison: .unison.NAME.HASH.unison.tmp (and older .tmp)
+    | \.unison\.bak$                  # unison's own backups
+    | ^\.bak\.\d+\.                    # unison's backups beside the file: .bak.0.NAME
     | ^~syncthing~.*\.tmp$           # Syncthing (Windows)
     | ^\.~                           # Dropbox / LibreOffice style hidden temp and lock files
     | ^~\$                           # Office lock files (OneDrive folders)

@@ -22,6 +22,7 @@ from rebound_tui.domain.merge import max_stamp
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.fileformat import META_ID, META_TABLE, meta_of
 from rebound_tui.store.storage import SyncStorage
+from rebound_tui.store.sync import ConflictCopies
 
 # Back up the previous version on the first save of a session and then at most this often.
 BACKUP_EVERY_SECONDS = 600
@@ -49,6 +50,8 @@ class Database:
         self.backups = Backups(self.path)
         self._last_backup = 0.0
         self.storage = SyncStorage(self.path, on_load=self._observe, backup=self._maybe_backup)
+        self.copies = ConflictCopies(self.path, self.backups)
+        self.storage.copies = self.copies  # merged by every load and every save
         self.tinydb = _TinyDB(storage=lambda: self.storage)
         # Before-images of the records the current action touched: what undo puts back.
         self.journal: list[tuple[str, str, dict[str, Any] | None]] | None = None

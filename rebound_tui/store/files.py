@@ -14,6 +14,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import stat
 import tempfile
 import threading
 import time
@@ -129,6 +130,16 @@ def write_pieces(
         raise
     fsync_dir(path.parent)
     return FileSig.from_stat(st)
+
+
+def read_only_mode(path: Path) -> int | None:
+    """The permission bits of `path` if its owner may not write it (chmod 0400), else None
+    (writable, or no such file)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    return None if mode & stat.S_IWUSR else stat.S_IMODE(mode)
 
 
 def write_all(fd: int, raw: bytes) -> None:

@@ -1,9 +1,15 @@
-"""A git merge driver: merge three versions of the data file record by record.
+"""Merge drivers for git and unison: merge versions of the data file record by record.
 
-Installed with two lines (README, 'Git'):
+git, installed with two lines (README, 'Git'):
     .gitattributes:  rebound.json merge=rebound
     git config merge.rebound.driver "rebound-tui merge-driver %O %A %B"
 git then calls us with the ancestor, our version (where the result goes) and theirs.
+
+unison, one line in the profile (docs/SYNC.md):
+    merge = Name rebound.json -> rebound-tui unison-merge CURRENT1 CURRENT2 CURRENTARCHOPT NEW
+unison calls us with its two current versions, the last synchronised one (CURRENTARCHOPT: empty,
+or left out, when unison has none) and the name of the file to write the result to; it then
+copies that result to both replicas.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from pathlib import Path
 
 from rebound_tui.domain.merge import MergeError, merge3
 from rebound_tui.store.fileformat import DataFileError, decode, encode
-from rebound_tui.store.files import atomic_write
+from rebound_tui.store.files import FILE_MODE, atomic_write
 
 
 def _load(path: Path, *, optional: bool = False) -> dict | None:
@@ -39,3 +45,16 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> None:
         raise DataFileError(ours, f"cannot merge: {exc}") from None
     mode = ours.stat().st_mode & 0o777
     atomic_write(ours, encode(merged), mode)
+
+
+def merge_to(new: Path, current1: Path, current2: Path, base: Path | None = None) -> None:
+    """Write the merge of two versions (and their last common one, if any) to `new`."""
+    one = _load(current1)
+    two = _load(current2)
+    base_data = _load(base, optional=True) if base is not None else None
+    assert one is not None and two is not None
+    try:
+        merged = merge3(base_data, one, two, share=True)
+    except MergeError as exc:
+        raise DataFileError(current1, f"cannot merge with {current2}: {exc}") from None
+    atomic_write(new, encode(merged), FILE_MODE)

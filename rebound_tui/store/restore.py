@@ -2,7 +2,8 @@
 
 When the file is readable, the service restores through stamped edits (so the restore syncs).
 When it is broken (truncated, not JSON...), there is nothing to merge with: the broken bytes are
-kept in the backup folder under `broken/`, then the backup is written over the file atomically.
+kept in this machine's backup folder under `broken/`, then the backup is written over the file
+atomically.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from rebound_tui.store.backups import Backup, Backups
+from rebound_tui.store.backups import Backup, Backups, make_private_dirs
 from rebound_tui.store.fileformat import decode
 from rebound_tui.store.files import FILE_MODE, atomic_write
 
@@ -23,8 +24,8 @@ def restore_over_broken(path: Path, name: str) -> tuple[Backup, Path | None]:
     decode(raw, backup.path)  # never restore a bad backup
     kept = None
     if path.exists():
-        folder = backups.dir / "broken"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = backups.broken_dir
+        make_private_dirs(folder)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         kept = folder / f"{path.stem}-broken-{stamp}{path.suffix}"
         atomic_write(kept, path.read_bytes(), FILE_MODE)

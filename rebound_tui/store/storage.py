@@ -28,17 +28,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shlex
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 from platformdirs import user_cache_dir
 from tinydb.storages import Storage
 
 from rebound_tui.domain.merge import MergeError, merge_databases
+from rebound_tui.store.backups import make_private_dirs
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, encode, new_database
 from rebound_tui.store.files import (
     CHUNK,
@@ -47,10 +49,14 @@ from rebound_tui.store.files import (
     FileSig,
     content_hash,
     read_at,
+    read_only_mode,
     release_later,
     write_pieces,
 )
 from rebound_tui.store.layout import Layout, Piece, plan
+
+if TYPE_CHECKING:
+    from rebound_tui.store.sync import Accepted, ConflictCopies
 
 LOCK_TIMEOUT = 10.0
 SAVE_TRIES = 3  # a sync tool replacing the file mid-save makes us merge it and try again
@@ -60,11 +66,18 @@ class SaveError(OSError):
     """The save failed; the data file is untouched and the edits are still in memory."""
 
 
+class ReadOnlyFile(SaveError):
+    """The data file is read-only for its owner: we refuse to replace it."""
+
+
 def lock_path_for(path: Path) -> Path:
     """A lock file outside the synced folder (so it never syncs), one per data file."""
     key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
     folder = Path(os.environ.get("REBOUND_LOCK_DIR") or user_cache_dir("rebound-tui")) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(folder)  # 0700 whatever the umask: nobody else's business
+    with contextlib.suppress(OSError):
+        if os.name != "nt" and os.stat(folder).st_mode & 0o077:
+            os.chmod(folder, 0o700)  # made by an older version under a loose umask
     return folder / f"{key}.lock"
 
 
@@ -107,6 +120,8 @@ class SyncStorage(Storage):
         self._fresh = False
         self.generation = 0  # bumps whenever the data in memory changes
         self.lock = threading.RLock()
+        # The conflict copies beside the file (set by Database): merged by every load and save.
+        self.copies: ConflictCopies | None = None
 
     # -- TinyDB's Storage interface -------------------------------------------------------
     def read(self) -> dict[str, Any]:
@@ -179,6 +194,13 @@ class SyncStorage(Storage):
             del raw  # the parsed data is all we keep
             self._checked_at = time.time()
             self.dirty = False
+            # Commands that only read show the file merged with the waiting conflict copies
+            # (nothing is written: a save merges them again and archives them).
+            on_load, self._on_load = self._on_load, None
+            try:
+                self._merge_copies()
+            finally:
+                self._on_load = on_load
             self.generation += 1
             if self._on_load:
                 self._on_load(self._data)
@@ -303,12 +325,16 @@ class SyncStorage(Storage):
         if self._data is None:
             return False
         with self.lock:
-            if not self.dirty and not self._disk_changed():
+            if (
+                not self.dirty
+                and not self._disk_changed()
+                and (self.copies is None or self._fresh or not self.copies.waiting())
+            ):
                 # Nothing of ours to write, nothing new to merge: skip encoding. (A new database
                 # nobody changed is not written either: looking around creates no file.)
                 return False
         try:
-            with FileLock(lock_path_for(self.path), timeout=LOCK_TIMEOUT):
+            with FileLock(lock_path_for(self.path), timeout=LOCK_TIMEOUT, mode=0o600):
                 for _ in range(SAVE_TRIES):
                     try:
                         return self._save_locked()
@@ -323,7 +349,7 @@ class SyncStorage(Storage):
                 f"{self.path}: another rebound-tui process holds the lock for over "
                 f"{LOCK_TIMEOUT:.0f}s; your edit is kept in memory, try again"
             ) from exc
-        except DataFileError:
+        except (DataFileError, SaveError):
             raise
         except OSError as exc:
             raise SaveError(
@@ -332,9 +358,41 @@ class SyncStorage(Storage):
             ) from exc
 
     def _save_locked(self) -> bool:
+        """Merge a delivered version and the waiting conflict copies, write, then archive the
+        copies (only once the file holds what they held)."""
+        self.refresh()  # a delivered version is parsed without the in-memory lock
+        with self.lock:
+            accepted, changed = self._merge_copies()
+        written = self._write_locked()
+        if accepted and self.copies is not None:
+            self.copies.merged(accepted, changed)
+        return written
+
+    def _merge_copies(self) -> tuple[list[Accepted], bool]:
+        """Merge the waiting conflict copies into memory (the in-memory lock held)."""
+        if self.copies is None or self._data is None or self._fresh:
+            return [], False
+        self._data, merged_in, changed = self.copies.merge_into(self._data)
+        if changed:
+            self.dirty = True  # memory holds what the file lacks
+            self.generation += 1
+            if self._on_load:
+                self._on_load(self._data)
+        return merged_in, changed
+
+    def _refuse_read_only(self) -> None:
+        """A data file the user made read-only (chmod 0400) is not replaced behind their back."""
+        mode = read_only_mode(self.path)
+        if mode is not None:
+            raise ReadOnlyFile(
+                f"{self.path}: the file is read-only (mode {mode:04o}), so rebound-tui did not "
+                "save; the file was not changed. Make it writable "
+                f"(chmod u+w {shlex.quote(str(self.path))}) and try again"
+            )
+
+    def _write_locked(self) -> bool:
         source: int | None = None
         try:
-            self.refresh()  # a delivered version is parsed without the in-memory lock
             with self.lock:
                 assert self._data is not None
                 data = dict(self._data)  # TinyDB re-points tables in the dict it holds
@@ -350,6 +408,8 @@ class SyncStorage(Storage):
                 return self._saved(step.layout, old_sig, generation, written=False)
             if raw is not None and self._same_bytes(source, old_sig, raw):
                 return self._saved(Layout.of(data, raw), old_sig, generation, written=False)
+            if old_sig is not None:
+                self._refuse_read_only()
             if old_sig is not None and self._backup is not None:
                 self._back_up(source)
             mode = FILE_MODE

@@ -1,18 +1,69 @@
-"""Merging the conflict copies that sync tools leave beside the data file, then archiving them.
+"""The conflict copies sync tools leave beside the data file: read, merged by every save, archived.
+
+A copy holds the losing side's edits and nothing else does, and Syncthing deletes the oldest
+copies beyond `maxConflicts`. So copies must never pile up: every save (every CLI command that
+writes, every save of the dashboard) merges the waiting copies in the same locked
+read-merge-write, and every load merges them into memory, so commands that only read show the
+merged view without writing anything.
 
 Order matters for "never lose an edit": a copy is merged into memory, the merged result is saved
-(atomically), and only then is the copy moved into the backup folder. Nothing is deleted.
+(atomically), and only then is the copy moved to this machine's backup folder. Nothing is
+deleted. A copy that cannot be read, or fails a check, or belongs to another database, is never
+merged: it is left where it is and reported (`skipped`), and never stops a command.
+
+Copies are looked for beside the file that is written: the real file behind a symlink.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rebound_tui.domain.merge import MergeError
+from rebound_tui.domain.merge import MergeError, merge_databases
+from rebound_tui.store.backups import Backups
 from rebound_tui.store.conflicts import ConflictCopy, find_conflict_copies
-from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode
+from rebound_tui.store.files import FileSig
+
+
+class CopyRefused(Exception):
+    """A conflict copy that must not be merged; the message says why."""
+
+
+def read_copy(path: Path, db_id: str | None) -> dict[str, Any]:
+    """A conflict copy's data, checked like a data file and against our database id.
+
+    Raises `CopyRefused` (the copy is left in place and reported) or OSError."""
+    try:
+        data = decode(path.read_bytes(), path)
+    except DataFileError as exc:
+        raise CopyRefused(str(exc)) from None
+    if db_id is not None and db_id_of(data) != db_id:
+        raise CopyRefused(
+            "it is a different rebound database (another database id), so it is never merged"
+        )
+    return data
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, CopyRefused | MergeError | DataFileError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot read it ({exc.strerror or exc})"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to be a rebound file"
+    return f"it could not be merged ({type(exc).__name__}: {exc})"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A copy read and found fit to merge."""
+
+    copy: ConflictCopy
+    data: dict[str, Any]
+    sig: FileSig | None  # the copy as read: a copy changed since is merged again, not moved
 
 
 @dataclass
@@ -29,34 +80,97 @@ class SyncReport:
         return out
 
 
-def merge_conflict_copies(db: Database, copies: list[ConflictCopy] | None = None) -> SyncReport:
-    """Find, merge, save, archive. Copies of another database are never merged (and say so)."""
-    report = SyncReport()
-    copies = find_conflict_copies(db.path) if copies is None else copies
-    accepted: list[ConflictCopy] = []
-    for copy in copies:
-        try:
-            data = decode(copy.path.read_bytes(), copy.path)
-        except (DataFileError, OSError) as exc:
-            if not copy.ambiguous:
-                report.skipped.append(f"left {copy.path.name} alone: {exc}")
-            continue
-        if db_id_of(data) != db.db_id:
-            if not copy.ambiguous:
-                report.skipped.append(
-                    f"left {copy.path.name} alone: it is a different rebound database "
-                    "(another database id), so it is never merged"
-                )
-            continue
-        try:
-            report.changed |= db.storage.merge_in(data)
-        except MergeError as exc:
-            report.skipped.append(f"left {copy.path.name} alone: {exc}")
-            continue
-        accepted.append(copy)
-        report.merged.append(copy.path)
-    if accepted:
-        db.save()
-        for copy in accepted:
-            report.archived.append(db.backups.archive_conflict(copy.path))
-    return report
+class ConflictCopies:
+    """The conflict copies of one data file.
+
+    Refusals are remembered by the copy's file signature, so a copy left alone is not read again
+    at every save (the dashboard saves often) until it changes."""
+
+    def __init__(self, data_path: Path, backups: Backups) -> None:
+        self.data_path = Path(data_path)
+        self.backups = backups
+        self._refused: dict[Path, tuple[FileSig | None, str]] = {}
+        self.report = SyncReport()
+
+    @property
+    def written_path(self) -> Path:
+        """The file that saves replace (a symlink's target): its copies sit beside it."""
+        return Path(os.path.realpath(self.data_path))
+
+    def find(self) -> list[ConflictCopy]:
+        return find_conflict_copies(self.written_path)
+
+    def waiting(self) -> bool:
+        """Is there a copy that may hold something to merge (not one already refused as is)?"""
+        for copy in self.find():
+            known = self._refused.get(copy.path)
+            if known is None or known[0] != FileSig.of(copy.path):
+                return True
+        return False
+
+    def read(self, db_id: str | None) -> list[Accepted]:
+        """The waiting copies fit to merge; the others are reported and left alone."""
+        accepted = []
+        live = set()
+        for copy in self.find():
+            live.add(copy.path)
+            sig = FileSig.of(copy.path)
+            known = self._refused.get(copy.path)
+            if known is not None and known[0] == sig:
+                continue
+            try:
+                data = read_copy(copy.path, db_id)
+            except Exception as exc:  # noqa: BLE001 - whatever is wrong with a copy, it waits
+                why = _why(exc)
+                # An ambiguous name ("rebound 2.json") that is not ours is just another file.
+                message = "" if copy.ambiguous else f"left {copy.path.name} alone: {why}"
+                self._refused[copy.path] = (sig, message)
+                continue
+            self._refused.pop(copy.path, None)
+            accepted.append(Accepted(copy, data, sig))
+        for gone in set(self._refused) - live:
+            del self._refused[gone]
+        return accepted
+
+    def refused(self) -> list[str]:
+        """Why each copy that is still waiting was left alone."""
+        return [msg for path, (_sig, msg) in sorted(self._refused.items()) if msg]
+
+    def merge_into(self, data: dict[str, Any]) -> tuple[dict[str, Any], list[Accepted], bool]:
+        """`data` merged with every waiting copy fit to merge: (result, the copies merged in,
+        whether anything changed). A copy whose merge fails is left alone and named."""
+        merged_in: list[Accepted] = []
+        changed = False
+        for one in self.read(db_id_of(data)):
+            try:
+                merged = merge_databases(data, one.data, share=True)
+            except Exception as exc:  # noqa: BLE001 - a copy that cannot merge waits, named
+                self.merge_failed(one.copy, exc)
+                continue
+            merged_in.append(one)
+            if merged != data:
+                data, changed = merged, True
+        return data, merged_in, changed
+
+    def merge_failed(self, copy: ConflictCopy, exc: Exception) -> None:
+        why = _why(exc)
+        self._refused[copy.path] = (FileSig.of(copy.path), f"left {copy.path.name} alone: {why}")
+
+    def merged(self, accepted: list[Accepted], changed: bool) -> None:
+        """Merged into what was just saved: move the copies out of the synced folder."""
+        for one in accepted:
+            if FileSig.of(one.copy.path) != one.sig:
+                continue  # gone (another process archived it), or rewritten: merged next time
+            try:
+                target = self.backups.archive_conflict(one.copy.path)
+            except FileNotFoundError:
+                continue  # archived meanwhile by another process (which merged it first)
+            self.report.merged.append(one.copy.path)
+            self.report.archived.append(target)
+        self.report.changed |= changed
+
+    def drain(self) -> SyncReport:
+        """What was merged and archived since the last drain, and what is left alone now."""
+        report, self.report = self.report, SyncReport()
+        report.skipped = self.refused()
+        return report

@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(seed)
     folder = Path(tempfile.mkdtemp(prefix="rebound-crash-soak-"))
     os.environ["REBOUND_LOCK_DIR"] = str(folder / "locks")
+    os.environ["REBOUND_BACKUPS"] = str(folder / "backups")
     rounds = -(-args.kills // args.writers)
     print(f"seed {seed}: {rounds} rounds x {args.writers} writers in {folder}", flush=True)
     started = time.monotonic()
