@@ -368,3 +368,25 @@ def test_any_status_changes_on_two_machines_all_survive_the_merge(a_steps, b_ste
         )
         last = made["bbbbbbbb"] or made["aaaaaaaa"]  # b's changes are later in time
         assert merged["openings"][o.id]["status"] == (last[-1] if last else "spotted")
+
+
+def test_clearing_the_deadline_removes_its_reminder(service: Service):
+    o = service.add_opening("Acme", "Controller", deadline="2026-12-10")
+    assert len(service.follow_ups()) == 1
+    service.edit_opening(o, deadline=None)
+    assert service.follow_ups() == []
+
+
+def test_check_validates_openings_and_their_references(service: Service):
+    from rebound_tui.store.check import check_file
+
+    o = service.add_opening("Acme", "Controller")
+    service.delete_company("Beta")
+    service.save()
+    report = check_file(service.path)
+    assert report.ok and report.counts["openings"] == 1 and report.counts["status_changes"] == 1
+    service.db.update("openings", o.id, {"status": "hired", "company_id": "f" * 32})
+    service.save()
+    report = check_file(service.path)
+    assert any("bad status 'hired'" in p for p in report.problems)
+    assert any("openings/" in w and "company_id" in w for w in report.warnings)
