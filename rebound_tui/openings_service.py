@@ -35,9 +35,10 @@ from rebound_tui.domain.model import (
     Opening,
     StatusChange,
 )
-from rebound_tui.domain.playbook import Event
+from rebound_tui.domain.playbook import Event, Person, PlanContext, parse_origin, plan
 from rebound_tui.domain.warmth import warmth
 from rebound_tui.errors import NotFound, ServiceError
+from rebound_tui.playbook_service import COMPANY_KEY
 from rebound_tui.undo import action
 
 if TYPE_CHECKING:
@@ -259,13 +260,19 @@ class OpeningsMixin:
         return updated, change
 
     # -- the plan -------------------------------------------------------------------------------
+    def _open_planned(self: Service) -> list[FollowUp]:
+        """Open follow-ups a rule made (unsorted: the due list's order is not needed here)."""
+        return [f for f in self._records(FollowUp).values() if f.is_open and f.origin]
+
     def _drop_planned(self: Service, event_id: str) -> None:
-        for f in self.created_by(event_id, include_closed=False):
-            self.db.delete(FollowUp.TABLE, f.id)
+        for f in self._open_planned():
+            o = parse_origin(f.origin)
+            if o is not None and o.event_id == event_id:
+                self.db.delete(FollowUp.TABLE, f.id)
 
     def _drop_deadline_reminders(self: Service, opening: Opening, keep: str | None) -> None:
         prefix = f"{DEADLINE_EVENT}{opening.id}."
-        for f in self.follow_ups():
+        for f in self._open_planned():
             origin = f.origin or ""
             mine = origin.startswith("rule:") and f":{prefix}" in origin
             if mine and (keep is None or f":{keep}:" not in origin):
@@ -280,7 +287,9 @@ class OpeningsMixin:
         self._drop_deadline_reminders(opening, keep=event_id if wanted else None)
         if wanted:
             day = dates.parse_day_strict(opening.deadline or "")
-            self._apply(Event(event_id, "deadline", day, opening.company_id, title=opening.title))
+            self._apply_light(
+                Event(event_id, "deadline", day, opening.company_id, title=opening.title)
+            )
 
     def ally_for(self: Service, opening: Opening) -> Contact | None:
         """Who to ask for a referral: the opening's referral, else the boss who said no, else the
@@ -288,7 +297,7 @@ class OpeningsMixin:
         referral = self.contact(opening.referral_id)
         if referral is not None:
             return referral
-        boss = self.boss_of(opening.company_id)
+        boss = self._boss_fast(opening.company_id)
         if boss is not None:
             return boss
         company = self.company(opening.company_id)
@@ -304,6 +313,55 @@ class OpeningsMixin:
 
         return min(people, key=lambda c: (-heat(c), c.name.lower()))
 
+    def _boss_fast(self: Service, company_id: str | None) -> Contact | None:
+        """`boss_of` from the company's own touches (not a sort of every interaction)."""
+        if not company_id:
+            return None
+        touches = self._touch_index().groups(self).get(COMPANY_KEY + company_id, {})
+        interactions = self._records(Interaction)
+        for t in sorted(touches.values(), key=lambda t: (t.day, t.id), reverse=True):
+            i = interactions.get(t.id)
+            if t.kind == "rejection" and i is not None and self.contact(i.contact_id):
+                return self.contact(i.contact_id)
+        bosses = [c for c in self._records(Contact).values()
+                  if c.company_id == company_id and c.role == "boss"]  # fmt: skip
+        return bosses[0] if len(bosses) == 1 else None
+
+    def _apply_light(self: Service, event: Event, ally: Contact | None = None) -> list[FollowUp]:
+        """`_apply` for the opening triggers, whose rules name only the company, the boss and the
+        ally: their context is looked up directly, not from every interaction (a fast add on a
+        big file). Origins that exist already are skipped, as `_apply` does."""
+        boss = self._boss_fast(event.company_id)
+        people = {c.id: Person(c.id, c.name, c.company_id) for c in (boss, ally) if c is not None}
+        company = self.company(event.company_id)
+        context = PlanContext(
+            people=people,
+            company_names={company.id: company.name} if company else {},
+            boss_id=boss.id if boss else None,
+            ally_id=ally.id if ally else None,
+            today=self.today(),
+        )
+        existing = {f.origin for f in self._records(FollowUp).values() if f.origin}
+        created = []
+        for p in plan(event, self.rules(), context):
+            if p.origin in existing:
+                continue
+            existing.add(p.origin)
+            created.append(
+                self._create(
+                    FollowUp(
+                        title=p.title,
+                        due=dates.format_day(p.due),
+                        kind=p.kind,
+                        company_id=p.company_id,
+                        contact_id=p.contact_id,
+                        note=p.note,
+                        origin=p.origin,
+                    )
+                )
+            )
+        return created
+
     def _plan_status(self: Service, opening: Opening, change: StatusChange) -> list[FollowUp]:
         if self._paused:
             return []
@@ -312,9 +370,10 @@ class OpeningsMixin:
         if change.status == "spotted":
             ally = self.ally_for(opening)
             event = Event(change.id, "spotted", day, company_id, title=opening.title)
-            return self._apply(event, ally_id=ally.id if ally else None) if ally else []
+            return self._apply_light(event, ally) if ally else []
         if change.status == "applied":
-            return self._apply(Event(change.id, "applied", day, company_id, title=opening.title))
+            event = Event(change.id, "applied", day, company_id, title=opening.title)
+            return self._apply_light(event, self.ally_for(opening))
         if change.status == "interviewing":
             company = self.company(company_id)
             people = self.contacts(company) if company else []
