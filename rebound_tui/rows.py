@@ -1,17 +1,18 @@
 """What a pane row is, and the due list for a day: plain Python on the standard library only.
 
 Split from views.py (which computes rows from the service) so that the dashboard's first paint
-can show the due pane from the first-screen cache (store/due_cache.py) without loading the
-service, TinyDB or pendulum. The due list for a day is computed here from day-free `DueEntry`
-values, by the same code for the live data (views.build) and for the cache, so both agree.
+can show the due pane from the first-screen cache (startup.py, store/due_cache.py) without
+loading the service, TinyDB or pendulum. The due list for a day is computed here from day-free
+`DueEntry` values, by the same code for the live data (views.build) and for the cache, so both
+agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import astuple, dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rebound_tui.domain.warmth import Warmth
@@ -134,6 +135,28 @@ class DueEntry:
     contact_id: str | None = None
     search: str = ""
 
+    @classmethod
+    def from_values(cls, values: Sequence[Any]) -> DueEntry:
+        """An entry from the plain values `values()` gave (read back from a cache file): every
+        value is checked by type; raises TypeError (or ValueError for a bad due day)."""
+        if len(values) != len(ENTRY_FIELDS):
+            raise TypeError("wrong number of values")
+        entry = cls(*values)
+        for name in ("id", "kind", "title", "company", "contact", "due", "search"):
+            if not isinstance(getattr(entry, name), str):
+                raise TypeError(name)
+        for name in ("company_id", "contact_id"):
+            if not isinstance(getattr(entry, name), str | None):
+                raise TypeError(name)
+        if type(entry.importance) is not int:
+            raise TypeError("importance")
+        dt.date.fromisoformat(entry.due)
+        return entry
+
+    def values(self) -> list[Any]:
+        """The fields as plain JSON values, in the order of `ENTRY_FIELDS`."""
+        return list(astuple(self))
+
     def row(self, today: dt.date) -> DueRow:
         """Raises ValueError for a due day that is not YYYY-MM-DD."""
         days = today.toordinal() - dt.date.fromisoformat(self.due).toordinal()
@@ -150,6 +173,9 @@ class DueEntry:
             contact_id=self.contact_id,
             search=self.search,
         )
+
+
+ENTRY_FIELDS = [f.name for f in fields(DueEntry)]
 
 
 def due_sort_key(overdue: bool, importance: int, due: str, title: str) -> tuple:

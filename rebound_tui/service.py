@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from rebound_tui.domain import dates, record
+from rebound_tui.domain.insights import DEFAULT_WEEKS, Insights
+from rebound_tui.domain.insights import compute as compute_insights
 from rebound_tui.domain.merge import DEFAULT_TOMBSTONE_DAYS, compact_tombstones, horizon_before
 from rebound_tui.domain.model import (
     INTERACTION_KINDS,
@@ -556,6 +558,39 @@ class Service(PlaybookMixin, DraftsMixin, OpeningsMixin):
         if "contact" in changes:
             changes["contact_id"] = self._contact_id(changes.pop("contact"))
         return self._update(f, changes)
+
+    # -- insights -----------------------------------------------------------------------------
+    def added_days(self, table: str) -> dict[str, dt.date]:
+        """The local day each live record of `table` was created (its `_created` stamp)."""
+        tz = dates.local_tz()
+        out: dict[str, dt.date] = {}
+        with self.db.lock:
+            for record_id, doc in self.db.raw(table).items():
+                stamp = doc.get(record.CREATED)
+                if not isinstance(stamp, str) or not record.is_live(doc):
+                    continue
+                try:  # a stamp starts with its UTC wall time: 2026-05-02T14:03:11.000Z
+                    instant = dt.datetime.fromisoformat(stamp[:23]).replace(tzinfo=dt.UTC)
+                except ValueError:
+                    continue
+                out[record_id] = instant.astimezone(tz).date()
+        return out
+
+    def insights(self, on: str | dt.date | None = None, weeks: int = DEFAULT_WEEKS) -> Insights:
+        """The figures of the insights screen, `stats` and the report, for the day `on`."""
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 520:
+            raise ServiceError(f"bad number of weeks {weeks!r}: use a whole number from 1 to 520")
+        day = dt.date.fromisoformat(self.day(on))  # type: ignore[arg-type]
+        with self.db.lock:
+            return compute_insights(
+                day,
+                companies=self.companies(),
+                contacts=self.contacts(),
+                interactions=self.interactions(),
+                follow_ups=self.follow_ups(include_closed=True),
+                contact_added=self.added_days(Contact.TABLE),
+                weeks=weeks,
+            )
 
     # -- settings (synced with the data: a theme chosen on one machine follows you) ----------
     def setting(self, key: str, default: Any = None) -> Any:

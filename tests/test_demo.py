@@ -229,7 +229,8 @@ def test_packaged_file_decodes_and_is_the_example() -> None:
 
 
 def test_packaged_file_is_current(tmp_path: Path) -> None:
-    """Regenerate examples/demo.json (python -m rebound_tui.demo) when the story changes."""
+    """Regenerate examples/demo.json (python -m rebound_tui.demo) when the story
+    (rebound_tui/data/story.toml) changes."""
     source = demo.demo_source()
     assert _content(decode(source.read_bytes(), source)) == _content(
         json.loads(_built_bytes(demo.ANCHOR, tmp_path))
@@ -297,3 +298,15 @@ def test_main_takes_an_anchor(tmp_path: Path) -> None:
     service = Service.open(target, today=lambda: dt.date(2030, 6, 1))
     assert service.db.meta["demo_anchor"] == "2030-06-01"
     assert any(d.overdue for d in service.due())
+
+
+def test_main_reports_a_bad_story_on_one_line_and_keeps_the_file(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "demo.json"
+    target.write_text("old")
+    story = tmp_path / "story.toml"
+    story.write_text('[[event]]\nago = 3\nadd_company = "Acme"\npriority = 9\n')
+    assert demo.main([str(target), "--story", str(story)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "event 1 (add_company 'Acme'" in err[0] and "priority" in err[0]
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.json", "story.toml"]

@@ -1,5 +1,6 @@
-"""The first-screen cache (store/due_cache.py, ui/first_screen.py): right rows for any day, only
-for the exact file it was written for, silent when it cannot be read or written."""
+"""The first-screen cache (store/due_cache.py, read and written through startup.py): right rows
+for any day, only for the exact file it was written for, silent when it cannot be read or
+written."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rebound_tui import __version__ as rebound_version
+from rebound_tui import startup
+from rebound_tui.rows import ENTRY_FIELDS, WEEK_DAYS
 from rebound_tui.service import Service
 from rebound_tui.store import due_cache
-from rebound_tui.ui import first_screen
 from rebound_tui.views import build, due_entries
 
 TODAY = dt.date(2026, 11, 27)
@@ -55,7 +58,7 @@ def written(svc: Service) -> due_cache.FileState:
     state = due_cache.file_state(svc.path)
     assert state is not None
     theme = svc.setting("theme")
-    assert due_cache.save(svc.path, state, due_entries(svc), theme, written_on=TODAY)
+    assert startup.write_first_screen(svc.path, state, due_entries(svc), theme, written_on=TODAY)
     return state
 
 
@@ -74,7 +77,7 @@ def test_cache_folder_follows_the_override_then_the_lock_folder(monkeypatch, tmp
 
 def test_the_cached_first_screen_is_what_the_views_show(svc: Service) -> None:
     written(svc)
-    first = due_cache.load(svc.path, TODAY)
+    first = startup.first_screen(svc.path, TODAY)
     assert first is not None
     snap = build(svc, TODAY)
     assert first.due == snap.due and first.upcoming == snap.upcoming
@@ -92,8 +95,8 @@ def test_a_cache_written_on_another_day_is_right_for_today(svc: Service, offset:
     """The morning start: written yesterday (or last month), read today."""
     written(svc)
     day = TODAY + dt.timedelta(days=offset)
-    first = due_cache.load(svc.path, day)
-    if offset > due_cache.HORIZON_DAYS - due_cache.WEEK_DAYS:
+    first = startup.first_screen(svc.path, day)
+    if offset > startup.HORIZON_DAYS - WEEK_DAYS:
         assert first is None  # past what it holds: a miss, and the normal start runs
         return
     assert first is not None
@@ -106,15 +109,15 @@ def test_a_cache_written_on_another_day_is_right_for_today(svc: Service, offset:
 def test_a_changed_file_is_a_miss(svc: Service) -> None:
     path = svc.path
     written(svc)
-    assert due_cache.load(path, TODAY) is not None
+    assert startup.first_screen(path, TODAY) is not None
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # same bytes, new mtime
-    assert due_cache.load(path, TODAY) is None
+    assert startup.first_screen(path, TODAY) is None
 
     written(svc)
     raw = path.read_bytes()
     path.write_bytes(raw + b" ")  # one more byte
-    assert due_cache.load(path, TODAY) is None
+    assert startup.first_screen(path, TODAY) is None
 
     path.write_bytes(raw)
     written(svc)
@@ -122,25 +125,25 @@ def test_a_changed_file_is_a_miss(svc: Service) -> None:
     replacement.write_bytes(raw)
     os.utime(replacement, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
     os.replace(replacement, path)  # a sync tool delivering the same bytes: a new inode
-    assert due_cache.load(path, TODAY) is None
+    assert startup.first_screen(path, TODAY) is None
 
     path.unlink()
-    assert due_cache.load(path, TODAY) is None
+    assert startup.first_screen(path, TODAY) is None
 
 
 def test_another_version_format_or_path_is_a_miss(svc: Service, tmp_path: Path) -> None:
     state = written(svc)
-    assert due_cache.load(svc.path, TODAY, version="0.0.0-other") is None
+    assert startup.first_screen(svc.path, TODAY, version="0.0.0-other") is None
     cache = due_cache.cache_path_for(svc.path)
     doc = json.loads(cache.read_bytes())
     cache.write_text(json.dumps({**doc, "format": due_cache.FORMAT + 1}))
-    assert due_cache.load(svc.path, TODAY) is None
+    assert startup.first_screen(svc.path, TODAY) is None
     cache.write_text(json.dumps({**doc, "path": str(tmp_path / "other.json")}))
-    assert due_cache.load(svc.path, TODAY) is None
+    assert startup.first_screen(svc.path, TODAY) is None
     cache.write_text(json.dumps({**doc, "state": [*state[:-1], state[-1] + 1]}))  # ctime
-    assert due_cache.load(svc.path, TODAY) is None
+    assert startup.first_screen(svc.path, TODAY) is None
     cache.write_text(json.dumps(doc))
-    assert due_cache.load(svc.path, TODAY) is not None
+    assert startup.first_screen(svc.path, TODAY) is not None
 
 
 @pytest.mark.parametrize(
@@ -151,7 +154,7 @@ def test_another_version_format_or_path_is_a_miss(svc: Service, tmp_path: Path) 
         lambda doc: json.dumps(doc).encode()[:-40],
         lambda doc: json.dumps([1, 2]).encode(),
         lambda doc: json.dumps({**doc, "entries": [[1, 2, 3]]}).encode(),
-        lambda doc: json.dumps({**doc, "entries": [["x"] * len(due_cache.ENTRY_FIELDS)]}).encode(),
+        lambda doc: json.dumps({**doc, "entries": [["x"] * len(ENTRY_FIELDS)]}).encode(),
         lambda doc: json.dumps(
             {**doc, "entries": [[*doc["entries"][0][:5], "not a day", *doc["entries"][0][6:]]]}
         ).encode(),
@@ -164,7 +167,7 @@ def test_a_corrupt_cache_is_a_miss(svc: Service, damage) -> None:
     written(svc)
     cache = due_cache.cache_path_for(svc.path)
     cache.write_bytes(damage(json.loads(cache.read_bytes())))
-    assert due_cache.load(svc.path, TODAY) is None
+    assert startup.first_screen(svc.path, TODAY) is None
 
 
 def test_an_unwritable_cache_folder_is_silent(svc: Service, monkeypatch, tmp_path) -> None:
@@ -172,9 +175,12 @@ def test_an_unwritable_cache_folder_is_silent(svc: Service, monkeypatch, tmp_pat
     blocker.write_text("")
     monkeypatch.setenv("REBOUND_CACHE_DIR", str(blocker / "below"))  # a folder under a file
     state = due_cache.file_state(svc.path)
-    assert due_cache.save(svc.path, state, due_entries(svc), None, written_on=TODAY) is False
-    assert due_cache.load(svc.path, TODAY) is None
-    no_state = due_cache.save(svc.path, None, due_entries(svc), None, written_on=TODAY)
+    assert (
+        startup.write_first_screen(svc.path, state, due_entries(svc), None, written_on=TODAY)
+        is False
+    )
+    assert startup.first_screen(svc.path, TODAY) is None
+    no_state = startup.write_first_screen(svc.path, None, due_entries(svc), None, written_on=TODAY)
     assert no_state is False  # no state: no cache
 
 
@@ -199,18 +205,18 @@ def test_local_today_reads_the_zone(monkeypatch) -> None:
 def test_remember_only_when_the_day_agrees(svc: Service, monkeypatch) -> None:
     state = due_cache.file_state(svc.path)
     monkeypatch.setattr(due_cache, "local_today", lambda: TODAY + dt.timedelta(days=1))
-    assert not first_screen.remember(svc, due_entries(svc), state)
-    assert due_cache.load(svc.path, TODAY) is None
+    assert not startup.remember(svc, due_entries(svc), state)
+    assert startup.first_screen(svc.path, TODAY) is None
     monkeypatch.setattr(due_cache, "local_today", lambda: TODAY)
-    assert first_screen.remember(svc, due_entries(svc), state)
-    assert due_cache.load(svc.path, TODAY) is not None
+    assert startup.remember(svc, due_entries(svc), state)
+    assert startup.first_screen(svc.path, TODAY) is not None
 
 
-def test_open_service_gives_the_state_it_read(svc: Service, tmp_path: Path) -> None:
-    service, state = first_screen.open_service(svc.path)
+def test_open_data_gives_the_state_it_read(svc: Service, tmp_path: Path) -> None:
+    service, state = startup.open_data(svc.path)
     assert state == due_cache.file_state(svc.path)
     assert service.companies()
-    missing, none = first_screen.open_service(tmp_path / "data" / "new.json")
+    missing, none = startup.open_data(tmp_path / "data" / "new.json")
     assert none is None and missing.companies() == []
 
 
@@ -218,14 +224,14 @@ def test_remember_saved_needs_memory_equal_to_the_file(svc: Service, monkeypatch
     monkeypatch.setattr(due_cache, "local_today", lambda: TODAY)
     with svc.batch():
         svc.add_follow_up("Unsaved", due="2026-11-27")
-    assert first_screen.remember_saved(svc) is None  # an edit the file does not have
-    assert due_cache.load(svc.path, TODAY) is None
+    assert startup.remember_saved(svc) is None  # an edit the file does not have
+    assert startup.first_screen(svc.path, TODAY) is None
     svc.save()
-    state = first_screen.remember_saved(svc)
+    state = startup.remember_saved(svc)
     assert state == due_cache.file_state(svc.path)
-    first = due_cache.load(svc.path, TODAY)
+    first = startup.first_screen(svc.path, TODAY)
     assert first is not None and "Unsaved" in [r.title for r in first.due]
-    assert first_screen.remember_saved(svc, state) == state  # same state: not written again
+    assert startup.remember_saved(svc, state) == state  # same state: not written again
 
 
 def test_only_the_coming_weeks_are_kept_and_the_next_items_stay_right(svc: Service) -> None:
@@ -235,11 +241,11 @@ def test_only_the_coming_weeks_are_kept_and_the_next_items_stay_right(svc: Servi
     svc.save()
     written(svc)
     doc = json.loads(due_cache.cache_path_for(svc.path).read_bytes())
-    titles = [values[due_cache.ENTRY_FIELDS.index("title")] for values in doc["entries"]]
+    titles = [values[ENTRY_FIELDS.index("title")] for values in doc["entries"]]
     beyond = [t for t in titles if t.startswith("Far") or t == "Later"]  # 49 days and more
     assert beyond == ["Later", "Far 00", "Far 01", "Far 02", "Far 03"]  # only the next few
-    last = TODAY + dt.timedelta(days=due_cache.HORIZON_DAYS - due_cache.WEEK_DAYS)
-    first = due_cache.load(svc.path, last)
+    last = TODAY + dt.timedelta(days=startup.HORIZON_DAYS - WEEK_DAYS)
+    first = startup.first_screen(svc.path, last)
     assert first is not None
     snap = build(svc, last)
     assert (first.due, first.summary, first.upcoming) == (snap.due, snap.summary, snap.upcoming)
@@ -250,4 +256,16 @@ def test_no_cache_for_a_file_with_whole_second_times(svc: Service) -> None:
     dev, ino, size, _mtime, ctime = due_cache.file_state(svc.path)
     coarse = (dev, ino, size, 1_790_000_000 * 10**9, ctime)
     entries = due_entries(svc)
-    assert due_cache.save(svc.path, coarse, entries, None, written_on=TODAY) is False
+    assert startup.write_first_screen(svc.path, coarse, entries, None, written_on=TODAY) is False
+
+
+def test_the_store_keeps_plain_values_only(svc: Service) -> None:
+    """The cache file holds JSON values in the order of the fields it names; rows are made from
+    them by the view layer (startup.py), and another field list is a miss."""
+    written(svc)
+    cached = due_cache.load(svc.path, TODAY, fields=ENTRY_FIELDS, version=rebound_version)
+    assert cached is not None and cached.theme == "gruvbox"
+    assert [e.values() for e in due_entries(svc)][:3] == cached.entries[:3]
+    assert all(isinstance(v, str | int | None) for e in cached.entries for v in e)
+    other = [*ENTRY_FIELDS, "extra"]
+    assert due_cache.load(svc.path, TODAY, fields=other, version=rebound_version) is None

@@ -19,7 +19,7 @@ from pathlib import Path
 from rebound_tui import __version__
 from rebound_tui.cli.context import Context, Failure, UsageError
 
-GROUP_NAMES = ("records", "openings", "sync", "playbook", "io")
+GROUP_NAMES = ("records", "openings", "sync", "playbook", "io", "insights")
 
 
 def __getattr__(name: str):

@@ -11,7 +11,6 @@ from rebound_tui.paths import resolve_data_path
 
 if TYPE_CHECKING:
     from rebound_tui.service import Service
-    from rebound_tui.store.fileformat import DataFileError
 
 # The service and the store are imported when a command uses them, not by `import rebound_tui.cli`
 # (the dashboard's start only needs the top-level options).
@@ -28,29 +27,6 @@ class Failure(Exception):
 class UsageError(Failure):
     def __init__(self, message: str) -> None:
         super().__init__(message, 2)
-
-
-def describe_bad_file(exc: DataFileError) -> str:
-    """The error plus where the newest good backup is, so the user knows the way out."""
-    from rebound_tui.store.backups import Backups
-    from rebound_tui.store.fileformat import DataFileError, decode
-
-    def good(raw: bytes) -> bool:
-        try:
-            decode(raw, exc.path)
-        except DataFileError:
-            return False
-        return True
-
-    text = str(exc)
-    try:
-        newest = Backups(exc.path).newest(good)
-    except OSError:
-        newest = None
-    if newest is not None:
-        text += f". Newest good backup: {newest.path} (restore it with 'rebound-tui restore "
-        text += f"{newest.path.name}')"
-    return text
 
 
 class Context:
@@ -86,11 +62,10 @@ class Context:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         if exc is None:
             return False
+        from rebound_tui.datafile import describe_bad_file
         from rebound_tui.domain.dates import DateError
         from rebound_tui.domain.model import ValidationError
-        from rebound_tui.service import ServiceError
-        from rebound_tui.store.fileformat import DataFileError
-        from rebound_tui.store.storage import SaveError
+        from rebound_tui.errors import DataFileError, SaveError, ServiceError
 
         if isinstance(exc, ServiceError | DateError | ValidationError):
             raise UsageError(str(exc)) from None

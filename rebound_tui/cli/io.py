@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rebound_tui.cli.context import Context, Failure, UsageError, path_arg
+from rebound_tui.datafile import atomic_write
 from rebound_tui.io.importer import SOURCES, import_rows, read_rows
 from rebound_tui.io.openings_import import is_openings_map
-from rebound_tui.store.files import atomic_write
 
 IMPORT_KINDS = tuple(SOURCES)
 EXPORT_KINDS = ("ics", "csv", "json", "markdown")

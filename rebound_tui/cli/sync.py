@@ -6,9 +6,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rebound_tui.cli.context import Context, Failure, UsageError, describe_bad_file, path_arg
-from rebound_tui.store.check import check_file
-from rebound_tui.store.fileformat import DataFileError
+from rebound_tui.cli.context import Context, Failure, UsageError, path_arg
+from rebound_tui.datafile import (
+    check_file,
+    describe_bad_file,
+    merge_files,
+    merge_to,
+    restore_over_broken,
+)
+from rebound_tui.errors import DataFileError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -115,8 +121,6 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
         backup, changed = ctx.service.restore(args.backup)
     except DataFileError:
         # The current file cannot be opened: put the backup in its place, keeping the broken one.
-        from rebound_tui.store.restore import restore_over_broken
-
         try:
             backup, kept = restore_over_broken(ctx.path, args.backup)
         except LookupError as exc:
@@ -131,15 +135,11 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_merge_driver(args: argparse.Namespace, ctx: Context) -> int:
-    from rebound_tui.store.merge_driver import merge_files
-
     merge_files(args.base, args.ours, args.theirs)
     return 0
 
 
 def cmd_unison_merge(args: argparse.Namespace, ctx: Context) -> int:
-    from rebound_tui.store.merge_driver import merge_to
-
     files = list(args.files)
     if len(files) not in (3, 4):
         raise UsageError(

@@ -46,7 +46,10 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Level).index(self)
+        return _RANK[self]
+
+
+_RANK = {level: n for n, level in enumerate(Level)}
 
 
 # (lowest score for the level, level), warmest first.

@@ -15,10 +15,10 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from rebound_tui.datafile import atomic_write
 from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction, Record
 from rebound_tui.io import openings_out
 from rebound_tui.service import Service
-from rebound_tui.store.files import atomic_write
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILES = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from rebound_tui import insights_report
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import Contact
 from rebound_tui.io import openings_out
@@ -148,6 +149,10 @@ def report(service: Service) -> str:
         )
         line = f"- {i.day} {i.kind}" + (f" with {who}" if who else "")
         out.append(line + (f": {md(i.note)}" if i.note else ""))
+    out.append("")
+
+    out += ["## Insights", ""]
+    out += insights_report.lines(service.insights(today), text=md, markdown=True)
     out.append("")
     return "\n".join(out)
 

@@ -2,16 +2,17 @@
 
 Opening a large data file takes most of a second (parsing, checking every stamp); the dashboard's
 first screen needs only the due pane. So the app keeps, in the user cache folder, one small file
-per data file holding the open follow-ups as the due pane shows them (`DueEntry`: names resolved,
-no lateness) and the theme. At start, when the cache matches the data file, the due pane is
-painted from it at once and the data file is opened in the background.
+per data file holding the open follow-ups as the due pane shows them and the theme. At start,
+when the cache matches the data file, the due pane is painted from it at once and the data file
+is opened in the background (the start-up facade, startup.py, decides what goes in and turns
+what comes out into rows: this module stores plain values and knows nothing of rows or views).
 
 A cache is used only for the exact state of the file it was written for: the same resolved path,
-the same (device, inode, size, mtime, ctime), the same app version and cache format. A sync tool
-replacing the file, an edit by another process, a restored backup: each changes the stat, so the
-cache is a miss and the normal start runs. It holds the open follow-ups of the coming weeks, not
-one day's list, so it is right on any day in the four weeks after it was written (the morning
-start after yesterday's quit is the common case); later, it is a miss.
+the same (device, inode, size, mtime, ctime), the same app version, cache format and entry
+fields. A sync tool replacing the file, an edit by another process, a restored backup: each
+changes the stat, so the cache is a miss and the normal start runs. It holds the open follow-ups
+of the coming weeks, not one day's list, so it is right on any day up to its `until` day (the
+morning start after yesterday's quit is the common case); later, it is a miss.
 
 It is written only when the data in memory equals the file (after opening it, after a save with
 no edit meanwhile), atomically. It is only a cache: failing to read or write it is silent.
@@ -27,27 +28,13 @@ import os
 import tempfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
-
-from rebound_tui import __version__
-from rebound_tui.rows import (
-    UPCOMING_LIMIT,
-    WEEK_DAYS,
-    DueEntry,
-    DueRow,
-    DueSummary,
-    day_text,
-    due_lists,
-)
+from typing import Any
 
 FORMAT = 2
-# A cache holds the follow-ups due up to this many days after it was written (and the first few
-# after that, for the "next up" lines), so it stays small; it serves until a week before that.
-HORIZON_DAYS = 35
 CACHE_DIR_ENV = "REBOUND_CACHE_DIR"  # else $REBOUND_LOCK_DIR, else the user cache folder
 TZ_ENV = "REBOUND_TZ"  # the same variable as domain/dates.py reads
-ENTRY_FIELDS = [f.name for f in fields(DueEntry)]
 
 FileState = tuple[int, int, int, int, int]
 
@@ -97,17 +84,17 @@ def local_today() -> dt.date | None:
 
 
 @dataclass(frozen=True)
-class FirstScreen:
-    """What the due pane paints from the cache, on one day."""
+class Cached:
+    """What a matching cache holds: the entries as plain values (one list per entry, in the
+    order of the `fields` it was written with) and the theme."""
 
-    due: list[DueRow]
-    summary: DueSummary
-    upcoming: list[DueRow]
+    entries: list[list[Any]]
     theme: str | None
 
 
-def load(path: Path, today: dt.date, *, version: str = __version__) -> FirstScreen | None:
-    """The due pane for `today` from the cache of `path`, or None (no cache, or not this file)."""
+def load(path: Path, today: dt.date, *, fields: Sequence[str], version: str) -> Cached | None:
+    """The cache of `path` if it is for this exact file state, these entry `fields` and this
+    app `version`, and still good on `today`; else None (no cache, or not this file)."""
     try:
         state = file_state(path)
         if state is None:
@@ -118,54 +105,37 @@ def load(path: Path, today: dt.date, *, version: str = __version__) -> FirstScre
             or doc["version"] != version
             or doc["path"] != str(Path(path).resolve())
             or tuple(doc["state"]) != state
-            or doc["fields"] != ENTRY_FIELDS
-            or day_text(today) > doc["until"]
+            or doc["fields"] != list(fields)
+            or not isinstance(doc["until"], str)
+            or today.isoformat() > doc["until"]
         ):
             return None
-        entries = [_entry(values) for values in doc["entries"]]
+        entries = doc["entries"]
         theme = doc["theme"]
+        if not isinstance(entries, list) or not all(
+            isinstance(e, list) and len(e) == len(fields) for e in entries
+        ):
+            return None
         if theme is not None and not isinstance(theme, str):
             return None
-        return FirstScreen(*due_lists(entries, today), theme=theme)
+        return Cached(entries=entries, theme=theme)
     except Exception:  # a cache is never a reason to fail: a miss, and the normal start runs
         return None
-
-
-def _within_horizon(entries: Sequence[DueEntry], written_on: dt.date) -> list[DueEntry]:
-    """`entries` (in `entry_order`: by due day) due by the horizon, and the next few after."""
-    horizon = day_text(written_on + dt.timedelta(days=HORIZON_DAYS))
-    kept = [e for e in entries if e.due <= horizon]
-    return kept + [e for e in entries if e.due > horizon][:UPCOMING_LIMIT]
-
-
-def _entry(values: list) -> DueEntry:
-    entry = DueEntry(*values)
-    for name in ("id", "kind", "title", "company", "contact", "due", "search"):
-        if not isinstance(getattr(entry, name), str):
-            raise TypeError(name)
-    for name in ("company_id", "contact_id"):
-        if not isinstance(getattr(entry, name), str | None):
-            raise TypeError(name)
-    if type(entry.importance) is not int:
-        raise TypeError("importance")
-    return entry
 
 
 def save(
     path: Path,
     state: FileState | None,
-    entries: Sequence[DueEntry],
+    entries: Sequence[Sequence[Any]],
     theme: str | None,
     *,
-    written_on: dt.date,
-    version: str = __version__,
+    fields: Sequence[str],
+    until: dt.date,
+    version: str,
 ) -> bool:
-    """Remember the due pane of `path` in the state `state` (taken right after the read or write
-    that the entries describe), as of the day `written_on`. True if written; never raises.
-
-    Only the entries due within `HORIZON_DAYS` are kept, plus the first few after: for any day
-    up to a week before the horizon (`until`), the due rows, the week's count and the next few
-    items are then the same as from all of them."""
+    """Remember `entries` (plain JSON values, in the order of `fields`) and `theme` for `path`
+    in the state `state` (taken right after the read or write the entries describe), good up to
+    the day `until`. True if written; never raises."""
     if state is None or state[3] % 1_000_000_000 == 0:
         # No state, or whole-second file times (FAT, exFAT, HFS+): a rewrite within the same
         # second could keep the same state, so such a file is never cached.
@@ -180,9 +150,9 @@ def save(
             "path": str(Path(path).resolve()),
             "state": list(state),
             "theme": theme if isinstance(theme, str) else None,
-            "fields": ENTRY_FIELDS,
-            "until": day_text(written_on + dt.timedelta(days=HORIZON_DAYS - WEEK_DAYS)),
-            "entries": [list(astuple(e)) for e in _within_horizon(entries, written_on)],
+            "fields": list(fields),
+            "until": until.isoformat(),
+            "entries": [list(e) for e in entries],
         }
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -15,6 +15,9 @@ from typing import Any
 
 import orjson
 
+# Defined in the leaf errors module so the faces can catch it without importing the store.
+from rebound_tui.errors import DataFileError as DataFileError
+
 FORMAT_NAME = "rebound-tui"
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
@@ -31,19 +34,6 @@ TABLES = (
     "templates",
     "settings",
 )
-
-
-class DataFileError(Exception):
-    """A data file we must not use: the message names the file and says what to do."""
-
-    def __init__(self, path: Path | str, problem: str, hint: str = "") -> None:
-        self.path = Path(path)
-        self.problem = problem
-        self.hint = hint
-        text = f"{self.path}: {problem}"
-        if hint:
-            text += f" ({hint})"
-        super().__init__(text)
 
 
 def new_database(db_id: str | None = None) -> dict[str, Any]:

@@ -40,6 +40,9 @@ from platformdirs import user_cache_dir
 from tinydb.storages import Storage
 
 from rebound_tui.domain.merge import MergeError, merge_databases
+
+# Defined in the leaf errors module so the faces can catch it without importing the store.
+from rebound_tui.errors import SaveError as SaveError
 from rebound_tui.store.backups import make_private_dirs
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, encode, new_database
 from rebound_tui.store.files import (
@@ -60,10 +63,6 @@ if TYPE_CHECKING:
 
 LOCK_TIMEOUT = 10.0
 SAVE_TRIES = 3  # a sync tool replacing the file mid-save makes us merge it and try again
-
-
-class SaveError(OSError):
-    """The save failed; the data file is untouched and the edits are still in memory."""
 
 
 class ReadOnlyFile(SaveError):

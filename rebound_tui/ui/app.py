@@ -6,7 +6,7 @@ then schedules a save. The actions live in mixins by concept (actions/: records,
 importing); disk work runs in the store worker (store_worker.py), never on the UI thread, except
 the last save on quit, which must finish before the process ends.
 
-Fast start: given a first screen from the cache (store/due_cache.py) instead of a service, the
+Fast start: given a first screen from the cache (startup.py) instead of a service, the
 app paints the due pane from it, then opens the data file in a worker thread and attaches the
 service: all three panes show the real data, the due cursor on the same follow-up. Until then
 the other panes say they are loading, and keys that need the data say "Loading…". So that the
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from textual.widgets import Tabs
 
     from rebound_tui.service import Service
-    from rebound_tui.store.due_cache import FileState, FirstScreen
+    from rebound_tui.startup import FileState, FirstScreen
     from rebound_tui.ui.screens.form_base import Confirm, RecordForm
     from rebound_tui.views import Views
 
@@ -89,6 +89,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         Binding("u", "undo", "Undo", tooltip="Undo the last change"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
         Binding("S", "settings", "Settings", show=False),
+        Binding("i", "insights", "Insights", show=False, tooltip="Insights: the rebound adding up"),
         Binding("q", "leave", "Quit", tooltip="Save and quit"),
     ]
     # Commands without a key, listed in the command palette: (name, help, action).
@@ -99,7 +100,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
     # panes behind it, "u" not undo unseen). Modal screens hide the app's keys by themselves.
     # ctrl+q still quits from anywhere.
     DASHBOARD_ONLY: ClassVar[frozenset[str]] = frozenset(
-        {"focus_pane", "next_pane", "undo", "help", "leave"}
+        {"focus_pane", "next_pane", "undo", "help", "leave", "insights"}
     )
 
     def __init__(
@@ -161,6 +162,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._remembered: FileState | None = None  # the file state last cached
         self._edited_drafts: dict[str, str] = {}  # follow-up id -> the user's edit of its draft
         self._drafts_used: set[str] = set()  # follow-ups whose draft was copied, edited, mailed
+        self._insights: tuple[tuple[int, dt.date], Any] | None = None  # per data generation
 
     @property
     def panes(self) -> list[Pane[Any]]:
@@ -214,7 +216,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         self._file_state = None
 
     def _remember_first(self, entries: Any, state: FileState) -> None:
-        from rebound_tui.ui.first_screen import remember
+        from rebound_tui.startup import remember
 
         service = self.service
         self.run_worker(
@@ -267,7 +269,7 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         views = Views(service)
         snapshot = views.snapshot  # built here, not on the UI thread
         if state is not None and not service.unsaved:
-            from rebound_tui.ui.first_screen import remember
+            from rebound_tui.startup import remember
 
             remember(service, snapshot.entries, state)
         # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
@@ -561,6 +563,28 @@ class ReboundApp(StoreWorker, RecordActions, DueActions, DraftActions, ImportAct
         from rebound_tui.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(self.help_sections()))
+
+    def action_insights(self) -> None:
+        """The insights screen; the figures are computed in a thread, once per data generation."""
+        from rebound_tui.ui.screens.insights import InsightsScreen
+
+        if isinstance(self.screen, InsightsScreen):
+            return
+        key = (self.service.generation, self.service.today())
+        cached = self._insights[1] if self._insights and self._insights[0] == key else None
+        screen = InsightsScreen(cached)
+        self.push_screen(screen)
+        if cached is not None:
+            return
+        service = self.service
+
+        def compute() -> None:
+            with service.batch():
+                figures = service.insights()
+            self._insights = (key, figures)
+            self.call_from_thread(screen.show, figures)
+
+        self.run_worker(compute, thread=True, group="insights", exclusive=True, exit_on_error=False)
 
     def action_settings(self, tab: str = "playbook") -> None:
         """Rules, templates, theme; what changed there shows on the dashboard afterwards."""

@@ -21,6 +21,7 @@ from rebound_tui.ui.screens.draft import DraftScreen
 from rebound_tui.ui.screens.form_base import RecordForm
 from rebound_tui.ui.screens.help import HelpScreen, key_label
 from rebound_tui.ui.screens.importing import ImportPrompt, ImportResult
+from rebound_tui.ui.screens.insights import InsightsScreen
 from rebound_tui.ui.screens.prompts import ConfirmScreen, DonePrompt, SnoozeChooser
 from rebound_tui.ui.screens.settings import RulesPane, SettingsScreen, TemplatesPane
 from rebound_tui.ui.widgets import Pane
@@ -82,6 +83,12 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
         [("enter", "Next field, then import"), ("space", "Tick or untick dry run, add companies")],
     ),
     ("Import: the summary", "", [ImportResult], []),
+    (
+        "Insights (i)",
+        "Weekly activity, the rebound funnel, persistence per company, the streak.",
+        [InsightsScreen],
+        [],
+    ),
     ("Help (?)", "", [HelpScreen], []),
 ]
 

@@ -3,10 +3,10 @@
 A data file that cannot be read is reported on one line before Textual takes the terminal, so
 the message (and the way out: the newest good backup) stays on screen.
 
-The fast start: when the first-screen cache (store/due_cache.py) matches the data file exactly,
-the app paints the due pane from it and opens the file in a thread after that first paint. Then a
-file that cannot be read makes the app exit, and the same line is printed here, with the same
-exit status. This path imports neither the service nor pendulum nor TinyDB before the paint.
+The fast start: when the first-screen cache (startup.py) matches the data file exactly, the app
+paints the due pane from it and opens the file in a thread after that first paint. Then a file
+that cannot be read makes the app exit, and the same line is printed here, with the same exit
+status. This path imports neither the service nor pendulum nor TinyDB before the paint.
 """
 
 from __future__ import annotations
@@ -30,21 +30,10 @@ def _data_path(db: str | None) -> Path:
     return path
 
 
-def _open_demo() -> Service:
-    import tempfile
-
-    from rebound_tui.demo import make_demo_copy
-    from rebound_tui.domain import dates
-    from rebound_tui.service import Service
-
-    path = make_demo_copy(Path(tempfile.mkdtemp(prefix="rebound-demo-")), dates.today())
-    return Service.open(path)
-
-
 def _open_error(exc: BaseException) -> str | None:
     """The one line for a data file that cannot be opened; None for anything else (a bug)."""
-    from rebound_tui.cli.context import describe_bad_file
-    from rebound_tui.store.fileformat import DataFileError
+    from rebound_tui.datafile import describe_bad_file
+    from rebound_tui.errors import DataFileError
 
     if isinstance(exc, DataFileError):
         return describe_bad_file(exc)
@@ -55,12 +44,15 @@ def _open_error(exc: BaseException) -> str | None:
 
 def launch(db: str | None, demo: bool) -> int:
     """Run the dashboard on the chosen data file; the exit status for the CLI."""
+    from rebound_tui import startup
     from rebound_tui.ui import app as ui_app
 
     try:
         if demo:
             app = ui_app.make_app(
-                _open_demo(), data_label="demo data (a throwaway copy)", cache_first_screen=False
+                startup.open_demo(),
+                data_label="demo data (a throwaway copy)",
+                cache_first_screen=False,
             )
         else:
             app = _make(ui_app, _data_path(db))
@@ -85,29 +77,23 @@ def launch(db: str | None, demo: bool) -> int:
 
 def _make(ui_app, path: Path):  # -> ReboundApp
     """The app on `path`: from the first-screen cache when it matches, else opened now."""
-    from rebound_tui.store import due_cache
+    import gc
 
-    today = due_cache.local_today()
-    first = due_cache.load(path, today) if today is not None else None
+    from rebound_tui import startup
+
+    today = startup.local_today()
+    first = startup.first_screen(path, today) if today is not None else None
     if first is not None:
-        import gc
-
-        from rebound_tui.ui.first_screen import open_service
-
         # What is loaded so far (Textual, our modules) lives as long as the process: keep the
         # collections that the first paint's allocations trigger from walking it.
         gc.freeze()
         return ui_app.make_app(
-            opener=lambda: open_service(path),
+            opener=lambda: startup.open_data(path),
             first_screen=first,
             first_day=today,
             data_label=path.name,
         )
-    import gc
-
-    from rebound_tui.ui.first_screen import open_service
-
-    service, state = open_service(path)
+    service, state = startup.open_data(path)
     # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
     # full collection (those pauses were the slowest keystrokes on a large file).
     gc.freeze()
@@ -119,9 +105,8 @@ def _make(ui_app, path: Path):  # -> ReboundApp
 def _save_left(service: Service, *, remember: bool = True) -> int:
     """The app saves on quit; this catches an exit that skipped it (a crash, a signal). Then the
     due pane of the data as saved is the next start's first screen."""
-    from rebound_tui.store.fileformat import DataFileError
-    from rebound_tui.store.storage import SaveError
-    from rebound_tui.ui.first_screen import remember_saved
+    from rebound_tui.errors import DataFileError, SaveError
+    from rebound_tui.startup import remember_saved
 
     try:
         service.save()

@@ -4,7 +4,7 @@ It runs in one "store" worker thread at a time, never on the UI thread (except t
 quit). The same worker re-times the keep-in-touch check-ins (`service.cadence_sync()`) when the
 app starts and after a refresh merged in data from another machine, so a check-in follows touches
 logged elsewhere; what it changes is saved in the same run. After a save with no edit meanwhile
-it keeps the due pane in the first-screen cache for the next start (ui/first_screen.py).
+it keeps the due pane in the first-screen cache for the next start (startup.py).
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 def store_errors() -> tuple[type[Exception], ...]:
     """What disk work raises that the app shows (imported when the data is open)."""
-    from rebound_tui.store.fileformat import DataFileError
-    from rebound_tui.store.storage import SaveError
+    from rebound_tui.errors import DataFileError, SaveError
 
     return (SaveError, DataFileError, OSError)
 
@@ -74,7 +73,7 @@ class StoreWorker:
     @work(thread=True, exclusive=True, group="store", exit_on_error=False)
     def _store(self: ReboundApp, save: bool, sync: bool = False) -> StoreOutcome:
         """Save (which merges what is on disk first) or look for a version synced in."""
-        from rebound_tui.ui.first_screen import remember_saved
+        from rebound_tui.startup import remember_saved
 
         outcome = StoreOutcome()
         service = self.service

@@ -253,6 +253,7 @@ def test_markdown_report(service: Service):
         "## Network by company",
         "## What is due",
         "## Recent activity (last 30 days)",
+        "## Insights",
     ]
     assert text.startswith("# Rebound report, 2026-11-27")
     bullpen = text.split("## Bullpen status")[1].split("##")[0]
@@ -261,6 +262,9 @@ def test_markdown_report(service: Service):
     network = text.split("## Network by company")[1].split("## What")[0]
     assert "### Glenview Freight, Inc. (rejected)" in network
     assert "**Jennifer Walsh** — Controller (boss) · last touch 2026-11-20" in network
+    insights = text.split("## Insights")[1]
+    assert "### The rebound funnel" in insights and "```" in insights
+    assert "No rejection recorded yet." in insights  # the fixture logs an interview only
     assert "### No company" in network and "Loner" in network
     assert "Gone Person" not in text
     due = text.split("## What is due")[1].split("## Recent")[0]

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
+from rebound_tui import startup
+from rebound_tui.errors import DataFileError
 from rebound_tui.service import Service
 from rebound_tui.store import due_cache
-from rebound_tui.store.fileformat import DataFileError
 from rebound_tui.ui.app import LOADING, ReboundApp, make_app
 from rebound_tui.views import due_entries
 from tests.ui.conftest import TODAY, reopen
@@ -21,18 +22,20 @@ SIZE = (100, 30)
 
 
 @pytest.fixture
-def first(service: Service, monkeypatch) -> due_cache.FirstScreen:
+def first(service: Service, monkeypatch) -> startup.FirstScreen:
     """The cache of the saved file, as the app's last quit left it (with a theme chosen)."""
     monkeypatch.setattr(due_cache, "local_today", lambda: TODAY)
     state = due_cache.file_state(service.path)
-    assert due_cache.save(service.path, state, due_entries(service), "gruvbox", written_on=TODAY)
-    loaded = due_cache.load(service.path, TODAY)
+    assert startup.write_first_screen(
+        service.path, state, due_entries(service), "gruvbox", written_on=TODAY
+    )
+    loaded = startup.first_screen(service.path, TODAY)
     assert loaded is not None
     return loaded
 
 
-def deferred(path: Path, first: due_cache.FirstScreen, gate=None, fail=None) -> ReboundApp:
-    def opener() -> tuple[Service, due_cache.FileState | None]:
+def deferred(path: Path, first: startup.FirstScreen, gate=None, fail=None) -> ReboundApp:
+    def opener() -> tuple[Service, startup.FileState | None]:
         if gate is not None:
             assert gate.wait(10)
         if fail is not None:
@@ -60,7 +63,7 @@ async def loaded(app: ReboundApp, pilot) -> None:
 
 
 async def test_due_pane_from_the_cache_then_every_pane_from_the_data(
-    service: Service, first: due_cache.FirstScreen
+    service: Service, first: startup.FirstScreen
 ) -> None:
     gate = threading.Event()
     app = deferred(service.path, first, gate)
@@ -89,7 +92,7 @@ async def test_due_pane_from_the_cache_then_every_pane_from_the_data(
 
 
 async def test_keys_that_need_the_data_wait_for_it(
-    service: Service, first: due_cache.FirstScreen, monkeypatch
+    service: Service, first: startup.FirstScreen, monkeypatch
 ) -> None:
     gate = threading.Event()
     app = deferred(service.path, first, gate)
@@ -119,7 +122,7 @@ async def test_keys_that_need_the_data_wait_for_it(
 
 
 async def test_a_theme_chosen_while_loading_is_kept(
-    service: Service, first: due_cache.FirstScreen
+    service: Service, first: startup.FirstScreen
 ) -> None:
     gate = threading.Event()
     app = deferred(service.path, first, gate)
@@ -133,7 +136,7 @@ async def test_a_theme_chosen_while_loading_is_kept(
 
 
 async def test_a_failed_deferred_open_exits_with_the_error(
-    service: Service, first: due_cache.FirstScreen
+    service: Service, first: startup.FirstScreen
 ) -> None:
     error = DataFileError(service.path, "is not a rebound data file")
     app = deferred(service.path, first, fail=error)
@@ -146,7 +149,7 @@ async def test_a_failed_deferred_open_exits_with_the_error(
 
 
 async def test_quitting_while_a_failing_load_runs_reports_its_error(
-    service: Service, first: due_cache.FirstScreen, monkeypatch
+    service: Service, first: startup.FirstScreen, monkeypatch
 ) -> None:
     """q pressed during the load, which then fails: the same exit as an unattended failure."""
     gate = threading.Event()
@@ -165,13 +168,13 @@ async def test_quitting_while_a_failing_load_runs_reports_its_error(
 
 
 async def test_the_rows_painted_first_come_from_the_cache_only_when_it_matches(
-    service: Service, first: due_cache.FirstScreen
+    service: Service, first: startup.FirstScreen
 ) -> None:
     """A file edited elsewhere after the cache was written: the cache is a miss."""
     other = reopen(service.path)
     other.add_follow_up("Added by another process", due="2026-11-27")
     other.save()
-    assert due_cache.load(service.path, TODAY) is None
+    assert startup.first_screen(service.path, TODAY) is None
 
 
 # -- through launch(), as the command line runs it -------------------------------------------------
@@ -208,7 +211,7 @@ def test_second_launch_paints_from_the_cache(data_path, service, monkeypatch, to
     _headless(monkeypatch, made, _quit_when_loaded)
     assert launch(db=str(data_path), demo=False) == 0
     assert made[-1]._first_screen is None  # no cache yet: opened before the first paint
-    assert due_cache.load(data_path, TODAY) is not None  # written on the way
+    assert startup.first_screen(data_path, TODAY) is not None  # written on the way
     assert launch(db=str(data_path), demo=False) == 0
     assert made[-1]._first_screen is not None  # painted from the cache, then opened
     assert made[-1].loaded
@@ -229,7 +232,7 @@ def test_a_deferred_open_error_is_reported_like_an_eager_one(
 
     monkeypatch.setattr(Service, "open", classmethod(refuse))
     capsys.readouterr()
-    assert due_cache.load(data_path, TODAY) is not None
+    assert startup.first_screen(data_path, TODAY) is not None
     assert launch(db=str(data_path), demo=False) == 1  # cached: fails after the first paint
     deferred_err = capsys.readouterr().err
     assert made[-1]._first_screen is not None and not made[-1].loaded
@@ -252,8 +255,8 @@ def test_what_the_first_paint_imports_stays_light() -> None:
 
     code = (
         "import json, sys\n"
-        "import rebound_tui.cli, rebound_tui.ui.launch, rebound_tui.store.due_cache\n"
-        "import rebound_tui.ui.app, rebound_tui.ui.first_screen\n"
+        "import rebound_tui.cli, rebound_tui.ui.launch, rebound_tui.startup\n"
+        "import rebound_tui.ui.app, rebound_tui.datafile, rebound_tui.errors\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     done = subprocess.run(
@@ -264,6 +267,10 @@ def test_what_the_first_paint_imports_stays_light() -> None:
     heavy = {"pendulum", "tinydb", "filelock", "orjson", "dateutil"}
     ours = {"rebound_tui.service", "rebound_tui.views", "rebound_tui.domain.dates"}
     assert not (heavy | ours) & loaded
+    # The store only for the cache file, read through the start-up facade.
+    assert [m for m in loaded if m.startswith("rebound_tui.store.")] == [
+        "rebound_tui.store.due_cache"
+    ]
     assert not [
         m
         for m in loaded

@@ -76,3 +76,12 @@ def test_settings_rules_80x24(demo_app: ReboundApp, snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=open_settings)
+
+
+def test_insights_80x24(demo_app: ReboundApp, snap_compare) -> None:
+    async def open_insights(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=open_insights)

@@ -1,0 +1,169 @@
+"""Start-up for the dashboard: read the first-screen cache, open the data, keep the cache.
+
+The one door the UI goes through to start (so it never imports the store): `first_screen()`
+reads the cache (store/due_cache.py) and turns its plain values into the due pane's rows;
+`open_data()` opens the service; `remember()` and `remember_saved()` write the cache.
+
+The cache must only ever describe the file as it is on disk: it is written from data that equals
+the file (just read, or just saved with no edit meanwhile), with the signature the storage took of
+exactly the bytes it read or wrote (`service.disk_state()`). Those writes run off the UI thread
+(the loader, the store worker, after the app quit).
+
+Cheap to import: the standard library, the cache and the row types only. The service (TinyDB,
+pendulum) is imported when the data is opened, after the cached first paint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rebound_tui import __version__
+from rebound_tui.rows import (
+    ENTRY_FIELDS,
+    UPCOMING_LIMIT,
+    WEEK_DAYS,
+    DueEntry,
+    DueRow,
+    DueSummary,
+    day_text,
+    due_lists,
+)
+from rebound_tui.store import due_cache
+from rebound_tui.store.due_cache import FileState
+
+if TYPE_CHECKING:
+    from rebound_tui.service import Service
+
+__all__ = [
+    "HORIZON_DAYS",
+    "FileState",
+    "FirstScreen",
+    "first_screen",
+    "local_today",
+    "open_data",
+    "open_demo",
+    "remember",
+    "remember_saved",
+    "write_first_screen",
+]
+
+# A cache holds the follow-ups due up to this many days after it was written (and the first few
+# after that, for the "next up" lines), so it stays small; it serves until a week before that.
+HORIZON_DAYS = 35
+
+
+@dataclass(frozen=True)
+class FirstScreen:
+    """What the due pane paints from the cache, on one day."""
+
+    due: list[DueRow]
+    summary: DueSummary
+    upcoming: list[DueRow]
+    theme: str | None
+
+
+def local_today() -> dt.date | None:
+    """Today as the cache sees it (without pendulum); None when the time zone is unknown."""
+    return due_cache.local_today()
+
+
+def first_screen(path: Path, today: dt.date, *, version: str = __version__) -> FirstScreen | None:
+    """The due pane for `today` from the cache of `path`, or None (no cache, or not this file)."""
+    cached = due_cache.load(path, today, fields=ENTRY_FIELDS, version=version)
+    if cached is None:
+        return None
+    try:
+        entries = [DueEntry.from_values(values) for values in cached.entries]
+        return FirstScreen(*due_lists(entries, today), theme=cached.theme)
+    except Exception:  # a damaged cache is a miss, never a reason to fail the start
+        return None
+
+
+def write_first_screen(
+    path: Path,
+    state: FileState | None,
+    entries: Sequence[DueEntry],
+    theme: str | None,
+    *,
+    written_on: dt.date,
+    version: str = __version__,
+) -> bool:
+    """Keep the due pane of `path` in the file state `state`, as of `written_on`: the entries
+    due within `HORIZON_DAYS` plus the first few after. For any day up to a week before the
+    horizon, the due rows, the week's count and the next few items are then the same as from all
+    of them. True if written; never raises."""
+    kept = _within_horizon(entries, written_on)
+    until = written_on + dt.timedelta(days=HORIZON_DAYS - WEEK_DAYS)
+    return due_cache.save(
+        path,
+        state,
+        [e.values() for e in kept],
+        theme,
+        fields=ENTRY_FIELDS,
+        until=until,
+        version=version,
+    )
+
+
+def _within_horizon(entries: Sequence[DueEntry], written_on: dt.date) -> list[DueEntry]:
+    """`entries` (in `entry_order`: by due day) due by the horizon, and the next few after."""
+    horizon = day_text(written_on + dt.timedelta(days=HORIZON_DAYS))
+    kept = [e for e in entries if e.due <= horizon]
+    return kept + [e for e in entries if e.due > horizon][:UPCOMING_LIMIT]
+
+
+# -- opening the data ----------------------------------------------------------------------------
+def open_data(path: Path) -> tuple[Service, FileState | None]:
+    """The service on `path`, and the state of the file it read (None: nothing to cache)."""
+    from rebound_tui.service import Service
+
+    service = Service.open(path)
+    return service, service.disk_state()
+
+
+def open_demo(folder: Path | None = None) -> Service:
+    """The service on a throwaway copy of the demo data, moved so that its anchor is today."""
+    import tempfile
+
+    from rebound_tui.demo import make_demo_copy
+    from rebound_tui.domain import dates
+    from rebound_tui.service import Service
+
+    folder = folder if folder is not None else Path(tempfile.mkdtemp(prefix="rebound-demo-"))
+    return Service.open(make_demo_copy(folder, dates.today()))
+
+
+# -- keeping the first screen --------------------------------------------------------------------
+def remember(service: Service, entries: Sequence[DueEntry], state: FileState | None) -> bool:
+    """Keep `entries` (the data in the file state `state`) as the first screen of next time.
+
+    Not written when the cache's own idea of today (no pendulum) disagrees with the service's:
+    then the cached rows could be those of another day.
+    """
+    today = service.today()
+    if state is None or local_today() != today:
+        return False
+    theme = service.setting("theme")
+    theme = theme if isinstance(theme, str) else None
+    return write_first_screen(service.path, state, entries, theme, written_on=today)
+
+
+def remember_saved(service: Service, last: FileState | None = None) -> FileState | None:
+    """Right after a save: remember the first screen if memory equals the file (no edit since).
+
+    Returns the file state remembered (or `last` when it was already the one remembered).
+    """
+    from rebound_tui.views import due_entries
+
+    with service.batch():  # no edit can slip in between the check, the stat and the entries
+        if service.unsaved:
+            return last
+        state = service.disk_state()  # the file exactly as saved: not a later stat of the path
+        if state is None or state == last:
+            return last
+        entries = due_entries(service)
+    return state if remember(service, entries, state) else last
