@@ -141,7 +141,8 @@ title_text = (
 )
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+# no deadline: opening a file and exporting it took 473 ms once under load (a Flaky error)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=title_text, day=st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
 def test_ics_any_title_and_day_survive(tmp_path_factory, today, title, day):
     s = Service.open(tmp_path_factory.mktemp("ics") / "rebound.json")
