@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rebound_tui.domain import cadence as cadence_mod
@@ -286,10 +287,16 @@ class PlaybookMixin:
             today=self.today(),
         )
 
-    def _apply(self: Service, event: Event, hired_name: str | None = None) -> list[FollowUp]:
-        """Create what the rules call for after `event`, skipping origins that exist already."""
+    def _apply(
+        self: Service, event: Event, hired_name: str | None = None, ally_id: str | None = None
+    ) -> list[FollowUp]:
+        """Create what the rules call for after `event`, skipping origins that exist already.
+        `ally_id`: who can refer you for an opening (the `ally` of a spotted opening)."""
         existing = self._origins()  # once: the plan context reads the same origins
-        planned = plan(event, self.rules(), self._plan_context(event, hired_name, existing))
+        context = self._plan_context(event, hired_name, existing)
+        if ally_id is not None:
+            context = replace(context, ally_id=ally_id)
+        planned = plan(event, self.rules(), context)
         created = []
         for p in planned:
             if p.origin in existing:

@@ -35,6 +35,7 @@ from rebound_tui.domain.model import (
 from rebound_tui.domain.text import clean_line
 from rebound_tui.drafts_service import DraftsMixin
 from rebound_tui.errors import Ambiguous, NotFound, ServiceError
+from rebound_tui.openings_service import OpeningsMixin
 from rebound_tui.playbook_service import PlaybookMixin
 from rebound_tui.rows import due_sort_key
 from rebound_tui.store.backups import Backup
@@ -85,7 +86,7 @@ def due_order(item: DueItem) -> tuple:
     return due_sort_key(item.overdue, item.importance, item.follow_up.due, item.follow_up.title)
 
 
-class Service(PlaybookMixin, DraftsMixin):
+class Service(PlaybookMixin, DraftsMixin, OpeningsMixin):
     """Everything the user can do with the data, on one data file."""
 
     def __init__(self, db: Database, *, today: Callable[[], dt.date] | None = None) -> None:

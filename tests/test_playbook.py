@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from rebound_tui.domain.dates import Span
 from rebound_tui.domain.model import FOLLOW_UP_KINDS
 from rebound_tui.domain.playbook import (
+    BEFORE_TRIGGERS,
     DEFAULT_RULES,
     TITLE_FIELDS,
     TRIGGERS,
@@ -382,7 +383,10 @@ def test_every_follow_up_is_due_after_its_event_and_planning_is_deterministic(
     planned = plan(event, rule_list, context)
     assert plan(event, rule_list, context) == planned
     for p in planned:
-        assert p.due > event.day
+        if event.trigger in BEFORE_TRIGGERS:  # a reminder before a deadline
+            assert p.due < event.day
+        else:
+            assert p.due > event.day
         assert p.kind in FOLLOW_UP_KINDS
         assert p.title.strip() and "None" not in p.title and "{" not in p.title
         origin = parse_origin(p.origin)
@@ -392,4 +396,13 @@ def test_every_follow_up_is_due_after_its_event_and_planning_is_deterministic(
 
 
 def test_title_fields_are_documented():
-    assert set(TITLE_FIELDS) == {"who", "contact", "company", "referrer", "news", "hired", "offset"}
+    assert set(TITLE_FIELDS) == {
+        "who",
+        "contact",
+        "company",
+        "referrer",
+        "news",
+        "hired",
+        "offset",
+        "title",
+    }

@@ -19,7 +19,7 @@ from pathlib import Path
 from rebound_tui import __version__
 from rebound_tui.cli.context import Context, Failure, UsageError, check_utf8
 
-GROUP_NAMES = ("records", "sync", "playbook", "io", "insights")
+GROUP_NAMES = ("records", "openings", "sync", "playbook", "io", "insights")
 
 
 def __getattr__(name: str):

@@ -16,6 +16,7 @@ from pathlib import Path
 from rebound_tui.cli.context import Context, Failure, UsageError, path_arg
 from rebound_tui.datafile import atomic_write
 from rebound_tui.io.importer import SOURCES, import_rows, read_rows
+from rebound_tui.io.openings_import import is_openings_map
 from rebound_tui.plural import counted
 
 IMPORT_KINDS = tuple(SOURCES)
@@ -51,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         k.add_argument(
             "--map",
             metavar="SPEC",
-            help="csv: which column is which, e.g. 'name=Full Name,company=Org,email=E-mail'",
+            help="csv: which column is which, e.g. 'name=Full Name,company=Org,email=E-mail'; "
+            "for roles: 'opening=Job Title,company=Company,status=Status,url=Link'",
         )
         k.add_argument("--dry-run", action="store_true", help="show the summary, write nothing")
         k.add_argument(
@@ -99,6 +101,8 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int, int], None] 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     if args.map is not None and args.kind != "csv":
         raise UsageError("--map is for 'import csv' only")
+    if args.kind == "csv" and is_openings_map(args.map):
+        return cmd_import_openings(args, ctx)
     rows = read_rows(args.kind, args.path, args.map)  # InputError: exit 2, nothing read or written
     service = ctx.service
     with progress_bar(len(rows), f"importing {args.path.name}") as progress:
@@ -110,6 +114,21 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             add_companies=args.add_companies,
             progress=progress,
         )
+    if not args.dry_run:
+        ctx.save()
+    for line in summary.lines(verbose=args.verbose):
+        print(line)
+    return 0
+
+
+def cmd_import_openings(args: argparse.Namespace, ctx: Context) -> int:
+    """`import csv FILE --map "opening=...,company=...,status=..."`: roles, not people."""
+    from rebound_tui.io.openings_import import import_openings, read_opening_rows
+
+    rows, _ = read_opening_rows(args.path, args.map)  # InputError: exit 2, nothing written
+    summary = import_openings(
+        ctx.service, rows, add_companies=args.add_companies, dry_run=args.dry_run
+    )
     if not args.dry_run:
         ctx.save()
     for line in summary.lines(verbose=args.verbose):

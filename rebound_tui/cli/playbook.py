@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rebound_tui.cli.context import Context, UsageError, print_json
 from rebound_tui.domain.drafts import TEMPLATE_KEYS, TEMPLATE_LABELS
 from rebound_tui.domain.playbook import (
+    BEFORE_TRIGGERS,
     TRIGGER_HELP,
     TRIGGERS,
     WHOM_HELP,
@@ -178,7 +179,8 @@ def rule_lines(rules: list[Rule]) -> list[str]:
             continue
         lines.append(f"when {TRIGGER_HELP[trigger]}:")
         for r in group:
-            when = "cadence" if r.offset is None else f"+{r.offset}"
+            sign = "-" if r.trigger in BEFORE_TRIGGERS else "+"
+            when = "cadence" if r.offset is None else f"{sign}{r.offset}"
             if r.repeat:
                 when += f" every {r.repeat}"
             off = " [off]" if not r.enabled else ""

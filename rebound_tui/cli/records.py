@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from rebound_tui import display
+from rebound_tui.cli import openings
 from rebound_tui.cli.context import Context, UsageError, print_json
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import FOLLOW_UP_KINDS, INTERACTION_KINDS, ROLES, STAGES, Record
@@ -18,6 +19,7 @@ LIST_TABLES = {
     "contacts": "contacts",
     "interactions": "interactions",
     "follow-ups": "followups",
+    "openings": "openings",
 }
 
 
@@ -131,7 +133,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_add_contact)
 
     edit = command("edit", "change a company or a contact", None)
-    edit_sub = edit.add_subparsers(dest="noun", metavar="company|contact", required=True)
+    edit_sub = edit.add_subparsers(dest="noun", metavar="company|contact|opening", required=True)
     p = edit_sub.add_parser("company", help="change a company")
     add_db_option(p)
     p.add_argument("ref", metavar="NAME-OR-ID")
@@ -144,9 +146,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", metavar="NEW")
     contact_options(p)
     p.set_defaults(func=cmd_edit_contact)
+    openings.register_edit(edit_sub)
 
-    p = command("delete", "delete a company or a contact (leaves a tombstone)", cmd_delete)
-    p.add_argument("noun", choices=("company", "contact"), metavar="company|contact")
+    p = command(
+        "delete", "delete a company, a contact or an opening (leaves a tombstone)", cmd_delete
+    )
+    p.add_argument(
+        "noun", choices=("company", "contact", "opening"), metavar="company|contact|opening"
+    )
     p.add_argument("ref", metavar="NAME-OR-ID")
 
     p = command("log", "record something that happened", cmd_log)
@@ -211,7 +218,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command("list", "list records", cmd_list)
     p.add_argument("what", choices=tuple(LIST_TABLES), metavar="|".join(LIST_TABLES))
     p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.add_argument("--all", action="store_true", help="follow-ups: include done and dropped")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="follow-ups: include done and dropped; openings: include finished ones",
+    )
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -279,6 +290,8 @@ def cmd_edit_contact(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
+    if args.noun == "opening":
+        return openings.cmd_delete_opening(args, ctx)
     s = ctx.service
     record = s.delete_company(args.ref) if args.noun == "company" else s.delete_contact(args.ref)
     ctx.save()
@@ -426,6 +439,8 @@ def flat(record: Record, **extra: Any) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    if args.what == "openings":
+        return openings.cmd_list_openings(args, ctx)
     s = ctx.service
     if args.what == "companies":
         rows = s.companies()

@@ -1,4 +1,4 @@
-"""The nouns of the rebound strategy: Company, Contact, Interaction, FollowUp.
+"""The nouns of the rebound strategy: Company, Contact, Interaction, FollowUp, Opening.
 
 Plain dataclasses built from, and turned back into, the user fields of a versioned record
 (`record.py`). Validation lives here so the CLI, the dashboard and importers share one set of rules.
@@ -343,6 +343,114 @@ class FollowUp(Record):
         return self.title
 
 
+# -- openings: the roles at bullpen companies ------------------------------------------------
+OPENING_STATUSES: tuple[str, ...] = (
+    "spotted",
+    "applied",
+    "screening",
+    "interviewing",
+    "offer",
+    "accepted",
+    "rejected",
+    "withdrawn",
+    "closed",
+)
+# An opening in one of these is over: `list openings` leaves it out unless --all.
+FINAL_OPENING_STATUSES: frozenset[str] = frozenset({"accepted", "rejected", "withdrawn", "closed"})
+OPENING_SOURCES: tuple[str, ...] = (
+    "referral",
+    "linkedin",
+    "company-site",
+    "recruiter",
+    "job-board",
+    "other",
+)
+MAX_TITLE_LENGTH = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_short_line(name: str, value: Any, limit: int = MAX_TITLE_LENGTH) -> None:
+    """A name or title: one line of text, no control characters, at most `limit` characters."""
+    if not isinstance(value, str):
+        raise ValidationError(f"bad {name} {value!r}: expected text")
+    if _CONTROL.search(value) or len(value) > limit:
+        raise ValidationError(
+            f"bad {name}: it must be one line of at most {limit} characters, "
+            "without control characters"
+        )
+
+
+@dataclass
+class Opening(Record):
+    """A role at a bullpen company, from a spotted posting to an offer.
+
+    The history of its status lives in `StatusChange` records (one per change, so changes made
+    on two machines both survive a merge); `status` is the current one.
+    """
+
+    TABLE: ClassVar[str] = "openings"
+    company_id: str = ""
+    title: str = ""
+    status: str = "spotted"
+    url: str | None = None
+    location: str | None = None
+    source: str | None = None
+    referral_id: str | None = None  # the contact who refers you
+    spotted_on: str | None = None
+    applied_on: str | None = None
+    posted_on: str | None = None
+    deadline: str | None = None
+    notes: str | None = None
+
+    def validate(self) -> None:
+        check_required("opening title", self.title)
+        check_short_line("opening title", self.title)
+        if not isinstance(self.company_id, str) or not self.company_id:
+            raise ValidationError("an opening belongs to a company: give the company")
+        check_choice("status", self.status, OPENING_STATUSES)
+        if self.source is not None:
+            check_choice("source", self.source, OPENING_SOURCES)
+        if self.url:
+            check_url(self.url)
+        if self.location is not None:
+            check_short_line("location", self.location)
+        for name in ("spotted_on", "applied_on", "posted_on", "deadline"):
+            value = getattr(self, name)
+            if value is not None:
+                check_day(name.replace("_", " "), value)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in FINAL_OPENING_STATUSES
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+
+@dataclass
+class StatusChange(Record):
+    """One step of an opening's history: it moved to `status` on `day`."""
+
+    TABLE: ClassVar[str] = "status_changes"
+    opening_id: str = ""
+    status: str = ""
+    day: str = ""
+    note: str | None = None
+
+    def validate(self) -> None:
+        if not isinstance(self.opening_id, str) or not self.opening_id:
+            raise ValidationError("a status change belongs to an opening")
+        check_choice("status", self.status, OPENING_STATUSES)
+        check_day("day", self.day)
+        if self.note is not None and not isinstance(self.note, str):
+            raise ValidationError(f"bad note {self.note!r}: expected text")
+
+    @property
+    def label(self) -> str:
+        return f"{self.day} {self.status}"
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.TABLE: cls for cls in (Company, Contact, Interaction, FollowUp)
+    cls.TABLE: cls for cls in (Company, Contact, Interaction, FollowUp, Opening, StatusChange)
 }

@@ -29,6 +29,9 @@ TRIGGERS: tuple[str, ...] = (
     "news",
     "cadence",
     "hired",
+    "spotted",
+    "applied",
+    "deadline",
 )
 TRIGGER_HELP = {
     "interview": "an interview is logged",
@@ -37,6 +40,9 @@ TRIGGER_HELP = {
     "news": "company news is logged",
     "cadence": "a contact has a keep-in-touch cadence",
     "hired": "you record who was hired instead (turnover watch, from their start date)",
+    "spotted": "an opening is spotted at a company where you know someone",
+    "applied": "you apply for an opening (removed if its status moves on first)",
+    "deadline": "an opening has a deadline (the offset counts back from it; while spotted)",
 }
 TRIGGER_OF_KIND = {
     "interview": "interview",
@@ -53,6 +59,7 @@ WHOM: tuple[str, ...] = (
     "company",  # the company itself, no person (e.g. reading its news)
     "company-contacts",  # ONE follow-up for the company, addressed to its main contact, listing all
     "referred",  # each person the event's contact referred you to (`referred_by`, or `with_ids`)
+    "ally",  # who can refer you for an opening: its referral, the boss, else the warmest contact
 )
 WHOM_HELP = {
     "contact": "the person the event was with",
@@ -61,11 +68,19 @@ WHOM_HELP = {
     "company": "the company, no person",
     "company-contacts": "one for the company, addressed to its main contact, listing everyone",
     "referred": "each person you were referred to",
+    "ally": "who can refer you: the opening's referral, the boss, else the warmest contact",
 }
 # A cadence rule follows each contact's own interval, so it takes no offset and only 'contact'.
-WHOM_FOR_TRIGGER: dict[str, tuple[str, ...]] = {t: WHOM for t in TRIGGERS}
+WHOM_FOR_TRIGGER: dict[str, tuple[str, ...]] = {
+    t: tuple(w for w in WHOM if w != "ally") for t in TRIGGERS
+}
 WHOM_FOR_TRIGGER["cadence"] = ("contact",)
 WHOM_FOR_TRIGGER["hired"] = ("boss", "company", "company-contacts")
+WHOM_FOR_TRIGGER["spotted"] = ("ally", "boss")
+WHOM_FOR_TRIGGER["applied"] = ("company", "ally", "boss")
+WHOM_FOR_TRIGGER["deadline"] = ("company",)
+# These rules' offsets count back from the event day (a reminder before a deadline).
+BEFORE_TRIGGERS = frozenset({"deadline"})
 
 # Placeholders a rule title may use; missing values fall back to words, never to 'None'.
 TITLE_FIELDS: tuple[str, ...] = (
@@ -76,6 +91,7 @@ TITLE_FIELDS: tuple[str, ...] = (
     "news",
     "hired",
     "offset",
+    "title",
 )
 TITLE_FALLBACKS = {
     "who": "them",
@@ -85,6 +101,7 @@ TITLE_FALLBACKS = {
     "news": "the news",
     "hired": "the new hire",
     "offset": "a while",
+    "title": "the role",
 }
 MAX_TITLE = 120
 MAX_NEWS_IN_TITLE = 60
@@ -330,6 +347,12 @@ DEFAULT_RULES: tuple[Rule, ...] = (
           "Turnover watch: check in with {who} ({hired} started {offset} ago)"),
     _rule("turnover-yearly", "hired", "check-in", "boss", "1y",
           "Turnover watch: yearly check-in with {who} at {company}", repeat="1y"),
+    _rule("opening-referral-ask", "spotted", "referral-ask", "ally", "1d",
+          "Ask {who} to refer you for {title}"),
+    _rule("opening-application-follow-up", "applied", "check-in", "company", "7d",
+          "Follow up on your application for {title}"),
+    _rule("opening-deadline", "deadline", "todo", "company", "2d",
+          "Deadline in {offset}: {title} at {company}"),
 )  # fmt: skip
 
 
@@ -384,6 +407,7 @@ class Event:
     contact_id: str | None = None
     with_ids: tuple[str, ...] = ()
     note: str | None = None
+    title: str | None = None  # an opening's title, for {title}
 
 
 @dataclass(frozen=True)
@@ -412,6 +436,7 @@ class PlanContext:
     hired_name: str | None = None
     already: frozenset[tuple[str, str]] = frozenset()
     today: dt.date | None = None
+    ally_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -465,6 +490,8 @@ def _targets(rule: Rule, event: Event, ctx: PlanContext) -> list[str | None]:
         return [ctx.boss_id]
     if rule.whom == "referred":
         return [p for p in ctx.referred_ids if p != event.contact_id]
+    if rule.whom == "ally":
+        return [ctx.ally_id] if ctx.ally_id else []  # nobody to ask: nothing to plan
     return [None]  # company, company-contacts
 
 
@@ -513,6 +540,7 @@ def plan(
                 "news": _short(event.note, MAX_NEWS_IN_TITLE) if event.trigger == "news" else None,
                 "hired": ctx.hired_name,
                 "offset": describe_span(rule.offset),
+                "title": event.title,
             }
             if event.trigger == "news" and event.note:
                 note = " ".join(x for x in (f"News: {event.note}", note) if x)
@@ -524,13 +552,24 @@ def plan(
                     rule_id=rule.id,
                     kind=rule.kind,
                     title=render_title(rule.title, values),
-                    due=rule.offset.add_to(event.day),
+                    due=_due(rule, event.day),
                     company_id=company_id,
                     contact_id=contact_id,
                     note=note,
                 )
             )
     return _skip_stale(out, ctx.today)
+
+
+def _due(rule: Rule, day: dt.date) -> dt.date:
+    """The event day plus the rule's offset; minus it for a reminder before the day."""
+    assert rule.offset is not None
+    if rule.trigger not in BEFORE_TRIGGERS:
+        return rule.offset.add_to(day)
+    back = day
+    while rule.offset.add_to(back) > day:  # the latest day whose offset later is the event day
+        back -= dt.timedelta(days=max(1, (rule.offset.add_to(back) - day).days))
+    return back
 
 
 def _skip_stale(planned: list[PlannedFollowUp], today: dt.date | None) -> list[PlannedFollowUp]:

@@ -20,6 +20,8 @@ from rebound_tui.domain.days import FIRST_YEAR, LAST_YEAR, is_day
 from rebound_tui.domain.model import (
     FOLLOW_UP_KINDS,
     INTERACTION_KINDS,
+    OPENING_SOURCES,
+    OPENING_STATUSES,
     ROLES,
     STAGES,
     STATUSES,
@@ -124,6 +126,27 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, bool]]] = {
         "snoozes": _f(INT, (0, 1_000_000), null=False),
         "origin": _f(LINE),
     },
+    "openings": {
+        "company_id": _f(REF, null=False),
+        "title": _f(LINE, null=False),
+        "status": _f(CHOICE, frozenset(OPENING_STATUSES), null=False),
+        "url": _f(LINE),
+        "location": _f(LINE),
+        "source": _f(CHOICE, frozenset(OPENING_SOURCES)),
+        "referral_id": _f(REF),
+        "spotted_on": _f(DAY),
+        "applied_on": _f(DAY),
+        "posted_on": _f(DAY),
+        "deadline": _f(DAY),
+        "notes": _f(TEXT),
+    },
+    # One step of an opening's history (a record each, so two machines' steps both survive).
+    "status_changes": {
+        "opening_id": _f(REF, null=False),
+        "status": _f(CHOICE, frozenset(OPENING_STATUSES), null=False),
+        "day": _f(DAY, null=False),
+        "note": _f(TEXT),
+    },
     # The playbook's own checks say what is wrong with a rule's values; here only the types.
     "rules": {
         "id": _f(LINE),
@@ -144,6 +167,8 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, bool]]] = {
 REQUIRED: dict[str, tuple[str, ...]] = {
     "interactions": ("day",),
     "followups": ("due",),
+    "openings": ("company_id", "title"),
+    "status_changes": ("opening_id", "day"),
 }
 
 # Settings whose value has a known type (others, from newer versions, are any JSON value).

@@ -1,4 +1,5 @@
-"""One CSV file per table, for spreadsheets: companies, contacts, interactions, follow-ups.
+"""One CSV file per table, for spreadsheets: companies, contacts, interactions, follow-ups,
+openings (with their status history in one cell).
 
 Safe to open in Excel, LibreOffice or Google Sheets: a cell that starts with `=`, `+`, `-`, `@`,
 a tab or a carriage return gets a leading apostrophe, so a contact's note like
@@ -16,10 +17,17 @@ from typing import Any
 
 from rebound_tui.datafile import atomic_write
 from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction, Record
+from rebound_tui.io import openings_out
 from rebound_tui.service import Service
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FILES = ("companies.csv", "contacts.csv", "interactions.csv", "follow-ups.csv")
+FILES = (
+    "companies.csv",
+    "contacts.csv",
+    "interactions.csv",
+    "follow-ups.csv",
+    "openings.csv",
+)
 MODE = 0o600  # personal data: readable by the user only
 
 
@@ -82,11 +90,12 @@ def csv_tables(service: Service) -> dict[str, bytes]:
             for f in service.follow_ups(include_closed=True)
         ],
     )
+    out["openings.csv"] = _table(*openings_out.csv_rows(service))
     return out
 
 
 def write_csv(service: Service, folder: Path | str) -> list[Path]:
-    """Write the four files into `folder` (created if missing, its parent must exist)."""
+    """Write the files into `folder` (created if missing, its parent must exist)."""
     folder = Path(folder)
     folder.mkdir(exist_ok=True)
     written = []

@@ -1,4 +1,5 @@
-"""Open follow-ups as an iCalendar feed (RFC 5545), written with the `icalendar` library.
+"""Open follow-ups, and the deadlines of open openings, as an iCalendar feed (RFC 5545), written
+with the `icalendar` library.
 
 Meant to be written into a synced folder and subscribed to from a calendar app. So the output is
 stable: each follow-up keeps the UID `<id>@rebound-tui` (re-exporting updates entries instead of
@@ -17,6 +18,7 @@ import icalendar
 from rebound_tui.domain import record
 from rebound_tui.domain.clock import ClockError, parse_stamp
 from rebound_tui.domain.model import FollowUp
+from rebound_tui.io import openings_out
 from rebound_tui.service import Service, ServiceError
 
 PRODID = "-//rebound-tui//rebound-tui follow-ups//EN"
@@ -124,4 +126,34 @@ def export_ics(service: Service, *, todos: bool = False) -> bytes:
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for follow_up in sorted(service.follow_ups(), key=lambda f: (f.due, f.id)):
         cal.add_component(_component(service, follow_up, todos))
+    for item in openings_out.deadlines(service):
+        cal.add_component(_deadline(service, *item, todos=todos))
     return cal.to_ical()
+
+
+def _deadline(service: Service, opening, day, created, changed, *, todos: bool):
+    """An open opening's deadline: an all-day event (or a to-do due that day)."""
+    company = service.name_of("companies", opening.company_id) or "?"
+    created_at = _instant(created) or EPOCH
+    changed_at = _instant(changed) or created_at
+    item: icalendar.Component = icalendar.Todo() if todos else icalendar.Event()
+    item.add("uid", f"deadline-{opening.id}@{UID_DOMAIN}")
+    item.add("dtstamp", changed_at)
+    item.add("created", created_at)
+    item.add("last-modified", changed_at)
+    item.add("sequence", min(max(0, int((changed_at - created_at).total_seconds())), 2**31 - 1))
+    item.add("summary", f"Deadline: {opening.title} at {company}")
+    lines = [f"Apply by {opening.deadline} ({opening.status})."]
+    if opening.url:
+        lines.append(opening.url)
+    lines += ["", f"rebound-tui opening status {opening.id[:8]} applied"]
+    item.add("description", "\n".join(lines))
+    if todos:
+        item.add("due", day)
+        item.add("status", "NEEDS-ACTION")
+    else:
+        item.add("dtstart", day)
+        item.add("dtend", day + dt.timedelta(days=1))
+        item.add("transp", "TRANSPARENT")
+    item.add("categories", ["deadline"])
+    return item

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from rebound_tui.domain.model import Record
+from rebound_tui.io import openings_out
 from rebound_tui.service import Service
 
 FORMAT = "rebound-tui export"
@@ -22,7 +23,7 @@ def _plain(rec: Record) -> dict[str, Any]:
 
 
 def export_data(service: Service) -> dict[str, Any]:
-    """{format, version, companies, contacts, interactions, follow_ups}: live records only."""
+    """{format, version, companies, contacts, interactions, follow_ups, openings}: live records."""
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -30,6 +31,8 @@ def export_data(service: Service) -> dict[str, Any]:
         "contacts": [_plain(c) for c in service.contacts()],
         "interactions": [_plain(i) for i in service.interactions()],
         "follow_ups": [_plain(f) for f in service.follow_ups(include_closed=True)],
+        # Each opening with its company and referral names and its status history.
+        "openings": openings_out.json_openings(service),
     }
 
 

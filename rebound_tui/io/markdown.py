@@ -1,4 +1,5 @@
-"""A readable report to share with a career coach or print: bullpen, network, due, activity.
+"""A readable report to share with a career coach or print: bullpen, roles, network, due,
+activity.
 
 Plain Markdown (tables and lists) that reads well as text too; names are escaped so a company
 called `*NSYNC` or a note with a `|` cannot break the layout, and control characters are shown
@@ -13,6 +14,7 @@ import re
 from rebound_tui import display, insights_report
 from rebound_tui.domain import dates
 from rebound_tui.domain.model import Contact
+from rebound_tui.io import openings_out
 from rebound_tui.plural import counted
 from rebound_tui.service import DueItem, Service
 
@@ -104,6 +106,8 @@ def report(service: Service) -> str:
     else:
         out.append("No companies yet.")
     out.append("")
+
+    out += openings_out.markdown_lines(service, md)
 
     out += ["## Network by company", ""]
     if not contacts:

@@ -65,6 +65,9 @@ def check_file(path: Path) -> CheckReport:
         ("interactions", "contact_id", "contacts"),
         ("followups", "company_id", "companies"),
         ("followups", "contact_id", "contacts"),
+        ("openings", "company_id", "companies"),
+        ("openings", "referral_id", "contacts"),
+        ("status_changes", "opening_id", "openings"),
     )
     for table, fieldname, target in refs:
         for record_id, doc in data.get(table, {}).items():

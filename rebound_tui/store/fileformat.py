@@ -25,7 +25,17 @@ SCHEMA_VERSION = 1
 META_TABLE = "meta"
 META_ID = "db"
 _BLANK = re.compile(rb"[\x00 \t\r\n]*\Z")
-TABLES = ("companies", "contacts", "interactions", "followups", "rules", "templates", "settings")
+TABLES = (
+    "companies",
+    "contacts",
+    "interactions",
+    "followups",
+    "openings",
+    "status_changes",
+    "rules",
+    "templates",
+    "settings",
+)
 
 
 def new_database(db_id: str | None = None) -> dict[str, Any]:

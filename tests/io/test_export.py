@@ -234,7 +234,9 @@ def walk_keys(value):
 def test_json_has_live_records_only(service: Service):
     data = json.loads(export_json(service))
     assert data == export_data(service)
-    assert set(data) == {"format", "version", "companies", "contacts", "interactions", "follow_ups"}
+    assert set(data) == {
+        "format", "version", "companies", "contacts", "interactions", "follow_ups", "openings",
+    }  # fmt: skip
     assert "Gone Person" not in [c["name"] for c in data["contacts"]]
     assert not [k for k in walk_keys(data) if k.startswith("_")]  # no stamps, no tombstones
     assert {c["id"] for c in data["contacts"]} == {c.id for c in service.contacts()}
@@ -250,6 +252,7 @@ def test_markdown_report(service: Service):
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings == [
         "## Bullpen status",
+        "## Roles",
         "## Network by company",
         "## What is due",
         "## Recent activity (last 30 days)",

@@ -69,7 +69,8 @@ async def test_rules_are_listed_toggled_and_saved(
 async def test_edit_a_rule_with_validation(app: ReboundApp, service: Service) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await pilot.press("G", "enter")  # the yearly turnover check-in
+        # The yearly turnover check-in: above the three opening rules, which come last.
+        await pilot.press("G", "k", "k", "k", "enter")
         form = app.screen
         assert isinstance(form, RuleForm) and form.rule.id == "turnover-yearly"
         offset = form.query_one("#field-offset", Input)
