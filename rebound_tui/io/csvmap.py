@@ -52,11 +52,17 @@ def _field_name(text: str) -> str:
     return clean(text).lower().replace("-", "_").replace(" ", "_")
 
 
-def parse_map(spec: str) -> dict[str, str]:
-    """'name=Full Name,company=Org' -> {'name': 'Full Name', 'company': 'Org'}.
+def split_map(
+    spec: str,
+    fields: tuple[str, ...] | list[str],
+    *,
+    field_name=_field_name,
+    what: str = "",
+) -> dict[str, str]:
+    """FIELD=COLUMN items of a --map spec, split like a CSV line, each FIELD one of `fields`.
 
-    Items are split like a CSV line, so a column with a comma is written quoted:
-    `name=Name,"company=Company, Inc"`.
+    `field_name` turns what the user typed into a field name (aliases); `what` names the kind of
+    import in the error ("for openings").
     """
     try:
         items = next(csv.reader([spec], skipinitialspace=True), [])
@@ -65,16 +71,27 @@ def parse_map(spec: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for item in (i for i in items if i.strip()):
         target, sep, column = item.partition("=")
-        field, column = _field_name(target), column.strip()
+        field, column = field_name(target), column.strip()
         if not sep or not column or not field:
             raise InputError(f"bad --map item {item.strip()!r}: write FIELD=COLUMN")
-        if field not in MAP_FIELDS:
+        if field not in fields:
+            where = f" {what}" if what else ""
             raise InputError(
-                f"bad --map field {target.strip()!r}: use one of {', '.join(MAP_FIELDS)}"
+                f"bad --map field {target.strip()!r}{where}: use one of {', '.join(fields)}"
             )
         if field in mapping:
             raise InputError(f"bad --map: {field} is mapped twice")
         mapping[field] = column
+    return mapping
+
+
+def parse_map(spec: str) -> dict[str, str]:
+    """'name=Full Name,company=Org' -> {'name': 'Full Name', 'company': 'Org'}.
+
+    Items are split like a CSV line, so a column with a comma is written quoted:
+    `name=Name,"company=Company, Inc"`.
+    """
+    mapping = split_map(spec, MAP_FIELDS)
     if not mapping:
         raise InputError("empty --map: write e.g. --map 'name=Full Name,company=Org'")
     _check_name_mapped(mapping)

@@ -21,7 +21,7 @@ from typing import Any
 from rebound_tui.domain.model import OPENING_STATUSES, Opening, ValidationError
 from rebound_tui.io import InputError, clean, decode_text, read_input
 from rebound_tui.io.cleaning import one_line
-from rebound_tui.io.csvmap import sniff
+from rebound_tui.io.csvmap import sniff, split_map
 from rebound_tui.io.importer import company_key, name_key
 from rebound_tui.openings_service import normal_source
 from rebound_tui.service import Service, ServiceError, action
@@ -86,24 +86,7 @@ def _field(text: str) -> str:
 
 
 def parse_opening_map(spec: str) -> dict[str, str]:
-    try:
-        items = next(csv.reader([spec], skipinitialspace=True), [])
-    except csv.Error as exc:
-        raise InputError(f"bad --map {spec!r}: {exc}") from None
-    mapping: dict[str, str] = {}
-    for item in (i for i in items if i.strip()):
-        target, sep, column = item.partition("=")
-        name, column = _field(target), column.strip()
-        if not sep or not column or not name:
-            raise InputError(f"bad --map item {item.strip()!r}: write FIELD=COLUMN")
-        if name not in OPENING_MAP_FIELDS:
-            raise InputError(
-                f"bad --map field {target.strip()!r} for openings: use one of "
-                + ", ".join(OPENING_MAP_FIELDS)
-            )
-        if name in mapping:
-            raise InputError(f"bad --map: {name} is mapped twice")
-        mapping[name] = column
+    mapping = split_map(spec, OPENING_MAP_FIELDS, field_name=_field, what="for openings")
     if "company" not in mapping:
         raise InputError("say which column holds the company: --map ...,company=COLUMN")
     return mapping
