@@ -147,3 +147,24 @@ def require_tool(*names: str) -> str:
     if os.environ.get("REBOUND_REQUIRE_TOOLS") == "1":
         pytest.fail(f"REBOUND_REQUIRE_TOOLS=1 but {message}", pytrace=False)
     pytest.skip(message)
+
+
+#: User text that must show literally everywhere (markup, action links, terminal escapes, bidi,
+#: joined emoji, a line break): the battery of the hostile-text tests of the CLI and the dashboard.
+HOSTILE = [
+    "[/]",
+    "[@click=app.quit]x",
+    "[@click=app.screenshot('x.txt','/tmp')]ClickMe[/]",
+    "[link=a:b]Bob",
+    "Email Bob [urgent] about the offer",
+    "[reverse]x[/reverse]",
+    "\x1b]0;x\x07",
+    "\x1b]52;c;AAAA\x07",
+    "\x1b[2J",
+    "ring\x07ring",
+    "back\x08space",
+    "\x9b31m",
+    "a\u202eb",
+    "family 👨\u200d👩\u200d👧",
+    "two\nlines",
+]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rebound_test_helpers import assert_one_line_error, digest
+from rebound_test_helpers import HOSTILE, assert_one_line_error, digest
 
 from rebound_tui import display
 from rebound_tui.domain import text as text_rule
@@ -25,23 +25,6 @@ from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction, Va
 from rebound_tui.io.markdown import md
 from rebound_tui.service import Service
 
-HOSTILE = [
-    "[/]",
-    "[@click=app.quit]x",
-    "[@click=app.screenshot('x.txt','/tmp')]ClickMe[/]",
-    "[link=a:b]Bob",
-    "Email Bob [urgent] about the offer",
-    "[reverse]x[/reverse]",
-    "\x1b]0;x\x07",
-    "\x1b]52;c;AAAA\x07",
-    "\x1b[2J",
-    "ring\x07ring",
-    "back\x08space",
-    "\x9b31m",
-    "a\u202eb",
-    "family 👨\u200d👩\u200d👧",
-    "two\nlines",
-]
 # What must never reach a terminal from a name: C0 (the line feed too, in a one-line item), DEL,
 # C1, bidi overrides and isolates, invisible characters.
 RAW = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")

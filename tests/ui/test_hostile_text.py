@@ -13,6 +13,7 @@ import re
 import time
 
 import pytest
+from rebound_test_helpers import HOSTILE
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -26,23 +27,6 @@ except ImportError:  # pragma: no cover
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
-HOSTILE = [
-    "[/]",
-    "[@click=app.quit]x",
-    "[@click=app.screenshot('x.txt','/tmp')]ClickMe[/]",
-    "[link=a:b]Bob",
-    "Email Bob [urgent] about the offer",
-    "[reverse]x[/reverse]",
-    "\x1b]0;x\x07",
-    "\x1b]52;c;AAAA\x07",
-    "\x1b[2J",
-    "ring\x07ring",
-    "back\x08space",
-    "\x9b31m",
-    "a\u202eb",
-    "family 👨\u200d👩\u200d👧",
-    "two\nlines",
-]
 # What must never reach the terminal: C0 other than the line feed between screen lines, DEL, C1,
 # bidi overrides and isolates.
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
