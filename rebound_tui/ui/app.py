@@ -1,10 +1,12 @@
 """ReboundApp: the morning dashboard. Three panes, one keystroke per decision.
 
-The app is the only place that calls the service's write methods: panes show rows and declare
-keys (`app.*` actions), modal screens return what the user decided, and the app performs it,
-then schedules a save. The actions live in mixins by concept (actions/: records, due, drafts,
-importing); disk work runs in the store worker (store_worker.py), never on the UI thread, except
-the last save on quit, which must finish before the process ends.
+The app composes the panes, routes messages between them and owns start-up. Each pane owns its
+keys and actions (panes/*.py); they write through the app's `perform` / `open_form` / `write`
+(ui/dashboard.py says what they may ask), so a refusal is shown, a change is saved soon, and a
+background write never interleaves with one made on the UI thread. The app holds its helpers:
+`store` (store_worker.py: saves, the disk poll, never on the UI thread except the last save on
+quit), `drafts` (drafts.py), the imports (actions/importing.py, actions/mail_import.py) and
+`pane_layout` (layout.py: wide or tabs). Its own keys are the app-wide ones.
 
 Fast start: given a first screen from the cache (startup.py) instead of a service, the
 app paints the due pane from it, then opens the data file in a worker thread and attaches the
@@ -19,25 +21,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.actions import ActionParseResult
-from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
-from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from rebound_tui.ui.actions import DraftActions, DueActions, ImportActions, RecordActions
-from rebound_tui.ui.actions.importing import IMPORT_COMMANDS
-from rebound_tui.ui.actions.mail_import import MAIL_COMMANDS, MailImportActions
-from rebound_tui.ui.commands import ReboundCommands, bindings_of, key_text
+from rebound_tui.ui import commands
+from rebound_tui.ui.actions.importing import IMPORT_COMMANDS, FileImports
+from rebound_tui.ui.actions.mail_import import MAIL_COMMANDS, MailImports
+from rebound_tui.ui.dashboard import user_errors
+from rebound_tui.ui.drafts import Drafts
+from rebound_tui.ui.layout import NARROW_BELOW, PaneLayout
+from rebound_tui.ui.loading import LOADING, Loaded, needs_data, open_data
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
@@ -53,46 +55,22 @@ if TYPE_CHECKING:
     from rebound_tui.service import Service
     from rebound_tui.startup import FileState, FirstScreen
     from rebound_tui.ui.screens.form_base import Confirm, RecordForm
-    from rebound_tui.views import Views
+
+__all__ = ["LOADING", "NARROW_BELOW", "ReboundApp", "make_app", "user_errors"]
 
 R = TypeVar("R")
 
-NARROW_BELOW = 80  # columns: below this the panes become tabs
-LOADING = "Loading…"
 
+class ReboundApp(LiteralText, App[None]):
+    """The dashboard on one service (one data file).
 
-def user_errors() -> tuple[type[Exception], ...]:
-    """What a service write raises when it refuses: shown to the user, never raised."""
-    from rebound_tui.domain.dates import DateError
-    from rebound_tui.domain.model import ValidationError
-    from rebound_tui.service import ServiceError
-
-    return (ServiceError, DateError, ValidationError)
-
-
-@dataclass
-class Loaded:
-    """What the loader thread hands to the UI thread: the service and its views, built."""
-
-    service: Service
-    views: Views
-
-
-class ReboundApp(
-    LiteralText,
-    StoreWorker,
-    RecordActions,
-    DueActions,
-    DraftActions,
-    ImportActions,
-    MailImportActions,
-    App[None],
-):
-    """The dashboard on one service (one data file)."""
+    LiteralText stays a mixin: it only overrides two of App's own hooks (`notify`,
+    `format_title`) so that every toast and the header are literal text, whoever calls them;
+    overriding a base class's methods is what a mixin is for, and it holds no state."""
 
     CSS_PATH = "app.tcss"
     TITLE = "rebound"
-    COMMANDS = App.COMMANDS | {ReboundCommands}
+    COMMANDS = App.COMMANDS | {commands.ReboundCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "focus_pane('bullpen')", "Bullpen", show=False, tooltip="Go to the Bullpen"),
         Binding("2", "focus_pane('network')", "Network", show=False, tooltip="Go to the Network"),
@@ -113,6 +91,10 @@ class ReboundApp(
     # ctrl+q still quits from anywhere.
     DASHBOARD_ONLY: ClassVar[frozenset[str]] = frozenset(
         {"focus_pane", "next_pane", "undo", "help", "leave", "insights"}
+    )
+    # Actions that need no data: they run while the data is loading.
+    NO_DATA_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"focus_pane", "next_pane", "help", "leave", "quit"}
     )
 
     def __init__(
@@ -156,32 +138,25 @@ class ReboundApp(
         self.due = DuePane()
         self.bullpen = BullpenPane()
         self.network = NetworkPane()
-        self.tabs: Tabs | None = None  # made when the terminal is narrow
         self.lower = Horizontal(id="lower")
-        self.active_pane: Pane[Any] = self.due
+        self.pane_layout = PaneLayout(self, [self.bullpen, self.network, self.due], self.lower)
         self._shown: tuple[int, Any] | None = None
-        self._unsaved = False
-        self._save_pending = False
-        self._save_timer: Timer | None = None
-        self._last_store_error: str | None = None
-        self._quit_anyway = False
-        # The last due-list decision: (verb, argument, its undo step); `.` repeats it while the
-        # step still stands (not undone).
-        self._last_due: tuple[str, str | None, object] | None = None
-        self._width = 0
-        self._sync_seen: set[str] = set()
-        self._sync_pending = False
-        self.importing = False
+        self.importing = False  # an import thread holds the data (the store worker waits)
         self._theme_pending = False
-        self._remembered: FileState | None = None  # the file state last cached
-        self._edited_drafts: dict[str, str] = {}  # follow-up id -> the user's edit of its draft
-        self._drafts_used: set[str] = set()  # follow-ups whose draft was copied, edited, mailed
         self._insights: tuple[tuple[int, dt.date], Any] | None = None  # per data generation
+        self.store = StoreWorker(self)
+        self.drafts = Drafts(self)
+        self.file_imports = FileImports(self)
+        self.mail_imports = MailImports(self)
 
     @property
     def panes(self) -> list[Pane[Any]]:
         """In key order: 1 Bullpen, 2 Network, 3 Due today."""
-        return [self.bullpen, self.network, self.due]
+        return self.pane_layout.panes
+
+    @property
+    def active_pane(self) -> Pane[Any]:
+        return self.pane_layout.active
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -212,7 +187,7 @@ class ReboundApp(
             self.call_after_refresh(self._start_loading)
         self.call_after_refresh(self._add_searches)
         self.due.focus_table()
-        self._apply_layout()
+        self.pane_layout.apply()
 
     def _add_searches(self) -> None:
         for pane in self.panes:
@@ -264,32 +239,19 @@ class ReboundApp(
     def _start_background(self) -> None:
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self.poll_disk)
-        self.sync_cadences_soon()  # check-ins timed from the latest touches, in the background
+        self.store.sync_cadences_soon()  # check-ins timed from the latest touches
 
     # -- the deferred open --------------------------------------------------------------------
     def _start_loading(self) -> None:
+        opener = self._opener
+        assert opener is not None
         self._loader = self.run_worker(
-            self._load, thread=True, group="load", name="open the data", exit_on_error=False
+            lambda: open_data(opener),
+            thread=True,
+            group="load",
+            name="open the data",
+            exit_on_error=False,
         )
-
-    def _load(self) -> Loaded:
-        """In a thread: open the data file, build every pane's rows, remember the first screen."""
-        import gc
-
-        from rebound_tui.views import Views
-
-        assert self._opener is not None
-        service, state = self._opener()
-        views = Views(service)
-        snapshot = views.snapshot  # built here, not on the UI thread
-        if state is not None and not service.unsaved:
-            from rebound_tui.startup import remember
-
-            remember(service, snapshot.entries, state)
-        # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
-        # full collection (those pauses were the slowest keystrokes on a large file).
-        gc.freeze()
-        return Loaded(service, views)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -304,7 +266,8 @@ class ReboundApp(
                 self.load_error = worker.error
                 self.exit(return_code=1)
             return
-        self.store_state_changed(event)
+        if worker.group == "store":
+            self.store.state_changed(event)
 
     def _attach(self, loaded: Loaded | None) -> None:
         """The data is open: show it everywhere (cursors stay on their records), start the
@@ -327,20 +290,6 @@ class ReboundApp(
             return loader.result
         return None
 
-    # Actions that need no data: they run while the data is loading.
-    NO_DATA_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"focus_pane", "next_pane", "help", "leave", "quit"}
-    )
-
-    def needs_data(self, action: str | ActionParseResult, namespace: DOMNode | None) -> bool:
-        """Whether an action would read or write the data (the app's own actions)."""
-        target, name, _ = parse_action(action) if isinstance(action, str) else action
-        on_app = target == "app" or (not target and (namespace is None or namespace is self))
-        if not on_app or name in self.NO_DATA_ACTIONS:
-            return False
-        method = getattr(type(self), f"action_{name}", None)
-        return method is not None and getattr(method, "__module__", "").startswith("rebound_tui.")
-
     async def run_action(
         self,
         action: str | ActionParseResult,
@@ -348,71 +297,32 @@ class ReboundApp(
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
         """Keys that need the data wait for it: they say so instead of acting on cached rows."""
-        if not self.loaded and self.needs_data(action, default_namespace):
+        if not self.loaded and needs_data(self, action, default_namespace):
             self.notify(LOADING, timeout=2)
             return True
         return await super().run_action(action, default_namespace, namespaces)
 
     def on_resize(self, event: Resize) -> None:
-        self._width = event.size.width
-        self._apply_layout()
-
-    @property
-    def narrow(self) -> bool:
-        return (self._width or self.size.width) < NARROW_BELOW
-
-    def _apply_layout(self) -> None:
-        """Wide: all three panes. Narrow: tabs, and only the active pane."""
-        narrow = self.narrow
-        lower = self.lower
-        if narrow and self.tabs is None:
-            from textual.widgets import Tab, Tabs
-
-            self.tabs = Tabs(
-                Tab("1 Bullpen", id="tab-bullpen"),
-                Tab("2 Network", id="tab-network"),
-                Tab("3 Due today", id="tab-due"),
-                active="tab-due",
-                id="tabs",
-            )
-            self.mount(self.tabs, before=self.query_one("#panes"))
-            self.call_after_refresh(self._apply_layout)  # the active tab, once they are mounted
-        tabs = self.tabs
-        if tabs is not None:
-            tabs.display = narrow
-        if not narrow:
-            for widget in (self.due, lower, self.bullpen, self.network):
-                widget.display = True
-            return
-        active = self.active_pane
-        self.due.display = active is self.due
-        lower.display = active is not self.due
-        self.bullpen.display = active is self.bullpen
-        self.network.display = active is self.network
-        tab_id = f"tab-{active.id}"
-        if tabs is not None and tabs.active != tab_id:
-            with contextlib.suppress(ValueError):  # the tabs are not mounted yet
-                tabs.active = tab_id
+        self.pane_layout.width = event.size.width
+        self.pane_layout.apply()
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         for pane in self.panes:
             if event.widget is pane or pane in event.widget.ancestors:
-                if pane is not self.active_pane:
-                    self.active_pane = pane
-                    self._apply_layout()
+                self.pane_layout.activate(pane)
                 return
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tabs is not self.tabs:
+        if event.tabs is not self.pane_layout.tabs:
             return
         name = (event.tab.id or "").removeprefix("tab-")
-        if self.narrow and name != self.active_pane.id:
+        if self.pane_layout.narrow and name != self.active_pane.id:
             self.action_focus_pane(name)
 
     def action_focus_pane(self, name: str) -> None:
-        pane = {p.id: p for p in self.panes}[name]
-        self.active_pane = pane
-        self._apply_layout()
+        pane = self.pane_layout.pane(name)
+        self.pane_layout.active = pane
+        self.pane_layout.apply()
         pane.focus_table()
 
     def action_next_pane(self, step: int = 1) -> None:
@@ -452,14 +362,9 @@ class ReboundApp(
     @on(RecordTable.Selected)
     async def _row_selected(self, event: RecordTable.Selected) -> None:
         """A double click does what Enter does in that pane."""
-        actions = {
-            "bullpen-table": "company_detail",
-            "network-table": "contact_detail",
-            "due-table": "done",
-        }
-        action = actions.get(event.table.id or "")
-        if action:
-            await self.run_action(action)
+        for pane in self.panes:
+            if event.table is pane.table:
+                await self.run_action(pane.OPEN_ACTION, default_namespace=pane)
 
     # -- helpers for the actions --------------------------------------------------------------
     def _setting(self, key: str) -> Any:
@@ -474,11 +379,17 @@ class ReboundApp(
             return
         with self.service.batch():
             self.service.set_setting("theme", name)
-        self.schedule_save()
+        self.store.schedule_save()
+
+    def poll_disk(self) -> None:
+        """Every poll_seconds: a new day shows, a version synced in is merged (the store)."""
+        if self.service.today() != (self._shown or (None, None))[1]:
+            self.refresh_panes()
+        self.store.poll()
 
     def changed(self) -> None:
         """After a write: save soon and show it."""
-        self.schedule_save()
+        self.store.schedule_save()
         self.refresh_panes()
 
     def write(self, call: Callable[[], R]) -> R:
@@ -530,7 +441,7 @@ class ReboundApp(
         extra = {"confirm": confirm} if confirm is not None else {}
         self.push_screen(form_class(self.service, *args, submit=submit, **extra), finish)
 
-    # -- everywhere ---------------------------------------------------------------------------
+    # -- app-wide keys and commands ----------------------------------------------------------
     def action_undo(self) -> None:
         try:
             what = self.write(self.service.undo)
@@ -545,33 +456,20 @@ class ReboundApp(
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """The help screen's content, made from the live bindings so it cannot go stale."""
+        return commands.help_sections(self)
 
-        def rows(bindings: list[Any]) -> list[tuple[str, str]]:
-            return [
-                (key_text(self, b), b.tooltip or b.description)
-                for b in bindings_of(bindings)
-                if b.description
-            ]
+    def action_import(self, kind: str) -> None:
+        self.file_imports.ask(kind)
 
-        everywhere = [
-            ("j / k / ↓ / ↑", "move down / up"),
-            ("g / G", "first / last row"),
-            ("pgup / pgdn", "a page up / down"),
-            ("tab / shift+tab", "next / previous pane"),
-            *rows(list(self.BINDINGS)),
-            *rows(list(Pane.BINDINGS)),
-            ("ctrl+p", "Command palette: every action, by name"),
-            ("ctrl+p", "then “import”: LinkedIn connections, vCard or CSV"),
-        ]
-        columns = [
-            ("Since", "time since the company's latest rejection"),
-            ("Touch", "exchanges with the company since that rejection"),
-            ("Warmth", "hot, warm, cool, cold: recent, frequent exchanges warm"),
-            ("↓", "cooling: overdue for a touch (cadence or follow-up)"),
-            ("When", "how late a follow-up is; red is overdue"),
-        ]
-        panes = [(pane.TITLE, rows(list(type(pane).BINDINGS))) for pane in self.panes]
-        return [("Everywhere", everywhere), *panes, ("Columns", columns)]
+    def action_import_mail(self, kind: str) -> None:
+        self.mail_imports.ask(kind)
+
+    def import_finished(self) -> None:
+        """After an import: remember a theme picked meanwhile, run a save that waited."""
+        if self._theme_pending:
+            self._theme_pending = False
+            self._remember_theme(self.current_theme)
+        self.store.finished()
 
     def action_help(self) -> None:
         from rebound_tui.ui.screens.help import HelpScreen
@@ -616,9 +514,9 @@ class ReboundApp(
 
     async def action_quit(self) -> None:
         """Save everything first; if that fails, say so and quit only when asked again."""
-        if not self._quit_anyway:
-            if self._save_timer is not None:
-                self._save_timer.stop()
+        if not self.store.quit_anyway:
+            if self.store.save_timer is not None:
+                self.store.save_timer.stop()
             if not self.loaded:
                 self.notify("Quitting once the data file is open…", timeout=10)
             with contextlib.suppress(WorkerFailed):  # a failed load is handled just below
@@ -636,7 +534,7 @@ class ReboundApp(
             try:
                 self.service.save()
             except store_errors() as exc:
-                self._quit_anyway = True
+                self.store.quit_anyway = True
                 self.notify(
                     f"{exc}\nPress q again to quit anyway (your last changes would be lost).",
                     title="Not saved",
