@@ -4,16 +4,11 @@ The app composes the panes, routes messages between them and owns start-up. Each
 keys and actions (panes/*.py); they write through the app's `perform` / `open_form` / `write`
 (ui/dashboard.py says what they may ask), so a refusal is shown, a change is saved soon, and a
 background write never interleaves with one made on the UI thread. The app holds its helpers:
-`store` (store_worker.py: saves, the disk poll, never on the UI thread except the last save on
-quit), `drafts` (drafts.py), the imports (actions/importing.py, actions/mail_import.py) and
-`pane_layout` (layout.py: wide or tabs). Its own keys are the app-wide ones.
-
-Fast start: given a first screen from the cache (startup.py) instead of a service, the
-app paints the due pane from it, then opens the data file in a worker thread and attaches the
-service: all three panes show the real data, the due cursor on the same follow-up. Until then
-the other panes say they are loading, and keys that need the data say "Loading…". So that the
-first paint comes quickly, this module imports only what the dashboard's frame needs: screens,
-the service and the views are imported where they are used.
+`start` (start.py: the first paint, the fast start from the cache, the deferred open), `store`
+(store_worker.py: saves, the disk poll, never on the UI thread except the last save on quit),
+`drafts` (drafts.py), the imports (actions/) and `pane_layout` (layout.py: wide or tabs). Its
+own keys are the app-wide ones. So that the first paint comes quickly, this module imports only
+what the dashboard's frame needs: screens, the service and the views are imported where used.
 """
 
 from __future__ import annotations
@@ -31,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerFailed, WorkerState
+from textual.worker import Worker, WorkerFailed
 
 from rebound_tui.ui import commands
 from rebound_tui.ui.actions.importing import IMPORT_COMMANDS, FileImports
@@ -39,12 +34,14 @@ from rebound_tui.ui.actions.mail_import import MAIL_COMMANDS, MailImports
 from rebound_tui.ui.dashboard import user_errors
 from rebound_tui.ui.drafts import Drafts
 from rebound_tui.ui.layout import NARROW_BELOW, PaneLayout
-from rebound_tui.ui.loading import LOADING, Loaded, needs_data, open_data
+from rebound_tui.ui.loading import LOADING, needs_data
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
-from rebound_tui.ui.store_worker import StoreWorker, store_errors
+from rebound_tui.ui.start import Start
+from rebound_tui.ui.store_worker import StoreWorker
 from rebound_tui.ui.text import LiteralText
+from rebound_tui.ui.theme import ThemeMemory
 from rebound_tui.ui.widgets import Pane, RecordTable
 
 if TYPE_CHECKING:
@@ -55,6 +52,7 @@ if TYPE_CHECKING:
     from rebound_tui.service import Service
     from rebound_tui.startup import FileState, FirstScreen
     from rebound_tui.ui.screens.form_base import Confirm, RecordForm
+    from rebound_tui.ui.screens.insights import InsightsCache
 
 __all__ = ["LOADING", "NARROW_BELOW", "ReboundApp", "make_app", "user_errors"]
 
@@ -123,14 +121,14 @@ class ReboundApp(LiteralText, App[None]):
 
             self.service = service
             self.views = Views(service)
-        self._opener = opener
-        self._first_screen = first_screen
-        self._first_day = first_day
-        self._file_state = file_state
+        self.start = Start(
+            self,
+            opener=opener,
+            first_screen=first_screen,
+            first_day=first_day,
+            file_state=file_state,
+        )
         self.cache_first_screen = cache_first_screen
-        self._first_entries: tuple[Any, FileState] | None = None
-        self._building = False  # the views are being built in a thread after the first paint
-        self._loader: Worker[Loaded] | None = None
         self.load_error: BaseException | None = None  # the deferred open failed: the app exits
         self.data_label = data_label or (service.path.name if service is not None else "")
         self.poll_seconds = poll_seconds
@@ -142,8 +140,8 @@ class ReboundApp(LiteralText, App[None]):
         self.pane_layout = PaneLayout(self, [self.bullpen, self.network, self.due], self.lower)
         self._shown: tuple[int, Any] | None = None
         self.importing = False  # an import thread holds the data (the store worker waits)
-        self._theme_pending = False
-        self._insights: tuple[tuple[int, dt.date], Any] | None = None  # per data generation
+        self.themes = ThemeMemory(self)
+        self._insights: InsightsCache | None = None  # made at the first `i`
         self.store = StoreWorker(self)
         self.drafts = Drafts(self)
         self.file_imports = FileImports(self)
@@ -153,10 +151,6 @@ class ReboundApp(LiteralText, App[None]):
     def panes(self) -> list[Pane[Any]]:
         """In key order: 1 Bullpen, 2 Network, 3 Due today."""
         return self.pane_layout.panes
-
-    @property
-    def active_pane(self) -> Pane[Any]:
-        return self.pane_layout.active
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -169,22 +163,11 @@ class ReboundApp(LiteralText, App[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        first = self._first_screen
-        theme = self._setting("theme") if self.loaded else first.theme if first else None
-        if isinstance(theme, str) and theme in self.available_themes:
-            self.theme = theme
-        self.theme_changed_signal.subscribe(self, self._remember_theme)
-        if self.loaded:
-            self._show_due_first()
-            # The other panes (a tenth of a second or more on a large file) after the first paint.
-            self.call_after_refresh(self._after_first_paint)
-        else:
-            assert first is not None
-            for pane in (self.bullpen, self.network):
-                pane.loading_text = LOADING
-            self.due.show(first.due, first.summary, first.upcoming)
-            self._set_day(self._first_day or dt.date.today())
-            self.call_after_refresh(self._start_loading)
+        first = self.start.first_screen
+        self.themes.apply(
+            self.service.setting("theme") if self.loaded else first.theme if first else None
+        )
+        self.start.first_paint()
         self.call_after_refresh(self._add_searches)
         self.due.focus_table()
         self.pane_layout.apply()
@@ -193,102 +176,14 @@ class ReboundApp(LiteralText, App[None]):
         for pane in self.panes:
             pane.add_search()
 
-    def _show_due_first(self) -> None:
-        """Only the due pane, from the data: what the first paint needs."""
-        due, summary, upcoming, entries = self.views.due_first()
-        self.due.show(due, summary, upcoming)
-        self._set_day(self.service.today())
-        if self._file_state is not None and not self.service.unsaved:
-            # The data as read from the file: its first screen is next start's cache (written
-            # after the first paint).
-            self._first_entries = (entries, self._file_state)
-        self._file_state = None
-
-    def _remember_first(self, entries: Any, state: FileState) -> None:
-        from rebound_tui.startup import remember
-
-        service = self.service
-        self.run_worker(
-            lambda: remember(service, entries, state),
-            thread=True,
-            group="cache",
-            exit_on_error=False,
-        )
-
-    def _after_first_paint(self) -> None:
-        if self._first_entries is not None:
-            self._remember_first(*self._first_entries)
-            self._first_entries = None
-        # The other panes' rows (a quarter of a second on a large file) in a thread: keys typed
-        # meanwhile move the cursor at once.
-        self._building = True
-        self.run_worker(self._build_views, thread=True, group="views", exit_on_error=False)
-
-    def _build_views(self) -> None:
-        import gc
-
-        with self.service.batch():  # a write waits for it instead of changing the data under it
-            self.views.snapshot  # noqa: B018 (built and cached)
-        gc.freeze()  # the rows live as long as the data: no full collection walks them
-
-    def _views_built(self) -> None:
-        self._building = False
-        self.refresh_panes(force=True)
-        self._start_background()
-
-    def _start_background(self) -> None:
+    def start_background(self) -> None:
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self.poll_disk)
         self.store.sync_cadences_soon()  # check-ins timed from the latest touches
 
-    # -- the deferred open --------------------------------------------------------------------
-    def _start_loading(self) -> None:
-        opener = self._opener
-        assert opener is not None
-        self._loader = self.run_worker(
-            lambda: open_data(opener),
-            thread=True,
-            group="load",
-            name="open the data",
-            exit_on_error=False,
-        )
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group == "views":
-            if event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
-                self._views_built()  # (after an error, refreshing builds them here and says why)
-            return
-        if worker.group == "load":
-            if event.state == WorkerState.SUCCESS:
-                self._attach(worker.result)  # type: ignore[arg-type]
-            elif event.state == WorkerState.ERROR:
-                self.load_error = worker.error
-                self.exit(return_code=1)
-            return
-        if worker.group == "store":
+        if not self.start.worker_changed(event) and event.worker.group == "store":
             self.store.state_changed(event)
-
-    def _attach(self, loaded: Loaded | None) -> None:
-        """The data is open: show it everywhere (cursors stay on their records), start the
-        background work, remember a theme chosen meanwhile."""
-        if self.loaded or loaded is None:
-            return
-        self.service, self.views, self.loaded = loaded.service, loaded.views, True
-        for pane in (self.bullpen, self.network):
-            pane.loading_text = None
-        if self._theme_pending:
-            self._theme_pending = False
-            self._remember_theme(self.current_theme)
-        self.refresh_panes(force=True)
-        self._start_background()
-
-    def _loaded_now(self) -> Loaded | None:
-        """The loader's result if it finished (after waiting for the workers)."""
-        loader = self._loader
-        if loader is not None and loader.state == WorkerState.SUCCESS:
-            return loader.result
-        return None
 
     async def run_action(
         self,
@@ -316,19 +211,14 @@ class ReboundApp(LiteralText, App[None]):
         if event.tabs is not self.pane_layout.tabs:
             return
         name = (event.tab.id or "").removeprefix("tab-")
-        if self.pane_layout.narrow and name != self.active_pane.id:
+        if self.pane_layout.narrow and name != self.pane_layout.active.id:
             self.action_focus_pane(name)
 
     def action_focus_pane(self, name: str) -> None:
-        pane = self.pane_layout.pane(name)
-        self.pane_layout.active = pane
-        self.pane_layout.apply()
-        pane.focus_table()
+        self.pane_layout.focus(name)
 
     def action_next_pane(self, step: int = 1) -> None:
-        panes = self.panes
-        index = panes.index(self.active_pane) if self.active_pane in panes else 0
-        self.action_focus_pane(panes[(index + step) % len(panes)].id or "")
+        self.pane_layout.focus_next(step)
 
     async def run_in_pane(self, pane: Pane[Any], action: str) -> None:
         """Run a pane's key action as if pressed there (the command palette uses this)."""
@@ -338,7 +228,7 @@ class ReboundApp(LiteralText, App[None]):
     # -- showing the data ---------------------------------------------------------------------
     def refresh_panes(self, *, force: bool = False) -> None:
         """Show the current data; cheap when nothing changed. Cursors stay on their records."""
-        if self.importing or not self.loaded or self._building:
+        if self.importing or not self.loaded or self.start.building:
             return  # the import thread is writing: show the result when it is done
         key = (self.service.generation, self.service.today())
         if key == self._shown and not force:
@@ -348,9 +238,9 @@ class ReboundApp(LiteralText, App[None]):
         self.bullpen.set_rows(snap.bullpen)
         self.network.set_rows(snap.network)
         self.due.show(snap.due, snap.summary, snap.upcoming)
-        self._set_day(key[1])
+        self.set_day(key[1])
 
-    def _set_day(self, day: dt.date) -> None:
+    def set_day(self, day: dt.date) -> None:
         self.sub_title = f"{self.data_label} · {day:%a} {day.day} {day:%b %Y}"
 
     @on(RecordTable.Highlighted, "#bullpen-table")
@@ -367,26 +257,6 @@ class ReboundApp(LiteralText, App[None]):
                 await self.run_action(pane.OPEN_ACTION, default_namespace=pane)
 
     # -- helpers for the actions --------------------------------------------------------------
-    def _setting(self, key: str) -> Any:
-        return self.service.setting(key)
-
-    def _remember_theme(self, theme: Any) -> None:
-        name = getattr(theme, "name", None)
-        if self.importing or not self.loaded:
-            self._theme_pending = True  # the import thread holds the data: remembered after
-            return
-        if not name or self._setting("theme") == name:
-            return
-        with self.service.batch():
-            self.service.set_setting("theme", name)
-        self.store.schedule_save()
-
-    def poll_disk(self) -> None:
-        """Every poll_seconds: a new day shows, a version synced in is merged (the store)."""
-        if self.service.today() != (self._shown or (None, None))[1]:
-            self.refresh_panes()
-        self.store.poll()
-
     def changed(self) -> None:
         """After a write: save soon and show it."""
         self.store.schedule_save()
@@ -466,9 +336,7 @@ class ReboundApp(LiteralText, App[None]):
 
     def import_finished(self) -> None:
         """After an import: remember a theme picked meanwhile, run a save that waited."""
-        if self._theme_pending:
-            self._theme_pending = False
-            self._remember_theme(self.current_theme)
+        self.themes.remember_pending()
         self.store.finished()
 
     def action_help(self) -> None:
@@ -478,25 +346,11 @@ class ReboundApp(LiteralText, App[None]):
 
     def action_insights(self) -> None:
         """The insights screen; the figures are computed in a thread, once per data generation."""
-        from rebound_tui.ui.screens.insights import InsightsScreen
+        from rebound_tui.ui.screens.insights import InsightsCache
 
-        if isinstance(self.screen, InsightsScreen):
-            return
-        key = (self.service.generation, self.service.today())
-        cached = self._insights[1] if self._insights and self._insights[0] == key else None
-        screen = InsightsScreen(cached)
-        self.push_screen(screen)
-        if cached is not None:
-            return
-        service = self.service
-
-        def compute() -> None:
-            with service.batch():
-                figures = service.insights()
-            self._insights = (key, figures)
-            self.call_from_thread(screen.show, figures)
-
-        self.run_worker(compute, thread=True, group="insights", exclusive=True, exit_on_error=False)
+        if self._insights is None:
+            self._insights = InsightsCache()
+        self._insights.open(self, self.service)
 
     def action_settings(self, tab: str = "playbook") -> None:
         """Rules, templates, theme; what changed there shows on the dashboard afterwards."""
@@ -521,26 +375,11 @@ class ReboundApp(LiteralText, App[None]):
                 self.notify("Quitting once the data file is open…", timeout=10)
             with contextlib.suppress(WorkerFailed):  # a failed load is handled just below
                 await self.workers.wait_for_complete()
-            if not self.loaded:  # quit while loading: the data may be open by now
-                loader = self._loader
-                if loader is not None and loader.state == WorkerState.ERROR:
-                    self.load_error = loader.error  # reported like an eager open's error
-                    self.exit(return_code=1)
-                    return
-                self._attach(self._loaded_now())
-                if not self.loaded:
-                    self.exit()
-                    return
-            try:
-                self.service.save()
-            except store_errors() as exc:
-                self.store.quit_anyway = True
-                self.notify(
-                    f"{exc}\nPress q again to quit anyway (your last changes would be lost).",
-                    title="Not saved",
-                    severity="error",
-                    timeout=30,
-                )
+            # Quit while loading: the data may be open by now.
+            if not self.loaded and not self.start.finish_for_quit():
+                self.exit(return_code=1 if self.load_error is not None else 0)
+                return
+            if not self.store.save_before_quit():
                 return
         self.exit()
 

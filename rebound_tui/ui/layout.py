@@ -40,6 +40,18 @@ class PaneLayout:
     def pane(self, name: str) -> Pane[Any]:
         return {p.id: p for p in self.panes}[name]
 
+    def focus(self, name: str) -> None:
+        """Make the pane called `name` the one in use, its table focused."""
+        pane = self.pane(name)
+        self.active = pane
+        self.apply()
+        pane.focus_table()
+
+    def focus_next(self, step: int = 1) -> None:
+        panes = self.panes
+        index = panes.index(self.active) if self.active in panes else 0
+        self.focus(panes[(index + step) % len(panes)].id or "")
+
     def activate(self, pane: Pane[Any]) -> None:
         """`pane` is the one in use (it got the focus, or a key chose it)."""
         if pane is not self.active:

@@ -185,6 +185,22 @@ class StoreWorker:
             save, self.save_pending = self.save_pending, False
             self._run_store(save=save or self.unsaved)
 
+    def save_before_quit(self) -> bool:
+        """The last save, on the UI thread: it must finish before the process ends. On a
+        failure, say so; the next q quits without saving (False)."""
+        try:
+            self.app.service.save()
+        except store_errors() as exc:
+            self.quit_anyway = True
+            self.app.notify(
+                f"{exc}\nPress q again to quit anyway (your last changes would be lost).",
+                title="Not saved",
+                severity="error",
+                timeout=30,
+            )
+            return False
+        return True
+
     def _store_problem(self, text: str) -> None:
         if text != self.last_error:  # the poll would repeat it every second
             self.last_error = text
