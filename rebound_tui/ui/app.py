@@ -33,7 +33,7 @@ from rebound_tui.ui.actions.importing import IMPORT_COMMANDS, FileImports
 from rebound_tui.ui.actions.mail_import import MAIL_COMMANDS, MailImports
 from rebound_tui.ui.dashboard import user_errors
 from rebound_tui.ui.drafts import Drafts
-from rebound_tui.ui.layout import NARROW_BELOW, PaneLayout
+from rebound_tui.ui.layout import PaneLayout
 from rebound_tui.ui.loading import LOADING, needs_data
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from rebound_tui.ui.screens.form_base import Confirm, RecordForm
     from rebound_tui.ui.screens.insights import InsightsCache
 
-__all__ = ["LOADING", "NARROW_BELOW", "ReboundApp", "make_app", "user_errors"]
+__all__ = ["LOADING", "ReboundApp", "make_app"]
 
 R = TypeVar("R")
 
@@ -152,7 +152,6 @@ class ReboundApp(LiteralText, App[None]):
         """In key order: 1 Bullpen, 2 Network, 3 Due today."""
         return self.pane_layout.panes
 
-    # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(icon="↺")  # the tabs are mounted when the terminal is narrow
         with Vertical(id="panes"):
@@ -220,11 +219,6 @@ class ReboundApp(LiteralText, App[None]):
     def action_next_pane(self, step: int = 1) -> None:
         self.pane_layout.focus_next(step)
 
-    async def run_in_pane(self, pane: Pane[Any], action: str) -> None:
-        """Run a pane's key action as if pressed there (the command palette uses this)."""
-        self.action_focus_pane(pane.id or "")
-        await self.run_action(action, default_namespace=pane)
-
     # -- showing the data ---------------------------------------------------------------------
     def refresh_panes(self, *, force: bool = False) -> None:
         """Show the current data; cheap when nothing changed. Cursors stay on their records."""
@@ -257,6 +251,12 @@ class ReboundApp(LiteralText, App[None]):
                 await self.run_action(pane.OPEN_ACTION, default_namespace=pane)
 
     # -- helpers for the actions --------------------------------------------------------------
+    def poll_disk(self) -> None:
+        """Every poll_seconds: a new day shows, a version synced in is merged (the store)."""
+        if self.service.today() != (self._shown or (None, None))[1]:
+            self.refresh_panes()
+        self.store.poll()
+
     def changed(self) -> None:
         """After a write: save soon and show it."""
         self.store.schedule_save()

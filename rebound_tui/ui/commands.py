@@ -29,8 +29,14 @@ class DashboardKeys(Protocol):
     def panes(self) -> list[Pane[Any]]: ...
 
     def get_key_display(self, binding: Binding) -> str: ...
-    async def run_in_pane(self, pane: Pane[Any], action: str) -> None: ...
-    async def run_action(self, action: str) -> bool: ...
+    def action_focus_pane(self, name: str) -> None: ...
+    async def run_action(self, action: str, default_namespace: Any = None) -> bool: ...
+
+
+async def run_in_pane(app: DashboardKeys, pane: Pane[Any], action: str) -> None:
+    """Run a pane's key action as if pressed there."""
+    app.action_focus_pane(pane.id or "")
+    await app.run_action(action, default_namespace=pane)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ def palette_commands(app: DashboardKeys) -> Iterator[PaletteCommand]:
             if not binding.description or binding.action == "clear_search":
                 continue
             name = f"{pane.TITLE}: {binding.tooltip or binding.description}"
-            run = partial(app.run_in_pane, pane, binding.action)
+            run = partial(run_in_pane, app, pane, binding.action)
             yield PaletteCommand(name, f"key {key_text(app, binding)}", run)
     for binding in bindings_of(list(type(app).BINDINGS)):
         if not binding.description or binding.action == "leave":  # Textual lists Quit already
