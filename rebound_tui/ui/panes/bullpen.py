@@ -142,28 +142,60 @@ class BullpenPane(Pane[BullpenRow]):
     NO_DATA_ACTIONS = Pane.NO_DATA_ACTIONS | {"cycle_stage"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_company", "Add", tooltip="Add a company"),
-        Binding("e", "edit_company", "Edit", tooltip="Edit the company"),
+        Binding("a", "add_company", "Add", id="bullpen.add_company", tooltip="Add a company"),
+        Binding("e", "edit_company", "Edit", id="bullpen.edit_company", tooltip="Edit the company"),
         Binding(
             "D",
             "delete_company",
             "Delete",
+            id="bullpen.delete_company",
             show=False,
             tooltip="Delete the company (asks first)",
         ),
-        Binding("l", "log_company", "Log", tooltip="Log an interaction with the company"),
-        Binding("f", "follow_up_company", "Follow", tooltip="Add a follow-up"),
-        Binding("enter", "company_detail", "Open", tooltip="Open the company's details"),
+        Binding(
+            "l",
+            "log_company",
+            "Log",
+            id="bullpen.log_company",
+            tooltip="Log an interaction with the company",
+        ),
+        Binding(
+            "f",
+            "follow_up_company",
+            "Follow",
+            id="bullpen.follow_up_company",
+            tooltip="Add a follow-up",
+        ),
+        Binding(
+            "enter",
+            "company_detail",
+            "Open",
+            id="bullpen.company_detail",
+            tooltip="Open the company's details",
+        ),
         Binding(
             "R",
             "reject_company",
             "Reject",
+            id="bullpen.reject_company",
             tooltip="Record a rejection: the plan's follow-ups start",
         ),
         Binding(
-            "s", "cycle_stage", "Stage", show=False, tooltip="Show one stage, the next, then all"
+            "s",
+            "cycle_stage",
+            "Stage",
+            id="bullpen.cycle_stage",
+            show=False,
+            tooltip="Show one stage, the next, then all",
         ),
-        Binding("o", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
+        Binding(
+            "o",
+            "cycle_sort",
+            "Sort",
+            id="bullpen.cycle_sort",
+            show=False,
+            tooltip="Sort by the next column",
+        ),
         Pane.SEARCH,
     ]
 

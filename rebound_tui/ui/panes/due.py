@@ -47,18 +47,49 @@ class DuePane(Pane[DueRow]):
     NOUN = ("due", "due")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d,enter", "done", "Done", tooltip="Done: log it, with an optional note"),
-        Binding("s", "snooze", "Snooze", tooltip="Snooze: tomorrow, 3 days, a week, a month"),
-        Binding("r", "reschedule", "Resched", tooltip="Reschedule to a day"),
-        Binding("x", "drop", "Drop", tooltip="Drop it (u undoes)"),
-        Binding("e", "edit_follow_up", "Edit", tooltip="Edit the follow-up"),
-        Binding("m", "show_draft", "Draft", tooltip="Show the message drafted for it"),
-        Binding("E", "edit_draft", "Edit draft", show=False, tooltip="Edit the draft in $EDITOR"),
-        Binding("c", "copy_draft", "Copy", show=False, tooltip="Copy the draft to the clipboard"),
+        Binding(
+            "d,enter", "done", "Done", id="due.done", tooltip="Done: log it, with an optional note"
+        ),
+        Binding(
+            "s",
+            "snooze",
+            "Snooze",
+            id="due.snooze",
+            tooltip="Snooze: tomorrow, 3 days, a week, a month",
+        ),
+        Binding("r", "reschedule", "Resched", id="due.reschedule", tooltip="Reschedule to a day"),
+        Binding("x", "drop", "Drop", id="due.drop", tooltip="Drop it (u undoes)"),
+        Binding(
+            "e", "edit_follow_up", "Edit", id="due.edit_follow_up", tooltip="Edit the follow-up"
+        ),
+        Binding(
+            "m",
+            "show_draft",
+            "Draft",
+            id="due.show_draft",
+            tooltip="Show the message drafted for it",
+        ),
+        Binding(
+            "E",
+            "edit_draft",
+            "Edit draft",
+            id="due.edit_draft",
+            show=False,
+            tooltip="Edit the draft in $EDITOR",
+        ),
+        Binding(
+            "c",
+            "copy_draft",
+            "Copy",
+            id="due.copy_draft",
+            show=False,
+            tooltip="Copy the draft to the clipboard",
+        ),
         Binding(
             "M",
             "mail_draft",
             "Mail",
+            id="due.mail_draft",
             show=False,
             tooltip="Open the draft in your mail program (needs an email)",
         ),
@@ -66,6 +97,7 @@ class DuePane(Pane[DueRow]):
             "full_stop",
             "repeat",
             "Repeat",
+            id="due.repeat",
             key_display=".",
             show=False,
             tooltip="Repeat the last decision on this item",

@@ -103,20 +103,52 @@ class NetworkPane(Pane[NetworkRow]):
     NO_DATA_ACTIONS = Pane.NO_DATA_ACTIONS | {"show_everyone"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_contact", "Add", tooltip="Add a person"),
-        Binding("e", "edit_contact", "Edit", tooltip="Edit the person"),
+        Binding("a", "add_contact", "Add", id="network.add_contact", tooltip="Add a person"),
+        Binding("e", "edit_contact", "Edit", id="network.edit_contact", tooltip="Edit the person"),
         Binding(
             "D",
             "delete_contact",
             "Delete",
+            id="network.delete_contact",
             show=False,
             tooltip="Delete the person (asks first)",
         ),
-        Binding("l", "log_contact", "Log", tooltip="Log an interaction with the person"),
-        Binding("f", "follow_up_contact", "Follow", tooltip="Add a follow-up"),
-        Binding("enter", "contact_detail", "Open", tooltip="Open the person's details"),
-        Binding("c,backspace", "show_everyone", "All", tooltip="Show everyone (not one company)"),
-        Binding("o", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
+        Binding(
+            "l",
+            "log_contact",
+            "Log",
+            id="network.log_contact",
+            tooltip="Log an interaction with the person",
+        ),
+        Binding(
+            "f",
+            "follow_up_contact",
+            "Follow",
+            id="network.follow_up_contact",
+            tooltip="Add a follow-up",
+        ),
+        Binding(
+            "enter",
+            "contact_detail",
+            "Open",
+            id="network.contact_detail",
+            tooltip="Open the person's details",
+        ),
+        Binding(
+            "c,backspace",
+            "show_everyone",
+            "All",
+            id="network.show_everyone",
+            tooltip="Show everyone (not one company)",
+        ),
+        Binding(
+            "o",
+            "cycle_sort",
+            "Sort",
+            id="network.cycle_sort",
+            show=False,
+            tooltip="Sort by the next column",
+        ),
         Pane.SEARCH,
     ]
 
