@@ -62,3 +62,23 @@ async def test_a_pane_key_runs_the_action_of_the_pane_it_is_pressed_in(app: Rebo
             await pilot.press("escape")
             await settle(pilot)
             assert len(app.screen_stack) == 1
+
+
+async def test_a_double_click_does_what_enter_does_in_that_pane(app: ReboundApp) -> None:
+    from rebound_tui.ui.screens.detail import CompanyDetail, ContactDetail
+    from rebound_tui.ui.screens.prompts import DonePrompt
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for pane, screen in (
+            (app.bullpen, CompanyDetail),
+            (app.network, ContactDetail),
+            (app.due, DonePrompt),
+        ):
+            # Row 0 is the header; row 1 the first record.
+            await pilot.click(pane.table, offset=(5, 1), times=2)
+            await settle(pilot)
+            assert isinstance(app.screen, screen)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert len(app.screen_stack) == 1

@@ -139,6 +139,7 @@ class BullpenPane(Pane[BullpenRow]):
     TITLE = "Bullpen"
     NUMBER = 1
     NOUN = ("company", "companies")
+    OPEN_ACTION = "company_detail"
     NO_DATA_ACTIONS = Pane.NO_DATA_ACTIONS | {"cycle_stage"}
 
     BINDINGS: ClassVar[list[BindingType]] = [

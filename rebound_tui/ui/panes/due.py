@@ -45,6 +45,7 @@ class DuePane(Pane[DueRow]):
     TITLE = "Due today"
     NUMBER = 3
     NOUN = ("due", "due")
+    OPEN_ACTION = "done"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

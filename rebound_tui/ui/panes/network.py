@@ -100,6 +100,7 @@ class NetworkPane(Pane[NetworkRow]):
     TITLE = "Network"
     NUMBER = 2
     NOUN = ("person", "people")
+    OPEN_ACTION = "contact_detail"
     NO_DATA_ACTIONS = Pane.NO_DATA_ACTIONS | {"show_everyone"}
 
     BINDINGS: ClassVar[list[BindingType]] = [

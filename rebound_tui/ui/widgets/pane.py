@@ -48,6 +48,8 @@ class Pane(Vertical, Generic[T]):
     # Actions of the pane that run while the data is loading (the others say "Loading…").
     NO_DATA_ACTIONS: ClassVar[frozenset[str]] = frozenset({"search", "clear_search", "cycle_sort"})
 
+    OPEN_ACTION: ClassVar[str] = ""  # what a double click on a row does (as enter does)
+
     TITLE: ClassVar[str] = ""
     NUMBER: ClassVar[int] = 0
     NOUN: ClassVar[tuple[str, str]] = ("row", "rows")  # one, many: "1 person", "2 people"
