@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker, WorkerFailed
 
 from rebound_tui.ui import commands
@@ -42,7 +42,8 @@ from rebound_tui.ui.start import Start
 from rebound_tui.ui.store_worker import StoreWorker
 from rebound_tui.ui.text import LiteralText
 from rebound_tui.ui.theme import ThemeMemory
-from rebound_tui.ui.widgets import Pane, RecordTable
+from rebound_tui.ui.widgets import Pane, RecordTable, StatusLine
+from rebound_tui.ui.widgets.footer import DashboardFooter
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -159,7 +160,8 @@ class ReboundApp(LiteralText, App[None]):
             with self.lower:
                 yield self.bullpen
                 yield self.network
-        yield Footer(compact=True, show_command_palette=False)
+        yield StatusLine()
+        yield DashboardFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         first = self.start.first_screen
@@ -232,6 +234,7 @@ class ReboundApp(LiteralText, App[None]):
         self.bullpen.set_rows(snap.bullpen)
         self.network.set_rows(snap.network)
         self.due.show(snap.due, snap.summary, snap.upcoming)
+        self.pane_layout.fit()
         self.set_day(key[1])
 
     def set_day(self, day: dt.date) -> None:

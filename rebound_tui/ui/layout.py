@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 __all__ = ["NARROW_BELOW", "PaneLayout"]
 
 NARROW_BELOW = 80  # columns: below this the panes become tabs
+LOWER_MIN = 6  # rows the bullpen and the network keep: border, header, three rows
+DUE_MIN = 5
 
 
 class PaneLayout:
@@ -58,6 +60,19 @@ class PaneLayout:
             self.active = pane
             self.apply()
 
+    def fit(self) -> None:
+        """Wide: the due pane is as tall as its rows need (the morning job is the due list);
+        the bullpen and the network shrink first, down to `LOWER_MIN` rows. Narrow: one pane."""
+        due = self.panes[-1]
+        if self.narrow:
+            due.styles.height = "1fr"
+            return
+        available = self.app.query_one("#panes").size.height
+        if available <= 0:
+            return  # not laid out yet: the resize that follows fits it
+        wanted = due.wanted_height()
+        due.styles.height = max(DUE_MIN, min(wanted, available - LOWER_MIN))
+
     def apply(self) -> None:
         """Wide: all three panes. Narrow: tabs, and only the active pane."""
         narrow = self.narrow
@@ -77,6 +92,7 @@ class PaneLayout:
         tabs = self.tabs
         if tabs is not None:
             tabs.display = narrow
+        self.app.call_after_refresh(self.fit)  # the size of #panes is known after the refresh
         if not narrow:
             for widget in (due, self.lower, bullpen, network):
                 widget.display = True

@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.content import Content
 
 from rebound_tui.display import line as shown
 from rebound_tui.rows import BullpenRow, short_ago, short_until
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.actions.records import (
     add_follow_up,
     confirm_delete,
@@ -22,6 +24,7 @@ from rebound_tui.ui.actions.records import (
 )
 from rebound_tui.ui.actions.words import long_day, planned_text
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
+from rebound_tui.ui.widgets.status_line import fields
 
 if TYPE_CHECKING:
     from rebound_tui.domain.model import Company, FollowUp, Interaction
@@ -85,6 +88,7 @@ COLUMNS: list[Column[BullpenRow]] = [
         "P",
         lambda r: str(r.priority),
         width=2,
+        long_label="Prio",
         align="right",
         sort_key=lambda r: r.priority,
         descending=True,
@@ -95,6 +99,7 @@ COLUMNS: list[Column[BullpenRow]] = [
         "Since",
         lambda r: short_ago(r.days_since_rejection),
         width=5,
+        long_label="Since no",
         align="right",
         sort_key=lambda r: r.days_since_rejection,
         descending=True,
@@ -105,6 +110,7 @@ COLUMNS: list[Column[BullpenRow]] = [
         "Touch",
         lambda r: "" if r.touches_since_rejection is None else str(r.touches_since_rejection),
         width=5,
+        long_label="Touches",
         align="right",
         sort_key=lambda r: r.touches_since_rejection,
         style=lambda r: "warning" if r.touches_since_rejection == 0 else None,
@@ -217,6 +223,20 @@ class BullpenPane(Pane[BullpenRow]):
 
     def title_parts(self) -> list[str]:
         return [f"stage {self.stage}"] if self.stage else []
+
+    def status_of(self, row: BullpenRow | None) -> Content:
+        """The company whole, its columns named, and its plan as a timeline."""
+        if row is None:
+            return Content("")
+        return fields(
+            ("", ui_text.line(row.company, "bold")),
+            ("", row.stage),
+            ("priority (P)", row.priority),
+            ("since the no", short_ago(row.days_since_rejection)),
+            ("touches since the no", row.touches_since_rejection),
+            ("last touch", short_ago(row.last_touch_days)),
+            ("next", short_until(row.next_follow_up_days)),
+        )
 
     def set_stage(self, stage: str | None) -> None:
         self.stage = stage

@@ -12,11 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.content import Content
 
 from rebound_tui.display import line as shown
 from rebound_tui.rows import DueRow, DueSummary
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.actions.words import cooloff_question, long_day
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
+from rebound_tui.ui.widgets.status_line import fields
 
 if TYPE_CHECKING:
     from rebound_tui.domain.model import FollowUp
@@ -31,11 +34,20 @@ COLUMNS: list[Column[DueRow]] = [
         align="right",
         style=lambda r: "error" if r.days_overdue > 0 else "warning",
     ),
-    Column("importance", "P", lambda r: str(r.importance), width=2, align="right", drop=5),
+    Column(
+        "importance",
+        "P",
+        lambda r: str(r.importance),
+        width=2,
+        align="right",
+        drop=5,
+        long_label="Prio",
+    ),
     Column("kind", "Kind", lambda r: r.kind, width=12, drop=4),
-    Column("title", "To do", lambda r: r.title, width=18, flex=2),
-    Column("company", "Company", lambda r: r.company, width=10, flex=1, drop=2),
-    Column("contact", "Contact", lambda r: r.contact, width=10, flex=1, drop=3),
+    # To do gets the width: it grows four times as fast as the names.
+    Column("title", "To do", lambda r: r.title, width=24, flex=4),
+    Column("company", "Company", lambda r: r.company, width=9, flex=1, drop=2),
+    Column("contact", "Contact", lambda r: r.contact, width=9, flex=1, drop=3),
 ]
 
 
@@ -122,6 +134,19 @@ class DuePane(Pane[DueRow]):
 
     def title_parts(self) -> list[str]:
         return [self.summary.text]
+
+    def status_of(self, row: DueRow | None) -> Content:
+        """The item whole: its title, who, where, what kind, how late, how important."""
+        if row is None:
+            return Content("")
+        return fields(
+            ("", ui_text.line(row.title, "bold")),
+            ("with", row.contact),
+            ("at", row.company),
+            ("", row.kind),
+            ("due", row.when),
+            ("importance (P)", f"{row.importance}/5"),
+        )
 
     def update_title(self) -> None:
         super().update_title()

@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.content import Content
 
 from rebound_tui.display import line as shown
 from rebound_tui.rows import NetworkRow, short_ago, short_until
+from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.actions.records import (
     add_follow_up,
     confirm_delete,
@@ -21,6 +23,7 @@ from rebound_tui.ui.actions.records import (
 )
 from rebound_tui.ui.panes.bullpen import due_style
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
+from rebound_tui.ui.widgets.status_line import fields
 
 if TYPE_CHECKING:
     from rebound_tui.domain.model import Contact
@@ -67,6 +70,7 @@ COLUMNS: list[Column[NetworkRow]] = [
         "Warmth",
         lambda r: r.warmth.label,
         width=6,
+        long_label="Warmth ↓cooling",
         sort_key=lambda r: r.warmth.score,
         descending=True,
         style=lambda r: WARMTH_STYLE[r.warmth.level],
@@ -168,6 +172,21 @@ class NetworkPane(Pane[NetworkRow]):
         if self.company_id is None:
             return rows
         return [r for r in rows if r.company_id == self.company_id]
+
+    def status_of(self, row: NetworkRow | None) -> Content:
+        """The person whole: name, role, company, warmth in words (↓: cooling)."""
+        if row is None:
+            return Content("")
+        warmth = row.warmth.level.value + (", cooling (↓)" if row.warmth.cooling else "")
+        return fields(
+            ("", ui_text.line(row.contact, "bold")),
+            ("", row.role),
+            ("at", row.company),
+            ("", row.department),
+            ("warmth", warmth),
+            ("last contact", short_ago(row.last_contact_days)),
+            ("next", short_until(row.next_follow_up_days)),
+        )
 
     def title_parts(self) -> list[str]:
         return [self.company_name] if self.company_id else []

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from rebound_tui.ui.widgets.pane import Pane
 from rebound_tui.ui.widgets.record_table import Column, RecordTable
+from rebound_tui.ui.widgets.status_line import StatusLine
 
-__all__ = ["Column", "Pane", "RecordTable"]
+__all__ = ["Column", "Pane", "RecordTable", "StatusLine"]

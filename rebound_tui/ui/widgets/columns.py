@@ -12,7 +12,16 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 
-__all__ = ["CELL_STYLES", "Column", "RowLike", "fit_columns", "matches", "sort_rows"]
+__all__ = [
+    "CELL_STYLES",
+    "Column",
+    "RowLike",
+    "fit_columns",
+    "header_label",
+    "matches",
+    "sort_rows",
+    "wrap_cells",
+]
 
 
 class RowLike(Protocol):
@@ -43,6 +52,7 @@ class Column(Generic[T]):
     descending: bool = False  # the first sort on this column is largest first
     style: Callable[[T], str | None] | None = None
     drop: int = 0
+    long_label: str = ""  # the header where width allows ("Touches" for "Touch")
 
 
 def _fit(text: str, width: int, align: str) -> str:
@@ -54,6 +64,53 @@ def _fit(text: str, width: int, align: str) -> str:
     if align == "right":
         return " " * (width - cell_len(text)) + text
     return set_cell_size(text, width)
+
+
+def header_label(col: Column[Any], width: int, arrow: str = "") -> tuple[str, str]:
+    """(what goes in the cell before the column, the column's header) for `width` cells: the
+    long label where it fits; the sort arrow after the label, or, when that would cut the label
+    ("Sinc↓"), in the cell of space before the column ("↓Since")."""
+    label = col.long_label if col.long_label and cell_len(col.long_label) <= width else col.label
+    if not arrow:
+        return " ", _fit(label, width, col.align)
+    if cell_len(label) + cell_len(arrow) <= width:
+        return " ", _fit(label + arrow, width, col.align)
+    return arrow, _fit(label, width, col.align)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """`text` wrapped at spaces into lines of at most `width` cells (measured as Textual does,
+    rich.cells.cell_len); a word longer than a line is cut across lines. The text's leading
+    spaces indent its first line only."""
+    if width <= 0:
+        return []
+    if cell_len(text) <= width:
+        return [text]
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    lines: list[str] = []
+    current = indent
+    for word in text.split():
+        while cell_len(word) > width:  # longer than a whole line: cut it
+            if current.strip():
+                lines.append(current)
+            room = width - cell_len(current) if not current.strip() else width
+            head = set_cell_size(word, room).rstrip()
+            if not head:
+                break
+            lines.append((current if not current.strip() else "") + head)
+            word = word[len(head) :]
+            current = ""
+        if not word:
+            continue
+        joined = f"{current} {word}" if current.strip() else current + word
+        if cell_len(joined) <= width:
+            current = joined
+        else:
+            lines.append(current)
+            current = word
+    if current.strip():
+        lines.append(current)
+    return lines
 
 
 def sort_rows(rows: Sequence[T], key: Callable[[T], Any], descending: bool) -> list[T]:
@@ -87,9 +144,15 @@ def fit_columns(
             break
         victim = max(reversed(droppable), key=lambda c: c.drop)
         shown.remove(victim)
-    # Flexible columns grow up to their longest value; what is left stays blank on the right.
+    # A column with a long label grows to show it ("Touches") where there is room; then
+    # flexible columns grow up to their longest value; what is left stays blank on the right.
     spare = max(0, room - needed(shown))
-    extra = {c.key: 0 for c in shown if c.flex}
+    extra = {c.key: 0 for c in shown}
+    for col in shown:
+        grow = cell_len(col.long_label) - col.width if col.long_label else 0
+        if 0 < grow <= spare:
+            extra[col.key] += grow
+            spare -= grow
     want = {c.key: max(0, natural.get(c.key, 0) - c.width) for c in shown if c.flex}
     while spare > 0:
         hungry = [c for c in shown if c.flex and want[c.key] > 0]
@@ -102,4 +165,4 @@ def fit_columns(
             extra[col.key] += grant
             want[col.key] -= grant
             spare -= grant
-    return [(col, col.width + extra.get(col.key, 0)) for col in shown]
+    return [(col, col.width + extra[col.key]) for col in shown]

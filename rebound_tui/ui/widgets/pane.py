@@ -13,12 +13,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widget import AwaitMount
 from textual.widgets import Input
 
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.widgets.record_table import RecordTable
 from rebound_tui.ui.widgets.safe_input import SafeInput
+from rebound_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from rebound_tui.ui.dashboard import Dashboard
@@ -87,6 +90,7 @@ class Pane(Vertical, Generic[T]):
         """Filter the last rows given again, after a pane filter changed."""
         self.table.rows = self.visible(self._given)
         self.update_title()
+        self.show_status()
 
     def visible(self, rows: Sequence[T]) -> Sequence[T]:
         """Hook: the pane's own filters (stage, company) applied before search."""
@@ -109,6 +113,35 @@ class Pane(Vertical, Generic[T]):
         self.table.empty_text = text or self._empty_text
         self.table.refresh()
         self.update_title()
+
+    def wanted_height(self) -> int:
+        """Rows the pane needs to show every row: border, header, rows (or the empty lines),
+        the search bar when open."""
+        table = self.table
+        lines = len(table.rows) + 1 if table.rows else table.empty_height()
+        search = self.search_input is not None and self.search_input.display
+        return lines + 2 + int(search)
+
+    # -- the status line -------------------------------------------------------------------------
+    def status_of(self, row: T | None) -> Content:
+        """Hook: the selected row whole (None: no row), for the status line."""
+        return Content("")
+
+    def show_status(self) -> None:
+        """The status line shows this pane's selected row, when this pane is the one in use."""
+        if not self.has_focus_within:
+            return
+        try:
+            status = self.screen.query_one(StatusLine)
+        except NoMatches:
+            return
+        status.show(self.status_of(self.current))
+
+    def on_record_table_highlighted(self, event: RecordTable.Highlighted) -> None:
+        self.show_status()  # the app sees the message too (not stopped)
+
+    def on_descendant_focus(self) -> None:
+        self.show_status()
 
     # -- title ----------------------------------------------------------------------------------
     def title_parts(self) -> list[str]:

@@ -33,8 +33,10 @@ from rebound_tui.ui.widgets.columns import (
     RowLike,
     _fit,
     fit_columns,
+    header_label,
     matches,
     sort_rows,
+    wrap_cells,
 )
 
 __all__ = ["CELL_STYLES", "Column", "RecordTable", "RowLike", "_fit", "matches", "sort_rows"]
@@ -67,6 +69,7 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
     RecordTable {
         overflow-x: hidden;
         overflow-y: auto;
+        scrollbar-gutter: stable;  /* the columns stay put when a scrollbar comes or goes */
         scrollbar-size-vertical: 1;
         background: $surface;
         & > .record-table--header { color: $text-muted; text-style: bold; }
@@ -360,7 +363,8 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
 
     # -- layout and rendering -------------------------------------------------------------------
     def _update_virtual_size(self) -> None:
-        height = len(self._view) + 1 if self._view else len(self._empty())
+        width = self.scrollable_content_region.width
+        height = len(self._view) + 1 if self._view else len(self._empty_wrapped(width))
         self.virtual_size = Size(self.scrollable_content_region.width, height)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -388,6 +392,21 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
             self._column_layout = (width, fit_columns(shown, self._natural, width))
         return self._column_layout[1]
 
+    def empty_height(self) -> int:
+        """Lines the empty state takes at the current width."""
+        return len(self._empty_wrapped(self.scrollable_content_region.width))
+
+    def _empty_wrapped(self, width: int) -> list[tuple[str, str | None]]:
+        """The empty state's lines wrapped to the width (one cell of margin on the left): a
+        hint is never cut."""
+        if width <= 1:
+            return self._empty()
+        return [
+            (piece, style)
+            for text, style in self._empty()
+            for piece in (wrap_cells(shown(text), width - 1) or [""])
+        ]
+
     def _empty(self) -> list[tuple[str, str | None]]:
         if self._filter:
             return [(f"Nothing matches “{self._filter}” (escape clears the search).", "empty")]
@@ -399,7 +418,7 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if not self._view:
-            lines = self._empty()
+            lines = self._empty_wrapped(width)
             if y >= len(lines):
                 return Strip.blank(width, base)
             text, style_name = lines[y]
@@ -426,14 +445,12 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
         sorted_style = base + self.get_component_rich_style("record-table--sorted")
         segments = []
         for col, w in self._layout(width):
-            label = col.label
-            style = header
+            arrow = ""
             if col.key == self._sort_key:
                 arrow = "↓" if self._descending else "↑"
-                label = label[: max(0, w - 1)] + arrow if cell_len(label) >= w else label + arrow
-                style = sorted_style
-            segments.append(Segment(" ", header))
-            segments.append(Segment(_fit(label, w, col.align), style))
+            before, label = header_label(col, w, arrow)
+            segments.append(Segment(before, sorted_style if before.strip() else header))
+            segments.append(Segment(label, sorted_style if arrow else header))
         return Strip(segments).adjust_cell_length(width, header)
 
     def _render_row(self, row: T, is_cursor: bool, width: int, base: Style) -> Strip:

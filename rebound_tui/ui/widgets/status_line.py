@@ -1,0 +1,55 @@
+"""The status line under the panes: the selected row whole, its words named.
+
+A table cell cuts a long title ("Update Walt on the sea…"); the status line shows the row the
+cursor is on in full, on as many lines as it takes (up to three): each pane says what its row
+is (`Pane.status_of`), the line shows it. User text is literal Content (ui/text.py), never
+markup.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+__all__ = ["StatusLine"]
+
+
+class StatusLine(Static):
+    """One to three lines: what the selected row is, or a notice about a key."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        color: $text;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, *, id: str | None = "status") -> None:
+        super().__init__(Content(""), id=id, markup=False)
+        self.text = Content("")
+
+    def show(self, text: Content) -> None:
+        """Show `text` (already literal Content): the selected row, whole."""
+        if text != self.text:
+            self.text = text
+            self.update(text)
+
+
+def fields(*parts: tuple[str, object] | None) -> Content:
+    """`label value · label value`: labels muted, values literal (a name `[/]` is shown as
+    typed, control characters as escapes); empty values and None parts are left out."""
+    from rebound_tui.ui import text as ui_text
+
+    shown: list[Content] = []
+    for part in parts:
+        if part is None:
+            continue
+        label, value = part
+        if value is None or value == "":
+            continue
+        piece = value if isinstance(value, Content) else ui_text.line(value)
+        shown.append(Content.assemble((label + " ", "$text-muted"), piece) if label else piece)
+    return Content(" · ").join(shown)
