@@ -262,7 +262,9 @@ def test_turnover_watch_checks_in_at_30_60_90_days_then_yearly(svc: Service):
     _, again = svc.record_hire("Acme", "Pat Quinn", started="2026-11-02")
     assert again == []
     yearly = by_rule(svc, "turnover-yearly")[0]
-    svc._today = lambda: dt.date(2027, 11, 10)  # a year on: done that day (not in the future)
+    svc.core.today_source = lambda: dt.date(
+        2027, 11, 10
+    )  # a year on: done that day (not in the future)
     svc.complete(yearly, on="2027-11-10")
     assert [f.due for f in by_rule(svc, "turnover-yearly", include_closed=False)] == ["2028-11-10"]
 
@@ -270,7 +272,7 @@ def test_turnover_watch_checks_in_at_30_60_90_days_then_yearly(svc: Service):
 def test_a_corrected_start_date_replaces_the_open_check_ins(svc: Service):
     svc.record_hire("Acme", "Pat Quinn", started="2026-11-02")
     first = by_rule(svc, "turnover-check-in-30")[0]
-    svc._today = lambda: dt.date(2026, 12, 2)  # the check-in is done on its day
+    svc.core.today_source = lambda: dt.date(2026, 12, 2)  # the check-in is done on its day
     svc.complete(first, on="2026-12-02")
     svc.record_hire("Acme", "Pat Quinn", started="2026-11-16")
     watch = [f for f in svc.follow_ups(include_closed=True) if "turnover" in (f.origin or "")]

@@ -347,7 +347,7 @@ def test_failing_action_leaves_no_half_made_change(svc: Service, monkeypatch):
     on_disk = svc.path.read_bytes()
     memory = _records(svc)
     last = svc.last_action
-    monkeypatch.setattr(svc, "after_complete", _boom)
+    monkeypatch.setattr(svc.playbook, "after_complete", _boom)
     with pytest.raises(RuntimeError):
         svc.complete(f.id)
     assert _records(svc) == memory  # the interaction it logged first is gone again
@@ -364,7 +364,7 @@ def test_failing_action_leaves_the_file_bytes_alone(svc: Service, monkeypatch):
     f = svc.add_follow_up("x", due=day(0), company="Acme")
     svc.save()
     on_disk = svc.path.read_bytes()
-    monkeypatch.setattr(svc, "after_complete", _boom)
+    monkeypatch.setattr(svc.playbook, "after_complete", _boom)
     with pytest.raises(RuntimeError):
         svc.complete(f.id)
     assert svc.save() is False
@@ -383,7 +383,7 @@ def _records(svc: Service) -> dict:
 def test_failing_log_hook_rolls_back_the_interaction(svc: Service, monkeypatch):
     svc.add_company("Acme")
     memory = _records(svc)
-    monkeypatch.setattr(svc, "after_log", lambda rec: 1 / 0)
+    monkeypatch.setattr(svc.playbook, "after_log", lambda rec: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         svc.log("call", company="Acme")
     assert _records(svc) == memory

@@ -365,6 +365,8 @@ def rule_by_id(rules: Iterable[Rule], rule_id: str) -> Rule | None:
 
 
 # -- origins ------------------------------------------------------------------------------------
+# The event id of a recorded hire (the turnover watch): "hire." + company id + "." + start day.
+HIRE_EVENT = "hire."
 
 
 @dataclass(frozen=True)
