@@ -37,7 +37,14 @@ from rebound_tui.domain.model import (
     Opening,
     StatusChange,
 )
-from rebound_tui.domain.playbook import Event, Person, PlanContext, parse_origin, plan
+from rebound_tui.domain.playbook import (
+    Event,
+    Person,
+    PlanContext,
+    boss_after_rejection,
+    parse_origin,
+    plan,
+)
 from rebound_tui.domain.warmth import warmth
 from rebound_tui.errors import NotFound, ServiceError
 from rebound_tui.playbook_service import Playbook
@@ -332,13 +339,17 @@ class Openings:
             return None
         touches = self.core.touch_groups().get(COMPANY_KEY + company_id, {})
         interactions = self.core.records(Interaction)
+        said_no = None
         for t in sorted(touches.values(), key=lambda t: (t.day, t.id), reverse=True):
             i = interactions.get(t.id)
             if t.kind == "rejection" and i is not None and self.core.contact(i.contact_id):
-                return self.core.contact(i.contact_id)
-        bosses = [c for c in self.core.records(Contact).values()
-                  if c.company_id == company_id and c.role == "boss"]  # fmt: skip
-        return bosses[0] if len(bosses) == 1 else None
+                said_no = self.core.contact(i.contact_id)
+                break
+        role = said_no.role if said_no else None
+        bosses = self.playbook.bosses(company_id)
+        return self.core.contact(
+            boss_after_rejection(said_no.id if said_no else None, role, bosses)
+        )
 
     def _apply_light(self, event: Event, ally: Contact | None = None) -> list[FollowUp]:
         """`Playbook.apply` for the opening triggers, whose rules name only the company, the boss

@@ -28,6 +28,7 @@ from rebound_tui.domain.playbook import (
     PlanContext,
     PlannedFollowUp,
     Rule,
+    boss_after_rejection,
     parse_origin,
     plan,
     rule_by_id,
@@ -77,20 +78,27 @@ class Playbook:
         """Every follow-up that has an origin, done and dropped ones too, by origin."""
         return {f.origin: f for f in self.core.follow_ups(include_closed=True) if f.origin}
 
+    def bosses(self, company_id: str | None) -> list[str]:
+        """The ids of the company's contacts whose role is boss."""
+        people = self.core.records(Contact).values()
+        return [
+            c.id for c in people if company_id and c.company_id == company_id and c.role == "boss"
+        ]
+
     def boss_of(self, company_id: str | None) -> Contact | None:
-        """Who said no at a company (the latest rejection's contact), else its only 'boss'."""
+        """The boss who said no at a company (the latest rejection's contact, unless they only
+        passed the news on: see `boss_after_rejection`), else its only 'boss'."""
         if not company_id:
             return None
         core = self.core
+        said_no = None
         for i in reversed(core.interactions()):
             if i.kind == "rejection" and i.company_id == company_id and core.contact(i.contact_id):
-                return core.contact(i.contact_id)
-        bosses = [
-            c
-            for c in core.records(Contact).values()
-            if c.company_id == company_id and c.role == "boss"
-        ]
-        return bosses[0] if len(bosses) == 1 else None
+                said_no = core.contact(i.contact_id)
+                break
+        role = said_no.role if said_no else None
+        boss = boss_after_rejection(said_no.id if said_no else None, role, self.bosses(company_id))
+        return core.contact(boss)
 
     def event_of(self, i: Interaction) -> Event | None:
         """The playbook event a logged interaction is, if its kind sets rules off."""
@@ -130,7 +138,9 @@ class Playbook:
         if event.trigger == "referral-interview":
             referred += [p for p in event.with_ids if p not in referred]
         if event.trigger == "rejection" and event.contact_id:
-            boss_id: str | None = event.contact_id
+            role = contacts[event.contact_id].role if event.contact_id in contacts else None
+            bosses = self.bosses(event.company_id)
+            boss_id: str | None = boss_after_rejection(event.contact_id, role, bosses)
         else:
             boss = self.boss_of(event.company_id)
             boss_id = boss.id if boss else None

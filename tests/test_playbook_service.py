@@ -160,6 +160,56 @@ def test_logging_a_rejection_plans_too(svc: Service):
     assert [r[1] for r in rows(svc)][:2] == ["thank-you", "referral-ask"]
 
 
+BOSS_RULES = (
+    "rejection-thank-you",
+    "rejection-referral-ask",
+    "rejection-check-in-30",
+    "rejection-check-in-60",
+    "rejection-check-in-90",
+)
+
+
+def boss_plan(svc: Service) -> list[str | None]:
+    """Whom each of the boss's steps of a rejection plan is for (names, None: the company)."""
+    return [svc.name_of("contacts", f.contact_id) for r in BOSS_RULES for f in by_rule(svc, r)]
+
+
+def test_a_rejection_passed_on_by_hr_plans_for_the_boss(svc: Service):
+    """PLAYBOOK.md: the thank-you, the referral ask and the check-ins go to the boss. HR only
+    passed the news on: the company's boss gets them, and counts as the boss from then on."""
+    svc.log("rejection", contact="Susan Lee", on="2026-11-20")
+    assert boss_plan(svc) == ["Darlene Smith"] * 5
+    darlene = svc.find_contact("Darlene")
+    assert svc.boss_of(svc.find_company("Acme").id) == darlene
+    _co, hired = svc.record_hire("Acme", "Pat Doe", "2026-11-23")
+    assert {f.contact_id for f in hired} == {darlene.id}
+
+
+def test_reject_after_hr_passed_the_news_on_names_the_boss(svc: Service):
+    svc.log("rejection", contact="Susan Lee", on="2026-11-20")  # for one role
+    rec, created = svc.reject("Acme", on="2026-11-26")  # for another, no boss named
+    assert rec.contact_id == svc.find_contact("Darlene").id
+    assert {f.contact_id for f in created if f.contact_id} == {rec.contact_id}
+
+
+def test_a_rejection_from_hr_with_no_boss_on_file_plans_for_hr(svc: Service):
+    svc.edit_contact("Darlene", role="peer")
+    svc.log("rejection", contact="Susan Lee", on="2026-11-20")
+    assert boss_plan(svc) == ["Susan Lee"] * 5
+
+
+def test_a_rejection_from_hr_with_two_bosses_plans_for_the_company(svc: Service):
+    svc.add_contact("Bo Boss", company="Acme", role="boss")
+    svc.log("rejection", contact="Susan Lee", on="2026-11-20")
+    assert boss_plan(svc) == [None] * 5
+
+
+def test_a_rejection_logged_with_the_boss_or_someone_without_a_role_plans_for_them(svc: Service):
+    svc.add_contact("Nora Noname", company="Acme")
+    svc.log("rejection", contact="Nora Noname", on="2026-11-20")
+    assert boss_plan(svc) == ["Nora Noname"] * 5
+
+
 def test_a_late_logged_rejection_skips_check_ins_that_a_later_one_replaces(svc: Service):
     svc.log("rejection", contact="Darlene", on="2026-09-01")
     check_ins = [r[0] for r in rows(svc) if r[1] == "check-in"]

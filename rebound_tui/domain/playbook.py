@@ -441,6 +441,23 @@ class PlanContext:
     ally_id: str | None = None
 
 
+def boss_after_rejection(
+    said_no: str | None, said_no_role: str | None, bosses: Sequence[str]
+) -> str | None:
+    """The boss of a rejection's plan (the thank-you, the referral ask, the check-ins).
+
+    `said_no` is the contact the rejection is logged with, `bosses` the company's contacts whose
+    role is boss. Whoever said no is the boss unless their role says otherwise (no role: taken
+    at the user's word). When someone else passed the news on (HR, a recruiter), the plan goes
+    to the company's boss if it has exactly one; with no boss on file, to whoever passed it on;
+    with several, to none of them (the plan names the company)."""
+    if said_no is not None and said_no_role in (None, "boss"):
+        return said_no
+    if len(bosses) == 1:
+        return bosses[0]
+    return said_no if not bosses else None
+
+
 @dataclass(frozen=True)
 class PlannedFollowUp:
     """A follow-up a rule calls for; the service creates it unless its origin exists already."""
