@@ -1,3 +1,4 @@
+# Over 400 lines because: being split into panes by issue 19's UI step (another branch).
 """ReboundApp: the morning dashboard. Three panes, one keystroke per decision.
 
 The app is the only place that calls the service's write methods: panes show rows and declare

@@ -1,3 +1,4 @@
+# Over 400 lines because: being reworked by issue 19's UI step (another branch).
 """A fast, read-only table of records on Textual's line API.
 
 Why not DataTable: it builds per-cell state for every row, which is slow to refill at 5,000 rows
