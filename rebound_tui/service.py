@@ -64,12 +64,13 @@ MIN_ID_PREFIX = references.MIN_REF
 
 
 def _to(part: str, method: F) -> F:
-    """A facade method calling `method` on the part held in attribute `part` (same signature:
-    `inspect.signature` and help() follow `__wrapped__` to the part's method)."""
+    """A facade method calling the method of that name on the part held in attribute `part`
+    (same signature: `inspect.signature` and help() follow `__wrapped__` to the part's)."""
+    name = method.__name__
 
     @functools.wraps(method)
     def call(self: Service, *args: Any, **kwargs: Any) -> Any:
-        return method(getattr(self, part), *args, **kwargs)
+        return getattr(getattr(self, part), name)(*args, **kwargs)
 
     return call  # type: ignore[return-value]
 
