@@ -63,16 +63,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 MIN_ID_PREFIX = references.MIN_REF
 
 
+class _Forward:
+    """A facade method that is the part's own: `service.complete` is the bound method
+    `service.record_actions.complete` (its signature and doc; no wrapper call in between), and
+    `Service.complete` is `RecordActions.complete` for help(). An instance attribute of the
+    same name still wins (a non-data descriptor)."""
+
+    def __init__(self, part: str, method: Callable[..., Any]) -> None:
+        self.part, self.method, self.name = part, method, method.__name__
+        functools.update_wrapper(self, method)  # type: ignore[arg-type]
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self.method
+        return getattr(getattr(obj, self.part), self.name)
+
+
 def _to(part: str, method: F) -> F:
-    """A facade method calling the method of that name on the part held in attribute `part`
-    (same signature: `inspect.signature` and help() follow `__wrapped__` to the part's)."""
-    name = method.__name__
-
-    @functools.wraps(method)
-    def call(self: Service, *args: Any, **kwargs: Any) -> Any:
-        return getattr(getattr(self, part), name)(*args, **kwargs)
-
-    return call  # type: ignore[return-value]
+    """A facade method forwarding to the method of that name on the part held in `part`."""
+    return _Forward(part, method)  # type: ignore[return-value]
 
 
 class Service:
