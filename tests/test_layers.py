@@ -1,6 +1,6 @@
 """The architecture map, enforced: import-linter's contracts (pyproject.toml, [tool.importlinter])
-hold, a stray import breaks them, and no import cycle appears beyond the known ones issue 19
-removes.
+hold, a stray import breaks them, and no import cycle appears (issue 19 removed the
+service's and the app's).
 
 The contracts run in a child interpreter, the way `lint-imports` runs in a shell; the cycle check
 reads the same import graph (grimp, which import-linter is built on).
@@ -79,22 +79,10 @@ def test_a_stray_import_breaks_a_contract(
 
 
 # -- import cycles ---------------------------------------------------------------------------------
-# Cycles that exist today and that a later step of issue 19 removes (composition instead of
-# mixins): the app glued from action mixins (and its store worker and command provider) that
-# import ReboundApp back. (The service's mixin cycle is gone: its parts are composed.) Any other
-# cycle, or a module joining one of these, fails the test. Remove an entry once it is gone.
-KNOWN_CYCLES = [
-    {  # issue 19: ui/app.py <-> ui/actions/* (mixins), ui/store_worker.py, ui/commands.py
-        "rebound_tui.ui.app",
-        "rebound_tui.ui.actions",
-        "rebound_tui.ui.actions.drafts",
-        "rebound_tui.ui.actions.due",
-        "rebound_tui.ui.actions.importing",
-        "rebound_tui.ui.actions.records",
-        "rebound_tui.ui.commands",
-        "rebound_tui.ui.store_worker",
-    },
-]
+# Issue 19 removed the two cycles there were (the service glued from mixins that imported it
+# back; the app glued from action mixins, its store worker and command provider): any cycle
+# now fails the test. A cycle that must stay a while is listed here with the issue removing it.
+KNOWN_CYCLES: list[set[str]] = []
 
 
 def import_cycles(graph: grimp.ImportGraph) -> list[set[str]]:
@@ -158,4 +146,4 @@ def test_no_new_import_cycles() -> None:
         for group in import_cycles(graph)
         if not any(group <= known for known in KNOWN_CYCLES)
     ]
-    assert new == [], "import cycles (break them; see KNOWN_CYCLES for the ones issue 19 removes)"
+    assert new == [], "import cycles: break them (see KNOWN_CYCLES)"
