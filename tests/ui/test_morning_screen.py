@@ -72,7 +72,9 @@ async def test_hostile_text_in_the_status_line_is_shown_literally(app: ReboundAp
     with service.playbook_paused():
         service.add_company(HOSTILE, priority=5)
         service.add_contact(HOSTILE + " person", company=HOSTILE)
-        service.add_follow_up(HOSTILE + " title", due=TODAY.isoformat(), contact=HOSTILE + " person")
+        service.add_follow_up(
+            HOSTILE + " title", due=TODAY.isoformat(), contact=HOSTILE + " person"
+        )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.due.table.move_to_id(
@@ -143,7 +145,11 @@ async def test_empty_state_hints_wrap_instead_of_being_cut(tmp_path) -> None:
 
 async def test_zwj_emoji_keep_the_rows_aligned(app: ReboundApp, service) -> None:
     with service.playbook_paused():
-        for name in ("👩\u200d💻 Dev Team", "👨\u200d👩\u200d👧\u200d👦 Family Co", "🏳️\u200d🌈 Pride"):
+        for name in (
+            "👩\u200d💻 Dev Team",
+            "👨\u200d👩\u200d👧\u200d👦 Family Co",
+            "🏳️\u200d🌈 Pride",
+        ):
             service.add_company(name, priority=5)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
