@@ -168,6 +168,14 @@ class HybridClock:
         """A stamp of the wall clock's time (not pushed by observed stamps): for horizons."""
         return make_stamp(self.wall_ms(), 0, self.replica)
 
+    def bound(self) -> str | None:
+        """A stamp at least as late as every stamp this clock issued or observed (None: none
+        yet): the highest stamp data it stamped and observed can hold."""
+        with self._lock:
+            if self._ms is None:
+                return None
+            return make_stamp(self._ms, self._counter, "ffffffff")
+
     def observe(self, stamp: str) -> None:
         """Remember a stamp seen in loaded data so that later stamps sort after it.
 
