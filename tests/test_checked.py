@@ -140,3 +140,37 @@ def test_commands_back_up_at_most_every_ten_minutes(data_path: Path) -> None:
     db.create("companies", {"name": "Dash", "priority": 2, "stage": "applied"})
     db.save()
     assert len(db.backups.own()) == 2
+
+
+def test_a_copy_is_trusted_for_strict_reading_only_if_checked_strictly(
+    data_path: Path, checks: list[str]
+) -> None:
+    _seeded(data_path)
+    raw = data_path.read_bytes()
+    _remember_nothing(data_path)
+    # Checked as a data file (not for keys given twice): not enough for a copy from elsewhere.
+    checked.remember(checked.digest_of(raw), checked.Entry("", None, False))
+    checks.clear()
+    checked.decode_known(raw, data_path, strict=True)
+    assert checks  # checked in full, strictly
+    checks.clear()
+    checked.decode_known(raw, data_path, strict=True)
+    assert checks == []  # and now remembered as such
+
+
+def test_the_git_driver_remembers_its_result(tmp_path: Path, checks: list[str]) -> None:
+    from rebound_tui.store.merge_driver import merge_files
+
+    base = tmp_path / "base.json"
+    _seeded(base)
+    ours, theirs = tmp_path / "ours.json", tmp_path / "theirs.json"
+    for side, name in ((ours, "Ours"), (theirs, "Theirs")):
+        side.write_bytes(base.read_bytes())
+        db = Database(side)
+        db.create("companies", {"name": name, "priority": 1, "stage": "applied"})
+        db.save()
+    merge_files(base, ours, theirs)
+    checks.clear()
+    db = Database(ours)
+    assert {"Ours", "Theirs"} <= {f["name"] for _, f in db.live("companies")}
+    assert checks == []

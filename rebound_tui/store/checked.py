@@ -178,6 +178,36 @@ def trusts(entry: Entry | None, stamp_limit: str | None, *, strict: bool = False
     return stamp_limit is None or entry.max_stamp <= stamp_limit
 
 
+def decode_known(raw: bytes, path: Path | str, *, strict: bool = False) -> dict:
+    """`fileformat.decode`, sparing the checks of bytes this machine already checked, and
+    remembering bytes that pass (conflict copies, the merge drivers' versions)."""
+    from rebound_tui.domain.merge import max_stamp
+    from rebound_tui.store.fileformat import decode
+
+    digest = Digest(raw)
+    known: list[Entry] = []
+
+    def trusted(stamp_limit: str, strict_: bool) -> bool:
+        entry = lookup(digest.value)
+        if trusts(entry, stamp_limit, strict=strict_):
+            known.append(entry)  # type: ignore[arg-type]
+            return True
+        return False
+
+    data = decode(raw, path, strict=strict, trusted=trusted)
+    if not known:
+        remember(digest.value, Entry(max_stamp(data) or "", None, strict))
+    return data
+
+
+def remember_written(raw: bytes, data: dict) -> None:
+    """`raw` = `encode(data)`, of data that passed every check (a merge of checked versions),
+    was just written: remember it."""
+    from rebound_tui.domain.merge import max_stamp
+
+    remember(digest_of(raw), Entry(max_stamp(data) or "", True, True))
+
+
 def remember_file(path: Path, sig: object, entry: Entry) -> None:
     """`remember` the file at `path` as it is now, if it still has the signature `sig` (a
     `FileSig`) before and after it is read: for a file we wrote from pieces (no bytes in hand)."""
