@@ -98,8 +98,9 @@ class Service(PlaybookMixin, DraftsMixin, OpeningsMixin):
         self._unrecorded = False
 
     @classmethod
-    def open(cls, path: Path | str, **kwargs: Any) -> Service:
-        return cls(Database(path), **kwargs)
+    def open(cls, path: Path | str, *, one_shot: bool = False, **kwargs: Any) -> Service:
+        """`one_shot`: for one command that saves at most once (the CLI; see Database)."""
+        return cls(Database(path, one_shot=one_shot), **kwargs)
 
     @property
     def path(self) -> Path:

@@ -53,14 +53,13 @@ class Context:
     def service(self) -> Service:
         if self._service is None:
             from rebound_tui.service import Service
-            from rebound_tui.store.database import Database
 
             if self.path.parent and not self.path.parent.exists():
                 if not self.is_default:
                     raise UsageError(f"the folder {self.path.parent} does not exist")
                 self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
             # One command, one save at most: no layout of the file for incremental saves.
-            self._service = Service(Database(self.path, one_shot=True))
+            self._service = Service.open(self.path, one_shot=True)
         return self._service
 
     def save(self) -> None:
