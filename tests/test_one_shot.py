@@ -11,7 +11,7 @@ import pytest
 
 from rebound_tui.demo import build_demo
 from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction
-from rebound_tui.errors import Ambiguous
+from rebound_tui.errors import Ambiguous, ServiceError
 from rebound_tui.record_index import KeyScan
 from rebound_tui.service import Service
 
@@ -69,7 +69,7 @@ def test_a_follow_up_by_its_whole_id_and_the_ambiguous_case(demo: Path) -> None:
         assert once.core.find_follow_up(f.id.upper()) == f
     closed = [f for f in full.core.follow_ups(include_closed=True) if not f.is_open]
     if closed:
-        with pytest.raises(Exception):
+        with pytest.raises(ServiceError):
             once.core.find_follow_up(closed[0].id, include_closed=False)
     # A title that reads as another follow-up's id: the whole-id lookup must not decide.
     target = full.core.follow_ups()[0]
