@@ -146,6 +146,19 @@ class RecordsCore:
                 return None
             return cls.from_fields(record_id, record.user_fields(doc))  # type: ignore[return-value]
 
+    def live_where(self, cls: type[R], field: str, value: Any) -> list[R]:
+        """The live records whose stored `field` equals `value` (the records already built
+        when there are; else only the matching ones are built)."""
+        cached = self._cache.get(cls.TABLE)
+        if cached is not None and cached[0] == self.db.epoch:
+            return [r for r in self.records(cls).values() if getattr(r, field) == value]
+        with self.db.lock:
+            return [
+                cls.from_fields(i, record.user_fields(doc))  # type: ignore[misc]
+                for i, doc in self.db.raw(cls.TABLE).items()
+                if doc.get(field) == value and record.is_live(doc)
+            ]
+
     def company(self, record_id: str | None) -> Company | None:
         return self.one(Company, record_id)
 

@@ -92,8 +92,10 @@ class Rejections:
         Every machine removes the same follow-ups, so the result merges cleanly. Returns how
         many follow-ups were removed."""
         groups: dict[tuple[str, str], list[str]] = {}
-        for i in self.core.records(Interaction).values():
-            if i.kind == "rejection" and i.company_id:
+        # The rejections only (every command that writes asks this: no record object is built
+        # for the other interactions).
+        for i in self.core.live_where(Interaction, "kind", "rejection"):
+            if i.company_id:
                 groups.setdefault((i.company_id, i.day), []).append(i.id)
         twins = {eid: sorted(ids) for ids in groups.values() if len(ids) > 1 for eid in ids}
         if not twins:

@@ -79,3 +79,14 @@ def test_a_follow_up_by_its_whole_id_and_the_ambiguous_case(demo: Path) -> None:
     _, once = _pair(demo)
     with pytest.raises(Ambiguous):
         once.core.find_follow_up(target.id)
+
+
+def test_live_where_equals_a_filter_of_the_full_records(demo: Path) -> None:
+    full, once = _pair(demo)
+    for kind in ("rejection", "interview", "nothing"):
+        mine = sorted(once.core.live_where(Interaction, "kind", kind), key=lambda i: i.id)
+        theirs = sorted(
+            (i for i in full.core.records(Interaction).values() if i.kind == kind),
+            key=lambda i: i.id,
+        )
+        assert mine == theirs
