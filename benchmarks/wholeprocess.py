@@ -131,7 +131,9 @@ def figure_cli(
                     argv = [*cli, "snooze", rid, "--until", "2027-01-15"]
                     base = ["followups", "update", [tn, {"due": "2027-01-15", "snoozes": 1}]]
                 elif command == "log":
-                    argv = [*cli, "log", "call", "--contact", cid or name or "", "--anyway"]
+                    while not cid:  # a follow-up with a person: log a call with them
+                        rid, cid, name = follow_ups.pop()
+                    argv = [*cli, "log", "call", "--contact", cid, "--anyway"]
                     argv += ["--note", f"bench call {n}"]
                     base = ["interactions", "insert", {"kind": "call", "day": today}]
                 else:
