@@ -153,9 +153,16 @@ class OpeningsPane(Pane[OpeningRow]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "advance", "Next status", tooltip="Move the role to its next status"),
-        Binding("r", "finish('rejected')", "Rejected", tooltip="They said no (the plan starts)"),
-        Binding("w", "finish('withdrawn')", "Withdrawn", tooltip="You withdrew"),
-        Binding("c", "finish('closed')", "Closed", show=False, tooltip="The posting closed"),
+        Binding(
+            "r",
+            "finish('rejected')",
+            "Rejected",
+            tooltip="Rejected: they said no (the last open role there starts the plan)",
+        ),
+        Binding("w", "finish('withdrawn')", "Withdrawn", tooltip="Withdrawn: you pulled out"),
+        Binding(
+            "c", "finish('closed')", "Closed", show=False, tooltip="Closed: the posting is gone"
+        ),
         Binding("enter", "opening_detail", "Details", tooltip="The role's details and history"),
         Pane.SEARCH,
     ]
