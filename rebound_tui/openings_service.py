@@ -14,7 +14,8 @@ The plan (rules as data in the playbook, domain/playbook.py):
   status moves on;
 * interviewing -> the `interview` rules (thank-you notes), the company's interviewers attending;
 * rejected -> the company's rejection plan (`reject`), unless a rejection is logged at that
-  company on that day already;
+  company on that day already; the company's stage becomes rejected only when no other role
+  there is still open;
 * a deadline -> the `deadline` rules (a reminder before it) while the opening is only spotted.
 """
 
@@ -392,7 +393,16 @@ class Openings:
                 for i in self.core.records(Interaction).values()
             )
             company = self.core.company(company_id)
-            if not already and company is not None:
+            if company is None:
+                return []
+            # Only the last open role's no makes the company rejected; the plan starts anyway.
+            last = not any(
+                o.is_open and o.company_id == company_id and o.id != opening.id
+                for o in self.core.records(Opening).values()
+            )
+            if not already:
                 note = f"Not selected for {opening.title}"
-                return self.rejections.reject(company, on=change.day, note=note)[1]
+                return self.rejections.reject(company, on=change.day, note=note, set_stage=last)[1]
+            if last and company.stage != "rejected":
+                self.core.update(company, {"stage": "rejected"})
         return []
