@@ -281,16 +281,15 @@ class Service:
         if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 520:
             raise ServiceError(f"bad number of weeks {weeks!r}: use a whole number from 1 to 520")
         day = dt.date.fromisoformat(self.core.day(on))  # type: ignore[arg-type]
-        with self.db.lock:
-            return compute_insights(
-                day,
-                companies=self.core.companies(),
-                contacts=self.core.contacts(),
-                interactions=self.core.interactions(),
-                follow_ups=self.core.follow_ups(include_closed=True),
-                contact_added=self.added_days(Contact.TABLE),
-                weeks=weeks,
-            )
+        with self.db.lock:  # the records as of one moment; counting them needs no lock
+            records = {
+                "companies": self.core.companies(),
+                "contacts": self.core.contacts(),
+                "interactions": self.core.interactions(),
+                "follow_ups": self.core.follow_ups(include_closed=True),
+                "contact_added": self.added_days(Contact.TABLE),
+            }
+        return compute_insights(day, weeks=weeks, **records)
 
     # -- sync, backups ----------------------------------------------------------------------
     def sync_conflicts(self) -> list[str]:
