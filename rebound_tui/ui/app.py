@@ -38,6 +38,7 @@ from rebound_tui.ui.actions import DraftActions, DueActions, ImportActions, Reco
 from rebound_tui.ui.actions.importing import IMPORT_COMMANDS
 from rebound_tui.ui.actions.mail_import import MAIL_COMMANDS, MailImportActions
 from rebound_tui.ui.commands import ReboundCommands, bindings_of, key_text
+from rebound_tui.ui.key_order import InOrderKeys
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
@@ -79,6 +80,7 @@ class Loaded:
 
 
 class ReboundApp(
+    InOrderKeys,
     LiteralText,
     StoreWorker,
     RecordActions,

@@ -138,6 +138,8 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         self._by_name = {f.name: f for f in self.fields}
         self._touched: set[str] = set()
         self._tried = False
+        # What the fields held when the form opened: escape asks before throwing changes away.
+        self._opened_with: dict[str, str] | None = None
 
     # -- to implement ---------------------------------------------------------------------------
     def build_fields(self) -> list[FormField]:
@@ -196,6 +198,7 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         )
 
     def on_mount(self) -> None:
+        self._opened_with = self.raw_values()
         self.refresh_messages()
         self.fit_height()
         self.query_one(f"#field-{self.fields[0].name}").focus()
@@ -229,6 +232,19 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
 
     def values(self) -> dict[str, str]:
         return {spec.name: self.value(spec.name) for spec in self.fields}
+
+    def raw_values(self) -> dict[str, str]:
+        """Every field as it stands, spaces included (what "changed" compares)."""
+        out = {}
+        for spec in self.fields:
+            widget = self.widget(spec.name)
+            out[spec.name] = widget.value if isinstance(widget, Input) else self.value(spec.name)
+        return out
+
+    @property
+    def changed(self) -> bool:
+        """True once a field differs from what the form opened with."""
+        return self._opened_with is not None and self.raw_values() != self._opened_with
 
     def error(self, name: str) -> str | None:
         """The first problem with a field now, or None."""
@@ -326,7 +342,17 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
 
     # -- actions ----------------------------------------------------------------------------------
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; a changed form asks first, and "no" leaves it exactly as it was."""
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        question = "Discard what you typed in this form? (no: back to the form)"
+        self.app.push_screen(ConfirmScreen(question, title="Discard the changes?"), answered)
 
     def action_save(self) -> None:
         """Refuse while a field is invalid (focusing the first), else dismiss with the result."""
@@ -345,8 +371,8 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._submit(result)
-                else:
-                    self.dismiss(None)  # "no" cancels, as escape would
+                else:  # back to the form as it was: change something, or escape to leave
+                    self.show_form_error("Not saved: change what you need and save, or esc")
 
             self.app.push_screen(ConfirmScreen(question, title="Go ahead anyway?"), answered)
             return
