@@ -21,12 +21,6 @@ if TYPE_CHECKING:
     from rebound_tui.ui.app import ReboundApp
     from rebound_tui.ui.screens.draft import DraftText
 
-OSC52_NOTE = (
-    "Copied with the terminal's OSC 52 code. Some terminals ignore it: in tmux add "
-    "`set -g set-clipboard on` to ~/.tmux.conf; GNOME Terminal and macOS Terminal do not "
-    "support it. If nothing was copied, press E and copy from your editor."
-)
-
 
 class DraftActions:
     """Mixed into ReboundApp: drafts on the Due today pane (and on the draft screen)."""
@@ -90,7 +84,8 @@ class DraftActions:
         self.copy_to_clipboard(text)
         self._drafts_used.add(follow_up_id)
         lines = len(text.splitlines())
-        self.notify(OSC52_NOTE, title=f"Draft copied ({lines} lines)", timeout=10)
+        # One line, short-lived: it must not cover the next dialog (OSC 52 caveats: README).
+        self.notify(f"Draft copied ({lines} lines) · nothing pasted? E opens it", timeout=4)
 
     def edit_draft(
         self: ReboundApp, follow_up_id: str, after: Callable[[], None] | None = None

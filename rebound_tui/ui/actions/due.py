@@ -96,7 +96,8 @@ class DueActions:
         f = self._follow_up()
         if f is not None:
             self.push_screen(
-                SnoozeChooser(self.service), lambda day: day and self._due_act("snooze", day, f)
+                SnoozeChooser(self.service, f"Snooze · {shown(f.title)}"),
+                lambda day: day and self._due_act("snooze", day, f),
             )
 
     def action_reschedule(self: ReboundApp) -> None:
