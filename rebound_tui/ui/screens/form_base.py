@@ -195,6 +195,8 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
             suggester=suggester,
             id=wid,
             compact=True,
+            classes="-valid",  # as refresh_messages leaves an untouched field: no restyle
+            validate_on=(),  # the form judges (refresh_messages), once per change
         )
 
     def on_mount(self) -> None:
@@ -251,10 +253,16 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         widget = self.widget(name)
         if not isinstance(widget, Input):
             return None
-        outcome = widget.validate(widget.value)
-        if outcome is None or outcome.is_valid:
+        # The validators themselves, not `widget.validate`: that also flips the input's -valid
+        # and -invalid classes (a restyle each), which refresh_messages then sets again.
+        value = widget.value
+        if widget.valid_empty and not value:
             return None
-        return (outcome.failure_descriptions or ["invalid value"])[0]
+        for validator in widget.validators:
+            outcome = validator.validate(value)
+            if not outcome.is_valid:
+                return (outcome.failure_descriptions or ["invalid value"])[0]
+        return None
 
     def errors(self) -> dict[str, str]:
         found = {spec.name: self.error(spec.name) for spec in self.fields}
