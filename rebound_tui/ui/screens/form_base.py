@@ -122,7 +122,9 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
 
     CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding(
+            "escape", "cancel", "Cancel", tooltip="Cancel; asks first when something was changed"
+        ),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
     title_text = "Form"
