@@ -29,6 +29,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from rebound_tui.domain.schema import DAY, SCHEMA
 from rebound_tui.store.fileformat import META_ID, META_TABLE, decode, encode
 from rebound_tui.store.files import FILE_MODE, atomic_write
 from rebound_tui.story import StoryClock, StoryError, load_story, replay, story_service
@@ -36,7 +37,9 @@ from rebound_tui.story import StoryClock, StoryError, load_story, replay, story_
 ANCHOR = dt.date(2026, 11, 27)
 """The day the packaged demo file is "as of"."""
 
-DAY_FIELDS = ("due", "day", "closed_on", "hired_started")
+DAY_FIELDS = tuple(
+    sorted({name for fields in SCHEMA.values() for name, spec in fields.items() if spec[0] == DAY})
+)
 """Fields holding a calendar day (YYYY-MM-DD): the ones `shift_days` moves."""
 
 ANCHOR_KEY = "demo_anchor"

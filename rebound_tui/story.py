@@ -1,7 +1,8 @@
 """A story as data: a dated list of events (data/story.toml) replayed through the service.
 
 Each event is one thing the job seeker did, on its day: add a company or a contact, change a
-company, log an interaction, write a follow-up, and do, drop or snooze one. Days are relative to
+company, log an interaction, write a follow-up, and do, drop or snooze one, spot an opening and
+move it on. Days are relative to
 an anchor (the day the story is "as of"), so the same story can be told as of any day:
 
     [[event]]
@@ -14,7 +15,7 @@ an anchor (the day the story is "as of"), so the same story can be told as of an
 
 The replay walks forward day by day: before each event "today" (and the clock that stamps every
 write) moves to the event's day. Records are named as the CLI names them; a follow-up is named by
-its title (the latest one the story wrote with that title).
+its title (the latest one the story wrote with that title), and so is an opening.
 
 The demo (demo.py) replays the story with the playbook paused: its follow-ups are hand-timed to
 tell it. With `playbook=True`, the playbook runs as it would for a real user, and each follow-up
@@ -54,10 +55,22 @@ ACTIONS = (
     "done",
     "drop",
     "snooze",
+    "add_opening",
+    "opening_status",
 )
 # Fields holding a day, written as a number of days after the event's day.
-DAY_OFFSETS = {"due_in": "due", "until_in": "until", "hired_started_in": "hired_started"}
-REQUIRED = {"follow_up": ("due_in",), "snooze": ("until_in",)}
+DAY_OFFSETS = {
+    "due_in": "due",
+    "until_in": "until",
+    "hired_started_in": "hired_started",
+    "deadline_in": "deadline",
+}
+REQUIRED = {
+    "follow_up": ("due_in",),
+    "snooze": ("until_in",),
+    "add_opening": ("company",),
+    "opening_status": ("status",),
+}
 
 
 class StoryError(ValueError):
@@ -188,6 +201,7 @@ class _Teller:
         self.clock = clock
         self.playbook = playbook
         self.follow_ups: dict[str, str] = {}  # title -> id of the latest follow-up so titled
+        self.openings: dict[str, str] = {}  # title -> id of the latest opening so titled
 
     def tell(self, events: Iterable[Event]) -> None:
         for event in events:
@@ -237,6 +251,17 @@ class _Teller:
 
     def snooze(self, event: Event, day: dt.date, args: dict[str, Any]) -> None:
         self.s.snooze(self._named(event), args.pop("until"), **args)
+
+    def add_opening(self, event: Event, day: dt.date, args: dict[str, Any]) -> None:
+        company = args.pop("company")
+        opening = self.s.add_opening(company, event.value, on=day, **args)
+        self.openings[event.value] = opening.id
+
+    def opening_status(self, event: Event, day: dt.date, args: dict[str, Any]) -> None:
+        opening = self.s.opening(self.openings.get(event.value))
+        if opening is None:
+            raise StoryError(f"{event}: no opening with this title earlier in the story")
+        self.s.set_opening_status(opening, args.pop("status"), on=day, **args)
 
     # -- follow-ups by title --------------------------------------------------------------------
     def _named(self, event: Event) -> FollowUp:

@@ -17,11 +17,15 @@ from hypothesis import strategies as st
 
 from rebound_tui import demo
 from rebound_tui.domain.model import RECORD_TYPES, ROLES, STAGES
+from rebound_tui.domain.schema import REF, REFS, SCHEMA
 from rebound_tui.service import Service
 from rebound_tui.store.fileformat import META_ID, META_TABLE, decode, shape_problems
 
 REPO = Path(__file__).resolve().parents[1]
-ID_FIELDS = ("company_id", "contact_id", "referred_by", "follow_up_id", "with_ids")
+# Fields holding record ids (random per build): every REF and REFS field of the schema.
+ID_FIELDS = {
+    n for fields in SCHEMA.values() for n, spec in fields.items() if spec[0] in (REF, REFS)
+}
 
 
 def _built_bytes(anchor: dt.date, folder: Path) -> bytes:
@@ -133,6 +137,31 @@ def test_follow_ups_at_the_anchor(service: Service) -> None:
     titles = [d.follow_up.title for d in due]
     assert "Ask Dana Whitfield for a 20-minute referral interview" in titles
     assert "Congratulate Darlene on the Midwest distribution contract" in titles
+
+
+def test_openings_run_from_spotted_to_offer_with_their_history(service: Service) -> None:
+    """Issue 15: roles in several statuses, each with its steps; one spotted at a company where
+    the boss who said no is now an ally, with the referral ask due on the anchor day."""
+    openings = service.openings(include_closed=True)
+    statuses = Counter(o.status for o in openings)
+    assert {"spotted", "applied", "interviewing", "offer", "accepted", "rejected"} <= set(statuses)
+    assert statuses["withdrawn"] == 1
+    for o in openings:
+        steps = service.opening_history(o)
+        assert steps and steps[-1].status == o.status, o.title
+    (spotted,) = [o for o in openings if o.status == "spotted"]
+    company = service.company(spotted.company_id)
+    assert company is not None and company.name == "Brightwater Provisions"
+    assert spotted.deadline and spotted.deadline > demo.ANCHOR.isoformat()
+    ask = [
+        f
+        for f in service.follow_ups()
+        if f.title == f"Ask Elaine Moser to refer you for {spotted.title}"
+    ]
+    assert [f.due for f in ask] == [demo.ANCHOR.isoformat()]
+    # The role came back: the same title was rejected at the same company before.
+    earlier = [o for o in openings if o.title == spotted.title and o.id != spotted.id]
+    assert [o.status for o in earlier] == ["rejected"]
 
 
 def test_every_record_validates(data: dict) -> None:

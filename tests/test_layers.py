@@ -1,5 +1,6 @@
 """The architecture map, enforced: import-linter's contracts (pyproject.toml, [tool.importlinter])
-hold, a stray import breaks them, and no import cycle appears beyond the two issue 19 removes.
+hold, a stray import breaks them, and no import cycle appears beyond the one issue 19 still
+removes.
 
 The contracts run in a child interpreter, the way `lint-imports` runs in a shell; the cycle check
 reads the same import graph (grimp, which import-linter is built on).
@@ -74,9 +75,10 @@ def test_a_stray_import_breaks_a_contract(
 
 # -- import cycles ---------------------------------------------------------------------------------
 # Cycles that exist today and that a later step of issue 19 removes (composition instead of
-# mixins): the service glued from mixins that import it back, and the app glued from action
-# mixins (and its store worker and command provider) that import ReboundApp back. Any other
-# cycle, or a module joining one of these, fails the test. Remove an entry once it is gone.
+# mixins): the service glued from mixins that import it back. (The app's cycle with its action
+# mixins, store worker and command provider is gone: panes own their keys, the app holds its
+# helpers.) Any other cycle, or a module joining this one, fails the test. Remove an entry once
+# it is gone.
 KNOWN_CYCLES = [
     {  # issue 19: service.py <-> playbook_service.py <-> drafts_service.py <-> record_index.py
         # (and openings_service.py, a mixin of the same kind until the composition step)
@@ -85,16 +87,6 @@ KNOWN_CYCLES = [
         "rebound_tui.playbook_service",
         "rebound_tui.drafts_service",
         "rebound_tui.record_index",
-    },
-    {  # issue 19: ui/app.py <-> ui/actions/* (mixins), ui/store_worker.py, ui/commands.py
-        "rebound_tui.ui.app",
-        "rebound_tui.ui.actions",
-        "rebound_tui.ui.actions.drafts",
-        "rebound_tui.ui.actions.due",
-        "rebound_tui.ui.actions.importing",
-        "rebound_tui.ui.actions.records",
-        "rebound_tui.ui.commands",
-        "rebound_tui.ui.store_worker",
     },
 ]
 
@@ -160,4 +152,4 @@ def test_no_new_import_cycles() -> None:
         for group in import_cycles(graph)
         if not any(group <= known for known in KNOWN_CYCLES)
     ]
-    assert new == [], "import cycles (break them; see KNOWN_CYCLES for the two issue 19 removes)"
+    assert new == [], "import cycles (break them; see KNOWN_CYCLES for the one issue 19 removes)"

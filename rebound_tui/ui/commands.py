@@ -1,7 +1,8 @@
-"""The command palette (ctrl+p): every action of the app and its panes, found by typing.
+"""The command palette (ctrl+p): every action of the app and its panes, found by typing; and
+the help screen's content (`?`).
 
-The list is made from the same `Binding`s the footer and the help screen show, so a key added to
-a pane shows up here by itself, with its key as a reminder.
+Both are made from the same `Binding`s the footer shows, so a key added to a pane shows up here
+by itself, with its key as a reminder. They ask the app only for `DashboardKeys`.
 """
 
 from __future__ import annotations
@@ -9,13 +10,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar, Protocol
 
-from textual.binding import Binding
+from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from rebound_tui.ui.app import ReboundApp
+from rebound_tui.ui.widgets import Pane
+
+
+class DashboardKeys(Protocol):
+    """What the palette and the help screen ask of the app."""
+
+    BINDINGS: ClassVar[list[BindingType]]
+    PALETTE_COMMANDS: ClassVar[tuple[tuple[str, str, str], ...]]
+
+    @property
+    def panes(self) -> list[Pane[Any]]: ...
+
+    def get_key_display(self, binding: Binding) -> str: ...
+    def action_focus_pane(self, name: str) -> None: ...
+    async def run_action(self, action: str, default_namespace: Any = None) -> bool: ...
+
+
+async def run_in_pane(app: DashboardKeys, pane: Pane[Any], action: str) -> None:
+    """Run a pane's key action as if pressed there."""
+    app.action_focus_pane(pane.id or "")
+    await app.run_action(action, default_namespace=pane)
 
 
 @dataclass(frozen=True)
@@ -33,7 +54,7 @@ def bindings_of(items: list[Any]) -> list[Binding]:
     return out
 
 
-def key_text(app: ReboundApp, binding: Binding) -> str:
+def key_text(app: App[Any] | DashboardKeys, binding: Binding) -> str:
     """'d / enter' for a binding on several keys, in the app's key display."""
     if binding.key_display:
         return binding.key_display
@@ -41,14 +62,14 @@ def key_text(app: ReboundApp, binding: Binding) -> str:
     return " / ".join(app.get_key_display(Binding(k, binding.action)) for k in keys)
 
 
-def palette_commands(app: ReboundApp) -> Iterator[PaletteCommand]:
+def palette_commands(app: DashboardKeys) -> Iterator[PaletteCommand]:
     """Every pane's and the app's actions, each run where it belongs."""
     for pane in app.panes:
         for binding in bindings_of(list(type(pane).BINDINGS)):
             if not binding.description or binding.action == "clear_search":
                 continue
             name = f"{pane.TITLE}: {binding.tooltip or binding.description}"
-            run = partial(app.run_in_pane, pane, binding.action)
+            run = partial(run_in_pane, app, pane, binding.action)
             yield PaletteCommand(name, f"key {key_text(app, binding)}", run)
     for binding in bindings_of(list(type(app).BINDINGS)):
         if not binding.description or binding.action == "leave":  # Textual lists Quit already
@@ -59,6 +80,37 @@ def palette_commands(app: ReboundApp) -> Iterator[PaletteCommand]:
         )
     for name, help_text, action in app.PALETTE_COMMANDS:
         yield PaletteCommand(name, help_text, partial(app.run_action, action))
+
+
+def help_sections(app: DashboardKeys) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The help screen's content, made from the live bindings so it cannot go stale."""
+
+    def rows(bindings: list[Any]) -> list[tuple[str, str]]:
+        return [
+            (key_text(app, b), b.tooltip or b.description)
+            for b in bindings_of(bindings)
+            if b.description
+        ]
+
+    everywhere = [
+        ("j / k / ↓ / ↑", "move down / up"),
+        ("g / G", "first / last row"),
+        ("pgup / pgdn", "a page up / down"),
+        ("tab / shift+tab", "next / previous pane"),
+        *rows(list(type(app).BINDINGS)),
+        *rows(list(Pane.BINDINGS)),
+        ("ctrl+p", "Command palette: every action, by name"),
+        ("ctrl+p", "then “import”: LinkedIn connections, vCard or CSV"),
+    ]
+    columns = [
+        ("Since", "time since the company's latest rejection"),
+        ("Touch", "exchanges with the company since that rejection"),
+        ("Warmth", "hot, warm, cool, cold: recent, frequent exchanges warm"),
+        ("↓", "cooling: overdue for a touch (cadence or follow-up)"),
+        ("When", "how late a follow-up is; red is overdue"),
+    ]
+    panes = [(pane.TITLE, rows(list(type(pane).BINDINGS))) for pane in app.panes]
+    return [("Everywhere", everywhere), *panes, ("Columns", columns)]
 
 
 class ReboundCommands(Provider):

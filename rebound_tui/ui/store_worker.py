@@ -9,14 +9,18 @@ it keeps the due pane in the first-screen cache for the next start (startup.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol
 
-from textual import work
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
-    from rebound_tui.ui.app import ReboundApp
+    from textual.timer import Timer
+    from textual.worker_manager import WorkerManager
+
+    from rebound_tui.service import Service
 
 
 def store_errors() -> tuple[type[Exception], ...]:
@@ -36,47 +40,89 @@ class StoreOutcome:
     error: str | None = None
 
 
+class StoreHost(Protocol):
+    """What the store worker asks of the app."""
+
+    service: Service
+    importing: bool  # an import thread holds the data: the worker waits
+    cache_first_screen: bool
+    save_delay: float
+    workers: WorkerManager
+
+    def run_worker(self, work: Callable[[], Any], **options: Any) -> Worker[Any]: ...
+    def set_timer(self, delay: float, callback: Callable[[], Any]) -> Timer: ...
+    def call_later(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> bool: ...
+    def notify(
+        self, message: str, *, title: str = "", severity: Any = ..., timeout: Any = ...
+    ) -> None: ...
+    def refresh_panes(self, *, force: bool = False) -> None: ...
+
+
 class StoreWorker:
-    """Mixed into ReboundApp: schedules and runs the store worker, shows what it reports."""
+    """Held by the app (`app.store`): schedules and runs the store worker, shows what it
+    reports. The app routes the "store" group's worker events to `state_changed`."""
 
-    def poll_disk(self: ReboundApp) -> None:
-        if self.service.today() != (self._shown or (None, None))[1]:
-            self.refresh_panes()
-        self._run_store(save=self._unsaved)
+    def __init__(self, app: StoreHost) -> None:
+        self.app = app
+        self.unsaved = False  # a change not written yet
+        self.save_pending = False  # a save asked for while the worker (or an import) ran
+        self.sync_pending = False
+        self.save_timer: Timer | None = None
+        self.last_error: str | None = None
+        self.quit_anyway = False  # saving failed: the next q quits without saving
+        self.sync_seen: set[str] = set()
+        self.remembered: Any = None  # the file state last cached
 
-    def schedule_save(self: ReboundApp) -> None:
+    def poll(self) -> None:
+        """Look for a version synced in (and save what is unsaved)."""
+        self._run_store(save=self.unsaved)
+
+    def schedule_save(self) -> None:
         """Save soon: several quick changes make one write."""
-        self._unsaved = True
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        if self.save_delay <= 0:
-            self.call_later(self._run_store, save=True)
+        self.unsaved = True
+        if self.save_timer is not None:
+            self.save_timer.stop()
+            self.save_timer = None
+        if self.app.save_delay <= 0:
+            self.app.call_later(self._run_store, save=True)
         else:
-            self._save_timer = self.set_timer(self.save_delay, lambda: self._run_store(save=True))
+            self.save_timer = self.app.set_timer(
+                self.app.save_delay, lambda: self._run_store(save=True)
+            )
 
-    def sync_cadences_soon(self: ReboundApp) -> None:
+    def sync_cadences_soon(self) -> None:
         """Re-time the check-ins in the store worker (at start; the worker saves what changed)."""
-        self._sync_pending = True
-        self._run_store(save=self._unsaved)
+        self.sync_pending = True
+        self._run_store(save=self.unsaved)
 
-    def _store_busy(self: ReboundApp) -> bool:
-        return self.importing or any(w.group == "store" and w.is_running for w in self.workers)
+    def _store_busy(self) -> bool:
+        return self.app.importing or any(
+            w.group == "store" and w.is_running for w in self.app.workers
+        )
 
-    def _run_store(self: ReboundApp, *, save: bool) -> None:
+    def _run_store(self, *, save: bool) -> None:
         if self._store_busy():
-            self._save_pending = self._save_pending or save
+            self.save_pending = self.save_pending or save
             return
-        sync, self._sync_pending = self._sync_pending, False
+        sync, self.sync_pending = self.sync_pending, False
         self._store(save, sync)
 
-    @work(thread=True, exclusive=True, group="store", exit_on_error=False)
-    def _store(self: ReboundApp, save: bool, sync: bool = False) -> StoreOutcome:
+    def _store(self, save: bool, sync: bool = False) -> None:
+        self.app.run_worker(
+            partial(self._store_work, save, sync),
+            name="_store",
+            thread=True,
+            exclusive=True,
+            group="store",
+            exit_on_error=False,
+        )
+
+    def _store_work(self, save: bool, sync: bool = False) -> StoreOutcome:
         """Save (which merges what is on disk first) or look for a version synced in."""
         from rebound_tui.startup import remember_saved
 
         outcome = StoreOutcome()
-        service = self.service
+        service = self.app.service
         try:
             if not save and service.refresh():
                 sync = True  # another machine's touches may move a check-in
@@ -86,31 +132,31 @@ class StoreWorker:
             if sync:
                 outcome.synced = self._cadence_sync()
             if save or outcome.synced:
-                self._unsaved = False
+                self.unsaved = False
                 outcome.saved = service.save()
-                if self.cache_first_screen:
-                    self._remembered = remember_saved(service, self._remembered)
+                if self.app.cache_first_screen:
+                    self.remembered = remember_saved(service, self.remembered)
             outcome.messages = list(service.sync_conflicts())
         except store_errors() as exc:
             if save or outcome.synced:
-                self._unsaved = True
+                self.unsaved = True
             outcome.error = str(exc)
         return outcome
 
-    def _cadence_sync(self: ReboundApp) -> int:
+    def _cadence_sync(self) -> int:
         """How many check-ins the sync changed. Holds the data lock throughout, so a change the
         user makes meanwhile waits for it instead of joining its undo step."""
         from rebound_tui.service import ServiceError
 
         try:
-            with self.service.unrecorded():  # automatic: not an undo step of the user's
+            with self.app.service.unrecorded():  # automatic: not an undo step of the user's
                 # One plan for a rejection recorded on two machines, then the check-ins.
-                merged = self.service.merge_duplicate_rejections()
-                return merged + len(self.service.cadence_sync())
+                merged = self.app.service.merge_duplicate_rejections()
+                return merged + len(self.app.service.cadence_sync())
         except ServiceError:
             return 0  # a rule the user broke: the playbook screen says so
 
-    def store_state_changed(self: ReboundApp, event: Worker.StateChanged) -> None:
+    def state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "store" or event.state not in (
             WorkerState.SUCCESS,
@@ -124,22 +170,38 @@ class StoreWorker:
             if outcome.error:
                 self._store_problem(outcome.error)
             else:
-                self._last_store_error = None
-                self._quit_anyway = False  # saving works again: quitting saves as usual
+                self.last_error = None
+                self.quit_anyway = False  # saving works again: quitting saves as usual
             for message in outcome.messages:
-                if message not in self._sync_seen:  # a copy left alone is reported once
-                    self._sync_seen.add(message)
-                    self.notify(message, title="Sync", timeout=8)
-        self.refresh_panes()
-        self.store_finished()
+                if message not in self.sync_seen:  # a copy left alone is reported once
+                    self.sync_seen.add(message)
+                    self.app.notify(message, title="Sync", timeout=8)
+        self.app.refresh_panes()
+        self.finished()
 
-    def store_finished(self: ReboundApp) -> None:
+    def finished(self) -> None:
         """Run what waited for the worker (a save asked for meanwhile)."""
-        if self._save_pending or self._sync_pending:
-            save, self._save_pending = self._save_pending, False
-            self._run_store(save=save or self._unsaved)
+        if self.save_pending or self.sync_pending:
+            save, self.save_pending = self.save_pending, False
+            self._run_store(save=save or self.unsaved)
 
-    def _store_problem(self: ReboundApp, text: str) -> None:
-        if text != self._last_store_error:  # the poll would repeat it every second
-            self._last_store_error = text
-            self.notify(text, title="Data file", severity="error", timeout=15)
+    def save_before_quit(self) -> bool:
+        """The last save, on the UI thread: it must finish before the process ends. On a
+        failure, say so; the next q quits without saving (False)."""
+        try:
+            self.app.service.save()
+        except store_errors() as exc:
+            self.quit_anyway = True
+            self.app.notify(
+                f"{exc}\nPress q again to quit anyway (your last changes would be lost).",
+                title="Not saved",
+                severity="error",
+                timeout=30,
+            )
+            return False
+        return True
+
+    def _store_problem(self, text: str) -> None:
+        if text != self.last_error:  # the poll would repeat it every second
+            self.last_error = text
+            self.app.notify(text, title="Data file", severity="error", timeout=15)

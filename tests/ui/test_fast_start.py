@@ -210,10 +210,10 @@ def test_second_launch_paints_from_the_cache(data_path, service, monkeypatch, to
     made: list[ReboundApp] = []
     _headless(monkeypatch, made, _quit_when_loaded)
     assert launch(db=str(data_path), demo=False) == 0
-    assert made[-1]._first_screen is None  # no cache yet: opened before the first paint
+    assert made[-1].start.first_screen is None  # no cache yet: opened before the first paint
     assert startup.first_screen(data_path, TODAY) is not None  # written on the way
     assert launch(db=str(data_path), demo=False) == 0
-    assert made[-1]._first_screen is not None  # painted from the cache, then opened
+    assert made[-1].start.first_screen is not None  # painted from the cache, then opened
     assert made[-1].loaded
 
 
@@ -235,7 +235,7 @@ def test_a_deferred_open_error_is_reported_like_an_eager_one(
     assert startup.first_screen(data_path, TODAY) is not None
     assert launch(db=str(data_path), demo=False) == 1  # cached: fails after the first paint
     deferred_err = capsys.readouterr().err
-    assert made[-1]._first_screen is not None and not made[-1].loaded
+    assert made[-1].start.first_screen is not None and not made[-1].loaded
     due_cache.cache_path_for(data_path).unlink()
     count = len(made)
     assert launch(db=str(data_path), demo=False) == 1  # no cache: fails before the app

@@ -285,7 +285,7 @@ async def test_a_long_draft_is_shown_clipped(hostile: Service) -> None:
         await settle(pilot)
         await pilot.press("3")
         row = app.due.current
-        app._edited_drafts[row.id] = "Subject: hi\n\n" + "a long draft line\n" * 5_000_000
+        app.drafts.edited[row.id] = "Subject: hi\n\n" + "a long draft line\n" * 5_000_000
         started = time.perf_counter()
         await pilot.press("m")
         await settle(pilot)

@@ -166,7 +166,7 @@ async def test_E_edits_the_draft_and_done_keeps_it_in_the_log(
         assert "P.S. Loved the tour" in rendered(app, "#draft-body")
         assert "edited" in str(app.screen.query_one("#draft-box").border_subtitle)
         await pilot.press("escape")
-        edited = app.draft_text(service.find_follow_up(title).id)
+        edited = app.drafts.draft_text(service.find_follow_up(title).id)
         assert edited.edited
         assert edited.body.endswith("P.S. Loved the tour of the warehouse.")
         await pilot.press("c")
@@ -219,7 +219,7 @@ async def test_E_without_an_editor_says_how_to_set_one(
         await pilot.press("E")
         assert any("$EDITOR is not set" in m and "export EDITOR=" in m for m in shown)
         f = service.find_follow_up("Ask Darlene for a referral interview")
-        assert not app.draft_text(f.id).edited
+        assert not app.drafts.draft_text(f.id).edited
 
 
 async def test_E_keeps_the_draft_when_the_editor_fails(
@@ -236,7 +236,7 @@ async def test_E_keeps_the_draft_when_the_editor_fails(
         await settle(pilot)
         await pilot.press("E")
         f = service.find_follow_up("Ask Darlene for a referral interview")
-        assert not app.draft_text(f.id).edited
+        assert not app.drafts.draft_text(f.id).edited
         assert any("exited with status 1" in m for m in shown)
 
 

@@ -1,15 +1,7 @@
-"""The dashboard's actions, one mixin per concept; ReboundApp (app.py) combines them.
+"""What the dashboard's keys do, where more than one owner needs it.
 
-Each mixin's methods take `self: ReboundApp`: they call the service through the app's
-`perform` / `open_form` / `write`, so a refusal is shown, a change is saved soon, and a
-background write never interleaves with one made on the UI thread.
+Each pane owns its keys and actions (ui/panes/); what the Bullpen and the Network share is in
+records.py (functions taking the app as a `Dashboard`), the import commands are held by the
+app (importing.py, mail_import.py, both asking only for an `ImportHost`), and words.py holds
+the short texts they show. No module here imports the app.
 """
-
-from __future__ import annotations
-
-from rebound_tui.ui.actions.drafts import DraftActions
-from rebound_tui.ui.actions.due import DueActions
-from rebound_tui.ui.actions.importing import ImportActions
-from rebound_tui.ui.actions.records import RecordActions
-
-__all__ = ["DraftActions", "DueActions", "ImportActions", "RecordActions"]

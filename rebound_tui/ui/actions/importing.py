@@ -9,13 +9,13 @@ usual store worker and shows the summary.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
+from rebound_tui.ui.actions.host import ImportHost
 
 if TYPE_CHECKING:
     from rebound_tui.io.importer import ImportSummary
-    from rebound_tui.ui.app import ReboundApp
     from rebound_tui.ui.screens.importing import ImportProgress, ImportRequest
 
 # (palette name, help, kind) of the commands this mixin adds to the command palette.
@@ -43,42 +43,51 @@ def dashboard_words(line: str) -> str:
     ).replace(" (--verbose lists all)", "")
 
 
-class ImportActions:
-    """Mixed into ReboundApp: the import commands."""
+class FileImports:
+    """Held by the app: the import commands (LinkedIn, vCard, CSV), each run in an "import"
+    worker thread."""
 
-    def action_import(self: ReboundApp, kind: str) -> None:
+    def __init__(self, app: ImportHost) -> None:
+        self.app = app
+
+    def ask(self, kind: str) -> None:
         from rebound_tui.ui.screens.importing import ImportPrompt
 
         def chosen(request: ImportRequest | None) -> None:
             if request is not None:
-                self.start_import(request)
+                self.start(request)
 
-        self.push_screen(ImportPrompt(kind), chosen)
+        self.app.push_screen(ImportPrompt(kind), chosen)
 
-    def start_import(self: ReboundApp, request: ImportRequest) -> None:
+    def start(self, request: ImportRequest) -> None:
         from rebound_tui.io.importer import SOURCES
         from rebound_tui.ui.screens.importing import ImportProgress
 
         source = SOURCES.get(request.kind, request.kind)
         dry = " (dry run)" if request.dry_run else ""
         progress = ImportProgress(f"Importing {request.path.name} · {source}{dry}")
-        self.importing = True  # the store worker waits; see StoreWorker._store_busy
-        self.push_screen(progress)
-        self._import_in_thread(request, progress)
+        self.app.importing = True  # the store worker waits; see StoreWorker._store_busy
+        self.app.push_screen(progress)
+        self.app.run_worker(
+            partial(self._import_in_thread_work, request, progress),
+            name="_import_in_thread",
+            thread=True,
+            group="import",
+            exit_on_error=False,
+        )
 
-    @work(thread=True, group="import", exit_on_error=False)
-    def _import_in_thread(self: ReboundApp, request: ImportRequest, screen: ImportProgress) -> None:
+    def _import_in_thread_work(self, request: ImportRequest, screen: ImportProgress) -> None:
         from rebound_tui.io.importer import import_file
         from rebound_tui.service import ServiceError
 
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(screen.advance, done, total)
+            self.app.call_from_thread(screen.advance, done, total)
 
         outcome = ImportOutcome()
         try:
-            with self.service.batch():
+            with self.app.service.batch():
                 outcome.summary = import_file(
-                    self.service,
+                    self.app.service,
                     request.kind,
                     request.path,
                     mapping=request.mapping,
@@ -90,29 +99,26 @@ class ImportActions:
             outcome.error = str(exc)
         except Exception as exc:  # a bug: say so rather than leave the progress bar up
             outcome.error = f"the import failed: {type(exc).__name__}: {exc}"
-        self.call_from_thread(self._import_finished, request, screen, outcome)
+        self.app.call_from_thread(self._import_finished, request, screen, outcome)
 
     def _import_finished(
-        self: ReboundApp, request: ImportRequest, screen: ImportProgress, outcome: ImportOutcome
+        self, request: ImportRequest, screen: ImportProgress, outcome: ImportOutcome
     ) -> None:
         from rebound_tui.io.importer import SOURCES
         from rebound_tui.ui.screens.importing import ImportResult
 
-        self.importing = False
+        self.app.importing = False
         if screen.is_current:
             screen.dismiss(None)
         source = SOURCES.get(request.kind, request.kind)
         summary = outcome.summary
         if summary is None:
             lines = [outcome.error or "the import failed", "", "Nothing was changed."]
-            self.push_screen(ImportResult(f"{source} import failed", lines, error=True))
+            self.app.push_screen(ImportResult(f"{source} import failed", lines, error=True))
         else:
             lines = [dashboard_words(line) for line in summary.lines()]
             if wrote_something(summary):
-                self.changed()  # saved by the store worker, as any change
+                self.app.changed()  # saved by the store worker, as any change
                 lines += ["", "u on the dashboard undoes the whole import."]
-            self.push_screen(ImportResult(f"{source} import · {request.path.name}", lines))
-        if self._theme_pending:  # a theme picked meanwhile
-            self._theme_pending = False
-            self._remember_theme(self.current_theme)
-        self.store_finished()  # a save or poll that waited for the import
+            self.app.push_screen(ImportResult(f"{source} import · {request.path.name}", lines))
+        self.app.import_finished()  # a theme picked, a save or poll that waited for the import

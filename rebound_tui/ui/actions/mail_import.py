@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.content import Content
+
+from rebound_tui.ui.actions.host import ImportHost
 
 if TYPE_CHECKING:
     from rebound_tui.mail_service import MailSummary
     from rebound_tui.ui.screens.mail_import import MailProgress, MailRequest
-
-# `self` is the app (ReboundApp), left unannotated: naming it here would tie this module into
-# the app <-> action-mixins import cycle that issue 19 removes (tests/test_layers.py).
 
 # (palette name, help, action) of the commands this mixin adds to the command palette.
 MAIL_COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -54,23 +53,26 @@ def wrote_mail(summary: MailSummary) -> bool:
     return not summary.dry_run and bool(summary.logged or summary.done or summary.people_added)
 
 
-class MailImportActions:
-    """Mixed into ReboundApp: the mail import commands."""
+class MailImports:
+    """Held by the app: the mail import commands. Each runs in an "import" worker thread."""
 
-    def action_import_mail(self, kind: str) -> None:
+    def __init__(self, app: ImportHost) -> None:
+        self.app = app
+
+    def ask(self, kind: str) -> None:
         from rebound_tui.mail_service import imap_settings, stored_addresses
         from rebound_tui.ui.screens.mail_import import MailImportPrompt
 
         def chosen(request: MailRequest | None) -> None:
             if request is not None:
-                self.start_mail_import(request)
+                self.start(request)
 
         prompt = MailImportPrompt(
-            kind, me=stored_addresses(self.service), imap=imap_settings(self.service)
+            kind, me=stored_addresses(self.app.service), imap=imap_settings(self.app.service)
         )
-        self.push_screen(prompt, chosen)
+        self.app.push_screen(prompt, chosen)
 
-    def start_mail_import(self, request: MailRequest) -> None:
+    def start(self, request: MailRequest) -> None:
         from rebound_tui.ui.screens.mail_import import MailProgress
 
         dry = " (preview)" if request.dry_run else ""
@@ -78,21 +80,26 @@ class MailImportActions:
         # server name is data.
         title = Content(f"Importing mail · {request.label}{dry}")
         progress = MailProgress(title, request.kind)  # type: ignore[arg-type]
-        self.importing = True  # the store worker waits; see StoreWorker._store_busy
-        self.push_screen(progress)
-        self._mail_import_in_thread(request, progress)
+        self.app.importing = True  # the store worker waits; see StoreWorker._store_busy
+        self.app.push_screen(progress)
+        self.app.run_worker(
+            partial(self._mail_import_in_thread_work, request, progress),
+            name="_mail_import_in_thread",
+            thread=True,
+            group="import",
+            exit_on_error=False,
+        )
 
-    @work(thread=True, group="import", exit_on_error=False)
-    def _mail_import_in_thread(self, request: MailRequest, screen: MailProgress) -> None:
+    def _mail_import_in_thread_work(self, request: MailRequest, screen: MailProgress) -> None:
         from rebound_tui.io.imap import ImapAccount, ImapError, read_imap, read_password
         from rebound_tui.io.mail import read_messages, sources
         from rebound_tui.mail_service import import_mail, my_addresses
         from rebound_tui.service import ServiceError
 
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(screen.advance, done, total)
+            self.app.call_from_thread(screen.advance, done, total)
 
-        service = self.service
+        service = self.app.service
         outcome = MailOutcome()
         try:
             me = my_addresses(service, request.me)
@@ -122,28 +129,25 @@ class MailImportActions:
             outcome.error = str(exc)
         except Exception as exc:  # a bug: say so rather than leave the progress bar up
             outcome.error = f"the import failed: {type(exc).__name__}: {exc}"
-        self.call_from_thread(self._mail_import_finished, request, screen, outcome)
+        self.app.call_from_thread(self._mail_import_finished, request, screen, outcome)
 
     def _mail_import_finished(
         self, request: MailRequest, screen: MailProgress, outcome: MailOutcome
     ) -> None:
         from rebound_tui.ui.screens.importing import ImportResult
 
-        self.importing = False
+        self.app.importing = False
         if screen.is_current:
             screen.dismiss(None)
         summary = outcome.summary
         if summary is None:
             lines = [outcome.error or "the import failed", "", "Nothing was changed."]
-            self.push_screen(ImportResult("Mail import failed", lines, error=True))
+            self.app.push_screen(ImportResult("Mail import failed", lines, error=True))
         else:
             lines = [dashboard_mail_words(line) for line in summary.lines()]
             if wrote_mail(summary):
-                self.changed()  # saved by the store worker, as any change
+                self.app.changed()  # saved by the store worker, as any change
                 lines += ["", "u on the dashboard undoes the whole import."]
             title = Content(f"Mail import · {request.label}")
-            self.push_screen(ImportResult(title, lines))  # type: ignore[arg-type]
-        if self._theme_pending:  # a theme picked meanwhile
-            self._theme_pending = False
-            self._remember_theme(self.current_theme)
-        self.store_finished()  # a save or poll that waited for the import
+            self.app.push_screen(ImportResult(title, lines))  # type: ignore[arg-type]
+        self.app.import_finished()  # a theme picked, a save or poll that waited for the import

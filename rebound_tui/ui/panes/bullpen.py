@@ -1,14 +1,30 @@
-"""The Bullpen pane: one row per company, how far along, and how persistent since the no."""
+"""The Bullpen pane: one row per company, how far along, and how persistent since the no.
+
+Its keys: add, edit, delete, log, follow up, open, and record a rejection (R: the stage, the
+rejection and the plan in one undoable step); `s` filters by stage, `o` sorts.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
+from rebound_tui.display import line as shown
 from rebound_tui.rows import BullpenRow, short_ago, short_until
+from rebound_tui.ui.actions.records import (
+    add_follow_up,
+    confirm_delete,
+    near_duplicate,
+    open_log_form,
+    select,
+)
+from rebound_tui.ui.actions.words import long_day, planned_text
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
+
+if TYPE_CHECKING:
+    from rebound_tui.domain.model import Company, FollowUp, Interaction
 
 # Short stage names: the column stays narrow enough for an 80-column terminal.
 STAGE_SHORT = {"interviewing": "interview", "re-engaging": "re-engage"}
@@ -123,30 +139,64 @@ class BullpenPane(Pane[BullpenRow]):
     TITLE = "Bullpen"
     NUMBER = 1
     NOUN = ("company", "companies")
+    OPEN_ACTION = "company_detail"
+    NO_DATA_ACTIONS = Pane.NO_DATA_ACTIONS | {"cycle_stage"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "app.add_company", "Add", tooltip="Add a company"),
-        Binding("e", "app.edit_company", "Edit", tooltip="Edit the company"),
+        Binding("a", "add_company", "Add", id="bullpen.add_company", tooltip="Add a company"),
+        Binding("e", "edit_company", "Edit", id="bullpen.edit_company", tooltip="Edit the company"),
         Binding(
             "D",
-            "app.delete_company",
+            "delete_company",
             "Delete",
+            id="bullpen.delete_company",
             show=False,
             tooltip="Delete the company (asks first)",
         ),
-        Binding("l", "app.log_company", "Log", tooltip="Log an interaction with the company"),
-        Binding("f", "app.follow_up_company", "Follow", tooltip="Add a follow-up"),
-        Binding("enter", "app.company_detail", "Open", tooltip="Open the company's details"),
+        Binding(
+            "l",
+            "log_company",
+            "Log",
+            id="bullpen.log_company",
+            tooltip="Log an interaction with the company",
+        ),
+        Binding(
+            "f",
+            "follow_up_company",
+            "Follow",
+            id="bullpen.follow_up_company",
+            tooltip="Add a follow-up",
+        ),
+        Binding(
+            "enter",
+            "company_detail",
+            "Open",
+            id="bullpen.company_detail",
+            tooltip="Open the company's details",
+        ),
         Binding(
             "R",
-            "app.reject_company",
+            "reject_company",
             "Reject",
+            id="bullpen.reject_company",
             tooltip="Record a rejection: the plan's follow-ups start",
         ),
         Binding(
-            "s", "cycle_stage", "Stage", show=False, tooltip="Show one stage, the next, then all"
+            "s",
+            "cycle_stage",
+            "Stage",
+            id="bullpen.cycle_stage",
+            show=False,
+            tooltip="Show one stage, the next, then all",
         ),
-        Binding("o", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
+        Binding(
+            "o",
+            "cycle_sort",
+            "Sort",
+            id="bullpen.cycle_sort",
+            show=False,
+            tooltip="Sort by the next column",
+        ),
         Pane.SEARCH,
     ]
 
@@ -187,3 +237,113 @@ class BullpenPane(Pane[BullpenRow]):
     def clear_other_filters(self) -> None:
         if self.stage is not None:
             self.set_stage(None)
+
+    # -- the record keys --------------------------------------------------------------------------
+    def _company(self) -> Company | None:
+        row = self.current
+        company = self.dashboard.service.company(row.id) if row is not None else None
+        if company is None:
+            self.notify("No company selected: press a to add one", severity="warning")
+        return company
+
+    def action_add_company(self) -> None:
+        from rebound_tui.ui.screens.forms import CompanyForm
+
+        def added(c: Company) -> None:
+            select(self.dashboard, self, c.id, f"Added {shown(c.name)}")
+            self._hint_reject(c)
+
+        self.dashboard.open_form(
+            CompanyForm,
+            (None,),
+            lambda d: self.dashboard.service.add_company(**d),
+            added,
+            confirm=lambda d: near_duplicate(self.dashboard, d, "company"),
+        )
+
+    def action_edit_company(self) -> None:
+        from rebound_tui.ui.screens.forms import CompanyForm
+
+        company = self._company()
+        if company is not None:
+            self.dashboard.open_form(
+                CompanyForm,
+                (company,),
+                lambda d: self.dashboard.service.edit_company(company, **d),
+                lambda c: (self.notify(f"Saved {shown(c.name)}", timeout=3), self._hint_reject(c)),
+            )
+
+    def _hint_reject(self, company: Company) -> None:
+        """Stage "rejected" set by hand, with no rejection logged: point at R, which starts the
+        plan (the form alone does not know who said no, nor when)."""
+        if company.stage != "rejected" or any(
+            i.kind == "rejection" and i.company_id == company.id
+            for i in self.dashboard.service.interactions()
+        ):
+            return
+        self.notify(
+            f"{shown(company.name)} is marked rejected: press R on it to record the no and "
+            "start the plan (thank-you, referral ask, check-ins)",
+            title="Start the plan?",
+            timeout=10,
+            markup=False,
+        )
+
+    def action_delete_company(self) -> None:
+        company = self._company()
+        if company is not None:
+            confirm_delete(
+                self.dashboard, company.name, lambda: self.dashboard.service.delete_company(company)
+            )
+
+    def action_log_company(self) -> None:
+        company = self._company()
+        if company is not None:
+            open_log_form(self.dashboard, company, None)
+
+    def action_follow_up_company(self) -> None:
+        company = self._company()
+        if company is not None:
+            add_follow_up(self.dashboard, company, None)
+
+    def action_company_detail(self) -> None:
+        from rebound_tui.ui.screens.detail import CompanyDetail
+
+        company = self._company()
+        if company is not None:
+            self.app.push_screen(
+                CompanyDetail(self.dashboard.service, company.id),
+                lambda _: self.dashboard.refresh_panes(),
+            )
+
+    def action_reject_company(self) -> None:
+        """R: the company said no. The stage, the rejection and the plan in one undoable step."""
+        from rebound_tui.ui.screens.playbook_forms import RejectForm
+
+        company = self._company()
+        if company is None:
+            return
+
+        def done(result: tuple[Interaction, list[FollowUp]]) -> None:
+            rejection, created = result
+            if not created and self.dashboard.service.created_by(rejection.id):
+                self.notify(
+                    f"Already recorded: {shown(company.name)} said no on "
+                    f"{long_day(rejection.day)}; nothing changed",
+                    timeout=6,
+                    markup=False,
+                )
+                return
+            self.notify(
+                f"Rejection by {shown(company.name)} recorded: "
+                f"{planned_text(result[1])} · u undoes",
+                title="The plan starts",
+                timeout=8,
+            )
+
+        self.dashboard.open_form(
+            RejectForm,
+            (company,),
+            lambda d: self.dashboard.service.reject(company, **d),
+            done,
+        )

@@ -1,15 +1,29 @@
-"""The Network pane: one row per person, when the user last talked to them, how warm it is."""
+"""The Network pane: one row per person, when the user last talked to them, how warm it is.
+
+Its keys: add, edit, delete, log, follow up, open; `c` shows everyone again, `o` sorts.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
+from rebound_tui.display import line as shown
 from rebound_tui.rows import NetworkRow, short_ago, short_until
+from rebound_tui.ui.actions.records import (
+    add_follow_up,
+    confirm_delete,
+    near_duplicate,
+    open_log_form,
+    select,
+)
 from rebound_tui.ui.panes.bullpen import due_style
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
+
+if TYPE_CHECKING:
+    from rebound_tui.domain.model import Contact
 
 # By warmth level (a str enum: its values are the keys; the pane does not load the warmth
 # rules, which the first paint does not need).
@@ -86,22 +100,56 @@ class NetworkPane(Pane[NetworkRow]):
     TITLE = "Network"
     NUMBER = 2
     NOUN = ("person", "people")
+    OPEN_ACTION = "contact_detail"
+    NO_DATA_ACTIONS = Pane.NO_DATA_ACTIONS | {"show_everyone"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "app.add_contact", "Add", tooltip="Add a person"),
-        Binding("e", "app.edit_contact", "Edit", tooltip="Edit the person"),
+        Binding("a", "add_contact", "Add", id="network.add_contact", tooltip="Add a person"),
+        Binding("e", "edit_contact", "Edit", id="network.edit_contact", tooltip="Edit the person"),
         Binding(
             "D",
-            "app.delete_contact",
+            "delete_contact",
             "Delete",
+            id="network.delete_contact",
             show=False,
             tooltip="Delete the person (asks first)",
         ),
-        Binding("l", "app.log_contact", "Log", tooltip="Log an interaction with the person"),
-        Binding("f", "app.follow_up_contact", "Follow", tooltip="Add a follow-up"),
-        Binding("enter", "app.contact_detail", "Open", tooltip="Open the person's details"),
-        Binding("c,backspace", "show_everyone", "All", tooltip="Show everyone (not one company)"),
-        Binding("o", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
+        Binding(
+            "l",
+            "log_contact",
+            "Log",
+            id="network.log_contact",
+            tooltip="Log an interaction with the person",
+        ),
+        Binding(
+            "f",
+            "follow_up_contact",
+            "Follow",
+            id="network.follow_up_contact",
+            tooltip="Add a follow-up",
+        ),
+        Binding(
+            "enter",
+            "contact_detail",
+            "Open",
+            id="network.contact_detail",
+            tooltip="Open the person's details",
+        ),
+        Binding(
+            "c,backspace",
+            "show_everyone",
+            "All",
+            id="network.show_everyone",
+            tooltip="Show everyone (not one company)",
+        ),
+        Binding(
+            "o",
+            "cycle_sort",
+            "Sort",
+            id="network.cycle_sort",
+            show=False,
+            tooltip="Sort by the next column",
+        ),
         Pane.SEARCH,
     ]
 
@@ -148,3 +196,66 @@ class NetworkPane(Pane[NetworkRow]):
 
     def clear_other_filters(self) -> None:
         self.show_company(None)
+
+    # -- the record keys --------------------------------------------------------------------------
+    def _contact(self) -> Contact | None:
+        row = self.current
+        contact = self.dashboard.service.contact(row.id) if row is not None else None
+        if contact is None:
+            self.notify("No person selected: press a to add one", severity="warning")
+        return contact
+
+    def action_add_contact(self) -> None:
+        from rebound_tui.ui.screens.forms import ContactForm
+
+        company = self.dashboard.service.company(self.company_id)
+        self.dashboard.open_form(
+            ContactForm,
+            (None, company),
+            lambda d: self.dashboard.service.add_contact(**d),
+            lambda p: select(self.dashboard, self, p.id, f"Added {shown(p.name)}"),
+            confirm=lambda d: near_duplicate(self.dashboard, d, "contact"),
+        )
+
+    def action_edit_contact(self) -> None:
+        from rebound_tui.ui.screens.forms import ContactForm
+
+        contact = self._contact()
+        if contact is not None:
+            self.dashboard.open_form(
+                ContactForm,
+                (contact, self.dashboard.service.company(contact.company_id)),
+                lambda d: self.dashboard.service.edit_contact(contact, **d),
+                lambda p: self.notify(f"Saved {shown(p.name)}", timeout=3),
+            )
+
+    def action_delete_contact(self) -> None:
+        contact = self._contact()
+        if contact is not None:
+            confirm_delete(
+                self.dashboard, contact.name, lambda: self.dashboard.service.delete_contact(contact)
+            )
+
+    def action_log_contact(self) -> None:
+        contact = self._contact()
+        if contact is not None:
+            open_log_form(
+                self.dashboard, self.dashboard.service.company(contact.company_id), contact
+            )
+
+    def action_follow_up_contact(self) -> None:
+        contact = self._contact()
+        if contact is not None:
+            add_follow_up(
+                self.dashboard, self.dashboard.service.company(contact.company_id), contact
+            )
+
+    def action_contact_detail(self) -> None:
+        from rebound_tui.ui.screens.detail import ContactDetail
+
+        contact = self._contact()
+        if contact is not None:
+            self.app.push_screen(
+                ContactDetail(self.dashboard.service, contact.id),
+                lambda _: self.dashboard.refresh_panes(),
+            )

@@ -64,7 +64,7 @@ class DraftText:
 
 
 class DraftHost(Protocol):
-    """What the screen asks of the app (ReboundApp's draft actions)."""
+    """What the screen asks of the app's drafts (ui/drafts.py, held as app.drafts)."""
 
     def draft_text(self, follow_up_id: str) -> DraftText: ...
     def copy_draft(self, follow_up_id: str) -> None: ...

@@ -9,10 +9,10 @@ by the caller and handed in with `show()`; until then the screen says it is coun
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -23,6 +23,9 @@ from rebound_tui import display
 from rebound_tui.charts import bar, share
 from rebound_tui.domain.insights import Insights
 from rebound_tui.insights_report import checkin_marks
+
+if TYPE_CHECKING:
+    from rebound_tui.service import Service
 
 BAR_WIDTH = 16
 COUNTING = "Counting…"
@@ -157,3 +160,30 @@ class InsightsScreen(ModalScreen[None]):
             "home": box.scroll_home,
             "end": box.scroll_end,
         }[where](animate=False)
+
+
+class InsightsCache:
+    """`i` on the dashboard: the screen, with the figures computed in a thread once per data
+    generation and day (the app holds one)."""
+
+    def __init__(self) -> None:
+        self.key: tuple[int, dt.date] | None = None
+        self.figures: Insights | None = None
+
+    def open(self, app: App[Any], service: Service) -> None:
+        if isinstance(app.screen, InsightsScreen):
+            return
+        key = (service.generation, service.today())
+        cached = self.figures if self.key == key else None
+        screen = InsightsScreen(cached)
+        app.push_screen(screen)
+        if cached is not None:
+            return
+
+        def compute() -> None:
+            with service.batch():
+                figures = service.insights()
+            self.key, self.figures = key, figures
+            app.call_from_thread(screen.show, figures)
+
+        app.run_worker(compute, thread=True, group="insights", exclusive=True, exit_on_error=False)

@@ -7,7 +7,7 @@ The pane owns what is common to the three panes (the title with its filters, the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +19,9 @@ from textual.widgets import Input
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.widgets.record_table import RecordTable
 from rebound_tui.ui.widgets.safe_input import SafeInput
+
+if TYPE_CHECKING:
+    from rebound_tui.ui.dashboard import Dashboard
 
 T = TypeVar("T")
 
@@ -42,6 +45,11 @@ class Pane(Vertical, Generic[T]):
         Binding("shift+tab", "app.next_pane(-1)", "", show=False),
     ]
 
+    # Actions of the pane that run while the data is loading (the others say "Loading…").
+    NO_DATA_ACTIONS: ClassVar[frozenset[str]] = frozenset({"search", "clear_search", "cycle_sort"})
+
+    OPEN_ACTION: ClassVar[str] = ""  # what a double click on a row does (as enter does)
+
     TITLE: ClassVar[str] = ""
     NUMBER: ClassVar[int] = 0
     NOUN: ClassVar[tuple[str, str]] = ("row", "rows")  # one, many: "1 person", "2 people"
@@ -61,6 +69,13 @@ class Pane(Vertical, Generic[T]):
 
     def on_mount(self) -> None:
         self.update_title()
+
+    @property
+    def dashboard(self) -> Dashboard:
+        """The app, as the pane's actions use it (the service, the write path)."""
+        from rebound_tui.ui.dashboard import dashboard_of
+
+        return dashboard_of(self)
 
     # -- rows -----------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[T]) -> None:

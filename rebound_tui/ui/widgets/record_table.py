@@ -1,3 +1,5 @@
+# Over 400 lines because: one line-API widget; its rows, sort, filter, cursor, line caches and
+# rendering share state (the pure column parts are in columns.py).
 """A fast, read-only table of records on Textual's line API.
 
 Why not DataTable: it builds per-cell state for every row, which is slow to refill at 5,000 rows
@@ -10,11 +12,10 @@ to show a row. When the rows are replaced, the cursor stays on the record with t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,60 +27,19 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rebound_tui.display import line as shown
+from rebound_tui.ui.widgets.columns import (
+    CELL_STYLES,
+    Column,
+    RowLike,
+    _fit,
+    fit_columns,
+    matches,
+    sort_rows,
+)
 
-
-class RowLike(Protocol):
-    id: str
-
+__all__ = ["CELL_STYLES", "Column", "RecordTable", "RowLike", "_fit", "matches", "sort_rows"]
 
 T = TypeVar("T")
-
-CELL_STYLES = ("muted", "primary", "accent", "success", "warning", "error")
-"""Cell style names a column may return; each is a component class `record-table--<name>`."""
-
-
-@dataclass(frozen=True)
-class Column(Generic[T]):
-    """How one column shows a row.
-
-    `width` is the column's width (its minimum when `flex`); `drop` orders which columns go first
-    when the table is too narrow (higher goes first; 0 never goes); `sort_key` makes it sortable.
-    """
-
-    key: str
-    label: str
-    value: Callable[[T], str]
-    width: int = 10
-    align: Literal["left", "right"] = "left"
-    flex: int = 0
-    sort_key: Callable[[T], Any] | None = None
-    descending: bool = False  # the first sort on this column is largest first
-    style: Callable[[T], str | None] | None = None
-    drop: int = 0
-
-
-def _fit(text: str, width: int, align: str) -> str:
-    """Text truncated with an ellipsis, or padded, to exactly `width` cells."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    if align == "right":
-        return " " * (width - cell_len(text)) + text
-    return set_cell_size(text, width)
-
-
-def sort_rows(rows: Sequence[T], key: Callable[[T], Any], descending: bool) -> list[T]:
-    """Rows sorted by `key`; rows whose key is None always come last."""
-    keyed = [(key(r), r) for r in rows]
-    present = [pair for pair in keyed if pair[0] is not None]
-    missing = [r for k, r in keyed if k is None]
-    present.sort(key=lambda pair: pair[0], reverse=descending)
-    return [r for _, r in present] + missing
-
-
-def matches(search: str, terms: Sequence[str]) -> bool:
-    return all(term in search for term in terms)
 
 
 class RecordTable(ScrollView, Generic[T], can_focus=True):
@@ -423,38 +383,10 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
 
     def _layout(self, width: int) -> list[tuple[Column[T], int]]:
         """The columns that fit in `width` cells, with their widths (one space before each)."""
-        if self._column_layout is not None and self._column_layout[0] == width:
-            return self._column_layout[1]
-        shown = [c for c in self.columns if c.key not in self._hidden]
-        room = width - 1  # one cell of margin on the right
-
-        def needed(cols: list[Column[T]]) -> int:
-            return sum(c.width + 1 for c in cols)
-
-        while needed(shown) > room and len(shown) > 1:
-            droppable = [c for c in shown if c.drop > 0]
-            if not droppable:
-                break
-            victim = max(reversed(droppable), key=lambda c: c.drop)
-            shown.remove(victim)
-        # Flexible columns grow up to their longest value; what is left stays blank on the right.
-        spare = max(0, room - needed(shown))
-        extra = {c.key: 0 for c in shown if c.flex}
-        want = {c.key: max(0, self._natural.get(c.key, 0) - c.width) for c in shown if c.flex}
-        while spare > 0:
-            hungry = [c for c in shown if c.flex and want[c.key] > 0]
-            if not hungry:
-                break
-            total = sum(c.flex for c in hungry)
-            budget = spare
-            for col in hungry:
-                grant = min(max(1, budget * col.flex // total), want[col.key], spare)
-                extra[col.key] += grant
-                want[col.key] -= grant
-                spare -= grant
-        widths = [(col, col.width + extra.get(col.key, 0)) for col in shown]
-        self._column_layout = (width, widths)
-        return widths
+        if self._column_layout is None or self._column_layout[0] != width:
+            shown = [c for c in self.columns if c.key not in self._hidden]
+            self._column_layout = (width, fit_columns(shown, self._natural, width))
+        return self._column_layout[1]
 
     def _empty(self) -> list[tuple[str, str | None]]:
         if self._filter:

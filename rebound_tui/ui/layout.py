@@ -1,0 +1,92 @@
+"""Where the three panes sit: all of them on a wide terminal, tabs and one pane on a narrow one.
+
+The app holds one `PaneLayout` (`app.layout`) and tells it when the size or the focus changed;
+it knows the active pane, mounts the tabs the first time the terminal is narrow and shows only
+the active pane then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.containers import Horizontal
+    from textual.widgets import Tabs
+
+    from rebound_tui.ui.widgets import Pane
+
+__all__ = ["NARROW_BELOW", "PaneLayout"]
+
+NARROW_BELOW = 80  # columns: below this the panes become tabs
+
+
+class PaneLayout:
+    """The panes in key order (1 Bullpen, 2 Network, 3 Due today), the one in use, the tabs."""
+
+    def __init__(self, app: App[Any], panes: list[Pane[Any]], lower: Horizontal) -> None:
+        self.app = app
+        self.panes = panes
+        self.lower = lower  # the row holding the bullpen and the network, under the due pane
+        self.active: Pane[Any] = panes[-1]  # Due today
+        self.tabs: Tabs | None = None  # made when the terminal is narrow
+        self.width = 0
+
+    @property
+    def narrow(self) -> bool:
+        return (self.width or self.app.size.width) < NARROW_BELOW
+
+    def pane(self, name: str) -> Pane[Any]:
+        return {p.id: p for p in self.panes}[name]
+
+    def focus(self, name: str) -> None:
+        """Make the pane called `name` the one in use, its table focused."""
+        pane = self.pane(name)
+        self.active = pane
+        self.apply()
+        pane.focus_table()
+
+    def focus_next(self, step: int = 1) -> None:
+        panes = self.panes
+        index = panes.index(self.active) if self.active in panes else 0
+        self.focus(panes[(index + step) % len(panes)].id or "")
+
+    def activate(self, pane: Pane[Any]) -> None:
+        """`pane` is the one in use (it got the focus, or a key chose it)."""
+        if pane is not self.active:
+            self.active = pane
+            self.apply()
+
+    def apply(self) -> None:
+        """Wide: all three panes. Narrow: tabs, and only the active pane."""
+        narrow = self.narrow
+        bullpen, network, due = self.panes
+        if narrow and self.tabs is None:
+            from textual.widgets import Tab, Tabs
+
+            self.tabs = Tabs(
+                Tab("1 Bullpen", id="tab-bullpen"),
+                Tab("2 Network", id="tab-network"),
+                Tab("3 Due today", id="tab-due"),
+                active="tab-due",
+                id="tabs",
+            )
+            self.app.mount(self.tabs, before=self.app.query_one("#panes"))
+            self.app.call_after_refresh(self.apply)  # the active tab, once they are mounted
+        tabs = self.tabs
+        if tabs is not None:
+            tabs.display = narrow
+        if not narrow:
+            for widget in (due, self.lower, bullpen, network):
+                widget.display = True
+            return
+        active = self.active
+        due.display = active is due
+        self.lower.display = active is not due
+        bullpen.display = active is bullpen
+        network.display = active is network
+        tab_id = f"tab-{active.id}"
+        if tabs is not None and tabs.active != tab_id:
+            with contextlib.suppress(ValueError):  # the tabs are not mounted yet
+                tabs.active = tab_id

@@ -1,0 +1,70 @@
+"""The deferred open of a fast start: the data file opened and its rows built in a thread, and
+which keys must wait for it.
+
+Until the data is attached, keys that read or write it say "Loading…" instead of acting on the
+cached rows; moving, searching, sorting, help and quit work at once.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.actions import ActionParseResult
+from textual.actions import parse as parse_action
+
+from rebound_tui.ui.widgets import Pane
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from rebound_tui.service import Service
+    from rebound_tui.startup import FileState
+    from rebound_tui.views import Views
+
+__all__ = ["LOADING", "Loaded", "needs_data", "open_data"]
+
+LOADING = "Loading…"
+
+
+@dataclass
+class Loaded:
+    """What the loader thread hands to the UI thread: the service and its views, built."""
+
+    service: Service
+    views: Views
+
+
+def open_data(opener: Callable[[], tuple[Service, FileState | None]]) -> Loaded:
+    """In a thread: open the data file, build every pane's rows, remember the first screen."""
+    from rebound_tui.views import Views
+
+    service, state = opener()
+    views = Views(service)
+    snapshot = views.snapshot  # built here, not on the UI thread
+    if state is not None and not service.unsaved:
+        from rebound_tui.startup import remember
+
+        remember(service, snapshot.entries, state)
+    # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
+    # full collection (those pauses were the slowest keystrokes on a large file).
+    gc.freeze()
+    return Loaded(service, views)
+
+
+def needs_data(app: Any, action: str | ActionParseResult, namespace: DOMNode | None) -> bool:
+    """Whether an action would read or write the data: an action of ours on the app or on a
+    pane, unless its owner lists it in NO_DATA_ACTIONS."""
+    target, name, _ = parse_action(action) if isinstance(action, str) else action
+    if target == "app" or (not target and (namespace is None or namespace is app)):
+        owner = app
+    elif not target and isinstance(namespace, Pane):
+        owner = namespace
+    else:
+        return False  # a screen's own keys (help, a form) never touch the data unasked
+    if name in owner.NO_DATA_ACTIONS:
+        return False
+    method = getattr(type(owner), f"action_{name}", None)
+    return method is not None and getattr(method, "__module__", "").startswith("rebound_tui.")
