@@ -1,29 +1,28 @@
 """Message drafts: the templates (stored in the data file, so they sync) and filling them from
-the data for a follow-up. Mixed into `Service` next to the playbook."""
+the data for a follow-up. `Drafts` holds the records core and only reads the records a draft
+speaks of (the follow-up's person, company, the event that planned it, their history)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rebound_tui.domain import dates, drafts, record
 from rebound_tui.domain.drafts import DEFAULT_TEMPLATES, TEMPLATE_KEYS, Draft, TemplateError
 from rebound_tui.domain.model import Contact, FollowUp, Interaction
-from rebound_tui.domain.playbook import TRIGGER_OF_KIND, parse_origin
+from rebound_tui.domain.playbook import HIRE_EVENT, TRIGGER_OF_KIND, parse_origin
 from rebound_tui.errors import ServiceError
-from rebound_tui.playbook_service import (
-    HIRE_EVENT,
-    MAX_TOPIC,
-    MY_NAME_SETTING,
-    NEWS_DAYS,
-    TEMPLATES_TABLE,
-    _day,
-    _people_of,
-)
+from rebound_tui.records_core import RecordsCore
+from rebound_tui.touches import day_of as _day
+from rebound_tui.touches import people_of as _people_of
 from rebound_tui.undo import action
 
-if TYPE_CHECKING:
-    from rebound_tui.service import Service
+TEMPLATES_TABLE = "templates"
+MY_NAME_SETTING = "my_name"
+# A topic longer than this reads badly inside a sentence; the draft leaves it out instead.
+MAX_TOPIC = 80
+# News this recent is still a talking point in a draft that was not created by the news itself.
+NEWS_DAYS = 60
 
 
 def _headline(news: Interaction) -> str | None:
@@ -34,12 +33,17 @@ def _headline(news: Interaction) -> str | None:
     return None
 
 
-class DraftsMixin:
+class Drafts:
+    """Templates and the drafts filled from them (see module doc)."""
+
+    def __init__(self, core: RecordsCore) -> None:
+        self.core = core
+
     # -- templates --------------------------------------------------------------------------------
-    def templates(self: Service) -> dict[str, str]:
+    def templates(self) -> dict[str, str]:
         """Template text by key (see drafts.TEMPLATE_LABELS): the user's, else the default."""
         out = dict(DEFAULT_TEMPLATES)
-        for key, doc in self.db.raw(TEMPLATES_TABLE).items():
+        for key, doc in self.core.db.raw(TEMPLATES_TABLE).items():
             text = record.user_fields(doc).get("text")
             if key in out and record.is_live(doc):
                 try:
@@ -49,16 +53,16 @@ class DraftsMixin:
                 out[key] = text
         return out
 
-    def customised_templates(self: Service) -> set[str]:
+    def customised_templates(self) -> set[str]:
         """Keys whose template the user changed (the settings screen marks them)."""
         return {
             key
-            for key, doc in self.db.raw(TEMPLATES_TABLE).items()
+            for key, doc in self.core.db.raw(TEMPLATES_TABLE).items()
             if key in DEFAULT_TEMPLATES and record.is_live(doc)
         }
 
     @action(lambda key: f"change the {key} template")
-    def set_template(self: Service, key: str, text: str | None) -> str:
+    def set_template(self, key: str, text: str | None) -> str:
         """Store the user's template for `key`; empty text goes back to the default."""
         if key not in DEFAULT_TEMPLATES:
             raise ServiceError(f"unknown template {key!r}: use one of {', '.join(TEMPLATE_KEYS)}")
@@ -69,11 +73,11 @@ class DraftsMixin:
             drafts.check_template(text, key)
         except TemplateError as exc:
             raise ServiceError(str(exc)) from None
-        self._put_record(TEMPLATES_TABLE, key, {"text": text})
+        self.core.put_record(TEMPLATES_TABLE, key, {"text": text})
         return key
 
     @action(lambda keys: "reset the templates")
-    def reset_templates(self: Service, keys: Iterable[str] | None = None) -> list[str]:
+    def reset_templates(self, keys: Iterable[str] | None = None) -> list[str]:
         keys = list(keys) if keys is not None else list(TEMPLATE_KEYS)
         unknown = [k for k in keys if k not in DEFAULT_TEMPLATES]
         if unknown:
@@ -83,19 +87,19 @@ class DraftsMixin:
         self._delete_templates(keys)
         return keys
 
-    def _delete_templates(self: Service, keys: Iterable[str]) -> None:
-        raw = self.db.raw(TEMPLATES_TABLE)
+    def _delete_templates(self, keys: Iterable[str]) -> None:
+        raw = self.core.db.raw(TEMPLATES_TABLE)
         for key in keys:
             doc = raw.get(key)
             if doc is not None and record.is_live(doc):
-                self.db.delete(TEMPLATES_TABLE, key)
+                self.core.db.delete(TEMPLATES_TABLE, key)
 
     # -- drafts ---------------------------------------------------------------------------------
-    def draft(self: Service, follow_up: FollowUp | str) -> Draft:
+    def draft(self, follow_up: FollowUp | str) -> Draft:
         """The message for a follow-up, filled from the data; missing data never shows."""
-        f = follow_up if isinstance(follow_up, FollowUp) else self.find_follow_up(follow_up)
+        f = follow_up if isinstance(follow_up, FollowUp) else self.core.find_follow_up(follow_up)
         values, key = self.draft_values(f)
-        contact = self.contact(f.contact_id)
+        contact = self.core.contact(f.contact_id)
         return drafts.fill(
             self.templates()[key],
             values,
@@ -104,19 +108,19 @@ class DraftsMixin:
             default_subject=f.title,
         )
 
-    def draft_values(self: Service, f: FollowUp) -> tuple[dict[str, Any], str]:
+    def draft_values(self, f: FollowUp) -> tuple[dict[str, Any], str]:
         """(placeholder values, template key) for a follow-up's draft."""
-        contact = self.contact(f.contact_id)
-        company = self.company(f.company_id) or (
-            self.company(contact.company_id) if contact else None
+        contact = self.core.contact(f.contact_id)
+        company = self.core.company(f.company_id) or (
+            self.core.company(contact.company_id) if contact else None
         )
-        due = _day(f.due) or self.today()
+        due = _day(f.due) or self.core.today()
         origin = parse_origin(f.origin)
-        event = self._interaction_any(origin.event_id) if origin else None
+        event = self.core.interaction_any(origin.event_id) if origin else None
         trigger = TRIGGER_OF_KIND.get(event.kind) if event else None
         if origin and origin.event_id.startswith(HIRE_EVENT):
             trigger = "hired"
-        history = [i for i in self.interactions() if (_day(i.day) or due) <= due]
+        history = [i for i in self.core.interactions() if (_day(i.day) or due) <= due]
         with_them = [i for i in history if contact and contact.id in _people_of(i)]
         if trigger is None and f.kind == "thank-you":
             meetings = [
@@ -131,10 +135,10 @@ class DraftsMixin:
             ]
         interview = interviews[-1] if interviews else None
         interviewers = (
-            [self.name_of("contacts", p) for p in _people_of(interview)] if interview else []
+            [self.core.name_of("contacts", p) for p in _people_of(interview)] if interview else []
         )
         others = [
-            self.name_of("contacts", p)
+            self.core.name_of("contacts", p)
             for p in (_people_of(interview) if interview else ())
             if not contact or p != contact.id
         ]
@@ -158,9 +162,11 @@ class DraftsMixin:
         if trigger is None and f.kind == "outreach" and news:
             trigger = TRIGGER_OF_KIND["news"]  # reaching out while the company is in the news
         key = drafts.template_key_for(f.kind, trigger)
-        referrer = self.contact(contact.referred_by) if contact and contact.referred_by else None
+        referrer = (
+            self.core.contact(contact.referred_by) if contact and contact.referred_by else None
+        )
         referred = (
-            [c.name for c in self._records(Contact).values() if c.referred_by == contact.id]
+            [c.name for c in self.core.records(Contact).values() if c.referred_by == contact.id]
             if contact
             else []
         )
@@ -181,13 +187,6 @@ class DraftsMixin:
             "hired_name": company.hired_name if company else None,
             "hired_started": _day(company.hired_started) if company else None,
             "follow_up": f.title,
-            "my_name": self.setting(MY_NAME_SETTING),
+            "my_name": self.core.setting(MY_NAME_SETTING),
         }
         return values, key
-
-    def _interaction_any(self: Service, record_id: str) -> Interaction | None:
-        """An interaction by id, even a deleted one (a done follow-up may outlive its event)."""
-        doc = self.db.raw(Interaction.TABLE).get(record_id)
-        if doc is None:
-            return None
-        return Interaction.from_fields(record_id, record.user_fields(doc))  # type: ignore[return-value]

@@ -18,8 +18,7 @@ from rebound_tui.domain import dates, record
 from rebound_tui.domain.clock import ClockError, parse_stamp
 from rebound_tui.domain.mail import MESSAGE_KINDS, OpenFollowUp, SentEmail, match_follow_ups
 from rebound_tui.domain.model import FollowUp, Interaction
-from rebound_tui.domain.playbook import parse_origin
-from rebound_tui.playbook_service import HIRE_EVENT
+from rebound_tui.domain.playbook import HIRE_EVENT, parse_origin
 
 if TYPE_CHECKING:
     from rebound_tui.service import Service

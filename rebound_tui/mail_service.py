@@ -306,14 +306,14 @@ def _apply(service: Service, plan: MailPlan) -> MailSummary:
             db.create_many(Interaction.TABLE, rows, list(plan.interactions))
     for f, email in follow_ups_done(service, {}):
         day = email.day.isoformat()
-        done = service._update(f, {"status": "done", "closed_on": day})
+        done = service.core.update(f, {"status": "done", "closed_on": day})
         interaction = service.db.raw(Interaction.TABLE)[email.id]
         if not interaction.get("follow_up_id"):
             db.update(Interaction.TABLE, email.id, {"follow_up_id": f.id})
         summary.done.append(done_line(service, f, email, interaction.get("topic")))
         service.after_complete(done, day)
     touched = {p for fields in plan.interactions.values() for p in _people(fields)}
-    summary.retimed = len(service._sync_cadences(sorted(touched)))
+    summary.retimed = len(service.cadences.sync(sorted(touched)))
     return summary
 
 

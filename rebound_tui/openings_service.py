@@ -1,6 +1,8 @@
 """Openings: the roles at bullpen companies, their status history, and the plan each step sets off.
 
-Mixed into `Service` (service.py). An opening's status history is one `StatusChange` record per
+`Openings` holds the records core, the record actions (to add a company an opening names), the
+playbook (to plan) and the rejections (an opening rejected is the company's rejection). An
+opening's status history is one `StatusChange` record per
 change (not a list field): two machines that change a status offline each add a record, and a
 merge keeps both (docs/FORMAT.md). Every change is one undoable action, and the follow-ups it
 plans are written inside it, so undo removes them too.
@@ -22,7 +24,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rebound_tui.domain import dates, record
 from rebound_tui.domain.model import (
@@ -35,14 +37,22 @@ from rebound_tui.domain.model import (
     Opening,
     StatusChange,
 )
-from rebound_tui.domain.playbook import Event, Person, PlanContext, parse_origin, plan
+from rebound_tui.domain.playbook import (
+    Event,
+    Person,
+    PlanContext,
+    boss_after_rejection,
+    parse_origin,
+    plan,
+)
 from rebound_tui.domain.warmth import warmth
 from rebound_tui.errors import NotFound, ServiceError
-from rebound_tui.playbook_service import COMPANY_KEY
+from rebound_tui.playbook_service import Playbook
+from rebound_tui.record_actions import RecordActions
+from rebound_tui.records_core import RecordsCore
+from rebound_tui.rejections import Rejections
+from rebound_tui.touches import COMPANY_KEY
 from rebound_tui.undo import action
-
-if TYPE_CHECKING:
-    from rebound_tui.service import Service
 
 DEADLINE_EVENT = "deadline."  # + opening id + "." + day: one reminder per deadline
 # What the add/edit options may change, by service keyword.
@@ -66,20 +76,32 @@ def normal_status(value: str) -> str:
     return word
 
 
-class OpeningsMixin:
+class Openings:
     """Openings and their history (see module doc)."""
+
+    def __init__(
+        self,
+        core: RecordsCore,
+        records: RecordActions,
+        playbook: Playbook,
+        rejections: Rejections,
+    ) -> None:
+        self.core = core
+        self.records = records
+        self.playbook = playbook
+        self.rejections = rejections
 
     # -- reading --------------------------------------------------------------------------------
     def openings(
-        self: Service, include_closed: bool = False, company: Company | None = None
+        self, include_closed: bool = False, company: Company | None = None
     ) -> list[Opening]:
         """Openings (only open ones unless `include_closed`), by status, company, title."""
-        items: Iterable[Opening] = self._records(Opening).values()
+        items: Iterable[Opening] = self.core.records(Opening).values()
         if not include_closed:
             items = [o for o in items if o.is_open]
         if company is not None:
             items = [o for o in items if o.company_id == company.id]
-        names = {c.id: c.name.lower() for c in self._records(Company).values()}
+        names = {c.id: c.name.lower() for c in self.core.records(Company).values()}
         return sorted(
             items,
             key=lambda o: (
@@ -90,38 +112,38 @@ class OpeningsMixin:
             ),
         )
 
-    def opening(self: Service, record_id: str | None) -> Opening | None:
-        return self._records(Opening).get(record_id) if record_id else None
+    def opening(self, record_id: str | None) -> Opening | None:
+        return self.core.records(Opening).get(record_id) if record_id else None
 
-    def find_opening(self: Service, ref: str) -> Opening:
-        return self._find(Opening, ref, "opening")
+    def find_opening(self, ref: str) -> Opening:
+        return self.core.find(Opening, ref, "opening")
 
-    def opening_history(self: Service, opening: Opening | str) -> list[StatusChange]:
+    def opening_history(self, opening: Opening | str) -> list[StatusChange]:
         """The opening's status changes, oldest first (by day, then by when they were made)."""
         opening_id = opening.id if isinstance(opening, Opening) else opening
-        steps = [s for s in self._records(StatusChange).values() if s.opening_id == opening_id]
+        steps = [s for s in self.core.records(StatusChange).values() if s.opening_id == opening_id]
         return self._in_order(steps)
 
-    def opening_histories(self: Service) -> dict[str, list[StatusChange]]:
+    def opening_histories(self) -> dict[str, list[StatusChange]]:
         """Every opening's history at once, by opening id (one pass, for exports and views)."""
         out: dict[str, list[StatusChange]] = {}
-        for s in self._records(StatusChange).values():
+        for s in self.core.records(StatusChange).values():
             out.setdefault(s.opening_id, []).append(s)
         return {k: self._in_order(v) for k, v in out.items()}
 
-    def _in_order(self: Service, steps: list[StatusChange]) -> list[StatusChange]:
-        raw = self.db.raw(StatusChange.TABLE)
+    def _in_order(self, steps: list[StatusChange]) -> list[StatusChange]:
+        raw = self.core.db.raw(StatusChange.TABLE)
         return sorted(
             steps, key=lambda s: (s.day, str(raw.get(s.id, {}).get(record.CREATED, "")), s.id)
         )
 
     # -- finding what an opening refers to -------------------------------------------------------
-    def match_company(self: Service, name: str) -> Company:
+    def match_company(self, name: str) -> Company:
         """A bullpen company by its name, ignoring case and spacing; NotFound lists close ones."""
         wanted = " ".join((name or "").split()).casefold()
         if not wanted:
             raise ServiceError("give the company's name")
-        companies = self.companies()
+        companies = self.core.companies()
         for c in companies:
             if " ".join(c.name.split()).casefold() == wanted:
                 return c
@@ -131,34 +153,32 @@ class OpeningsMixin:
         hint = f" Close matches: {', '.join(names.get(c, c) for c in close[:5])}." if close else ""
         raise NotFound(f"the company {name!r} is not in the bullpen.{hint}")
 
-    def _opening_company(
-        self: Service, ref: str | Company, add_company: bool, by_name: bool
-    ) -> Company:
+    def _opening_company(self, ref: str | Company, add_company: bool, by_name: bool) -> Company:
         if isinstance(ref, Company):
             return ref
         try:
-            return self.match_company(ref) if by_name else self.find_company(ref)
+            return self.match_company(ref) if by_name else self.core.find_company(ref)
         except NotFound as exc:
             if add_company:
-                return self.add_company(ref)
+                return self.records.add_company(ref)
             raise NotFound(
                 f"{exc} Give a company from the bullpen, or add this one with --add-company."
             ) from None
 
-    def _opening_fields(self: Service, fields: dict[str, Any]) -> dict[str, Any]:
+    def _opening_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         """Option names -> stored fields: names resolved, date words read, text trimmed."""
         out: dict[str, Any] = {}
         for key, value in fields.items():
             if isinstance(value, str):
                 value = value.strip() or None
             if key == "referral":
-                out["referral_id"] = self.find_contact(value).id if value else None
+                out["referral_id"] = self.core.find_contact(value).id if value else None
             elif key == "source":
                 out["source"] = normal_source(value)
             elif key in ("on", "spotted_on"):
-                out["spotted_on"] = self.day(value, default_today=False)
+                out["spotted_on"] = self.core.day(value, default_today=False)
             elif key in ("deadline", "posted_on", "applied_on"):
-                out[key] = self.day(value, default_today=False)
+                out[key] = self.core.day(value, default_today=False)
             elif key in ("url", "location", "notes", "title"):
                 out[key] = value
             else:
@@ -168,7 +188,7 @@ class OpeningsMixin:
     # -- writing --------------------------------------------------------------------------------
     @action(lambda o: f"add opening {o.title}")
     def add_opening(
-        self: Service,
+        self,
         company: str | Company,
         title: str,
         *,
@@ -187,23 +207,23 @@ class OpeningsMixin:
         if data.get("referral_id") and not data.get("source"):
             data["source"] = "referral"
         if not data.get("spotted_on"):
-            data["spotted_on"] = self.day(None)
+            data["spotted_on"] = self.core.day(None)
         day = data["spotted_on"]
         if status == "applied" and not data.get("applied_on"):
             data["applied_on"] = day
         day = data.get("applied_on") if status == "applied" else day
         title = " ".join((title or "").split())
         # Validate before a company is added, so bad input never leaves one behind.
-        self._validated(Opening(company_id="-", title=title, status=status, **data))
+        self.core.validated(Opening(company_id="-", title=title, status=status, **data))
         co = self._opening_company(company, add_company, company_by_name)
-        opening = self._create(Opening(company_id=co.id, title=title, status=status, **data))
-        change = self._create(StatusChange(opening_id=opening.id, status=status, day=day or ""))
+        opening = self.core.create(Opening(company_id=co.id, title=title, status=status, **data))
+        change = self.core.create(StatusChange(opening_id=opening.id, status=status, day=day or ""))
         self._plan_status(opening, change)
         self._plan_deadline(opening)
         return opening
 
     @action(lambda o: f"edit opening {o.title}")
-    def edit_opening(self: Service, ref: str | Opening, **changes: Any) -> Opening:
+    def edit_opening(self, ref: str | Opening, **changes: Any) -> Opening:
         """Change fields (an empty value clears one); a new deadline moves its reminder."""
         opening = ref if isinstance(ref, Opening) else self.find_opening(ref)
         company = changes.pop("company", None)
@@ -213,24 +233,24 @@ class OpeningsMixin:
         data = self._opening_fields(changes)
         if company:
             data["company_id"] = self._opening_company(company, add_company, False).id
-        updated = self._update(opening, data)
+        updated = self.core.update(opening, data)
         self._plan_deadline(updated)
         return updated
 
     @action(lambda o: f"delete opening {o.title}")
-    def delete_opening(self: Service, ref: str | Opening) -> Opening:
+    def delete_opening(self, ref: str | Opening) -> Opening:
         """Delete it with its history; the open follow-ups it planned go too."""
         opening = ref if isinstance(ref, Opening) else self.find_opening(ref)
         for change in self.opening_history(opening):
             self._drop_planned(change.id)
-            self.db.delete(StatusChange.TABLE, change.id)
+            self.core.db.delete(StatusChange.TABLE, change.id)
         self._drop_deadline_reminders(opening, keep=None)
-        self.db.delete(Opening.TABLE, opening.id)
+        self.core.db.delete(Opening.TABLE, opening.id)
         return opening
 
     @action(lambda r: f"{r[0].title}: {r[0].status}")
     def set_opening_status(
-        self: Service,
+        self,
         ref: str | Opening,
         status: str,
         *,
@@ -242,9 +262,9 @@ class OpeningsMixin:
         status = normal_status(status)
         if status == opening.status:
             raise ServiceError(f"{opening.title} is already {status}")
-        day = self.day(on) or ""
+        day = self.core.day(on) or ""
         note = " ".join(note.split()) if note and note.strip() else None
-        change = self._create(
+        change = self.core.create(
             StatusChange(opening_id=opening.id, status=status, day=day, note=note)
         )
         fields: dict[str, Any] = {"status": status}
@@ -254,33 +274,33 @@ class OpeningsMixin:
         for earlier in self.opening_history(opening):
             if earlier.id != change.id and earlier.status == "applied":
                 self._drop_planned(earlier.id)
-        updated = self._update(opening, fields)
+        updated = self.core.update(opening, fields)
         self._plan_status(updated, change)
         self._plan_deadline(updated)
         return updated, change
 
     # -- the plan -------------------------------------------------------------------------------
-    def _open_planned(self: Service) -> list[FollowUp]:
+    def _open_planned(self) -> list[FollowUp]:
         """Open follow-ups a rule made (unsorted: the due list's order is not needed here)."""
-        return [f for f in self._records(FollowUp).values() if f.is_open and f.origin]
+        return [f for f in self.core.records(FollowUp).values() if f.is_open and f.origin]
 
-    def _drop_planned(self: Service, event_id: str) -> None:
+    def _drop_planned(self, event_id: str) -> None:
         for f in self._open_planned():
             o = parse_origin(f.origin)
             if o is not None and o.event_id == event_id:
-                self.db.delete(FollowUp.TABLE, f.id)
+                self.core.db.delete(FollowUp.TABLE, f.id)
 
-    def _drop_deadline_reminders(self: Service, opening: Opening, keep: str | None) -> None:
+    def _drop_deadline_reminders(self, opening: Opening, keep: str | None) -> None:
         prefix = f"{DEADLINE_EVENT}{opening.id}."
         for f in self._open_planned():
             origin = f.origin or ""
             mine = origin.startswith("rule:") and f":{prefix}" in origin
             if mine and (keep is None or f":{keep}:" not in origin):
-                self.db.delete(FollowUp.TABLE, f.id)
+                self.core.db.delete(FollowUp.TABLE, f.id)
 
-    def _plan_deadline(self: Service, opening: Opening) -> None:
+    def _plan_deadline(self, opening: Opening) -> None:
         """One reminder before the deadline while the opening is only spotted, else none."""
-        if self._paused:
+        if self.playbook.paused:
             return
         event_id = f"{DEADLINE_EVENT}{opening.id}.{opening.deadline}"
         wanted = opening.deadline and opening.status == "spotted"
@@ -291,21 +311,21 @@ class OpeningsMixin:
                 Event(event_id, "deadline", day, opening.company_id, title=opening.title)
             )
 
-    def ally_for(self: Service, opening: Opening) -> Contact | None:
+    def ally_for(self, opening: Opening) -> Contact | None:
         """Who to ask for a referral: the opening's referral, else the boss who said no, else the
         warmest contact at the company (then by name); None when you know nobody there."""
-        referral = self.contact(opening.referral_id)
+        referral = self.core.contact(opening.referral_id)
         if referral is not None:
             return referral
         boss = self._boss_fast(opening.company_id)
         if boss is not None:
             return boss
-        company = self.company(opening.company_id)
-        people = self.contacts(company) if company else []
+        company = self.core.company(opening.company_id)
+        people = self.core.contacts(company) if company else []
         if not people:
             return None
-        touches = self._touch_index().groups(self)
-        today = self.today()
+        touches = self.core.touch_groups()
+        today = self.core.today()
 
         def heat(c: Contact) -> float:
             mine = touches.get(c.id, {}).values()
@@ -313,57 +333,43 @@ class OpeningsMixin:
 
         return min(people, key=lambda c: (-heat(c), c.name.lower()))
 
-    def _boss_fast(self: Service, company_id: str | None) -> Contact | None:
+    def _boss_fast(self, company_id: str | None) -> Contact | None:
         """`boss_of` from the company's own touches (not a sort of every interaction)."""
         if not company_id:
             return None
-        touches = self._touch_index().groups(self).get(COMPANY_KEY + company_id, {})
-        interactions = self._records(Interaction)
+        touches = self.core.touch_groups().get(COMPANY_KEY + company_id, {})
+        interactions = self.core.records(Interaction)
+        said_no = None
         for t in sorted(touches.values(), key=lambda t: (t.day, t.id), reverse=True):
             i = interactions.get(t.id)
-            if t.kind == "rejection" and i is not None and self.contact(i.contact_id):
-                return self.contact(i.contact_id)
-        bosses = [c for c in self._records(Contact).values()
-                  if c.company_id == company_id and c.role == "boss"]  # fmt: skip
-        return bosses[0] if len(bosses) == 1 else None
+            if t.kind == "rejection" and i is not None and self.core.contact(i.contact_id):
+                said_no = self.core.contact(i.contact_id)
+                break
+        role = said_no.role if said_no else None
+        bosses = self.playbook.bosses(company_id)
+        return self.core.contact(
+            boss_after_rejection(said_no.id if said_no else None, role, bosses)
+        )
 
-    def _apply_light(self: Service, event: Event, ally: Contact | None = None) -> list[FollowUp]:
-        """`_apply` for the opening triggers, whose rules name only the company, the boss and the
-        ally: their context is looked up directly, not from every interaction (a fast add on a
-        big file). Origins that exist already are skipped, as `_apply` does."""
+    def _apply_light(self, event: Event, ally: Contact | None = None) -> list[FollowUp]:
+        """`Playbook.apply` for the opening triggers, whose rules name only the company, the boss
+        and the ally: their context is looked up directly, not from every interaction (a fast
+        add on a big file). Origins that exist already are skipped, as `apply` does."""
         boss = self._boss_fast(event.company_id)
         people = {c.id: Person(c.id, c.name, c.company_id) for c in (boss, ally) if c is not None}
-        company = self.company(event.company_id)
+        company = self.core.company(event.company_id)
         context = PlanContext(
             people=people,
             company_names={company.id: company.name} if company else {},
             boss_id=boss.id if boss else None,
             ally_id=ally.id if ally else None,
-            today=self.today(),
+            today=self.core.today(),
         )
-        existing = {f.origin for f in self._records(FollowUp).values() if f.origin}
-        created = []
-        for p in plan(event, self.rules(), context):
-            if p.origin in existing:
-                continue
-            existing.add(p.origin)
-            created.append(
-                self._create(
-                    FollowUp(
-                        title=p.title,
-                        due=dates.format_day(p.due),
-                        kind=p.kind,
-                        company_id=p.company_id,
-                        contact_id=p.contact_id,
-                        note=p.note,
-                        origin=p.origin,
-                    )
-                )
-            )
-        return created
+        existing = {f.origin: f for f in self.core.records(FollowUp).values() if f.origin}
+        return self.playbook.create_planned(plan(event, self.playbook.rules(), context), existing)
 
-    def _plan_status(self: Service, opening: Opening, change: StatusChange) -> list[FollowUp]:
-        if self._paused:
+    def _plan_status(self, opening: Opening, change: StatusChange) -> list[FollowUp]:
+        if self.playbook.paused:
             return []
         day = dates.parse_day_strict(change.day)
         company_id = opening.company_id
@@ -375,18 +381,18 @@ class OpeningsMixin:
             event = Event(change.id, "applied", day, company_id, title=opening.title)
             return self._apply_light(event, self.ally_for(opening))
         if change.status == "interviewing":
-            company = self.company(company_id)
-            people = self.contacts(company) if company else []
+            company = self.core.company(company_id)
+            people = self.core.contacts(company) if company else []
             interviewers = tuple(c.id for c in people if c.role == "interviewer")
             event = Event(change.id, "interview", day, company_id, None, interviewers)
-            return self._apply(replace(event, title=opening.title))
+            return self.playbook.apply(replace(event, title=opening.title))
         if change.status == "rejected":
             already = any(
                 i.kind == "rejection" and i.company_id == company_id and i.day == change.day
-                for i in self._records(Interaction).values()
+                for i in self.core.records(Interaction).values()
             )
-            company = self.company(company_id)
+            company = self.core.company(company_id)
             if not already and company is not None:
                 note = f"Not selected for {opening.title}"
-                return self.reject(company, on=change.day, note=note)[1]
+                return self.rejections.reject(company, on=change.day, note=note)[1]
         return []

@@ -4,22 +4,32 @@ The playbook asks questions like "this contact's touches" or "this contact's che
 every log and every done follow-up. Scanning 20,000 interactions for that costs tens of
 milliseconds per keystroke on a big file; a `GroupIndex` answers from a dict and, between
 loads, updates only the records the database says were written (`Database.changes`), the same
-way `Service._records` keeps its record objects. A load, a merge or a rollback bumps
-`Database.epoch`, and the index is rebuilt from the service's (already incremental) records.
+way the records core (records_core.py) keeps its record objects. A load, a merge or a rollback
+bumps `Database.epoch`, and the index is rebuilt from the core's (already incremental) records.
+
+The core owns its indexes and hands itself in as the `Source`: this module knows only that
+shape, so it imports nothing of the service layer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-if TYPE_CHECKING:
-    from rebound_tui.service import Service
+from typing import Any, Generic, Protocol, TypeVar
 
 R = TypeVar("R")
 V = TypeVar("V")
 
 Entries = Callable[[R], Iterable[tuple[str, V]]]
+
+
+class Source(Protocol):
+    """Where an index reads: the database (its lock, epoch, change log) and the live records of
+    a table, kept incrementally (`RecordsCore`)."""
+
+    @property
+    def db(self) -> Any: ...
+
+    def records_locked(self, cls: type[Any], table: str) -> dict[str, Any]: ...
 
 
 class GroupIndex(Generic[R, V]):
@@ -38,11 +48,11 @@ class GroupIndex(Generic[R, V]):
         self._groups: dict[str, dict[str, V]] = {}
         self._keys: dict[str, tuple[str, ...]] = {}  # record id -> the keys it is filed under
 
-    def groups(self, service: Service) -> dict[str, dict[str, V]]:
-        """The index, up to date with the service's data. Read it; do not change it."""
-        db = service.db
+    def groups(self, source: Source) -> dict[str, dict[str, V]]:
+        """The index, up to date with the source's data. Read it; do not change it."""
+        db = source.db
         with db.lock:
-            records: dict[str, Any] = service._records_locked(self.cls, self.table)
+            records: dict[str, Any] = source.records_locked(self.cls, self.table)
             written = db.changes.get(self.table, [])
             if self._epoch != db.epoch or self._seen > len(written):
                 self._groups, self._keys = {}, {}
@@ -57,8 +67,8 @@ class GroupIndex(Generic[R, V]):
             self._epoch, self._seen = db.epoch, len(written)
             return self._groups
 
-    def get(self, service: Service, key: str) -> dict[str, V]:
-        return self.groups(service).get(key, {})
+    def get(self, source: Source, key: str) -> dict[str, V]:
+        return self.groups(source).get(key, {})
 
     def _add(self, record_id: str, rec: R) -> None:
         keys = []

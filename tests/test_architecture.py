@@ -158,3 +158,48 @@ def test_the_file_io_scan_catches(source: str):
 
 def test_the_file_io_scan_allows_plain_code():
     assert file_io_in("s.replace('a', 'b')\nos.environ.get('X')\nd.replace(year=1)") == []
+
+
+# -- module size -----------------------------------------------------------------------------------
+# One concept per module, about 400 lines at most (issue 19). A longer module says why at its
+# very first line, e.g. `# Over 400 lines because: one parser and its renderer of one template
+# language`, so a reader knows it was weighed, not grown.
+MAX_LINES = 400
+OVER_MARKER = "# Over 400 lines because:"
+
+
+def long_modules_without_a_reason(package: Path) -> list[str]:
+    out = []
+    for path in sorted(package.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) <= MAX_LINES:
+            continue
+        first = lines[0] if lines else ""
+        reason = first[len(OVER_MARKER) :].strip() if first.startswith(OVER_MARKER) else ""
+        if len(reason) < 10:  # a reason, not just the marker
+            out.append(f"{path.relative_to(package.parent)} ({len(lines)} lines)")
+    return out
+
+
+def test_every_long_module_states_why_at_its_top() -> None:
+    missing = long_modules_without_a_reason(PACKAGE)
+    assert missing == [], (
+        f"modules over {MAX_LINES} lines: split along a real seam, or start the file with "
+        f"'{OVER_MARKER} <reason>': {', '.join(missing)}"
+    )
+
+
+def test_the_size_rule_can_fail(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    body = "x = 1\n" * (MAX_LINES + 1)
+    (package / "short.py").write_text("x = 1\n" * MAX_LINES)
+    (package / "long.py").write_text(body)
+    (package / "marked.py").write_text(f"{OVER_MARKER} one table of data, read as one\n" + body)
+    (package / "empty_reason.py").write_text(f"{OVER_MARKER}\n" + body)
+    (package / "marked_later.py").write_text('"""Doc."""\n' + f"{OVER_MARKER} late\n" + body)
+    assert long_modules_without_a_reason(package) == [
+        "pkg/empty_reason.py (402 lines)",
+        "pkg/long.py (401 lines)",
+        "pkg/marked_later.py (403 lines)",
+    ]

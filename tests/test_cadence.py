@@ -268,7 +268,7 @@ def test_snoozing_or_dropping_never_warms_anyone(svc: Service):
     svc.add_follow_up("Ask Dana about the panel", due="2026-11-21", contact="Dana Reyes")
 
     def label() -> str:
-        svc._cache.clear()
+        svc.core.forget()
         return next(r for r in Views(svc).network() if r.contact == "Dana Reyes").warmth.label
 
     before = label()

@@ -1,6 +1,6 @@
 """The architecture map, enforced: import-linter's contracts (pyproject.toml, [tool.importlinter])
-hold, a stray import breaks them, and no import cycle appears beyond the one issue 19 still
-removes.
+hold, a stray import breaks them, and no import cycle appears (issue 19 removed the
+service's and the app's).
 
 The contracts run in a child interpreter, the way `lint-imports` runs in a shell; the cycle check
 reads the same import graph (grimp, which import-linter is built on).
@@ -57,6 +57,11 @@ def test_the_contracts_hold() -> None:
         ("cli/io.py", "from rebound_tui.store.files import atomic_write", "reach the store only"),
         ("store/backups.py", "import textual", "never import Textual"),
         ("domain/dates.py", "import tinydb", "no TinyDB"),
+        # The service's parts never import the facade, nor a sibling, nor a part above them.
+        ("playbook_service.py", "import rebound_tui.service", "Layers"),
+        ("rejections.py", "import rebound_tui.record_actions", "Layers"),
+        ("records_core.py", "import rebound_tui.playbook_service", "Layers"),
+        ("drafts_service.py", "import rebound_tui.cooloff_guard", "Layers"),
     ],
 )
 def test_a_stray_import_breaks_a_contract(
@@ -74,21 +79,10 @@ def test_a_stray_import_breaks_a_contract(
 
 
 # -- import cycles ---------------------------------------------------------------------------------
-# Cycles that exist today and that a later step of issue 19 removes (composition instead of
-# mixins): the service glued from mixins that import it back. (The app's cycle with its action
-# mixins, store worker and command provider is gone: panes own their keys, the app holds its
-# helpers.) Any other cycle, or a module joining this one, fails the test. Remove an entry once
-# it is gone.
-KNOWN_CYCLES = [
-    {  # issue 19: service.py <-> playbook_service.py <-> drafts_service.py <-> record_index.py
-        # (and openings_service.py, a mixin of the same kind until the composition step)
-        "rebound_tui.openings_service",
-        "rebound_tui.service",
-        "rebound_tui.playbook_service",
-        "rebound_tui.drafts_service",
-        "rebound_tui.record_index",
-    },
-]
+# Issue 19 removed the two cycles there were (the service glued from mixins that imported it
+# back; the app glued from action mixins, its store worker and command provider): any cycle
+# now fails the test. A cycle that must stay a while is listed here with the issue removing it.
+KNOWN_CYCLES: list[set[str]] = []
 
 
 def import_cycles(graph: grimp.ImportGraph) -> list[set[str]]:
@@ -152,4 +146,4 @@ def test_no_new_import_cycles() -> None:
         for group in import_cycles(graph)
         if not any(group <= known for known in KNOWN_CYCLES)
     ]
-    assert new == [], "import cycles (break them; see KNOWN_CYCLES for the one issue 19 removes)"
+    assert new == [], "import cycles: break them (see KNOWN_CYCLES)"

@@ -220,7 +220,7 @@ def test_applied_plans_a_follow_up_removed_when_the_status_moves_on(service: Ser
     assert (f.title, f.due) == ("Follow up on your application for Controller", "2026-12-04")
     # Applying the rules again for the same event never duplicates.
     assert service.created_by(applied.id)[0].id == f.id
-    service._plan_status(o, applied)
+    service.openings_part._plan_status(o, applied)
     assert len(service.follow_ups()) == 1
     service.set_opening_status(o, "screening")
     assert service.follow_ups() == []

@@ -406,3 +406,30 @@ def test_title_fields_are_documented():
         "offset",
         "title",
     }
+
+
+# -- the boss of a rejection's plan ----------------------------------------------------------------
+def test_the_boss_of_a_rejection_is_who_said_no_unless_they_passed_it_on() -> None:
+    from rebound_tui.domain.playbook import boss_after_rejection as boss
+
+    assert boss("dana", "boss", ["dana"]) == "dana"
+    assert boss("nora", None, ["dana"]) == "nora"  # no role: taken at the user's word
+    assert boss("colleen", "hr", ["dana"]) == "dana"  # HR passed the news on
+    assert boss("colleen", "recruiter", []) == "colleen"  # no boss on file
+    assert boss("colleen", "hr", ["dana", "bo"]) is None  # which boss? the company
+    assert boss(None, None, ["dana"]) == "dana"
+    assert boss(None, None, []) is None
+
+
+@given(
+    said_no=st.one_of(st.none(), st.sampled_from(["a", "b", "c"])),
+    role=st.one_of(st.none(), st.sampled_from(["boss", "hr", "recruiter", "peer"])),
+    bosses=st.lists(st.sampled_from(["a", "b", "x", "y"]), unique=True, max_size=3),
+)
+def test_the_boss_of_a_rejection_is_someone_the_company_knows(said_no, role, bosses) -> None:
+    from rebound_tui.domain.playbook import boss_after_rejection
+
+    got = boss_after_rejection(said_no, role if said_no else None, bosses)
+    assert got is None or got == said_no or got in bosses
+    if said_no is not None and role not in (None, "boss") and bosses:
+        assert got != said_no or said_no in bosses  # one who passed the news on is not thanked

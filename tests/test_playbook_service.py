@@ -160,6 +160,56 @@ def test_logging_a_rejection_plans_too(svc: Service):
     assert [r[1] for r in rows(svc)][:2] == ["thank-you", "referral-ask"]
 
 
+BOSS_RULES = (
+    "rejection-thank-you",
+    "rejection-referral-ask",
+    "rejection-check-in-30",
+    "rejection-check-in-60",
+    "rejection-check-in-90",
+)
+
+
+def boss_plan(svc: Service) -> list[str | None]:
+    """Whom each of the boss's steps of a rejection plan is for (names, None: the company)."""
+    return [svc.name_of("contacts", f.contact_id) for r in BOSS_RULES for f in by_rule(svc, r)]
+
+
+def test_a_rejection_passed_on_by_hr_plans_for_the_boss(svc: Service):
+    """PLAYBOOK.md: the thank-you, the referral ask and the check-ins go to the boss. HR only
+    passed the news on: the company's boss gets them, and counts as the boss from then on."""
+    svc.log("rejection", contact="Susan Lee", on="2026-11-20")
+    assert boss_plan(svc) == ["Darlene Smith"] * 5
+    darlene = svc.find_contact("Darlene")
+    assert svc.boss_of(svc.find_company("Acme").id) == darlene
+    _co, hired = svc.record_hire("Acme", "Pat Doe", "2026-11-23")
+    assert {f.contact_id for f in hired} == {darlene.id}
+
+
+def test_reject_after_hr_passed_the_news_on_names_the_boss(svc: Service):
+    svc.log("rejection", contact="Susan Lee", on="2026-11-20")  # for one role
+    rec, created = svc.reject("Acme", on="2026-11-26")  # for another, no boss named
+    assert rec.contact_id == svc.find_contact("Darlene").id
+    assert {f.contact_id for f in created if f.contact_id} == {rec.contact_id}
+
+
+def test_a_rejection_from_hr_with_no_boss_on_file_plans_for_hr(svc: Service):
+    svc.edit_contact("Darlene", role="peer")
+    svc.log("rejection", contact="Susan Lee", on="2026-11-20")
+    assert boss_plan(svc) == ["Susan Lee"] * 5
+
+
+def test_a_rejection_from_hr_with_two_bosses_plans_for_the_company(svc: Service):
+    svc.add_contact("Bo Boss", company="Acme", role="boss")
+    svc.log("rejection", contact="Susan Lee", on="2026-11-20")
+    assert boss_plan(svc) == [None] * 5
+
+
+def test_a_rejection_logged_with_the_boss_or_someone_without_a_role_plans_for_them(svc: Service):
+    svc.add_contact("Nora Noname", company="Acme")
+    svc.log("rejection", contact="Nora Noname", on="2026-11-20")
+    assert boss_plan(svc) == ["Nora Noname"] * 5
+
+
 def test_a_late_logged_rejection_skips_check_ins_that_a_later_one_replaces(svc: Service):
     svc.log("rejection", contact="Darlene", on="2026-09-01")
     check_ins = [r[0] for r in rows(svc) if r[1] == "check-in"]
@@ -262,7 +312,9 @@ def test_turnover_watch_checks_in_at_30_60_90_days_then_yearly(svc: Service):
     _, again = svc.record_hire("Acme", "Pat Quinn", started="2026-11-02")
     assert again == []
     yearly = by_rule(svc, "turnover-yearly")[0]
-    svc._today = lambda: dt.date(2027, 11, 10)  # a year on: done that day (not in the future)
+    svc.core.today_source = lambda: dt.date(
+        2027, 11, 10
+    )  # a year on: done that day (not in the future)
     svc.complete(yearly, on="2027-11-10")
     assert [f.due for f in by_rule(svc, "turnover-yearly", include_closed=False)] == ["2028-11-10"]
 
@@ -270,7 +322,7 @@ def test_turnover_watch_checks_in_at_30_60_90_days_then_yearly(svc: Service):
 def test_a_corrected_start_date_replaces_the_open_check_ins(svc: Service):
     svc.record_hire("Acme", "Pat Quinn", started="2026-11-02")
     first = by_rule(svc, "turnover-check-in-30")[0]
-    svc._today = lambda: dt.date(2026, 12, 2)  # the check-in is done on its day
+    svc.core.today_source = lambda: dt.date(2026, 12, 2)  # the check-in is done on its day
     svc.complete(first, on="2026-12-02")
     svc.record_hire("Acme", "Pat Quinn", started="2026-11-16")
     watch = [f for f in svc.follow_ups(include_closed=True) if "turnover" in (f.origin or "")]

@@ -26,11 +26,11 @@ def by_contact(f: FollowUp) -> list[tuple[str, str]]:
 
 
 def fresh(svc: Service, cls: type, entries) -> dict:
-    return {k: dict(v) for k, v in GroupIndex(cls, entries).groups(svc).items()}
+    return {k: dict(v) for k, v in GroupIndex(cls, entries).groups(svc.core).items()}
 
 
 def snapshot(index: GroupIndex, svc: Service) -> dict:
-    return {k: dict(v) for k, v in index.groups(svc).items()}
+    return {k: dict(v) for k, v in index.groups(svc.core).items()}
 
 
 OPS = st.lists(
@@ -86,16 +86,16 @@ def test_a_record_moves_between_groups_and_empty_groups_go(tmp_path: Path):
     index = GroupIndex(FollowUp, by_contact)
     f = svc.add_follow_up("ping", due="2026-11-27", contact="Ana")
     ana = svc.find_contact("Ana").id
-    assert index.get(svc, ana) == {f.id: "open"}
+    assert index.get(svc.core, ana) == {f.id: "open"}
     svc.complete(f)
-    assert index.get(svc, ana) == {f.id: "done"}
+    assert index.get(svc.core, ana) == {f.id: "done"}
     svc.db.delete(FollowUp.TABLE, f.id)  # deleted records leave the index
-    assert ana not in index.groups(svc)
+    assert ana not in index.groups(svc.core)
 
 
 def test_touches_by_contact_cover_everyone_in_the_interaction(tmp_path: Path):
     svc = Service.open(tmp_path / "rebound.json", today=lambda: TODAY)
     a, b = svc.add_contact("Ana"), svc.add_contact("Bo")
     i = svc.log("meeting", contact="Ana", with_ids=[b.id], on="2026-11-20")
-    touches = svc._touch_index().groups(svc)
+    touches = svc.core.touch_groups()
     assert touches[a.id][i.id].day == touches[b.id][i.id].day == dt.date(2026, 11, 20)

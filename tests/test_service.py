@@ -347,7 +347,7 @@ def test_failing_action_leaves_no_half_made_change(svc: Service, monkeypatch):
     on_disk = svc.path.read_bytes()
     memory = _records(svc)
     last = svc.last_action
-    monkeypatch.setattr(svc, "after_complete", _boom)
+    monkeypatch.setattr(svc.playbook, "after_complete", _boom)
     with pytest.raises(RuntimeError):
         svc.complete(f.id)
     assert _records(svc) == memory  # the interaction it logged first is gone again
@@ -364,7 +364,7 @@ def test_failing_action_leaves_the_file_bytes_alone(svc: Service, monkeypatch):
     f = svc.add_follow_up("x", due=day(0), company="Acme")
     svc.save()
     on_disk = svc.path.read_bytes()
-    monkeypatch.setattr(svc, "after_complete", _boom)
+    monkeypatch.setattr(svc.playbook, "after_complete", _boom)
     with pytest.raises(RuntimeError):
         svc.complete(f.id)
     assert svc.save() is False
@@ -383,7 +383,7 @@ def _records(svc: Service) -> dict:
 def test_failing_log_hook_rolls_back_the_interaction(svc: Service, monkeypatch):
     svc.add_company("Acme")
     memory = _records(svc)
-    monkeypatch.setattr(svc, "after_log", lambda rec: 1 / 0)
+    monkeypatch.setattr(svc.playbook, "after_log", lambda rec: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         svc.log("call", company="Acme")
     assert _records(svc) == memory
@@ -536,3 +536,33 @@ def test_setting_a_deleted_setting_to_its_old_value_brings_it_back(svc: Service)
     assert svc.setting("theme") is None
     svc.set_setting("theme", "nord")
     assert svc.setting("theme") == "nord"
+
+
+# -- the facade ----------------------------------------------------------------------------------
+def test_the_facade_forwards_with_the_parts_names_signatures_and_docs(svc: Service):
+    """Each public method is the owning part's: same signature and doc, and calling it through
+    the facade is calling the part (issue 19: collaborators composed by one small facade)."""
+    import inspect
+
+    from rebound_tui.record_actions import RecordActions
+    from rebound_tui.rejections import Rejections
+
+    assert inspect.signature(Service.complete) == inspect.signature(RecordActions.complete)
+    assert Service.reject.__doc__ == Rejections.reject.__doc__
+    calls = []
+    real = svc.record_actions.add_company
+    svc.record_actions.add_company = lambda *a, **k: calls.append((a, k)) or real(*a, **k)
+    acme = svc.add_company("Acme", priority=1)
+    assert calls == [(("Acme",), {"priority": 1})]
+    assert svc.find_company("Acme") == acme == svc.core.find_company("Acme")
+
+
+def test_the_parts_share_one_core_and_one_undo_history(svc: Service):
+    parts = [svc.rulebook, svc.cadences, svc.playbook, svc.rejections, svc.record_actions]
+    parts += [svc.cooloff_guard, svc.drafts, svc.openings_part]
+    assert all(part.core is svc.core for part in parts)
+    svc.add_company("Acme")
+    svc.set_template("interview-thank-you", "Thanks, {first_name}.")
+    assert svc.undo() == "change the interview-thank-you template"
+    assert svc.undo() == "add company Acme"
+    assert not svc.can_undo

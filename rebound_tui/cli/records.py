@@ -1,3 +1,5 @@
+# Over 400 lines because: one command group (the records' commands): their parsers share the option
+# helpers and their handlers the output helpers; splitting by verb would scatter both.
 """Commands on the records: add, edit, delete, log, follow-up, due, done, snooze, drop, list."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Over 400 lines because: one small template language, its parser and its renderer, which must agree
+# token by token.
 """Message drafts: a template per kind of follow-up, filled from the data.
 
 Template syntax (users edit these in the settings screen, so it stays small):

@@ -1,3 +1,5 @@
+# Over 400 lines because: the insights screen's figures, computed in one pass over the same records
+# and one shared index; each figure alone is short.
 """Insights: the figures that show persistence adding up. Plain Python over the domain records.
 
 Everything is computed from what the data file already holds, for a given "today" and in local

@@ -1,3 +1,5 @@
+# Over 400 lines because: the merge rule of one CRDT: per-field merge, meta merge and tombstone
+# compaction read the same stamps and must stay consistent.
 """Merging two copies of the database so that no edit made on any machine is lost.
 
 The data is a state-based CRDT: every user field carries the stamp of its last write

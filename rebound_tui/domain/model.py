@@ -1,3 +1,5 @@
+# Over 400 lines because: the record types and the one set of validation rules they share
+# (docs/FORMAT.md lists them together).
 """The nouns of the rebound strategy: Company, Contact, Interaction, FollowUp, Opening.
 
 Plain dataclasses built from, and turned back into, the user fields of a versioned record

@@ -1,3 +1,5 @@
+# Over 400 lines because: one import's two phases, planning and writing, share the matching keys and
+# the planner's state.
 """Bring people from a file into the network without duplicating anyone.
 
 Two phases. `plan` reads nothing but the service and writes nothing: it matches every row to an

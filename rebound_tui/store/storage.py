@@ -1,3 +1,5 @@
+# Over 400 lines because: one TinyDB Storage: load, merge on save, change detection and the lock are
+# one protocol.
 """Our TinyDB Storage: parsed data stays in memory, saves are atomic, changes on disk merge in.
 
 Stock `JSONStorage` keeps the file open, rewrites it in place and re-parses it on every operation;

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.actions import ActionParseResult
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -33,6 +33,7 @@ from rebound_tui.ui.actions.importing import IMPORT_COMMANDS, FileImports
 from rebound_tui.ui.actions.mail_import import MAIL_COMMANDS, MailImports
 from rebound_tui.ui.dashboard import user_errors
 from rebound_tui.ui.drafts import Drafts
+from rebound_tui.ui.insights_cache import InsightsCache
 from rebound_tui.ui.key_order import InOrderKeys
 from rebound_tui.ui.layout import PaneLayout
 from rebound_tui.ui.loading import LOADING, needs_data
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
     from rebound_tui.service import Service
     from rebound_tui.startup import FileState, FirstScreen
     from rebound_tui.ui.screens.form_base import Confirm, RecordForm
-    from rebound_tui.ui.screens.insights import InsightsCache
 
 __all__ = ["LOADING", "ReboundApp", "make_app"]
 
@@ -142,7 +142,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         self._shown: tuple[int, Any] | None = None
         self.importing = False  # an import thread holds the data (the store worker waits)
         self.themes = ThemeMemory(self)
-        self._insights: InsightsCache | None = None  # made at the first `i`
+        self.insights = InsightsCache(self)  # the figures of `i`, computed ahead when idle
         self.store = StoreWorker(self)
         self.drafts = Drafts(self)
         self.file_imports = FileImports(self)
@@ -234,6 +234,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         self.network.set_rows(snap.network)
         self.due.show(snap.due, snap.summary, snap.upcoming)
         self.set_day(key[1])
+        self.insights.soon(self.service)
 
     def set_day(self, day: dt.date) -> None:
         self.sub_title = f"{self.data_label} · {day:%a} {day.day} {day:%b %Y}"
@@ -346,12 +347,12 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         self.push_screen(HelpScreen(self.help_sections()))
 
     def action_insights(self) -> None:
-        """The insights screen; the figures are computed in a thread, once per data generation."""
-        from rebound_tui.ui.screens.insights import InsightsCache
+        self.insights.open(self.service)  # the figures computed ahead (insights_cache.py)
 
-        if self._insights is None:
-            self._insights = InsightsCache()
-        self._insights.open(self, self.service)
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.insights.typed()  # the figures are computed ahead only when no key comes
+        await super().on_event(event)
 
     def action_settings(self, tab: str = "playbook") -> None:
         """Rules, templates, theme; what changed there shows on the dashboard afterwards."""

@@ -3,6 +3,8 @@ generation off the UI thread, user text is shown literally, and it closes with e
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import DataTable, Sparkline
 
@@ -91,3 +93,108 @@ async def test_company_names_are_text_not_markup(
         rows = cells(app.screen.query_one("#insights-persistence", DataTable))
         assert name in [row[0] for row in rows]
         assert app.is_running
+
+
+# -- computed ahead (ui/insights_cache.py) ---------------------------------------------------
+async def _until(pilot, done) -> None:
+    for _ in range(2000):
+        if done():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("timed out")
+
+
+async def test_figures_are_computed_ahead_when_the_dashboard_is_idle(app: ReboundApp) -> None:
+    app.insights.idle = 0.05
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _until(pilot, lambda: app.insights.computed == 1)
+        assert app.insights.key == (app.service.generation, app.service.today())
+        await pilot.press("i")  # shown at once, from the cache: no thread, no "Counting…"
+        screen = app.screen
+        assert isinstance(screen, InsightsScreen) and screen.insights is app.insights.figures
+        await settle(pilot)
+        assert app.insights.computed == 1
+        await pilot.press("escape")
+        with app.service.batch():  # a new data generation: computed ahead again once shown
+            app.service.add_company("Fresh Start Inc")
+        app.refresh_panes()
+        await _until(pilot, lambda: app.insights.computed == 2)
+        await pilot.press("i")
+        funnel = cells(app.screen.query_one("#insights-funnel", DataTable))
+        assert funnel[0][2].strip() == "5"
+
+
+async def test_a_change_while_counting_counts_again(app: ReboundApp) -> None:
+    app.insights.idle = 0  # nothing ahead: `i` computes
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        release = threading.Event()
+        real = app.service.insights
+
+        def slow(*args, **kwargs):
+            release.wait(10)
+            return real(*args, **kwargs)
+
+        app.service.insights = slow  # type: ignore[method-assign]
+        await pilot.press("i")
+        with app.service.batch():
+            app.service.add_company("Fresh Start Inc")  # while the thread counts
+        release.set()
+        await settle(pilot)
+        await _until(pilot, lambda: app.screen.insights is not None)  # type: ignore[attr-defined]
+        assert app.insights.computed == 2  # the stale figures were not shown
+        funnel = cells(app.screen.query_one("#insights-funnel", DataTable))
+        assert funnel[0][2].strip() == "5"
+
+
+class _Timer:
+    def __init__(self, callback) -> None:
+        self.callback, self.resets, self.stopped = callback, 0, False
+
+    def reset(self) -> None:
+        self.resets += 1
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+class _App:
+    """What InsightsCache uses of the app, recorded."""
+
+    def __init__(self) -> None:
+        self.timers: list[_Timer] = []
+        self.workers: list = []
+
+    def set_timer(self, delay, callback) -> _Timer:
+        self.timers.append(_Timer(callback))
+        return self.timers[-1]
+
+    def run_worker(self, work, **kwargs) -> None:
+        self.workers.append(work)
+
+
+def test_keys_put_the_compute_off_and_one_wait_is_enough(service: Service) -> None:
+    from rebound_tui.ui.insights_cache import InsightsCache
+
+    fake = _App()
+    cache = InsightsCache(fake)  # type: ignore[arg-type]
+    cache.typed()  # nothing waits yet: nothing to put off
+    cache.soon(service)
+    cache.soon(service)  # shown again before the wait is over: the same wait, started again
+    cache.typed()
+    cache.typed()
+    assert len(fake.timers) == 1 and fake.timers[0].resets == 3
+    assert fake.workers == []
+    fake.timers[0].callback()  # quiet for long enough: one thread computes
+    assert len(fake.workers) == 1 and cache.computing is not None
+    cache.soon(service)  # the same data again: no second wait, no second thread
+    assert len(fake.timers) == 1 and len(fake.workers) == 1
+
+
+def test_no_computing_ahead_when_idle_is_zero(service: Service) -> None:
+    from rebound_tui.ui.insights_cache import InsightsCache
+
+    fake = _App()
+    InsightsCache(fake, idle=0).soon(service)  # type: ignore[arg-type]
+    assert fake.timers == [] and fake.workers == []

@@ -3,16 +3,17 @@
 Weekly activity as Textual's own `Sparkline` (bar heights read without colour) with the numbers
 beside it, the funnel and persistence as tables with Unicode bars (`charts.py`, the same as
 `rebound-tui stats`), the streak and who is going cold. The figures are computed off the UI thread
-by the caller and handed in with `show()`; until then the screen says it is counting.
+(ui/insights_cache.py, ahead of time when the dashboard is idle) and handed in with `show()`;
+until then the screen says it is counting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -25,7 +26,7 @@ from rebound_tui.domain.insights import Insights
 from rebound_tui.insights_report import checkin_marks
 
 if TYPE_CHECKING:
-    from rebound_tui.service import Service
+    pass
 
 BAR_WIDTH = 16
 COUNTING = "Counting…"
@@ -160,30 +161,3 @@ class InsightsScreen(ModalScreen[None]):
             "home": box.scroll_home,
             "end": box.scroll_end,
         }[where](animate=False)
-
-
-class InsightsCache:
-    """`i` on the dashboard: the screen, with the figures computed in a thread once per data
-    generation and day (the app holds one)."""
-
-    def __init__(self) -> None:
-        self.key: tuple[int, dt.date] | None = None
-        self.figures: Insights | None = None
-
-    def open(self, app: App[Any], service: Service) -> None:
-        if isinstance(app.screen, InsightsScreen):
-            return
-        key = (service.generation, service.today())
-        cached = self.figures if self.key == key else None
-        screen = InsightsScreen(cached)
-        app.push_screen(screen)
-        if cached is not None:
-            return
-
-        def compute() -> None:
-            with service.batch():
-                figures = service.insights()
-            self.key, self.figures = key, figures
-            app.call_from_thread(screen.show, figures)
-
-        app.run_worker(compute, thread=True, group="insights", exclusive=True, exit_on_error=False)

@@ -1,0 +1,54 @@
+"""Interactions as dated touches, and how the record index files them: every person in a touch
+and its company ("co:" + id) get it; check-ins are filed by the contact they keep warm.
+
+Plain functions of one record each, shared by the records core (which keeps the indexes), the
+playbook, the cadences, the cool-off guard, drafts and openings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rebound_tui.domain import cadence as cadence_mod
+from rebound_tui.domain import dates
+from rebound_tui.domain.cadence import Touch
+from rebound_tui.domain.model import FollowUp, Interaction
+
+COMPANY_KEY = "co:"  # the touch index files each touch under its company too (ids are hex)
+
+
+def day_of(text: str | None) -> dt.date | None:
+    """A stored day, or None when the file holds something that is not one."""
+    try:
+        return dates.parse_day_strict(text or "")
+    except dates.DateError:
+        return None
+
+
+def people_of(i: Interaction) -> tuple[str, ...]:
+    """The interaction's contact and the others there, each once."""
+    return tuple(dict.fromkeys(p for p in (i.contact_id, *(i.with_ids or ())) if p))
+
+
+def touch_of(i: Interaction) -> Touch | None:
+    day = day_of(i.day)
+    return Touch(day, i.kind, people_of(i), i.company_id, i.id) if day else None
+
+
+def touch_entries(i: Interaction) -> list[tuple[str, Touch]]:
+    """One touch, filed under each person in it and under its company ("co:" + id)."""
+    touch = touch_of(i)
+    if touch is None:
+        return []
+    entries = [(cid, touch) for cid in touch.contact_ids]
+    if i.company_id:
+        entries.append((COMPANY_KEY + i.company_id, touch))
+    return entries
+
+
+def check_in_entries(f: FollowUp) -> list[tuple[str, FollowUp]]:
+    """A check-in filed under its contact: a cadence's (by its origin), or one added by hand."""
+    cid = cadence_mod.contact_of(f.origin)
+    if cid is None and f.kind == "check-in":
+        cid = f.contact_id
+    return [(cid, f)] if cid else []
