@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.validation import ValidationResult, Validator
+from textual.validation import Validator
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
 
@@ -28,6 +28,7 @@ from rebound_tui import display
 from rebound_tui.domain import dates
 from rebound_tui.service import Service, ServiceError
 from rebound_tui.ui import text as ui_text
+from rebound_tui.ui.screens.form_rules import Rule, WhenGiven
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.validators import DayValidator, RequiredValidator
 from rebound_tui.ui.widgets.safe_input import SafeInput
@@ -50,29 +51,6 @@ __all__ = [
 Submit = Callable[[dict[str, Any]], object]
 # Asked before submitting: a question for a ConfirmScreen (None: go ahead without asking).
 Confirm = Callable[[dict[str, Any]], str | None]
-
-
-class Rule(Validator):
-    """A validator from a function returning an error message or None (for cross-field rules)."""
-
-    def __init__(self, check: Callable[[str], str | None]) -> None:
-        super().__init__()
-        self.check = check
-
-    def validate(self, value: str) -> ValidationResult:
-        problem = self.check(value)
-        return self.failure(problem) if problem else self.success()
-
-
-class WhenGiven(Validator):
-    """Runs `inner` only on a non-blank value (for fields that also carry an always-on rule)."""
-
-    def __init__(self, inner: Validator) -> None:
-        super().__init__()
-        self.inner = inner
-
-    def validate(self, value: str) -> ValidationResult:
-        return self.inner.validate(value) if value.strip() else self.success()
 
 
 @dataclass
