@@ -68,7 +68,9 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
         "refused; for a follow-up or a deadline it is the next one. The log form's "
         "*Talking point* is what a later message may mention; the "
         'note stays private. Saving a company as "rejected" by hand points at `R`, which '
-        "starts the plan.",
+        "starts the plan. Keys typed quickly, or pasted, land where they were aimed, even "
+        "before the form is on screen. Answering no to a question asked before saving (the "
+        "cool-off guard, a close name) returns to the form as it was.",
         [RecordForm],
         [
             ("tab, shift+tab", "Next, previous field"),
