@@ -121,7 +121,12 @@ async def test_hostile_titles_are_text(app: ReboundApp, service: Service) -> Non
         await settle(pilot)
         assert isinstance(app.screen, OpeningForm)  # a control character is refused
         assert app.screen.errors().keys() == {"title"}
-        await pilot.press("escape")
+        await pilot.press("escape")  # a changed form asks before it is thrown away
+        await settle(pilot)
+        assert not isinstance(app.screen, OpeningForm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, OpeningForm) and app.screen is app.screen_stack[0]
         await pilot.press("O")
         await settle(pilot)
         assert app.is_running  # the [@click=app.quit] title did not quit
