@@ -15,8 +15,10 @@ from rebound_tui.ui.screens.prompts import DonePrompt, SnoozeChooser
 from tests.conftest import HOSTILE
 from tests.ui.conftest import settle
 from tests.ui.test_app import SIZE, record_messages
-from tests.ui.test_import import connections as connections  # a fixture
+from tests.ui.test_import import connections as linkedin_file  # the same file, named here
 from tests.ui.test_import import start_import
+
+connections = linkedin_file
 
 
 def ticks(screen) -> list[str]:
