@@ -61,21 +61,34 @@ def _fresh_copy(src: Path, work: Path, name: str = "rebound.json") -> Path:
 
 # -- 1 and 5: start-up and memory, in a terminal -------------------------------------------------
 def _watch_paints(
-    app: Any, fd: int, ready: Any, session: bool, shows: Any = None, painted: Any = None
+    app: Any,
+    fd: int,
+    ready: Any,
+    session: bool,
+    shows: Any = None,
+    painted: Any = None,
+    usable: Any = None,
 ) -> None:
-    """Report the first paint for which `ready()` holds; exit then unless a session follows.
+    """Report the first paint for which `ready()` holds; exit then unless a session follows
+    (or `usable()` is given: then exit at the first paint for which it holds, reported too).
 
     In a session, every later paint is reported too, with what `shows()` says is on screen, so
     the parent can time its key presses to the paint that shows their effect.
     """
     original = app._display
-    state = {"done": False}
+    state = {"done": False, "usable": False}
 
     def display(screen: Any, renderable: Any) -> None:
         original(screen, renderable)
         if renderable is None:
             return
         if state["done"]:
+            if usable is not None and not state["usable"] and usable():
+                state["usable"] = True
+                _emit(fd, event="usable", t=time.monotonic())
+                if not session:
+                    _emit(fd, event="exit", t=time.monotonic(), code=0, peak_rss_kb=peak_rss_kb())
+                    os._exit(0)
             if shows is not None:
                 _emit(fd, event="frame", t=time.monotonic(), shows=shows())
             return
@@ -83,7 +96,10 @@ def _watch_paints(
             return
         state["done"] = True
         _emit(fd, event="paint", t=time.monotonic(), rows=painted() if painted else [])
-        if not session:
+        if usable is not None and usable():
+            state["usable"] = True
+            _emit(fd, event="usable", t=time.monotonic())
+        if not session and (usable is None or state["usable"]):
             # Measured: leave now. (A normal exit would first finish the background work the app
             # started, and save: seconds on the extreme file, which figure 5's session covers.)
             _emit(fd, event="exit", t=time.monotonic(), code=0, peak_rss_kb=peak_rss_kb())
@@ -191,7 +207,25 @@ def child_startup(args: argparse.Namespace) -> None:
         if args.prime:
             _prime(self, fd)
         else:
-            _watch_paints(self, fd, lambda: seen["row"], args.session, shows, painted)
+
+            def usable() -> bool:
+                """Every pane shows its rows: the data is open and the views are built."""
+                return bool(
+                    self.loaded
+                    and not getattr(self, "_building", False)
+                    and self.bullpen.table.rows
+                    and self.network.table.rows
+                )
+
+            _watch_paints(
+                self,
+                fd,
+                lambda: seen["row"],
+                args.session,
+                shows,
+                painted,
+                usable if args.usable else None,
+            )
 
     ui_app.ReboundApp.__init__ = init  # type: ignore[method-assign]
     from rebound_tui.cli import main
@@ -587,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marker-fd", type=int)
     parser.add_argument("--session", action="store_true")
     parser.add_argument("--prime", action="store_true", help="startup: quit once loaded")
+    parser.add_argument("--usable", action="store_true", help="startup: until every pane")
     parser.add_argument("--git", type=int, default=1, help="merge: also time the git driver")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--edits", type=int, default=1000)

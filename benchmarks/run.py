@@ -36,13 +36,19 @@ CHILD = HERE / "child.py"
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/ is not a package)
+import wholeprocess  # noqa: E402
 
 COLS, ROWS = 120, 40
 KEY_GAP = 0.1  # seconds between typed keys in a terminal session
+# "Today" is the real day (issue 18), not the generator's anchor.
+TODAY = dt.date.today().isoformat()
 GOALS = {
-    "startup_ratio": 1.3,
+    "startup_ratio": 1.3,  # cached start
+    "first_start_ratio": 2.0,  # first start, to due rows
+    "usable_ratio": 2.5,  # first start, every pane usable
+    "pty_p95_ms": 50.0,
     "edit_speedup": 10.0,
-    "edit_ms": 50.0,
+    "edit_ms": 25.0,
     "key_median_ms": 16.0,
     "key_p95_ms": 50.0,
     "merge_s": 0.3,
@@ -58,6 +64,7 @@ class Plan:
     edit_reps: int = 8
     cursor_keys: int = 120
     merge_reps: int = 2
+    cli_reps: int = 5
     extreme_scale: float = 0.5  # fewer repetitions on the extreme file: each takes longer
 
     def scaled(self, n: int, size: str) -> int:
@@ -79,8 +86,14 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
+    # figure -> size -> seconds: for the growth check (heavy -> extreme)
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
+
     def add(self, *cells: str) -> None:
         self.rows.append(Row(*cells))
+
+    def value(self, figure: str, size: str, seconds: float) -> None:
+        self.values.setdefault(figure, {})[size] = seconds
 
 
 # -- child processes ------------------------------------------------------------------------------
@@ -89,7 +102,7 @@ def child_env(work: Path) -> dict[str, str]:
     env.update(
         REBOUND_LOCK_DIR=str(work / "locks"),
         REBOUND_BACKUPS=str(work / "backups"),
-        REBOUND_BENCH_TODAY=generate.ANCHOR.isoformat(),
+        REBOUND_BENCH_TODAY=TODAY,
         TERM="xterm-256color",
         COLORTERM="truecolor",
         PYTHONDONTWRITEBYTECODE="",
@@ -272,9 +285,19 @@ def copy_data(src: Path, work: Path) -> Path:
 
 
 # -- figures --------------------------------------------------------------------------------------
-def startup_runs(file: Path | None, runs: int, root: Path, *, cached: bool = False) -> list[PtyRun]:
+def startup_runs(
+    file: Path | None,
+    runs: int,
+    root: Path,
+    *,
+    cached: bool = False,
+    usable: bool = False,
+    known: bool = False,
+) -> list[PtyRun]:
     """Each run on a fresh copy with its own lock and cache folder: a first start. `cached`: a
-    second start, after a first one that quit normally (which left the first-screen cache)."""
+    second start, after a first one that quit normally (which left the first-screen cache).
+    `known`: a first start after a command read the file (`due`, not timed), so this machine
+    has checked its bytes before; else the file is new here (as delivered by a sync tool)."""
     out = []
     for n in range(runs):
         work = fresh_work(root, f"startup-{n}")
@@ -285,6 +308,11 @@ def startup_runs(file: Path | None, runs: int, root: Path, *, cached: bool = Fal
             argv = [sys.executable, str(CHILD), "startup", "--file", str(data)]
             if cached:
                 pty_run([*argv, "--prime"], work)
+            elif usable:
+                argv.append("--usable")
+            if known and not cached:
+                cli = [*wholeprocess.cli_argv(), "--db", str(data), "due"]
+                subprocess.run(cli, env=child_env(work), capture_output=True, check=True)
         run = pty_run(argv, work)
         if file is not None:
             check_painted_rows(run, data, cached)
@@ -397,19 +425,46 @@ def p95(values: list[float]) -> float:
 
 def figure_startup(rep: Report, size: str, file: Path, bare: list[PtyRun], plan: Plan, root: Path):
     bare_s = median([r.at("paint") for r in bare])
-    for cached in (True, False):
-        runs = startup_runs(file, plan.scaled(plan.startup_runs, size), root, cached=cached)
+    for cached, known in ((True, True), (False, True), (False, False)):
+        runs = startup_runs(
+            file,
+            plan.scaled(plan.startup_runs, size),
+            root,
+            cached=cached,
+            usable=not cached,
+            known=known,
+        )
         app_s = median([r.at("paint") for r in runs])
         ratio = app_s / bare_s
-        what = "second start, cached first screen" if cached else "first start"
+        what = (
+            "second start, cached first screen"
+            if cached
+            else "first start, after a command"
+            if known
+            else "first start, file new here"
+        )
+        goal = GOALS["startup_ratio"] if cached else GOALS["first_start_ratio"]
+        rep.value(f"start-up, {what}", size, app_s)
         rep.add(
-            f"1 start-up to due rows, {what} ({size})",
+            f"P1 start-up to due rows, {what} ({size})",
             ms(app_s),
             f"{ms(bare_s)} bare app",
             f"{ratio:.2f}x",
-            f"<= {GOALS['startup_ratio']}x",
-            yes(ratio <= GOALS["startup_ratio"]),
+            f"<= {goal}x",
+            yes(ratio <= goal),
         )
+        if not cached:
+            usable_s = median([r.at("usable") for r in runs])
+            rep.value(f"start-up, every pane usable, {what}", size, usable_s)
+            ratio = usable_s / bare_s
+            rep.add(
+                f"P1 every pane usable, {what} ({size})",
+                ms(usable_s),
+                f"{ms(bare_s)} bare app",
+                f"{ratio:.2f}x",
+                f"<= {GOALS['usable_ratio']}x",
+                yes(ratio <= GOALS["usable_ratio"]),
+            )
         opens = [e["took"] for r in runs for e in r.events if e["event"] == "open"]
         breakdown = {
             "interpreter_to_main": median([r.at("main") for r in runs]),
@@ -418,7 +473,7 @@ def figure_startup(rep: Report, size: str, file: Path, bare: list[PtyRun], plan:
             "main_to_app_built": median([r.at("app") - r.at("main") for r in runs]),
             "app_built_to_paint": median([r.at("paint") - r.at("app") for r in runs]),
         }
-        rep.raw[f"startup_{size}{'_cached' if cached else ''}"] = {
+        rep.raw[f"startup_{size}_{what}"] = {
             "paint_s": [r.at("paint") for r in runs],
             "bare_paint_s": [r.at("paint") for r in bare],
             "peak_rss_kb": [r.peak_rss_kb for r in runs],
@@ -437,14 +492,15 @@ def figure_edit(rep: Report, size: str, file: Path, plan: Plan, root: Path):
     steady = [e["total"] for e in ours["edits"][1:]] or [ours["edits"][0]["total"]]
     base = [e["total"] for e in tiny["edits"][1:]] or [tiny["edits"][0]["total"]]
     ours_s, base_s = median(steady), median(base)
+    rep.value("durable edit", size, ours_s)
     speedup = base_s / ours_s
-    ok = speedup >= GOALS["edit_speedup"] and ours_s * 1000 < GOALS["edit_ms"]
+    ok = speedup >= GOALS["edit_speedup"] and ours_s * 1000 <= GOALS["edit_ms"]
     rep.add(
-        f"2 durable edit ({size})",
+        f"P2-app durable edit ({size})",
         ms(ours_s),
         f"{ms(base_s)} TinyDB JSONStorage",
         f"{speedup:.1f}x faster",
-        ">= 10x and < 50 ms",
+        ">= 10x and <= 25 ms",
         yes(ok),
     )
     first = ours["edits"][0]
@@ -570,6 +626,61 @@ def figure_memory(rep: Report, size: str, file: Path, bare: PtyRun, root: Path):
     print(f"  memory {size}: session peak {mb(run.peak_rss_kb)}, edit saved: {saved}")
 
 
+PTY_SEARCH = b"maria"
+
+
+def pty_keys() -> list[Any]:
+    """Cursor and search keys once every pane is usable (a pause after the first paint)."""
+    keys: list[Any] = [3.0, b"2", *[b"j"] * 60, *[b"k"] * 20, b"/"]
+    for word in (PTY_SEARCH, b"kim"):
+        keys += [bytes([c]) for c in word] + [b"\x7f"] * len(word)
+    return [*keys, b"\r", b"q"]
+
+
+def figure_pty(rep: Report, size: str, file: Path, root: Path):
+    """P3-pty: cursor and search keys typed in a real pseudo-terminal once the dashboard is
+    fully loaded: from writing the byte to the first frame whose state shows the key."""
+    work = fresh_work(root, "pty")
+    data = copy_data(file, work)
+    argv = [sys.executable, str(CHILD), "startup", "--file", str(data), "--session"]
+    run = pty_run(argv, work, keys=pty_keys())
+    cursor = [t * 1000 for t in run.key_latencies(b"jk")]
+    search = [t * 1000 for t in run.key_latencies(bytes(set(PTY_SEARCH + b"kim\x7f")))]
+    for label, values in (("cursor", cursor), ("search", search)):
+        if not values:
+            rep.add(f"P3-pty {label} keys ({size})", "none seen", "", "", "", "NO")
+            continue
+        rep.add(
+            f"P3-pty {label} keys, median / p95 ({size})",
+            f"{median(values):.1f} / {p95(values):.1f} ms",
+            f"{len(values)} keys, pty {COLS}x{ROWS}",
+            "",
+            f"p95 <= {GOALS['pty_p95_ms']:.0f} ms",
+            yes(p95(values) <= GOALS["pty_p95_ms"]),
+        )
+    rep.raw[f"pty_{size}"] = {"cursor_ms": cursor, "search_ms": search}
+    print(f"  pty keys {size}: cursor {len(cursor)} keys, search {len(search)} keys")
+
+
+def growth_rows(rep: Report, files: dict[str, Path]) -> None:
+    """Each figure's growth heavy -> extreme against the data's (goal: at most linear)."""
+    if "heavy" not in files or "extreme" not in files:
+        return
+    data_x = files["extreme"].stat().st_size / files["heavy"].stat().st_size
+    for figure, by_size in rep.values.items():
+        if "heavy" not in by_size or "extreme" not in by_size or by_size["heavy"] <= 0:
+            continue
+        grows = by_size["extreme"] / by_size["heavy"]
+        rep.add(
+            f"growth heavy -> extreme: {figure}",
+            f"{grows:.1f}x",
+            f"data {data_x:.1f}x",
+            f"{grows / data_x:.2f}",
+            "<= linear",
+            yes(grows <= data_x * 1.1),  # (10 %: run-to-run noise)
+        )
+
+
 # -- the report -----------------------------------------------------------------------------------
 def machine() -> dict[str, str]:
     import textual
@@ -609,6 +720,22 @@ def print_table(rows: list[Row]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+def byte_compile() -> str:
+    """Byte-compile the package the children import (as an install leaves it), say which."""
+    import rebound_tui
+
+    where = Path(rebound_tui.__file__).parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(where)], check=True)
+    import importlib.metadata as md
+
+    try:
+        direct = md.distribution("rebound-tui").read_text("direct_url.json") or ""
+    except md.PackageNotFoundError:
+        direct = ""
+    kind = "editable install" if '"editable": true' in direct else "install"
+    return f"{where} ({kind}, byte-compiled with compileall)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the issue 7 benchmarks.")
     parser.add_argument("--sizes", default="heavy,extreme", help="heavy, extreme (comma-separated)")
@@ -616,7 +743,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--json", type=Path, help="also write every raw number here")
     parser.add_argument(
-        "--only", default="startup,edit,keys,merge,memory", help="a subset of the figures"
+        "--only",
+        default="startup,edit,keys,merge,memory,cli,sync,pty",
+        help="a subset of the figures",
     )
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
@@ -624,7 +753,10 @@ def main(argv: list[str] | None = None) -> int:
         if size not in generate.SIZES:
             parser.error(f"unknown size {size!r}")
     only = set(args.only.split(","))
-    plan = Plan(startup_runs=3, edit_reps=5, cursor_keys=60, merge_reps=1) if args.quick else Plan()
+    plan = Plan(startup_runs=3, edit_reps=5, cursor_keys=60, merge_reps=1, cli_reps=3)
+    if not args.quick:
+        plan = Plan()
+    compiled = byte_compile()
 
     started = time.monotonic()
     files = {}
@@ -658,7 +790,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  {size}: {files[size].stat().st_size / 1e6:.1f} MB, {s.companies:,} companies, "
             f"{s.contacts:,} contacts, {s.interactions:,} interactions, {s.follow_ups:,} follow-ups"
         )
-    rep = Report(raw={"machine": info, "sizes": sizes, "quick": args.quick})
+    print(f"  package: {compiled}; today {TODAY} (real)")
+    rep = Report(raw={"machine": info, "sizes": sizes, "quick": args.quick, "package": compiled})
     root = Path(tempfile.mkdtemp(prefix="work-", dir=generate.DATA_DIR))
     try:
         bare = startup_runs(None, plan.startup_runs, root) if "startup" in only else []
@@ -679,7 +812,18 @@ def main(argv: list[str] | None = None) -> int:
                 "keys": (figure_keys, (rep, size, file, base_keys, plan, root)),
                 "merge": (figure_merge, (rep, size, file, plan, root)),
                 "memory": (figure_memory, (rep, size, file, bare_session, root)),
+                "cli": (
+                    wholeprocess.figure_cli,
+                    (rep, size, file, root, child_env, plan.scaled(plan.cli_reps, size), TODAY),
+                ),
+                "sync": (
+                    wholeprocess.figure_sync,
+                    (rep, size, file, root, child_env, plan.scaled(plan.cli_reps, size)),
+                ),
+                "pty": (figure_pty, (rep, size, file, root)),
             }
+            if size != "heavy":  # P3-pty's goal is on heavy; the extreme file's 3b is above
+                figures.pop("pty")
             for name, (figure, figure_args) in figures.items():
                 if name not in only:
                     continue
@@ -690,6 +834,7 @@ def main(argv: list[str] | None = None) -> int:
                     rep.add(f"{name} ({size})", "failed", "", "", "", "NO")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    growth_rows(rep, files)
     print()
     print_table(rep.rows)
     took = time.monotonic() - started

@@ -1,20 +1,16 @@
 """Openings: the roles at bullpen companies, their status history, and the plan each step sets off.
 
 `Openings` holds the records core, the record actions (to add a company an opening names), the
-playbook (to plan) and the rejections (an opening rejected is the company's rejection). An
-opening's status history is one `StatusChange` record per
-change (not a list field): two machines that change a status offline each add a record, and a
-merge keeps both (docs/FORMAT.md). Every change is one undoable action, and the follow-ups it
-plans are written inside it, so undo removes them too.
+playbook and the rejections. The status history is one `StatusChange` record per change, so a
+merge keeps changes made on two machines (docs/FORMAT.md). Every change is one undoable action
+with the follow-ups it plans, so undo removes them too.
 
 The plan (rules as data in the playbook, domain/playbook.py):
-* spotted -> the `spotted` rules, for the ally there (the opening's referral, else the boss who
-  said no, else the warmest contact at the company); nobody known there, nothing planned;
-* applied -> the `applied` rules; what they planned and is still open is removed when the
-  status moves on;
+* spotted -> the `spotted` rules, for the ally there (`ally_for`); nobody known, nothing;
+* applied -> the `applied` rules; what they planned and is open goes when the status moves on;
 * interviewing -> the `interview` rules (thank-you notes), the company's interviewers attending;
 * rejected -> the company's rejection plan (`reject`), unless a rejection is logged at that
-  company on that day already;
+  company on that day already; the stage becomes rejected once no role there is open;
 * a deadline -> the `deadline` rules (a reminder before it) while the opening is only spotted.
 """
 
@@ -125,7 +121,7 @@ class Openings:
         return self._in_order(steps)
 
     def opening_histories(self) -> dict[str, list[StatusChange]]:
-        """Every opening's history at once, by opening id (one pass, for exports and views)."""
+        """Every opening's history, by opening id (one pass, for exports and views)."""
         out: dict[str, list[StatusChange]] = {}
         for s in self.core.records(StatusChange).values():
             out.setdefault(s.opening_id, []).append(s)
@@ -391,8 +387,13 @@ class Openings:
                 i.kind == "rejection" and i.company_id == company_id and i.day == change.day
                 for i in self.core.records(Interaction).values()
             )
-            company = self.core.company(company_id)
-            if not already and company is not None:
-                note = f"Not selected for {opening.title}"
-                return self.rejections.reject(company, on=change.day, note=note)[1]
+            if (company := self.core.company(company_id)) is None:
+                return []
+            # Only the last open role's no makes the company rejected; the plan starts anyway.
+            last = not self.openings(company=company)  # open ones only: this one is not
+            note = f"Not selected for {opening.title}"
+            if not already:
+                return self.rejections.reject(company, on=change.day, note=note, set_stage=last)[1]
+            if last and company.stage != "rejected":
+                self.core.update(company, {"stage": "rejected"})
         return []

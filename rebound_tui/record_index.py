@@ -13,13 +13,16 @@ shape, so it imports nothing of the service layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, Protocol, TypeVar
 
 R = TypeVar("R")
 V = TypeVar("V")
 
 Entries = Callable[[R], Iterable[tuple[str, V]]]
+# Could this stored document be filed under this key? (Never False for one that is: a scan
+# for one key looks only at the documents it says yes to.)
+RawMatch = Callable[[dict[str, Any], str], bool]
 
 
 class Source(Protocol):
@@ -39,10 +42,13 @@ class GroupIndex(Generic[R, V]):
     can be under several keys, or none).
     """
 
-    def __init__(self, cls: type[R], entries: Entries[R, V]) -> None:
+    def __init__(
+        self, cls: type[R], entries: Entries[R, V], raw_match: RawMatch | None = None
+    ) -> None:
         self.cls = cls
         self.table: str = cls.TABLE  # type: ignore[attr-defined]
         self.entries = entries
+        self.raw_match = raw_match
         self._epoch: int | None = None
         self._seen = 0
         self._groups: dict[str, dict[str, V]] = {}
@@ -70,6 +76,32 @@ class GroupIndex(Generic[R, V]):
     def get(self, source: Source, key: str) -> dict[str, V]:
         return self.groups(source).get(key, {})
 
+    def lookup(self, source: Source) -> Mapping[str, dict[str, V]]:
+        """The index for reading a few keys: the index itself once built; before that, for a
+        one-shot command (`Database.one_shot`: one question, one answer, then the process
+        ends), a mapping that scans the table for each key asked (`KeyScan`) instead of
+        building the whole index. The same answers either way."""
+        db = source.db
+        if self.raw_match is None or not getattr(db, "one_shot", False) or self._epoch == db.epoch:
+            return self.groups(source)
+        return KeyScan(self, source)
+
+    def scan(self, source: Source, key: str) -> dict[str, V]:
+        """The group of one key, from the stored documents (what `groups()[key]` holds)."""
+        from rebound_tui.domain import record
+
+        assert self.raw_match is not None
+        match, build, entries = self.raw_match, self.cls.from_fields, self.entries  # type: ignore[attr-defined]
+        group: dict[str, V] = {}
+        with source.db.lock:
+            for record_id, doc in source.db.raw(self.table).items():
+                if match(doc, key) and record.is_live(doc):
+                    rec = build(record_id, record.user_fields(doc))
+                    for k, value in entries(rec):
+                        if k == key:
+                            group[record_id] = value
+        return group
+
     def _add(self, record_id: str, rec: R) -> None:
         keys = []
         for key, value in self.entries(rec):
@@ -85,3 +117,44 @@ class GroupIndex(Generic[R, V]):
                 group.pop(record_id, None)
                 if not group:
                     del self._groups[key]
+
+
+class KeyScan(Mapping[str, dict[str, Any]]):
+    """An index's groups, each computed when first asked for by scanning the table for its key
+    (re-scanned after a write to the table). Anything but `get` and `[]` (iterating, counting)
+    builds the whole index and reads it."""
+
+    def __init__(self, index: GroupIndex[Any, Any], source: Source) -> None:
+        self.index = index
+        self.source = source
+        self._state: tuple[int, int] | None = None
+        self._groups: dict[str, dict[str, Any]] = {}
+
+    def _group(self, key: str) -> dict[str, Any]:
+        db = self.source.db
+        state = (db.epoch, len(db.changes.get(self.index.table, [])))
+        if state != self._state:
+            self._state, self._groups = state, {}
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = self.index.scan(self.source, key)
+        return group
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        group = self._group(key) if type(key) is str else None
+        if not group:
+            raise KeyError(key)
+        return group
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        group = self._group(key) if type(key) is str else None
+        return group if group else default
+
+    def __contains__(self, key: object) -> bool:
+        return type(key) is str and bool(self._group(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index.groups(self.source))
+
+    def __len__(self) -> int:
+        return len(self.index.groups(self.source))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -30,7 +30,12 @@ from rebound_tui.domain.model import (
 from rebound_tui.errors import Ambiguous, NotFound, ServiceError
 from rebound_tui.record_index import GroupIndex
 from rebound_tui.store.database import Database
-from rebound_tui.touches import check_in_entries, touch_entries
+from rebound_tui.touches import (
+    check_in_entries,
+    check_in_may_file,
+    touch_entries,
+    touch_may_file,
+)
 from rebound_tui.undo import UndoHistory
 
 R = TypeVar("R", bound=Record)
@@ -46,8 +51,12 @@ class RecordsCore:
         self._cache: dict[str, tuple[int, int, dict[str, Record]]] = {}
         # Touches by contact (each person of an interaction) and by "co:" + company id; check-ins
         # by contact: kept in step with the writes (record_index.py).
-        self.touch_index: GroupIndex[Interaction, Touch] = GroupIndex(Interaction, touch_entries)
-        self.check_in_index: GroupIndex[FollowUp, FollowUp] = GroupIndex(FollowUp, check_in_entries)
+        self.touch_index: GroupIndex[Interaction, Touch] = GroupIndex(
+            Interaction, touch_entries, touch_may_file
+        )
+        self.check_in_index: GroupIndex[FollowUp, FollowUp] = GroupIndex(
+            FollowUp, check_in_entries, check_in_may_file
+        )
 
     # -- dates ---------------------------------------------------------------------------------
     def today(self) -> dt.date:
@@ -123,14 +132,41 @@ class RecordsCore:
             items = [f for f in items if f.is_open]
         return sorted(items, key=lambda f: (f.due, f.title.lower()))
 
+    def one(self, cls: type[R], record_id: str | None) -> R | None:
+        """The live record with this id, or None. A one-shot command (`Database.one_shot`)
+        that has not built the table's records builds only this one."""
+        if not record_id:
+            return None
+        cached = self._cache.get(cls.TABLE)
+        if not self.db.one_shot or (cached is not None and cached[0] == self.db.epoch):
+            return self.records(cls).get(record_id)
+        with self.db.lock:
+            doc = self.db.raw(cls.TABLE).get(record_id)
+            if doc is None or not record.is_live(doc):
+                return None
+            return cls.from_fields(record_id, record.user_fields(doc))  # type: ignore[return-value]
+
+    def live_where(self, cls: type[R], field: str, value: Any) -> list[R]:
+        """The live records whose stored `field` equals `value` (the records already built
+        when there are; else only the matching ones are built)."""
+        cached = self._cache.get(cls.TABLE)
+        if cached is not None and cached[0] == self.db.epoch:
+            return [r for r in self.records(cls).values() if getattr(r, field) == value]
+        with self.db.lock:
+            return [
+                cls.from_fields(i, record.user_fields(doc))  # type: ignore[misc]
+                for i, doc in self.db.raw(cls.TABLE).items()
+                if doc.get(field) == value and record.is_live(doc)
+            ]
+
     def company(self, record_id: str | None) -> Company | None:
-        return self.records(Company).get(record_id) if record_id else None
+        return self.one(Company, record_id)
 
     def contact(self, record_id: str | None) -> Contact | None:
-        return self.records(Contact).get(record_id) if record_id else None
+        return self.one(Contact, record_id)
 
     def follow_up(self, record_id: str | None) -> FollowUp | None:
-        return self.records(FollowUp).get(record_id) if record_id else None
+        return self.one(FollowUp, record_id)
 
     def name_of(self, table: str, record_id: str | None) -> str | None:
         """The name of a record, even a deleted one (a follow-up may outlive its company)."""
@@ -146,13 +182,13 @@ class RecordsCore:
             return None
         return Interaction.from_fields(record_id, record.user_fields(doc))  # type: ignore[return-value]
 
-    def touch_groups(self) -> dict[str, dict[str, Touch]]:
+    def touch_groups(self) -> Mapping[str, dict[str, Touch]]:
         """Touches by contact id and by "co:" + company id (read, do not change)."""
-        return self.touch_index.groups(self)
+        return self.touch_index.lookup(self)
 
-    def check_in_groups(self) -> dict[str, dict[str, FollowUp]]:
+    def check_in_groups(self) -> Mapping[str, dict[str, FollowUp]]:
         """Check-ins by contact id (read, do not change)."""
-        return self.check_in_index.groups(self)
+        return self.check_in_index.lookup(self)
 
     # -- finding ------------------------------------------------------------------------------
     def find(self, cls: type[R], ref: str, noun: str, pool: Iterable[R] | None = None) -> R:
@@ -197,7 +233,26 @@ class RecordsCore:
         return self.find(Contact, ref, "contact", pool)
 
     def find_follow_up(self, ref: str, include_closed: bool = True) -> FollowUp:
+        f = self._by_full_id(FollowUp, ref, "title")
+        if f is not None and (include_closed or f.is_open):
+            return f
         return self.find(FollowUp, ref, "follow-up", self.follow_ups(include_closed))
+
+    def _by_full_id(self, cls: type[R], ref: str, label_field: str) -> R | None:
+        """The record whose whole id `ref` is, looked up by id (no sorting of every record),
+        when no record's label reads the same (then `find` says it is ambiguous)."""
+        key = (ref or "").strip().lower()
+        if len(key) != 32:
+            return None
+        with self.db.lock:
+            raw = self.db.raw(cls.TABLE)
+            if key not in raw:
+                return None
+            for doc in raw.values():
+                label = doc.get(label_field)
+                if type(label) is str and len(label) == 32 and label.lower() == key:
+                    return None
+            return self.one(cls, key)
 
     def find_interaction(self, ref: str) -> Interaction:
         return self.find(Interaction, ref, "interaction")

@@ -33,9 +33,12 @@ class Rejections:
         on: str | dt.date | None = None,
         boss: str | Contact | None = None,
         note: str | None = None,
+        set_stage: bool = True,
     ) -> tuple[Interaction, list[FollowUp]]:
         """The company said no: stage 'rejected', a rejection logged with the boss, and the
-        plan's follow-ups (thank-you, referral ask, check-ins, news checks) created."""
+        plan's follow-ups (thank-you, referral ask, check-ins, news checks) created.
+
+        `set_stage=False` leaves the stage (one role said no while another there is open)."""
         core = self.core
         co = company if isinstance(company, Company) else core.find_company(company)
         if isinstance(boss, Contact):
@@ -54,7 +57,7 @@ class Rejections:
         same = self._rejection_of(co.id, day)
         if same is not None:  # the same event again: nothing changes (see rejection_on)
             return same, []
-        if co.stage != "rejected":
+        if set_stage and co.stage != "rejected":
             core.update(co, {"stage": "rejected"})
         rec = core.create(
             Interaction(
@@ -92,8 +95,10 @@ class Rejections:
         Every machine removes the same follow-ups, so the result merges cleanly. Returns how
         many follow-ups were removed."""
         groups: dict[tuple[str, str], list[str]] = {}
-        for i in self.core.records(Interaction).values():
-            if i.kind == "rejection" and i.company_id:
+        # The rejections only (every command that writes asks this: no record object is built
+        # for the other interactions).
+        for i in self.core.live_where(Interaction, "kind", "rejection"):
+            if i.company_id:
                 groups.setdefault((i.company_id, i.day), []).append(i.id)
         twins = {eid: sorted(ids) for ids in groups.values() if len(ids) > 1 for eid in ids}
         if not twins:

@@ -66,6 +66,8 @@ class BullpenRow:
     last_touch_days: int | None = None  # days ago
     next_follow_up_days: int | None = None  # days from today (negative: overdue)
     search: str = ""
+    roles: int = 0  # open openings (not in a final status)
+    role_status: str = ""  # the most advanced status among them ("" with none)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,8 +100,9 @@ class Service:
         self.openings_part = Openings(core, self.record_actions, self.playbook, self.rejections)
 
     @classmethod
-    def open(cls, path: Path | str, **kwargs: Any) -> Service:
-        return cls(Database(path), **kwargs)
+    def open(cls, path: Path | str, *, one_shot: bool = False, **kwargs: Any) -> Service:
+        """`one_shot`: for one command that saves at most once (the CLI; see Database)."""
+        return cls(Database(path, one_shot=one_shot), **kwargs)
 
     @property
     def path(self) -> Path:

@@ -46,6 +46,23 @@ def touch_entries(i: Interaction) -> list[tuple[str, Touch]]:
     return entries
 
 
+def touch_may_file(doc: dict, key: str) -> bool:
+    """Could the stored interaction `doc` be filed under `key` (`touch_entries`)? Cheap: no
+    record is built for the documents it says no to."""
+    if key.startswith(COMPANY_KEY):
+        return doc.get("company_id") == key[len(COMPANY_KEY) :]
+    if doc.get("contact_id") == key:
+        return True
+    others = doc.get("with_ids")
+    return type(others) is list and key in others
+
+
+def check_in_may_file(doc: dict, key: str) -> bool:
+    """Could the stored follow-up `doc` be filed under `key` (`check_in_entries`)?"""
+    origin = doc.get("origin")
+    return doc.get("contact_id") == key or (type(origin) is str and key in origin)
+
+
 def check_in_entries(f: FollowUp) -> list[tuple[str, FollowUp]]:
     """A check-in filed under its contact: a cadence's (by its origin), or one added by hand."""
     cid = cadence_mod.contact_of(f.origin)

@@ -13,7 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rebound_tui.domain import dates
-from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp
+from rebound_tui.domain.model import (
+    OPENING_STATUSES,
+    TOUCH_KINDS,
+    Company,
+    Contact,
+    FollowUp,
+    Opening,
+)
 from rebound_tui.domain.warmth import warmth
 from rebound_tui.rows import (
     BullpenRow,
@@ -169,6 +176,16 @@ def _next_due(follow_ups: Iterable[FollowUp]) -> tuple[dict[str, str], dict[str,
     return by_company, by_contact
 
 
+def _open_roles(service: Service) -> dict[str, list[Opening]]:
+    """Open openings per company id, least advanced first (the last is the furthest along)."""
+    out: dict[str, list[Opening]] = defaultdict(list)
+    for o in service.openings():
+        out[o.company_id].append(o)
+    for items in out.values():
+        items.sort(key=lambda o: OPENING_STATUSES.index(o.status))
+    return out
+
+
 def build(service: Service, today: dt.date) -> Snapshot:
     companies = service.companies()
     contacts = service.contacts()
@@ -197,6 +214,7 @@ def build(service: Service, today: dt.date) -> Snapshot:
                     last_contact[person] = i.day
 
     next_company, next_contact = _next_due(open_follow_ups)
+    roles = _open_roles(service)
 
     bullpen: list[BullpenRow] = []
     for c in companies:
@@ -208,6 +226,7 @@ def build(service: Service, today: dt.date) -> Snapshot:
                 break
         rejected = last_rejection.get(c.id)
         touches = None
+        open_roles = roles.get(c.id, [])
         if rejected is not None:
             # Touches on the rejection day count: the thank-you sent that evening is one.
             touches = sum(1 for day, kind in events if day >= rejected and kind in TOUCH_KINDS)
@@ -223,7 +242,11 @@ def build(service: Service, today: dt.date) -> Snapshot:
                 touches_since_rejection=touches,
                 last_touch_days=_days(last_touch, today),
                 next_follow_up_days=_days(next_company.get(c.id), today, -1),
-                search=_search_text(c.name, c.stage, c.location, c.why, c.notes),
+                search=_search_text(
+                    c.name, c.stage, c.location, c.why, c.notes, *(o.title for o in open_roles)
+                ),
+                roles=len(open_roles),
+                role_status=open_roles[-1].status if open_roles else "",
             )
         )
 

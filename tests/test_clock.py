@@ -231,3 +231,29 @@ def test_make_stamp_range_checks() -> None:
         make_stamp(10**18, 0, "00000001")
     with pytest.raises(ClockError):
         make_stamp(T0, 0, "xyz")
+
+
+@settings(max_examples=500)
+@given(
+    st.tuples(
+        st.integers(0, 10000),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.integers(0, 25),
+        st.integers(0, 61),
+        st.integers(0, 61),
+        st.integers(0, 999),
+    ),
+    st.sampled_from(["-0000-ab12cd34", "-ffff-00000000", "-000G-ab12cd34", "-0000-AB12CD34"]),
+)
+def test_is_stamp_accepts_exactly_what_parse_stamp_accepts(parts, tail) -> None:
+    """The fast check (pattern + calendar day) agrees with parsing, on real and broken dates."""
+    year, month, day, hour, minute, second, milli = parts
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{milli:03d}Z"
+    text += tail
+    try:
+        parse_stamp(text)
+        parses = True
+    except ClockError:
+        parses = False
+    assert is_stamp(text) is parses

@@ -240,12 +240,37 @@ def test_rejected_runs_the_rejection_plan_once_per_company_and_day(service: Serv
     service.set_opening_status(a, "rejected", on="2026-11-27")
     rejections = [i for i in service.interactions() if i.kind == "rejection"]
     assert len(rejections) == 1 and rejections[0].note == "Not selected for Controller"
-    assert service.find_company("Acme").stage == "rejected"
     planned = titles(service)
     assert any(t.startswith("Thank Bo Boss for the interviews") for t in planned)
     service.set_opening_status(b, "rejected", on="2026-11-27")
     assert len([i for i in service.interactions() if i.kind == "rejection"]) == 1
     assert titles(service) == planned
+    assert service.find_company("Acme").stage == "rejected"  # the last open role said no
+
+
+def test_a_rejection_leaves_the_stage_while_another_role_there_is_open(service: Service):
+    """Only the last open role's rejection makes the company rejected; the plan still starts
+    at the first (issue 15's rule: the company's rejection plan, once per day)."""
+    service.edit_company("Acme", stage="interviewing")
+    service.add_contact("Bo Boss", company="Acme", role="boss")
+    a = service.add_opening("Acme", "Controller")
+    b = service.add_opening("Acme", "Analyst")
+    service.add_opening("Beta", "Clerk")  # another company's role does not count
+    service.set_opening_status(a, "rejected", on="2026-11-20")
+    assert service.find_company("Acme").stage == "interviewing"
+    assert [i.note for i in service.interactions() if i.kind == "rejection"] == [
+        "Not selected for Controller"
+    ]
+    assert any(t.startswith("Thank Bo Boss") for t in titles(service))
+    service.set_opening_status(b, "withdrawn", on="2026-11-21")  # not a no: the stage stays
+    assert service.find_company("Acme").stage == "interviewing"
+    c = service.add_opening("Acme", "Treasurer")
+    service.set_opening_status(c, "rejected", on="2026-11-24")  # the last open one
+    assert service.find_company("Acme").stage == "rejected"
+    assert len([i for i in service.interactions() if i.kind == "rejection"]) == 2
+    service.undo()
+    assert service.find_company("Acme").stage == "interviewing"
+    assert service.opening(c.id).status == "spotted"
 
 
 def test_deadline_reminder_two_days_before_while_only_spotted(service: Service):

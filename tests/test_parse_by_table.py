@@ -47,7 +47,8 @@ def test_same_data_and_problems_as_one_whole_parse(body: dict[str, Any], style: 
     }[style]
     split = _parse_by_table(raw, check=True)
     if split is not None:
-        parsed, problems = split
+        parsed, problems, spared = split
+        assert not spared
         assert parsed == whole(raw)
         assert list(parsed) == list(whole(raw))  # the same key order
         assert problems == shape_problems(whole(raw))

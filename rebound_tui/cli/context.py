@@ -58,7 +58,8 @@ class Context:
                 if not self.is_default:
                     raise UsageError(f"the folder {self.path.parent} does not exist")
                 self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-            self._service = Service.open(self.path)
+            # One command, one save at most: no layout of the file for incremental saves.
+            self._service = Service.open(self.path, one_shot=True)
         return self._service
 
     def save(self) -> None:

@@ -167,6 +167,14 @@ class Backups:
         found.sort(key=lambda b: (b.taken, b.path.name), reverse=True)
         return found
 
+    def taken_within(self, seconds: float) -> bool:
+        """Was a backup of our own taken in the last `seconds` (by its name's instant)?"""
+        own = self._list_in(self.dir)
+        if not own:
+            return False
+        age = (self.now() - own[0].taken).total_seconds()
+        return 0 <= age < seconds
+
     def own(self) -> list[Backup]:
         """The backups in our own folder (the only ones `prune` may remove), newest first."""
         return self._list_in(self.dir)

@@ -47,12 +47,22 @@ class _TinyDB(TinyDB):
 class Database:
     """One data file: read through TinyDB, written with stamps, saved atomically."""
 
-    def __init__(self, path: Path | str, clock: HybridClock | None = None) -> None:
+    def __init__(
+        self, path: Path | str, clock: HybridClock | None = None, *, one_shot: bool = False
+    ) -> None:
+        """`one_shot`: this process runs one command and saves at most once (the CLI)."""
         self.path = Path(path)
+        self.one_shot = one_shot
         self.clock = clock or HybridClock()
         self.backups = Backups(self.path)
         self._last_backup = 0.0
-        self.storage = SyncStorage(self.path, on_load=self._observe, backup=self._maybe_backup)
+        self.storage = SyncStorage(
+            self.path,
+            on_load=self._observe,
+            backup=self._maybe_backup,
+            one_shot=one_shot,
+            stamp_bound=self.clock.bound,
+        )
         self.copies = ConflictCopies(self.path, self.backups)
         self.storage.copies = self.copies  # merged by every load and every save
         self.tinydb = _TinyDB(storage=lambda: self.storage)
@@ -69,7 +79,10 @@ class Database:
     def _observe(self, data: dict[str, Any]) -> None:
         self.epoch += 1
         self.changes = {}
-        stamp = max_stamp(data)
+        hint, self.storage.max_stamp_hint = self.storage.max_stamp_hint, None
+        # (The highest stamp of the file just parsed is known without a walk when its bytes
+        # were checked before.)
+        stamp = hint[1] if hint is not None and hint[0] is data else max_stamp(data)
         if stamp:
             self.clock.observe(stamp)
 
@@ -79,6 +92,10 @@ class Database:
         `content`: the bytes, or an open file to copy them from (see `Backups.save`)."""
         now = time.monotonic()
         if not force and self._last_backup and now - self._last_backup < BACKUP_EVERY_SECONDS:
+            return None
+        if not force and self.one_shot and self.backups.taken_within(BACKUP_EVERY_SECONDS):
+            # A command's save: the session is the run of commands, so the same throttle holds
+            # across processes (else a burst of commands prunes away the older backups).
             return None
         backup = self.backups.save(content)
         if not force:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,12 +68,17 @@ def decode(
     check_records: bool = True,
     now_ms: int | None = None,
     strict: bool = False,
+    trusted: Callable[[str, bool], bool] | None = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
     Every record is checked by type (`domain/schema.py`), and no stamp may be more than a day
     ahead of this machine's clock (`now_ms`, default now). `strict` also refuses a key given
     twice in one object (a copy from elsewhere: another program may read the other value).
+
+    `trusted(stamp_limit, strict)`, if given, says whether these exact bytes already passed
+    every check on this machine (`store/checked.py`): then the records are not checked again.
+    It is asked once the largest table is parsed (its answer may be computed meanwhile).
     """
     clock_now = system_ms() if now_ms is None else now_ms
     stamp_limit = ahead_limit(clock_now)
@@ -92,14 +98,45 @@ def decode(
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        split = _parse_by_table(raw, check_records, stamp_limit, clock_now)
+        ask = None
+        if check_records and trusted is not None:
+            ask = lambda: trusted(stamp_limit, strict)  # noqa: E731
+        split = _parse_by_table(raw, check_records, stamp_limit, clock_now, ask)
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
+        if split is not None and split[2]:
+            return _checked_meta(data, path)  # the records passed every check before
+        if split is None and ask is not None and ask():
+            return _checked_meta(data, path)
     except orjson.JSONDecodeError as exc:
         raise DataFileError(path, f"not valid JSON ({exc}); the file may be truncated") from None
     finally:
         if gc_was_on:
             gc.enable()
+    _checked_meta(data, path)
+    if check_records:
+        if problems is None:
+            problems = shape_problems(data, stamp_limit=stamp_limit, now_ms=clock_now)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise DataFileError(
+                path,
+                f"records of the wrong shape or type: {problems[0]}{more}",
+                "run 'rebound-tui check' for the full list",
+            )
+        if strict:
+            from rebound_tui.store.layout import is_exact
+
+            # Our own encoding gives no key twice: only another layout needs the slow parse.
+            twice = None if is_exact(data, raw) else duplicate_key(raw)
+            if twice:
+                raise DataFileError(path, twice, "another program may read the other value")
+    return data
+
+
+def _checked_meta(data: Any, path: Path | str) -> dict[str, Any]:
+    """`data` if it is a rebound database this version reads (its metadata record), else
+    DataFileError."""
     if not isinstance(data, dict):
         raise DataFileError(path, "not a rebound data file (the top level is not an object)")
     meta = meta_of(data) if isinstance(data.get(META_TABLE), dict) else {}
@@ -117,20 +154,6 @@ def decode(
         )
     if not isinstance(meta.get("db_id"), str) or not meta["db_id"]:
         raise DataFileError(path, "the metadata record has no database id")
-    if check_records:
-        if problems is None:
-            problems = shape_problems(data, stamp_limit=stamp_limit, now_ms=clock_now)
-        if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise DataFileError(
-                path,
-                f"records of the wrong shape or type: {problems[0]}{more}",
-                "run 'rebound-tui check' for the full list",
-            )
-        if strict:
-            twice = duplicate_key(raw)
-            if twice:
-                raise DataFileError(path, twice, "another program may read the other value")
     return data
 
 
@@ -178,12 +201,17 @@ _TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
 
 
 def _parse_by_table(
-    raw: bytes, check: bool, stamp_limit: str | None = None, now_ms: int = 0
-) -> tuple[dict[str, Any], list[str] | None] | None:
+    raw: bytes,
+    check: bool,
+    stamp_limit: str | None = None,
+    now_ms: int = 0,
+    trusted: Callable[[], bool] | None = None,
+) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time, largest first, each table checked (which makes its
     equal strings one object, see `merge.check_doc`) before the next is parsed; with the
-    problems `shape_problems` would list. None if the file is not laid out that way: the caller
-    then parses it whole (which also reports any error).
+    problems `shape_problems` would list, and whether `trusted()` (asked once the largest table
+    is parsed) spared the checks. None if the file is not laid out that way: the caller then
+    parses it whole (which also reports any error).
 
     Why: `orjson.loads` of the whole file holds its bytes, its parse tree (about 1.5x the file)
     and every Python object at once: the load is the session's memory peak. One table at a
@@ -213,12 +241,16 @@ def _parse_by_table(
         spans.append((name, match.end(), stop))
     parsed: dict[int, Any] = {}
     problems: dict[int, list[str]] = {}
+    spared = False
     for index in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][2]):
         name, start, stop = spans[index]
         try:
             value = orjson.loads(view[start:stop])
         except orjson.JSONDecodeError:
             return None
+        if check and trusted is not None:
+            spared, trusted = trusted(), None
+            check = not spared
         if check:
             problems[index] = _table_problems(name, value, None, stamp_limit, now_ms)
         parsed[index] = value
@@ -226,8 +258,8 @@ def _parse_by_table(
     last = {spans[i][0]: i for i in range(len(spans))}
     data = {name: parsed[i] for name, i in last.items()}
     if not check:
-        return data, None
-    return data, [p for i in sorted(last.values()) for p in problems[i]]
+        return data, None, spared
+    return data, [p for i in sorted(last.values()) for p in problems[i]], False
 
 
 def _table_problems(

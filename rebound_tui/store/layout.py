@@ -122,40 +122,44 @@ class Layout:
         writes for `data`; else None. Only then are its record boundaries known for sure: a
         file edited by hand (a stray space, another indent, keys out of order) could otherwise
         have a save copy spans that cut through records."""
-        tables = [name for name in sorted(data) if data[name]]
-        if not tables or not raw.startswith(b"{\n  ") or not raw.endswith(b"\n}\n"):
-            return None  # not our frame at all: no need to encode to know
-        # Compared a few thousand records at a time: `{"t": {some records}}` encodes as the
-        # frame around exactly the file's bytes for those records (sorted ids are contiguous),
-        # so no second copy of a whole table, let alone the file, is ever alive at once.
-        view = memoryview(raw)
-        at = 0
-        for n, name in enumerate(tables):
-            records = data[name]
-            if type(records) is not dict:
-                return None
-            head = table_head(name)
-            if view[at : at + 2 + len(head)] != (b"{\n" if n == 0 else b",\n") + head:
-                return None
-            at += 2 + len(head)
-            ids = sorted(records)
-            for c in range(0, len(ids), _VERIFY_RECORDS):
-                if c:
-                    if view[at : at + 2] != b",\n":
-                        return None
-                    at += 2
-                part = {i: records[i] for i in ids[c : c + _VERIFY_RECORDS]}
-                encoded = orjson.dumps({name: part}, option=OPTIONS)
-                inner = memoryview(encoded)[2 + len(head) : -len(b"\n  }\n}")]
-                if view[at : at + len(inner)] != inner:
-                    return None
-                at += len(inner)
-            if view[at : at + 4] != b"\n  }":
-                return None
-            at += 4
-        if view[at:] != b"\n}\n":
-            return None
-        return cls.of(data, raw)
+        return cls.of(data, raw) if is_exact(data, raw) else None
+
+
+def is_exact(data: dict[str, Any], raw: bytes) -> bool:
+    """Is `raw` (parsed to `data`) exactly what `fileformat.encode` writes for `data`? Then it
+    also gives no key twice (orjson writes each key of a dict once)."""
+    tables = [name for name in sorted(data) if data[name]]
+    if not tables or not raw.startswith(b"{\n  ") or not raw.endswith(b"\n}\n"):
+        return False  # not our frame at all: no need to encode to know
+    # Compared a few thousand records at a time: `{"t": {some records}}` encodes as the
+    # frame around exactly the file's bytes for those records (sorted ids are contiguous),
+    # so no second copy of a whole table, let alone the file, is ever alive at once.
+    view = memoryview(raw)
+    at = 0
+    for n, name in enumerate(tables):
+        records = data[name]
+        if type(records) is not dict:
+            return False
+        head = table_head(name)
+        if view[at : at + 2 + len(head)] != (b"{\n" if n == 0 else b",\n") + head:
+            return False
+        at += 2 + len(head)
+        ids = sorted(records)
+        for c in range(0, len(ids), _VERIFY_RECORDS):
+            if c:
+                if view[at : at + 2] != b",\n":
+                    return False
+                at += 2
+            part = {i: records[i] for i in ids[c : c + _VERIFY_RECORDS]}
+            encoded = orjson.dumps({name: part}, option=OPTIONS)
+            inner = memoryview(encoded)[2 + len(head) : -len(b"\n  }\n}")]
+            if view[at : at + len(inner)] != inner:
+                return False
+            at += len(inner)
+        if view[at : at + 4] != b"\n  }":
+            return False
+        at += 4
+    return view[at:] == b"\n}\n"
 
 
 def fragment(record_id: str, doc: Any) -> bytes:

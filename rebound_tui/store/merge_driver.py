@@ -17,7 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rebound_tui.domain.merge import MergeError, merge3
-from rebound_tui.store.fileformat import DataFileError, decode, encode
+from rebound_tui.store import checked
+from rebound_tui.store.fileformat import DataFileError, encode
 from rebound_tui.store.files import FILE_MODE, atomic_write
 
 
@@ -30,7 +31,9 @@ def _load(path: Path, *, optional: bool = False) -> dict | None:
         raise DataFileError(path, "does not exist") from None
     if optional and not raw.strip():
         return None  # git passes an empty ancestor when both sides added the file
-    return decode(raw, path, strict=True)  # a bad or future-stamped version: git marks a conflict
+    # A bad or future-stamped version: git marks a conflict. (Bytes this machine already
+    # checked, say our own side, are not checked again: store/checked.py.)
+    return checked.decode_known(raw, path, strict=True)
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> None:
@@ -44,7 +47,9 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> None:
     except MergeError as exc:
         raise DataFileError(ours, f"cannot merge: {exc}") from None
     mode = ours.stat().st_mode & 0o777
-    atomic_write(ours, encode(merged), mode)
+    raw = encode(merged)
+    atomic_write(ours, raw, mode)
+    checked.remember_written(raw, merged)  # what git commits: known here when next opened
 
 
 def merge_to(new: Path, current1: Path, current2: Path, base: Path | None = None) -> None:

@@ -41,10 +41,11 @@ from filelock import FileLock, Timeout
 from platformdirs import user_cache_dir
 from tinydb.storages import Storage
 
-from rebound_tui.domain.merge import MergeError, merge_databases
+from rebound_tui.domain.merge import MergeError, max_stamp, merge_databases
 
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import SaveError as SaveError
+from rebound_tui.store import checked
 from rebound_tui.store.backups import make_private_dirs
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, encode, new_database
 from rebound_tui.store.files import (
@@ -83,18 +84,24 @@ def lock_path_for(path: Path) -> Path:
 
 
 def _describe(
-    raw: bytes | None, sig: FileSig | None, data: dict[str, Any] | None
+    raw: bytes | None,
+    sig: FileSig | None,
+    data: dict[str, Any] | None,
+    exact: bool | None = None,
+    layout: bool = True,
 ) -> tuple[FileSig | None, bytes | None, Layout | None]:
     """What we keep about the file `raw` (which parsed to `data`): its signature; a hash of it
     where times are whole seconds; and where it holds each record, if it is laid out as we
-    write files, so the next save copies unchanged records from it instead of encoding all."""
+    write files, so the next save copies unchanged records from it instead of encoding all.
+    `exact`: whether `raw` is known to be `encode(data)` (None: look). Without `layout`, no
+    layout (a one-shot command: its one save encodes the file whole, which costs less)."""
     if raw is None or sig is None:
         return sig, None, None
     if sig.coarse:
         return sig, content_hash(raw), None
-    if data is None or os.name == "nt":
+    if data is None or os.name == "nt" or not layout or exact is False:
         return sig, None, None
-    return sig, None, Layout.of_read(data, raw)
+    return sig, None, Layout.of(data, raw) if exact else Layout.of_read(data, raw)
 
 
 class SyncStorage(Storage):
@@ -106,8 +113,17 @@ class SyncStorage(Storage):
         *,
         on_load: Callable[[dict[str, Any]], None] | None = None,
         backup: Callable[[bytes | int, bool], object] | None = None,
+        one_shot: bool = False,
+        stamp_bound: Callable[[], str | None] | None = None,
     ) -> None:
         self.path = Path(path)
+        # A one-shot command (the CLI) saves at most once: no layout of the file it read.
+        self.one_shot = one_shot
+        # (data, its highest stamp) of the last file parsed, when known without a walk.
+        self.max_stamp_hint: tuple[dict[str, Any], str | None] | None = None
+        # A stamp as late as any in memory (the database's clock): what lets a file we write be
+        # remembered as checked (`store/checked.py`). None: writes are not remembered.
+        self._stamp_bound = stamp_bound
         self._on_load = on_load
         self._backup = backup
         self._data: dict[str, Any] | None = None
@@ -180,18 +196,49 @@ class SyncStorage(Storage):
         """The file is now `raw`, which parsed to `data` (see `_describe`)."""
         self._sig, self._digest, self._layout = _describe(raw, sig, data)
 
+    def _decode(
+        self, raw: bytes, sig: FileSig | None
+    ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
+        """`decode(raw)`, sparing the checks of bytes this machine already checked (or wrote):
+        `store/checked.py`. Remembers the bytes as checked; also `_describe`s them."""
+        digest = checked.Digest(raw)  # hashed on another thread while the file is parsed
+        known: list[checked.Entry] = []
+
+        def trusted(stamp_limit: str, strict: bool) -> bool:
+            entry = checked.lookup(digest.value)
+            if checked.trusts(entry, stamp_limit, strict=strict):
+                known.append(entry)  # type: ignore[arg-type]
+                return True
+            return False
+
+        data = decode(raw, self.path, trusted=trusted)
+        entry = known[0] if known else None
+        top = (entry.max_stamp or None) if entry is not None else max_stamp(data)
+        exact = entry.exact if entry is not None else None
+        described = _describe(raw, sig, data, exact, layout=not self.one_shot)
+        if exact is None and described[2] is not None:
+            exact = True
+        elif exact is None and not self.one_shot and sig is not None and not sig.coarse:
+            exact = False if os.name != "nt" else None
+        if entry is None or entry.exact != exact:
+            strict = entry.strict if entry is not None else exact is True
+            checked.remember(digest.value, checked.Entry(top or "", exact, strict))
+        self.max_stamp_hint = (data, top)
+        return data, described
+
     def load(self) -> None:
         """Read the file into memory; a missing file is a new, empty database (not yet written)."""
         with self.lock:
             raw, sig = self._read_disk()
             if raw is None:
                 self._data = new_database()
+                self._remember(None, sig)
             else:
-                self._data = decode(raw, self.path)
+                self._data, described = self._decode(raw, sig)
+                self._sig, self._digest, self._layout = described
             # A database born in memory has no identity on disk yet: if another process creates
             # the file first, we join that database instead of refusing it.
             self._fresh = raw is None
-            self._remember(raw, sig, self._data)
             del raw  # the parsed data is all we keep
             self._checked_at = time.time()
             self.dirty = False
@@ -244,8 +291,7 @@ class SyncStorage(Storage):
                 if self._sig == known:  # (not if a save wrote a newer one meanwhile)
                     self._sig = sig  # the same bytes, touched or copied back
             return False
-        disk = decode(raw, self.path)
-        described = _describe(raw, sig, disk)  # records taken from the file stay its bytes
+        disk, described = self._decode(raw, sig)  # records taken from it stay its bytes
         del raw
         with self.lock:
             if sig == self._sig:
@@ -419,9 +465,11 @@ class SyncStorage(Storage):
                 with contextlib.suppress(OSError):
                     mode = os.stat(self.path).st_mode & 0o777
             pieces: list[Piece] = [raw] if raw is not None else step.pieces  # type: ignore[union-attr]
+            digest = checked.Digest(raw) if raw is not None else None  # (hashed meanwhile)
             sig = write_pieces(self.path, pieces, mode, source=source, expect=old_sig)
+            self._remember_checked(sig, digest)
             layout = step.layout if step is not None else None
-            if raw is not None and not sig.coarse:
+            if raw is not None and not sig.coarse and not self.one_shot:
                 layout = Layout.of(data, raw)
             digest = None
             if sig.coarse:  # whole-second times: no layout, and a hash for the recent check
@@ -438,6 +486,20 @@ class SyncStorage(Storage):
         finally:
             if source is not None:
                 release_later(source)
+
+    def _remember_checked(self, sig: FileSig, digest: checked.Digest | None) -> None:
+        """The file just written holds data that passed every check (loaded, merged and
+        written data all did): remember its bytes so the next open need not check them. Its
+        bytes are `encode`'s (exact, and no key twice); a file written from pieces is hashed
+        when the process ends (`checked.remember_file_later`), not while the edit waits."""
+        bound = self._stamp_bound() if self._stamp_bound is not None else None
+        if self._stamp_bound is None:
+            return
+        entry = checked.Entry(bound or "", True, True)
+        if digest is not None:
+            checked.remember(digest.value, entry)
+        else:
+            checked.remember_file_later(Path(os.path.realpath(self.path)), sig, entry)
 
     def _saved(
         self, layout: Layout | None, sig: FileSig | None, generation: int, *, written: bool

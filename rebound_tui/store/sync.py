@@ -23,6 +23,7 @@ from typing import Any
 
 from rebound_tui.domain.merge import MergeError, merge_databases
 from rebound_tui.domain.schema import safe_name
+from rebound_tui.store import checked
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.conflicts import ConflictCopy, find_conflict_copies
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode
@@ -47,7 +48,7 @@ def read_copy(path: Path, db_id: str | None) -> dict[str, Any]:
     Raises `CopyRefused` (the copy is left in place and reported) or OSError."""
     raw = path.read_bytes()
     try:
-        data = decode(raw, path, strict=True)
+        data = checked.decode_known(raw, path, strict=True)
     except DataFileError as exc:
         raise CopyRefused(
             f"{exc.problem} (not merged; it stays where it is)", ours=_ours(raw, path, db_id)

@@ -6,10 +6,9 @@ keys and actions (panes/*.py); they write through the app's `perform` / `open_fo
 background write never interleaves with one made on the UI thread. The app holds its helpers:
 `start` (start.py: the first paint, the fast start from the cache, the deferred open), `store`
 (store_worker.py: saves, the disk poll, never on the UI thread except the last save on quit),
-`drafts` (drafts.py), the imports (actions/) and `pane_layout` (layout.py: wide or tabs). Its
-own keys are the app-wide ones. So that the first paint comes quickly, this module imports only
-what the dashboard's frame needs: screens, the service and the views are imported where used.
-"""
+`drafts` (drafts.py), the imports (actions/), `pane_layout` (layout.py) and keys in order
+(key_order.py). For a quick first paint it imports only what the frame needs (not the screens,
+the service, the views)."""
 
 from __future__ import annotations
 
@@ -34,6 +33,7 @@ from rebound_tui.ui.actions.mail_import import MAIL_COMMANDS, MailImports
 from rebound_tui.ui.dashboard import user_errors
 from rebound_tui.ui.drafts import Drafts
 from rebound_tui.ui.insights_cache import InsightsCache
+from rebound_tui.ui.key_order import InOrderKeys
 from rebound_tui.ui.layout import PaneLayout
 from rebound_tui.ui.loading import LOADING, needs_data
 from rebound_tui.ui.panes.bullpen import BullpenPane
@@ -60,7 +60,7 @@ __all__ = ["LOADING", "ReboundApp", "make_app"]
 R = TypeVar("R")
 
 
-class ReboundApp(LiteralText, App[None]):
+class ReboundApp(InOrderKeys, LiteralText, App[None]):
     """The dashboard on one service (one data file).
 
     LiteralText stays a mixin: it only overrides two of App's own hooks (`notify`,

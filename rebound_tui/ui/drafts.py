@@ -22,12 +22,6 @@ if TYPE_CHECKING:
     from rebound_tui.service import Service
     from rebound_tui.ui.screens.draft import DraftText
 
-OSC52_NOTE = (
-    "Copied with the terminal's OSC 52 code. Some terminals ignore it: in tmux add "
-    "`set -g set-clipboard on` to ~/.tmux.conf; GNOME Terminal and macOS Terminal do not "
-    "support it. If nothing was copied, press E and copy from your editor."
-)
-
 
 class DraftsApp(Protocol):
     """What the drafts ask of the app."""
@@ -77,7 +71,8 @@ class Drafts:
         self.app.copy_to_clipboard(text)
         self.used.add(follow_up_id)
         lines = len(text.splitlines())
-        self.app.notify(OSC52_NOTE, title=f"Draft copied ({lines} lines)", timeout=10)
+        # One line, short-lived: it must not cover the next dialog (OSC 52 caveats: README).
+        self.app.notify(f"Draft copied ({lines} lines) · nothing pasted? E opens it", timeout=4)
 
     def edit_draft(self, follow_up_id: str, after: Callable[[], None] | None = None) -> None:
         """Suspend the app, run the editor on the draft, keep what the user saved."""

@@ -22,6 +22,7 @@ from rebound_tui.ui.screens.form_base import RecordForm
 from rebound_tui.ui.screens.help import HelpScreen, key_label
 from rebound_tui.ui.screens.importing import ImportPrompt, ImportResult
 from rebound_tui.ui.screens.insights import InsightsScreen
+from rebound_tui.ui.screens.openings import OpeningsPane, OpeningsScreen
 from rebound_tui.ui.screens.prompts import ConfirmScreen, DonePrompt, SnoozeChooser
 from rebound_tui.ui.screens.settings import RulesPane, SettingsScreen, TemplatesPane
 from rebound_tui.ui.widgets import Pane
@@ -60,13 +61,16 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
     ),
     ("Snooze (s)", "", [SnoozeChooser], [("enter", "Snooze to the typed day")]),
     (
-        "Forms (a, e, l, f, R)",
+        "Forms (a, e, l, f, R, o)",
         "Fields are checked as you type; a date takes the same words as the CLI. For something "
-        "that happened (the log form, the rejection form, when the hire started) a weekday is "
-        "the latest one, today included, and a later day is refused; for a follow-up it is the "
-        "next one. The log form's *Talking point* is what a later message may mention; the "
+        "that happened (the log form, the rejection form, when the hire started, the day an "
+        "opening was spotted) a weekday is the latest one, today included, and a later day is "
+        "refused; for a follow-up or a deadline it is the next one. The log form's "
+        "*Talking point* is what a later message may mention; the "
         'note stays private. Saving a company as "rejected" by hand points at `R`, which '
-        "starts the plan.",
+        "starts the plan. Keys typed quickly, or pasted, land where they were aimed, even "
+        "before the form is on screen. Answering no to a question asked before saving (the "
+        "cool-off guard, a close name) returns to the form as it was.",
         [RecordForm],
         [
             ("tab, shift+tab", "Next, previous field"),
@@ -81,7 +85,15 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
         [ConfirmScreen],
         [],
     ),
-    ("Details (enter)", "A company's or a person's page.", [RecordDetail], []),
+    ("Details (enter)", "A company's, a person's or an opening's page.", [RecordDetail], []),
+    (
+        "Openings (O in the Bullpen)",
+        "Every open role, by status. Each step is one change `u` undoes; its toast says what "
+        "the plan set off (a rejection starts the company's plan when it was the last open role "
+        "there).",
+        [OpeningsScreen, OpeningsPane],
+        [],
+    ),
     (
         "Settings (S)",
         "Tabs: 1 Playbook (the rules), 2 Templates (the drafts), 3 General (your name, the theme).",

@@ -147,6 +147,8 @@ default_internal_user = {internal_user}
 {ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# a refused login answers at once (default: 2 s later), as the tests refuse some on purpose
+auth_failure_delay = 0
 mail_location = maildir:{root}/mail/%u
 mail_uid = {uid}
 mail_gid = {gid}

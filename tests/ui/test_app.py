@@ -129,14 +129,14 @@ async def test_stage_filter_and_sort(app: ReboundApp) -> None:
         await pilot.press("escape")  # no search: escape clears the stage filter
         assert app.bullpen.stage is None
         assert len(app.bullpen.table.rows) == 4
-        await pilot.press("o")  # from priority to the next sortable column
+        await pilot.press(">")  # from priority to the next sortable column
         assert app.bullpen.table.sort_key == "since"
         assert app.bullpen.table.descending  # the longest since the no first
         assert app.bullpen.table.rows[0].company == "Skokie Systems"
         assert app.bullpen.current.company == "Glenview Logistics"  # the cursor kept its record
-        await pilot.press("o", "o", "o", "o")
+        await pilot.press(">", ">", ">", ">")
         assert app.bullpen.table.sort_key is None
-        await pilot.press("o")
+        await pilot.press(">")
         assert app.bullpen.table.sort_key == "company"
         assert [r.company for r in app.bullpen.table.rows][0] == "Glenview Logistics"
 
@@ -349,7 +349,9 @@ async def test_help_lists_every_pane_key(app: ReboundApp) -> None:
         assert set(sections) == {"Everywhere", "Bullpen", "Network", "Due today", "Columns"}
         due_keys = {key for key, _ in sections["Due today"]}
         assert {"d / ⏎", "s", "r", "x", "e", ".", "/"} <= due_keys
-        assert {"a", "e", "D", "l", "f", "⏎", "s", "o"} <= {k for k, _ in sections["Bullpen"]}
+        assert {"a", "e", "D", "l", "f", "⏎", "s", "o", "O", ">"} <= {
+            k for k, _ in sections["Bullpen"]
+        }
         assert {"c / ⌫"} <= {k for k, _ in sections["Network"]}
         assert "u" in {k for k, _ in sections["Everywhere"]}
         assert {"m", "E", "c", "M"} <= due_keys  # the drafts

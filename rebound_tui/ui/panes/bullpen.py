@@ -1,7 +1,8 @@
 """The Bullpen pane: one row per company, how far along, and how persistent since the no.
 
 Its keys: add, edit, delete, log, follow up, open, and record a rejection (R: the stage, the
-rejection and the plan in one undoable step); `s` filters by stage, `o` sorts.
+rejection and the plan in one undoable step); `o` adds an opening at the company, `O` shows
+every open role (screens/openings.py); `s` filters by stage, `>` sorts.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from rebound_tui.ui.actions.records import (
     select,
 )
 from rebound_tui.ui.actions.words import long_day, planned_text
+from rebound_tui.ui.panes.roles_column import ROLES_COLUMN
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
 from rebound_tui.ui.widgets.status_line import fields
 
 if TYPE_CHECKING:
-    from rebound_tui.domain.model import Company, FollowUp, Interaction
+    from rebound_tui.domain.model import Company, FollowUp, Interaction, Opening
 
 # Short stage names: the column stays narrow enough for an 80-column terminal.
 STAGE_SHORT = {"interviewing": "interview", "re-engaging": "re-engage"}
@@ -83,6 +85,7 @@ COLUMNS: list[Column[BullpenRow]] = [
         style=lambda r: STAGE_STYLE.get(r.stage),
         drop=4,
     ),
+    ROLES_COLUMN,
     Column(
         "priority",
         "P",
@@ -103,7 +106,7 @@ COLUMNS: list[Column[BullpenRow]] = [
         align="right",
         sort_key=lambda r: r.days_since_rejection,
         descending=True,
-        drop=3,
+        drop=4,  # before the Stage (same drop, listed later): at 80 columns the Roles stay
     ),
     Column(
         "touches",
@@ -140,7 +143,7 @@ COLUMNS: list[Column[BullpenRow]] = [
 
 
 class BullpenPane(Pane[BullpenRow]):
-    """Companies. `s` cycles the stage filter, `o` the sort column."""
+    """Companies. `s` cycles the stage filter, `>` the sort column, `o` adds an opening."""
 
     TITLE = "Bullpen"
     NUMBER = 1
@@ -197,9 +200,25 @@ class BullpenPane(Pane[BullpenRow]):
         ),
         Binding(
             "o",
+            "add_opening",
+            "Role",
+            id="bullpen.add_opening",
+            tooltip="Add an opening (a role) at the company",
+        ),
+        Binding(
+            "O",
+            "openings",
+            "Roles",
+            id="bullpen.openings",
+            show=False,
+            tooltip="Every open role, by status: move one to its next status",
+        ),
+        Binding(
+            "greater_than_sign",
             "cycle_sort",
             "Sort",
             id="bullpen.cycle_sort",
+            key_display=">",
             show=False,
             tooltip="Sort by the next column",
         ),
@@ -366,4 +385,30 @@ class BullpenPane(Pane[BullpenRow]):
             (company,),
             lambda d: self.dashboard.service.reject(company, **d),
             done,
+        )
+
+    # -- openings -------------------------------------------------------------------------------
+    def action_add_opening(self) -> None:
+        """o: a role at the company; the toast says what the plan set off (u undoes it all)."""
+        from rebound_tui.ui.screens.opening_form import OpeningForm
+        from rebound_tui.ui.screens.openings import plan_words, planned
+
+        company = self._company()
+        if company is None:
+            return
+        service = self.dashboard.service
+
+        def added(result: tuple[Opening, list[FollowUp]]) -> None:
+            what = f"Added {shown(result[0].title)} at {shown(company.name)}"
+            self.notify(f"{what}{plan_words(result[1])} · u undoes", timeout=6, markup=False)
+
+        add = lambda d: planned(service, lambda: service.add_opening(company, **d))  # noqa: E731
+        self.dashboard.open_form(OpeningForm, (company,), add, added)
+
+    def action_openings(self) -> None:
+        """O: every open role, by status (screens/openings.py)."""
+        from rebound_tui.ui.screens.openings import OpeningsScreen
+
+        self.app.push_screen(
+            OpeningsScreen(self.dashboard), lambda _: self.dashboard.refresh_panes()
         )

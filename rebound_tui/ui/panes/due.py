@@ -223,7 +223,7 @@ class DuePane(Pane[DueRow]):
         f = self._follow_up()
         if f is not None:
             self.app.push_screen(
-                SnoozeChooser(self.dashboard.service),
+                SnoozeChooser(self.dashboard.service, f"Snooze · {shown(f.title)}"),
                 lambda day: day and self._due_act("snooze", day, f),
             )
 

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Label, Static
 
 from rebound_tui import display
 from rebound_tui.domain import dates
-from rebound_tui.domain.model import TOUCH_KINDS, Contact, FollowUp, Interaction
+from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp, Interaction
 from rebound_tui.service import Service
 from rebound_tui.ui import text as ui_text
 
@@ -188,6 +188,34 @@ class RecordDetail(Screen[None]):
             )
         return _lines(out, "nothing logged yet")
 
+    def history_lines(self, opening_id: str, indent: str = "    ") -> list[Content]:
+        """An opening's status steps, oldest first: day, status, the note."""
+        return [
+            _line(
+                (f"{indent}{step.day}  ", MUTED),
+                (f"{step.status:<13}", "$accent"),
+                _one_line(step.note),
+            )
+            for step in self.service.opening_history(opening_id)
+        ]
+
+    def openings_block(self, company: Company) -> Content:
+        """The company's openings (open ones first), each with its status history."""
+        items = self.service.openings(include_closed=True, company=company)
+        out: list[Content] = []
+        for o in sorted(items, key=lambda o: not o.is_open):
+            style = "$success" if o.status == "offer" else MUTED if not o.is_open else "$accent"
+            out.append(
+                _line(
+                    (o.title, "bold"),
+                    (f"  {o.status}", style),
+                    (f" · {o.location}", MUTED) if o.location else "",
+                    (f" · deadline {o.deadline}", "$warning") if o.deadline and o.is_open else "",
+                )
+            )
+            out += self.history_lines(o.id)
+        return _lines(out, "no openings here: press o on the company in the Bullpen to add one")
+
     def last_touch(self, items: Iterable[Interaction]) -> dict[str, str]:
         """Each contact's latest real exchange (a news item or a note is not a touch)."""
         latest: dict[str, str] = {}
@@ -203,6 +231,7 @@ class CompanyDetail(RecordDetail):
     SECTIONS = (
         ("fields", "Company"),
         ("follow-ups", "Open follow-ups"),
+        ("openings", "Openings"),
         ("people", "People"),
         ("timeline", "Timeline"),
     )
@@ -239,6 +268,7 @@ class CompanyDetail(RecordDetail):
         return title, {
             "fields": (fields, None),
             "follow-ups": (self.follow_up_block(open_items), len(open_items)),
+            "openings": (self.openings_block(company), len(s.openings(True, company))),
             "people": (self.people_block(people, history), len(people)),
             "timeline": (self.timeline_block(history, show_contact=True), len(history)),
         }

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.validation import ValidationResult, Validator
+from textual.validation import Validator
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
 
@@ -28,6 +28,7 @@ from rebound_tui import display
 from rebound_tui.domain import dates
 from rebound_tui.service import Service, ServiceError
 from rebound_tui.ui import text as ui_text
+from rebound_tui.ui.screens.form_rules import Rule, WhenGiven
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.validators import DayValidator, RequiredValidator
 from rebound_tui.ui.widgets.safe_input import SafeInput
@@ -50,29 +51,6 @@ __all__ = [
 Submit = Callable[[dict[str, Any]], object]
 # Asked before submitting: a question for a ConfirmScreen (None: go ahead without asking).
 Confirm = Callable[[dict[str, Any]], str | None]
-
-
-class Rule(Validator):
-    """A validator from a function returning an error message or None (for cross-field rules)."""
-
-    def __init__(self, check: Callable[[str], str | None]) -> None:
-        super().__init__()
-        self.check = check
-
-    def validate(self, value: str) -> ValidationResult:
-        problem = self.check(value)
-        return self.failure(problem) if problem else self.success()
-
-
-class WhenGiven(Validator):
-    """Runs `inner` only on a non-blank value (for fields that also carry an always-on rule)."""
-
-    def __init__(self, inner: Validator) -> None:
-        super().__init__()
-        self.inner = inner
-
-    def validate(self, value: str) -> ValidationResult:
-        return self.inner.validate(value) if value.strip() else self.success()
 
 
 @dataclass
@@ -122,7 +100,9 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
 
     CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding(
+            "escape", "cancel", "Cancel", tooltip="Cancel; asks first when something was changed"
+        ),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
     title_text = "Form"
@@ -138,6 +118,8 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         self._by_name = {f.name: f for f in self.fields}
         self._touched: set[str] = set()
         self._tried = False
+        # What the fields held when the form opened: escape asks before throwing changes away.
+        self._opened_with: dict[str, str] | None = None
 
     # -- to implement ---------------------------------------------------------------------------
     def build_fields(self) -> list[FormField]:
@@ -193,9 +175,12 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
             suggester=suggester,
             id=wid,
             compact=True,
+            classes="-valid",  # as refresh_messages leaves an untouched field: no restyle
+            validate_on=(),  # the form judges (refresh_messages), once per change
         )
 
     def on_mount(self) -> None:
+        self._opened_with = self.raw_values()
         self.refresh_messages()
         self.fit_height()
         self.query_one(f"#field-{self.fields[0].name}").focus()
@@ -230,15 +215,34 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
     def values(self) -> dict[str, str]:
         return {spec.name: self.value(spec.name) for spec in self.fields}
 
+    def raw_values(self) -> dict[str, str]:
+        """Every field as it stands, spaces included (what "changed" compares)."""
+        out = {}
+        for spec in self.fields:
+            widget = self.widget(spec.name)
+            out[spec.name] = widget.value if isinstance(widget, Input) else self.value(spec.name)
+        return out
+
+    @property
+    def changed(self) -> bool:
+        """True once a field differs from what the form opened with."""
+        return self._opened_with is not None and self.raw_values() != self._opened_with
+
     def error(self, name: str) -> str | None:
         """The first problem with a field now, or None."""
         widget = self.widget(name)
         if not isinstance(widget, Input):
             return None
-        outcome = widget.validate(widget.value)
-        if outcome is None or outcome.is_valid:
+        # The validators themselves, not `widget.validate`: that also flips the input's -valid
+        # and -invalid classes (a restyle each), which refresh_messages then sets again.
+        value = widget.value
+        if widget.valid_empty and not value:
             return None
-        return (outcome.failure_descriptions or ["invalid value"])[0]
+        for validator in widget.validators:
+            outcome = validator.validate(value)
+            if not outcome.is_valid:
+                return (outcome.failure_descriptions or ["invalid value"])[0]
+        return None
 
     def errors(self) -> dict[str, str]:
         found = {spec.name: self.error(spec.name) for spec in self.fields}
@@ -326,7 +330,17 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
 
     # -- actions ----------------------------------------------------------------------------------
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; a changed form asks first, and "no" leaves it exactly as it was."""
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        question = "Discard what you typed in this form? (no: back to the form)"
+        self.app.push_screen(ConfirmScreen(question, title="Discard the changes?"), answered)
 
     def action_save(self) -> None:
         """Refuse while a field is invalid (focusing the first), else dismiss with the result."""
@@ -345,8 +359,8 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._submit(result)
-                else:
-                    self.dismiss(None)  # "no" cancels, as escape would
+                else:  # back to the form as it was: change something, or escape to leave
+                    self.show_form_error("Not saved: change what you need and save, or esc")
 
             self.app.push_screen(ConfirmScreen(question, title="Go ahead anyway?"), answered)
             return

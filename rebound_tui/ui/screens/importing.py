@@ -7,14 +7,16 @@ and feeds the progress bar from it.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
@@ -23,6 +25,7 @@ from rebound_tui.io import InputError
 from rebound_tui.io.csvmap import MAP_FIELDS, parse_map
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.widgets.safe_input import SafeInput
+from rebound_tui.ui.widgets.tick_box import TickBox
 
 __all__ = ["ImportPrompt", "ImportProgress", "ImportRequest", "ImportResult", "KINDS"]
 
@@ -79,6 +82,10 @@ class ImportRequest:
     add_companies: bool = False
 
 
+DRY_RUN = "dry run: show what would change, write nothing"
+ADD_COMPANIES = "add the companies not in the bullpen yet"
+
+
 class ImportPrompt(ModalScreen[ImportRequest | None]):
     """The file, the map (CSV only), dry run and "add companies"; ctrl+s or enter starts."""
 
@@ -93,6 +100,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
         self.kind = kind
         self.initial_path = path
         self.initial_dry_run = dry_run
+        self._people: int | None = None  # how many people the file holds, once read
 
     def compose(self) -> ComposeResult:
         what, example = KINDS[self.kind]
@@ -116,17 +124,65 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
                     classes="prompt-message",
                     id="import-map-message",
                 )
-            yield Checkbox("dry run: show what would change, write nothing", self.initial_dry_run,
-                           id="import-dry-run", compact=True)  # fmt: skip
-            yield Checkbox("add the companies not in the bullpen yet", id="import-add-companies",
-                           compact=True)  # fmt: skip
+            yield TickBox(DRY_RUN, self.initial_dry_run, id="import-dry-run", compact=True)
+            yield TickBox(ADD_COMPANIES, id="import-add-companies", compact=True)
             with Horizontal(classes="prompt-buttons"):
-                yield Label("ctrl+s import · esc cancel", classes="prompt-keys")
-                yield Button("Import", id="import-start", variant="primary", compact=True)
+                yield Label("ctrl+s start · esc cancel", classes="prompt-keys")
+                yield Button(self.start_label(), id="import-start", variant="primary", compact=True)
                 yield Button("Cancel", id="import-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
+
+    # -- what the start button says ---------------------------------------------------------
+    def start_label(self) -> str:
+        """What pressing start will do: "Preview" on a dry run, else "Import N people" once
+        the file is read (or "Import" until then)."""
+        try:
+            dry = self.query_one("#import-dry-run", Checkbox).value
+        except NoMatches:
+            dry = self.initial_dry_run
+        if dry:
+            return "Preview (dry run)"
+        if self._people is None:
+            return "Import"
+        return f"Import {self._people:,} {'person' if self._people == 1 else 'people'}"
+
+    def _show_start(self) -> None:
+        with contextlib.suppress(NoMatches):
+            self.query_one("#import-start", Button).label = self.start_label()
+
+    @on(Checkbox.Changed)
+    def _ticked(self) -> None:
+        self._show_start()
+
+    def _count_later(self) -> None:
+        """Count the people in the file the path names, off the UI thread."""
+        self._people = None
+        self._show_start()
+        field = self.query_one("#import-path", Input)
+        outcome = field.validate(field.value)
+        if outcome is None or outcome.is_valid:
+            mapping = ""
+            if self.kind == "csv":
+                mapping = self.query_one("#import-map", Input).value.strip()
+            self._count(expand(field.value), mapping or None)
+
+    @work(thread=True, exclusive=True, group="import-count", exit_on_error=False)
+    def _count(self, path: Path, mapping: str | None) -> None:
+        from rebound_tui.io.importer import read_rows
+
+        try:
+            people = len(read_rows(self.kind, path, mapping))
+        except Exception:  # an unreadable file: the import itself says why
+            return
+        self.app.call_from_thread(self._counted, path, people)
+
+    def _counted(self, path: Path, people: int) -> None:
+        field = self.query_one("#import-path", Input)
+        if expand(field.value) == path:
+            self._people = people
+            self._show_start()
 
     def _check(self, selector: str, *, show: bool = True) -> bool:
         """Validate one input and show its message; True when it is fine."""
@@ -150,6 +206,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
             self._check("#import-map")
         elif event.input.id == "import-path":
             self._check("#import-path", show=False)
+        self._count_later()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

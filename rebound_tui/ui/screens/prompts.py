@@ -23,6 +23,7 @@ from rebound_tui.service import Service
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.validators import DayValidator
 from rebound_tui.ui.widgets.safe_input import SafeInput
+from rebound_tui.ui.widgets.tick_box import TickBox
 
 __all__ = ["ConfirmScreen", "DatePrompt", "DoneAnswer", "DonePrompt", "NotePrompt", "SnoozeChooser"]
 
@@ -66,7 +67,7 @@ class DoneAnswer:
     keep_text: bool = False
 
 
-class KeepBox(Checkbox):
+class KeepBox(TickBox):
     """A checkbox on which enter accepts the prompt (space still toggles it)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -1,0 +1,176 @@
+"""Files this machine already checked (store/checked.py): their records are not checked again,
+and nothing else is ever trusted: other bytes (even the same size and times), a changed check,
+a stamp that is now too far ahead. Also: one-shot commands' backups throttled across processes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rebound_tui.domain import record_check
+from rebound_tui.store import checked
+from rebound_tui.store import fileformat as fileformat_mod
+from rebound_tui.store.database import Database
+from rebound_tui.store.fileformat import DataFileError
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every record id `check_doc` looks at, in order."""
+    seen: list[str] = []
+    real = record_check.check_doc
+
+    def spy(doc, table=None, record_id=None, **kw):
+        seen.append(record_id)
+        return real(doc, table, record_id, **kw)
+
+    monkeypatch.setattr(record_check, "check_doc", spy)
+    return seen
+
+
+def _seeded(path: Path, n: int = 3) -> list[str]:
+    db = Database(path)
+    ids = [
+        db.create("companies", {"name": f"Co {i}", "priority": 3, "stage": "watching"})
+        for i in range(n)
+    ]
+    db.save()
+    return ids
+
+
+def _remember_nothing(path: Path) -> None:
+    for entry in checked.checked_dir().glob("*"):
+        entry.unlink()
+
+
+def test_a_file_checked_once_is_not_checked_again(data_path: Path, checks: list[str]) -> None:
+    ids = _seeded(data_path)
+    _remember_nothing(data_path)  # as if delivered by a sync tool: never seen here
+    checks.clear()
+    Database(data_path).storage.read()
+    assert set(ids) <= set(checks)  # the first open checks every record
+    checks.clear()
+    db = Database(data_path)
+    assert {f["name"] for _, f in db.live("companies")} == {"Co 0", "Co 1", "Co 2"}
+    assert checks == []  # the same bytes again: trusted
+
+
+def test_a_file_we_saved_is_not_checked_when_opened(data_path: Path, checks: list[str]) -> None:
+    _seeded(data_path)
+    for one_shot in (True, False):  # a command's whole encode, the dashboard's pieces
+        db = Database(data_path, one_shot=one_shot)
+        db.create("companies", {"name": "New", "priority": 2, "stage": "applied"})
+        db.save()
+        checked.flush_pending()  # (a file written from pieces is hashed at exit)
+        checks.clear()
+        Database(data_path).storage.read()
+        assert checks == []
+
+
+def test_other_bytes_with_the_same_size_and_times_are_checked(data_path: Path) -> None:
+    ids = _seeded(data_path)
+    Database(data_path).storage.read()  # remembered
+    raw = data_path.read_bytes()
+    st = os.stat(data_path)
+    # A bad priority (9), same length, put back with the same times: only the bytes differ.
+    bad = raw.replace(b'"priority": 3', b'"priority": 9', 1)
+    assert len(bad) == len(raw) and bad != raw
+    data_path.write_bytes(bad)
+    os.utime(data_path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(DataFileError, match="priority"):
+        Database(data_path).storage.read()
+    assert ids
+
+
+def test_a_changed_check_checks_again(
+    data_path: Path, checks: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seeded(data_path)
+    Database(data_path).storage.read()
+    monkeypatch.setattr(checked, "_fingerprint", lambda: b"another version of the checks")
+    checks.clear()
+    Database(data_path).storage.read()
+    assert checks
+
+
+def test_a_stamp_too_far_ahead_now_is_refused_even_if_checked_before(
+    data_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seeded(data_path)
+    Database(data_path).storage.read()  # checked and remembered, with its highest stamp
+    real = fileformat_mod.system_ms
+    monkeypatch.setattr(fileformat_mod, "system_ms", lambda: real() - 3 * 86_400_000)
+    with pytest.raises(DataFileError, match="ahead"):
+        Database(data_path).storage.read()
+
+
+def test_a_lost_or_damaged_entry_only_means_checking(data_path: Path, checks: list[str]) -> None:
+    _seeded(data_path)
+    Database(data_path).storage.read()
+    for entry in checked.checked_dir().glob("*"):
+        entry.write_text('{"max_stamp": 3}')
+    checks.clear()
+    Database(data_path).storage.read()
+    assert checks
+
+
+def test_entries_are_private_and_pruned(data_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checked, "KEEP", 3)
+    for n in range(6):
+        checked.remember(bytes([n]) * 32, checked.Entry("", True, True))
+    folder = checked.checked_dir()
+    assert len(list(folder.iterdir())) == 3
+    if os.name != "nt":
+        assert folder.stat().st_mode & 0o777 == 0o700
+    assert checked.lookup(bytes([5]) * 32) == checked.Entry("", True, True)
+
+
+def test_commands_back_up_at_most_every_ten_minutes(data_path: Path) -> None:
+    _seeded(data_path)
+    for n in range(3):
+        db = Database(data_path, one_shot=True)
+        db.create("companies", {"name": f"More {n}", "priority": 2, "stage": "applied"})
+        db.save()
+    assert len(db.backups.own()) == 1
+    # The dashboard's session still backs up at its first save.
+    db = Database(data_path)
+    db.create("companies", {"name": "Dash", "priority": 2, "stage": "applied"})
+    db.save()
+    assert len(db.backups.own()) == 2
+
+
+def test_a_copy_is_trusted_for_strict_reading_only_if_checked_strictly(
+    data_path: Path, checks: list[str]
+) -> None:
+    _seeded(data_path)
+    raw = data_path.read_bytes()
+    _remember_nothing(data_path)
+    # Checked as a data file (not for keys given twice): not enough for a copy from elsewhere.
+    checked.remember(checked.digest_of(raw), checked.Entry("", None, False))
+    checks.clear()
+    checked.decode_known(raw, data_path, strict=True)
+    assert checks  # checked in full, strictly
+    checks.clear()
+    checked.decode_known(raw, data_path, strict=True)
+    assert checks == []  # and now remembered as such
+
+
+def test_the_git_driver_remembers_its_result(tmp_path: Path, checks: list[str]) -> None:
+    from rebound_tui.store.merge_driver import merge_files
+
+    base = tmp_path / "base.json"
+    _seeded(base)
+    ours, theirs = tmp_path / "ours.json", tmp_path / "theirs.json"
+    for side, name in ((ours, "Ours"), (theirs, "Theirs")):
+        side.write_bytes(base.read_bytes())
+        db = Database(side)
+        db.create("companies", {"name": name, "priority": 1, "stage": "applied"})
+        db.save()
+    merge_files(base, ours, theirs)
+    checks.clear()
+    db = Database(ours)
+    assert {"Ours", "Theirs"} <= {f["name"] for _, f in db.live("companies")}
+    assert checks == []

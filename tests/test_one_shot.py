@@ -1,0 +1,92 @@
+"""A one-shot command (the CLI: `Service.open(path, one_shot=True)`) answers its few questions
+without building every record object and index: the answers are exactly those of the full
+structures (records by id, touches and check-ins by key, a follow-up by its whole id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from rebound_tui.demo import build_demo
+from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction
+from rebound_tui.errors import Ambiguous, ServiceError
+from rebound_tui.record_index import KeyScan
+from rebound_tui.service import Service
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    return build_demo(tmp_path / "rebound.json")
+
+
+def _pair(path: Path) -> tuple[Service, Service]:
+    full = Service.open(path, today=lambda: TODAY)
+    return full, Service.open(path, one_shot=True, today=lambda: TODAY)
+
+
+def test_touches_and_check_ins_by_key_equal_the_full_index(demo: Path) -> None:
+    full, once = _pair(demo)
+    touches, check_ins = full.core.touch_groups(), full.core.check_in_groups()
+    scan_touches, scan_check_ins = once.core.touch_groups(), once.core.check_in_groups()
+    assert isinstance(scan_touches, KeyScan) and isinstance(scan_check_ins, KeyScan)
+    keys = set(touches) | set(check_ins) | {"nobody", "co:nothing"}
+    keys |= {c.id for c in full.core.contacts()} | {"co:" + c.id for c in full.core.companies()}
+    for key in keys:
+        assert scan_touches.get(key, {}) == touches.get(key, {}), key
+        assert scan_check_ins.get(key, {}) == check_ins.get(key, {}), key
+    assert dict(scan_touches) == dict(touches)  # iterating builds the whole index
+
+
+def test_a_scan_follows_the_writes(demo: Path) -> None:
+    _, once = _pair(demo)
+    person = once.core.contacts()[0]
+    groups = once.core.touch_groups()
+    before = dict(groups.get(person.id, {}))
+    logged = once.log("call", contact=person.id, on=TODAY)
+    after = groups.get(person.id, {})  # the same mapping, asked again after the write
+    assert set(after) == set(before) | {logged.id}
+    once.save()
+    reopened = Service.open(demo, today=lambda: TODAY).core.touch_groups()
+    assert reopened.get(person.id, {}) == after
+
+
+def test_records_by_id_equal_the_full_records(demo: Path) -> None:
+    full, once = _pair(demo)
+    for cls in (Company, Contact, FollowUp, Interaction):
+        for record_id, rec in full.core.records(cls).items():
+            assert once.core.one(cls, record_id) == rec
+        assert once.core.one(cls, "0" * 32) is None
+
+
+def test_a_follow_up_by_its_whole_id_and_the_ambiguous_case(demo: Path) -> None:
+    full, once = _pair(demo)
+    for f in full.core.follow_ups(include_closed=True)[:20]:
+        assert once.core.find_follow_up(f.id) == f
+        assert once.core.find_follow_up(f.id.upper()) == f
+    closed = [f for f in full.core.follow_ups(include_closed=True) if not f.is_open]
+    if closed:
+        with pytest.raises(ServiceError):
+            once.core.find_follow_up(closed[0].id, include_closed=False)
+    # A title that reads as another follow-up's id: the whole-id lookup must not decide.
+    target = full.core.follow_ups()[0]
+    other = full.core.follow_ups()[1]
+    full.core.update(other, {"title": target.id})
+    full.save()
+    _, once = _pair(demo)
+    with pytest.raises(Ambiguous):
+        once.core.find_follow_up(target.id)
+
+
+def test_live_where_equals_a_filter_of_the_full_records(demo: Path) -> None:
+    full, once = _pair(demo)
+    for kind in ("rejection", "interview", "nothing"):
+        mine = sorted(once.core.live_where(Interaction, "kind", kind), key=lambda i: i.id)
+        theirs = sorted(
+            (i for i in full.core.records(Interaction).values() if i.kind == kind),
+            key=lambda i: i.id,
+        )
+        assert mine == theirs
