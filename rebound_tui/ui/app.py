@@ -160,7 +160,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
             with self.lower:
                 yield self.bullpen
                 yield self.network
-        yield StatusLine()
+        yield StatusLine(on_height=self.pane_layout.fit)
         yield DashboardFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -203,17 +203,10 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         self.pane_layout.apply()
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
-        for pane in self.panes:
-            if event.widget is pane or pane in event.widget.ancestors:
-                self.pane_layout.activate(pane)
-                return
+        self.pane_layout.focused(event.widget)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tabs is not self.pane_layout.tabs:
-            return
-        name = (event.tab.id or "").removeprefix("tab-")
-        if self.pane_layout.narrow and name != self.pane_layout.active.id:
-            self.action_focus_pane(name)
+        self.pane_layout.tab_activated(event.tabs, event.tab)
 
     def action_focus_pane(self, name: str) -> None:
         self.pane_layout.focus(name)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from textual.app import App
     from textual.containers import Horizontal
-    from textual.widgets import Tabs
+    from textual.widget import Widget
+    from textual.widgets import Tab, Tabs
 
     from rebound_tui.ui.widgets import Pane
 
@@ -59,6 +60,21 @@ class PaneLayout:
         if pane is not self.active:
             self.active = pane
             self.apply()
+
+    def focused(self, widget: Widget) -> None:
+        """`widget` got the focus: the pane holding it is the one in use."""
+        for pane in self.panes:
+            if widget is pane or pane in widget.ancestors:
+                self.activate(pane)
+                return
+
+    def tab_activated(self, tabs: Tabs, tab: Tab) -> None:
+        """Narrow: a tab clicked (or moved to) shows its pane."""
+        if tabs is not self.tabs:
+            return
+        name = (tab.id or "").removeprefix("tab-")
+        if self.narrow and name != self.active.id:
+            self.focus(name)
 
     def fit(self) -> None:
         """Wide: the due pane is as tall as its rows need (the morning job is the due list);

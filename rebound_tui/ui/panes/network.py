@@ -21,7 +21,7 @@ from rebound_tui.ui.actions.records import (
     open_log_form,
     select,
 )
-from rebound_tui.ui.panes.bullpen import due_style
+from rebound_tui.ui.panes.bullpen_columns import due_style
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
 from rebound_tui.ui.widgets.status_line import fields
 

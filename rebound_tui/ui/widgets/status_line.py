@@ -8,7 +8,10 @@ markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.content import Content
+from textual.events import Resize
 from textual.widgets import Static
 
 __all__ = ["StatusLine"]
@@ -27,9 +30,20 @@ class StatusLine(Static):
     }
     """
 
-    def __init__(self, *, id: str | None = "status") -> None:
+    def __init__(
+        self, *, id: str | None = "status", on_height: Callable[[], None] | None = None
+    ) -> None:
+        """`on_height`: called when the line grows or shrinks (the panes above refit)."""
         super().__init__(Content(""), id=id, markup=False)
         self.text = Content("")
+        self.on_height = on_height
+        self._height = 0
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.height != self._height:
+            self._height = event.size.height
+            if self.on_height is not None:
+                self.call_after_refresh(self.on_height)
 
     def show(self, text: Content) -> None:
         """Show `text` (already literal Content): the selected row, whole."""
