@@ -21,6 +21,7 @@ from rebound_tui.cadences import Cadences
 from rebound_tui.domain import dates
 from rebound_tui.domain.cadence import Touch
 from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp, Interaction
+from rebound_tui.domain.plan_timeline import Step, timeline
 from rebound_tui.domain.playbook import (
     TRIGGER_OF_KIND,
     Event,
@@ -54,6 +55,15 @@ class Playbook:
 
     def rules(self) -> list[Rule]:
         return self.rulebook.rules()
+
+    def plan_of(self, company_id: str | None) -> list[Step]:
+        """The company's plan as a timeline (domain/plan_timeline.py): the steps its rules
+        made, done, late, today or upcoming."""
+        if not company_id:
+            return []
+        mine = [f for f in self.core.follow_ups(include_closed=True) if f.company_id == company_id]
+        offsets = {r.id: str(r.offset) for r in self.rules() if r.offset is not None}
+        return timeline(mine, self.core.today(), offsets)
 
     # -- looking things up for the planner -----------------------------------------------------
     def _touches(self) -> list[Touch]:

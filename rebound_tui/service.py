@@ -222,6 +222,7 @@ class Service:
     reset_rules = _to("rulebook", RuleBook.reset_rules)
     playbook_paused = _to("playbook", Playbook.playbook_paused)
     boss_of = _to("playbook", Playbook.boss_of)
+    plan_of = _to("playbook", Playbook.plan_of)
     created_by = _to("playbook", Playbook.created_by)
     apply_rules = _to("playbook", Playbook.apply_rules)
     after_log = _to("playbook", Playbook.after_log)

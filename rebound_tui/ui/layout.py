@@ -23,6 +23,7 @@ __all__ = ["NARROW_BELOW", "PaneLayout"]
 NARROW_BELOW = 80  # columns: below this the panes become tabs
 LOWER_MIN = 6  # rows the bullpen and the network keep: border, header, three rows
 DUE_MIN = 5
+STATUS_ROWS = 3  # the status line on a wide terminal: fixed, so the panes never jump
 
 
 class PaneLayout:
@@ -80,6 +81,8 @@ class PaneLayout:
         """Wide: the due pane is as tall as its rows need (the morning job is the due list);
         the bullpen and the network shrink first, down to `LOWER_MIN` rows. Narrow: one pane."""
         due = self.panes[-1]
+        with contextlib.suppress(Exception):  # not mounted yet (a test may build no status)
+            self.app.query_one("#status").styles.height = "auto" if self.narrow else STATUS_ROWS
         if self.narrow:
             due.styles.height = "1fr"
             return

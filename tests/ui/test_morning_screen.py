@@ -32,8 +32,14 @@ async def test_the_due_pane_gets_the_height_it_needs_at_80x24(tmp_path) -> None:
         due_rows = len(app.due.table.rows)
         shown = app.due.table.scrollable_content_region.height - 1  # minus the header
         assert due_rows >= 12
-        assert shown >= 11  # was 5 of 11, with 12 rows each for the bullpen and the network
+        assert shown >= 10  # was 5 of 11, with 12 rows each for the bullpen and the network
         assert app.bullpen.outer_size.height >= 6  # the others shrink: border, header, 3 rows
+        heights = set()
+        for _ in range(due_rows):  # status lines of one to three lines: the panes stay put
+            heights.add(app.due.outer_size.height)
+            await pilot.press("j")
+            await settle(pilot)
+        assert len(heights) == 1
     app = demo(tmp_path / "wide")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -182,3 +188,25 @@ async def test_zwj_emoji_keep_the_rows_aligned(app: ReboundApp, service) -> None
                 row.stage, row.stage
             )
             assert cell_len(strip.text.split(stage_word)[0]) == stage, row.company
+
+
+async def test_the_status_line_shows_the_plan(tmp_path) -> None:
+    """A bullpen company: its plan as a timeline; a due row: the step that comes after it."""
+    app = demo(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        row = app.due.current
+        text = status_text(app)
+        assert row.company_id is not None
+        steps = app.service.plan_of(row.company_id)
+        after = next(s for s in steps if s.follow_up_id != row.id and s.state != "done")
+        assert f"then {after.text()}" in text
+        await pilot.press("1")
+        await settle(pilot)
+        for _ in range(len(app.bullpen.table.rows)):
+            if app.service.plan_of(app.bullpen.current.id):
+                break
+            await pilot.press("j")
+            await settle(pilot)
+        text = status_text(app)
+        assert "plan " in text and "→" in text

@@ -26,7 +26,7 @@ from rebound_tui.ui.actions.records import (
 from rebound_tui.ui.actions.words import long_day, planned_text
 from rebound_tui.ui.panes.bullpen_columns import COLUMNS, stages
 from rebound_tui.ui.widgets import Pane, RecordTable
-from rebound_tui.ui.widgets.status_line import fields
+from rebound_tui.ui.widgets.status_line import fields, plan_text
 
 if TYPE_CHECKING:
     from rebound_tui.domain.model import Company, FollowUp, Interaction, Opening
@@ -140,6 +140,7 @@ class BullpenPane(Pane[BullpenRow]):
         return fields(
             ("", ui_text.line(row.company, "bold")),
             ("", row.stage),
+            ("plan", plan_text(self.dashboard, row.id)),
             ("priority (P)", row.priority),
             ("since the no", short_ago(row.days_since_rejection)),
             ("touches since the no", row.touches_since_rejection),

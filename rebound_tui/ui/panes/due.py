@@ -19,7 +19,7 @@ from rebound_tui.rows import DueRow, DueSummary
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.actions.words import cooloff_question, long_day
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
-from rebound_tui.ui.widgets.status_line import fields
+from rebound_tui.ui.widgets.status_line import fields, plan_text
 
 if TYPE_CHECKING:
     from rebound_tui.domain.model import FollowUp
@@ -146,6 +146,7 @@ class DuePane(Pane[DueRow]):
             ("", row.kind),
             ("due", row.when),
             ("importance (P)", f"{row.importance}/5"),
+            ("then", plan_text(self.dashboard, row.company_id, after=row.id)),
         )
 
     def update_title(self) -> None:

@@ -18,7 +18,8 @@ __all__ = ["StatusLine"]
 
 
 class StatusLine(Static):
-    """One to three lines: what the selected row is, or a notice about a key."""
+    """Three lines (one to three on a narrow terminal): what the selected row is, or a notice
+    about a key. A fixed height on a wide terminal keeps the panes still as the cursor moves."""
 
     DEFAULT_CSS = """
     StatusLine {
@@ -67,3 +68,22 @@ def fields(*parts: tuple[str, object] | None) -> Content:
         piece = value if isinstance(value, Content) else ui_text.line(value)
         shown.append(Content.assemble((label + " ", "$text-muted"), piece) if label else piece)
     return Content(" · ").join(shown)
+
+
+def plan_text(dashboard: object, company_id: str | None, *, after: str | None = None) -> str:
+    """The company's plan as a timeline (`✓ thanks → referral ask (4d late) → 30d · 60d`);
+    with `after` (a follow-up's id), only the step that comes after that one. Empty while the
+    data loads, or without a plan."""
+    if not company_id or not getattr(dashboard, "loaded", False):
+        return ""
+    from rebound_tui.domain.plan_timeline import next_step, render
+
+    steps = dashboard.service.plan_of(company_id)  # type: ignore[attr-defined]
+    if after is None:
+        return render(steps)
+    step = next_step(steps, after=after)
+    if step is None:
+        return ""
+    return (
+        f"{step.text()} {step.due:%b} {step.due.day}" if step.state == "upcoming" else step.text()
+    )
