@@ -194,6 +194,15 @@ def day_text(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
+def week_rows(entries: Sequence[DueEntry], today: dt.date) -> list[DueRow]:
+    """The next 7 days: the due rows (overdue, today's, in the order to do them), then what
+    falls due in the week after today, day by day."""
+    week_end = day_text(today + dt.timedelta(days=WEEK_DAYS))
+    due, _, _ = due_lists(entries, today)
+    today_text = day_text(today)
+    return due + [e.row(today) for e in entries if today_text < e.due <= week_end]
+
+
 def due_lists(
     entries: Sequence[DueEntry], today: dt.date
 ) -> tuple[list[DueRow], DueSummary, list[DueRow]]:

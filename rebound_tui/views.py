@@ -32,6 +32,7 @@ from rebound_tui.rows import (
     entry_order,
     short_ago,
     short_until,
+    week_rows,
 )
 from rebound_tui.service import DueItem, Service
 
@@ -83,6 +84,10 @@ class Snapshot:
     upcoming: list[DueRow]
     network_by_company: dict[str | None, list[NetworkRow]] = field(default_factory=dict)
     entries: list[DueEntry] = field(default_factory=list)  # the due list of any day
+
+    def week(self, today: dt.date) -> list[DueRow]:
+        """Due by today and in the 7 days after it (the due pane's `w`)."""
+        return week_rows(self.entries, today)
 
 
 class Views:

@@ -226,7 +226,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         self._shown = key
         self.bullpen.set_rows(snap.bullpen)
         self.network.set_rows(snap.network)
-        self.due.show(snap.due, snap.summary, snap.upcoming)
+        self.due.show(snap.due, snap.summary, snap.upcoming, snap.week(key[1]))
         self.pane_layout.fit()
         self.set_day(key[1])
         self.insights.soon(self.service)

@@ -43,7 +43,8 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
     (
         "Due today (3)",
         "Overdue first, then today's, most important first. `.` repeats only a decision that "
-        "still stands: after `u` it does nothing, and says so.",
+        "still stands: after `u` it does nothing, and says so. `w` shows the next 7 days (the "
+        'title says "Next 7 days"); every key here works on those rows too.',
         [DuePane],
         [],
     ),

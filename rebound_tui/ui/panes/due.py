@@ -115,6 +115,13 @@ class DuePane(Pane[DueRow]):
             show=False,
             tooltip="Repeat the last decision on this item",
         ),
+        Binding(
+            "w",
+            "toggle_week",
+            "7 days",
+            id="due.toggle_week",
+            tooltip="Show the next 7 days, or today only again",
+        ),
         Pane.SEARCH,
     ]
 
@@ -122,15 +129,35 @@ class DuePane(Pane[DueRow]):
         table: RecordTable[DueRow] = RecordTable(COLUMNS, id="due-table")
         super().__init__(table, id=id)
         self.summary = DueSummary(0, 0, 0)
+        self.week_view = False  # `w`: the next 7 days instead of today only
+        self.today_rows: list[DueRow] = []
+        self.week_rows: list[DueRow] = []
         # The last decision: (verb, argument, its undo step); `.` repeats it while the step
         # still stands (not undone).
         self.last_decision: tuple[str, str | None, object] | None = None
 
-    def show(self, rows: Sequence[DueRow], summary: DueSummary, upcoming: Sequence[DueRow]) -> None:
+    def show(
+        self,
+        rows: Sequence[DueRow],
+        summary: DueSummary,
+        upcoming: Sequence[DueRow],
+        week: Sequence[DueRow] | None = None,
+    ) -> None:
+        """Today's rows (or, in the 7-day view, `week`: today's and the next 7 days')."""
         self.summary = summary
+        self.today_rows, self.week_rows = list(rows), list(rows if week is None else week)
         self.table.empty_lines = all_done_lines(upcoming)
-        self.set_rows(rows)
-        self.set_class(not rows, "-all-done")
+        shown = self.week_rows if self.week_view else self.today_rows
+        self.set_rows(shown)
+        self.set_class(not shown, "-all-done")
+
+    def heading(self) -> str:
+        return "Next 7 days" if self.week_view else self.TITLE
+
+    def action_toggle_week(self) -> None:
+        """`w`: the next 7 days, or today only again; the triage keys work in both."""
+        self.week_view = not self.week_view
+        self.dashboard.refresh_panes(force=True)  # the rows of the view, the pane refitted
 
     def title_parts(self) -> list[str]:
         return [self.summary.text]

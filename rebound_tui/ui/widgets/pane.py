@@ -148,8 +148,12 @@ class Pane(Vertical, Generic[T]):
         """Hook: filters and counters shown after the pane's name."""
         return []
 
+    def heading(self) -> str:
+        """The pane's name in its title (the due pane says which view is on)."""
+        return self.TITLE
+
     def update_title(self) -> None:
-        parts = [f"{self.NUMBER} {self.TITLE}", *self.title_parts()]
+        parts = [f"{self.NUMBER} {self.heading()}", *self.title_parts()]
         if self.table.filter:
             parts.append(f"/{self.table.filter}")
         self.border_title = ui_text.line(" · ".join(parts))
