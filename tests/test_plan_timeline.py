@@ -74,6 +74,9 @@ def test_done_steps_of_one_name_are_counted() -> None:
 def test_without_offsets_upcoming_check_ins_show_their_day() -> None:
     plan = [step("x", "check-in", dt.date(2026, 12, 24))]
     assert render(timeline(plan, TODAY)) == "Dec 24"
+    assert timeline(plan, TODAY)[0].next_text() == "check-in Dec 24"
+    thirty = step("rejection-check-in-30", "check-in", dt.date(2026, 12, 24))
+    assert timeline([thirty], TODAY, OFFSETS)[0].next_text() == "30d, Dec 24"
     assert render(timeline([], TODAY)) == ""
     assert next_step([]) is None
 

@@ -42,6 +42,14 @@ class Step:
     state: str  # "done", "late", "today" or "upcoming"
     days: int  # late: days overdue; upcoming: days until; else 0
     follow_up_id: str = ""
+    kind: str = ""  # the follow-up's kind
+
+    def next_text(self) -> str:
+        """As the step that comes next: `30d, Dec 16`, `check-in Dec 26`, `thanks (today)`."""
+        if self.state != "upcoming":
+            return self.text()
+        day = f"{self.due:%b} {self.due.day}"
+        return f"{self.kind} {day}" if self.label == day else f"{self.label}, {day}"
 
     def text(self) -> str:
         if self.state == "done":
@@ -82,15 +90,15 @@ def timeline(
         offset = offsets.get(origin.rule_id) if origin is not None else None
         label = _label(f, offset)
         if f.status == "done":
-            step = Step(label, due, "done", 0, f.id or "")
+            step = Step(label, due, "done", 0, f.id or "", f.kind)
         elif due < today:
-            step = Step(label, due, "late", (today - due).days, f.id or "")
+            step = Step(label, due, "late", (today - due).days, f.id or "", f.kind)
         elif due == today:
-            step = Step(label, due, "today", 0, f.id or "")
+            step = Step(label, due, "today", 0, f.id or "", f.kind)
         else:
             if f.kind == "check-in" and offset is None:
                 label = f"{due:%b} {due.day}"
-            step = Step(label, due, "upcoming", (due - today).days, f.id or "")
+            step = Step(label, due, "upcoming", (due - today).days, f.id or "", f.kind)
         steps.append((due, f.id or "", step))
     return [s for _, _, s in sorted(steps, key=lambda t: (t[0], t[1]))]
 

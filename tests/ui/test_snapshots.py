@@ -37,7 +37,23 @@ async def settle(pilot) -> None:
 
 
 def test_three_panes_80x24(demo_app: ReboundApp, snap_compare) -> None:
-    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=settle)
+    """The morning screen: the due list whole, the first item's full title in the status line."""
+
+    async def check(pilot) -> None:
+        await settle(pilot)
+        row = pilot.app.due.current
+        assert row.title in pilot.app.query_one("#status").text.plain
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=check)
+
+
+def test_three_panes_120x40(demo_app: ReboundApp, snap_compare) -> None:
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=settle)
+
+
+def test_three_panes_60x15(demo_app: ReboundApp, snap_compare) -> None:
+    """Tabs, one pane, the status line and `?` Help in the footer."""
+    assert snap_compare(demo_app, terminal_size=(60, 15), run_before=settle)
 
 
 def test_three_panes_160x48(demo_app: ReboundApp, snap_compare) -> None:

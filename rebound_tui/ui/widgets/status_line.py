@@ -82,8 +82,4 @@ def plan_text(dashboard: object, company_id: str | None, *, after: str | None = 
     if after is None:
         return render(steps)
     step = next_step(steps, after=after)
-    if step is None:
-        return ""
-    return (
-        f"{step.text()} {step.due:%b} {step.due.day}" if step.state == "upcoming" else step.text()
-    )
+    return "" if step is None else step.next_text()
