@@ -200,7 +200,7 @@ async def test_the_status_line_shows_the_plan(tmp_path) -> None:
         assert row.company_id is not None
         steps = app.service.plan_of(row.company_id)
         after = next(s for s in steps if s.follow_up_id != row.id and s.state != "done")
-        assert f"then {after.text()}" in text
+        assert f"then {after.next_text()}" in text
         await pilot.press("1")
         await settle(pilot)
         for _ in range(len(app.bullpen.table.rows)):
