@@ -21,6 +21,10 @@ class DashboardFooter(Footer):
     DashboardFooter FooterKey.-help {
         dock: right;
         padding-left: 1;
+        background: $footer-background;
+    }
+    DashboardFooter.-compact FooterKey.-help {
+        margin-right: 0;  /* the compact footer's margin would let a cut key show through */
     }
     """
 
