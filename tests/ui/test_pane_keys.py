@@ -1,5 +1,6 @@
 """Each pane owns its keys: the binding and its action are on the pane (issue 19), and a pane's
-key pressed in another pane does nothing there (no screen, no change)."""
+key pressed in another pane does nothing there (no screen, no change) but says where it
+belongs (issue 14: not silently)."""
 
 from __future__ import annotations
 
@@ -30,22 +31,43 @@ def test_every_pane_key_is_an_action_of_that_pane_with_its_id(name: str) -> None
     assert not [a for a in dir(ReboundApp) if a in {f"action_{b.action}" for b in own}]
 
 
-async def test_a_pane_key_in_another_pane_does_nothing(app: ReboundApp, service: Service) -> None:
+async def test_a_pane_key_in_another_pane_says_where_it_belongs(
+    app: ReboundApp, service: Service
+) -> None:
     before = service.generation
-    async with app.run_test(size=SIZE) as pilot:
+
+    def notices() -> list[str]:
+        return [str(n.message) for n in app._notifications]
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("2")  # the Network: R (reject) is the Bullpen's
         await pilot.press("R", "x", "m", "full_stop")  # and x, m, . are Due today's
         await settle(pilot)
         assert len(app.screen_stack) == 1
+        said = notices()
+        assert "R (reject) is a Bullpen key: press 1 or Tab to go there" in said
+        assert "x (drop) is a Due today key: press 3 or Tab to go there" in said
+        assert "m (draft) is a Due today key: press 3 or Tab to go there" in said
+        assert ". (repeat) is a Due today key: press 3 or Tab to go there" in said
+        app.clear_notifications()
         await pilot.press("1")  # the Bullpen: m (draft) and x (drop) are Due today's
-        await pilot.press("m", "x", "r")
+        await pilot.press("m", "x", "d")
         await settle(pilot)
         assert len(app.screen_stack) == 1
+        assert "d (done) is a Due today key: press 3 or Tab to go there" in notices()
+        app.clear_notifications()
         await pilot.press("3")  # Due today: R and D are the record panes'
         await pilot.press("R", "D")
         await settle(pilot)
         assert len(app.screen_stack) == 1
+        assert "D (delete) is a Bullpen and Network key: press 1 or 2 or Tab to go there" in (
+            notices()
+        )
+        app.clear_notifications()
+        await pilot.press("j", "k", "Z")  # its own keys, and a key of no pane: no notice
+        await settle(pilot)
+        assert notices() == []
     assert service.generation == before
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -126,6 +126,20 @@ class Pane(Vertical, Generic[T]):
     def status_of(self, row: T | None) -> Content:
         """Hook: the selected row whole (None: no row), for the status line."""
         return Content("")
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of another pane, pressed here, says where it belongs (widgets/pane_keys.py)
+        instead of doing nothing silently."""
+        busy = len(self.app.screen_stack) > 1 or isinstance(self.app.focused, Input)
+        if busy or event.key in self.screen.active_bindings:
+            return
+        from rebound_tui.ui.widgets.pane_keys import elsewhere
+
+        others = [p for p in self.screen.query(Pane) if p is not self]
+        notice = elsewhere(event.key, others)
+        if notice is not None:
+            event.stop()
+            self.notify(notice, timeout=3)
 
     def show_status(self) -> None:
         """The status line shows this pane's selected row, when this pane is the one in use."""
