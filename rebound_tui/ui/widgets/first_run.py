@@ -180,6 +180,7 @@ class FirstRunSlot:
         ):
             self.pane.dashboard.perform(lambda: service.set_setting(HIDDEN_SETTING, "hidden"))
         self.update(self.has_rows)
+        self.pane.notify("Guide hidden: ? then f shows it again", timeout=4, markup=False)
 
     def after_help(self, answer: object) -> None:
         """The help screen closed: `f` there asks for the guide again."""
