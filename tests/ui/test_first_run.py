@@ -231,3 +231,33 @@ def test_guide_snapshot_80x24(tmp_path, monkeypatch, snap_compare):
     service.add_company(HOSTILE_COMPANY)
     app = make_app(service, data_label="rebound.json", poll_seconds=0)
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+async def test_hostile_names_from_a_synced_file_are_shown_as_text(tmp_path):
+    """Names the file already holds (another machine, a hand edit), with markup and control
+    characters: drawn literally, escaped, and nothing is run."""
+    from rebound_test_helpers import HOSTILE
+
+    from tests.ui.test_hostile_text import check_screen, shown
+
+    service = Service.open(tmp_path / "rebound.json", today=lambda: TODAY)
+    for i, text in enumerate(HOSTILE):
+        company = service.db.create(
+            "companies", {"name": f"{text} co{i}", "stage": "rejected", "priority": 3}
+        )
+        service.db.create(
+            "contacts", {"name": f"{text} p{i}", "company_id": company, "role": "boss"}
+        )
+    service.save()
+    steps = service.first_run_steps()
+    assert steps.company and steps.boss and not steps.rejection
+    app = make_app(service, poll_seconds=0, save_delay=0)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        assert guide_shows(app)
+        text = check_screen(pilot, "the first-run guide")
+        assert shown(steps.company_name) in text
+        assert shown(steps.boss_name) in text
+        await pilot.press("p")
+        await settle(pilot)
+        check_screen(pilot, "the sync screen")
