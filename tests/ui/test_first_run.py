@@ -222,6 +222,15 @@ async def test_not_on_a_file_with_data_and_nothing_due(tmp_path):
         await settle(pilot)
         assert not app.due.first_run.shown
         assert app.due.table.display
+        await pilot.press("question_mark", "f")
+        await settle(pilot)
+        assert guide_shows(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert not app.due.first_run.shown
+        said = [str(n.message) for n in app._notifications]
+        assert any("Guide hidden" in m for m in said)
+        assert not any("First steps done" in m for m in said)  # one toast, not two
 
 
 def test_guide_snapshot_80x24(tmp_path, monkeypatch, snap_compare):

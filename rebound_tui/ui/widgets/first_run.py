@@ -136,8 +136,9 @@ class FirstRunSlot:
         self.forced = False  # asked for from the help screen: shows until x
         self.has_rows = False
 
-    def update(self, has_rows: bool) -> None:
-        """After the due rows changed: the guide or the table."""
+    def update(self, has_rows: bool, *, announce: bool = True) -> None:
+        """After the due rows changed: the guide or the table (`announce`: say so when the
+        guide goes because steps 1-3 are done)."""
         self.has_rows = has_rows
         app = self.pane.app
         if not getattr(app, "loaded", False):
@@ -155,7 +156,7 @@ class FirstRunSlot:
         self.shown = show
         self.pane.set_class(show, "-first-run")
         self.pane.refresh_bindings()
-        if not show and steps is not None and steps.started:
+        if announce and not show and steps is not None and steps.started:
             app.notify(
                 "First steps done: the plan is in Due today. ? then f shows the guide again "
                 "(LinkedIn, sync)",
@@ -179,7 +180,7 @@ class FirstRunSlot:
             was_forced and service.first_run_steps().started
         ):
             self.pane.dashboard.perform(lambda: service.set_setting(HIDDEN_SETTING, "hidden"))
-        self.update(self.has_rows)
+        self.update(self.has_rows, announce=False)
         self.pane.notify("Guide hidden: ? then f shows it again", timeout=4, markup=False)
 
     def after_help(self, answer: object) -> None:
