@@ -42,11 +42,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rebound_tui.cadences import Cadences
 from rebound_tui.cooloff_guard import CoolOffGuard
 from rebound_tui.domain import dates, record, references
+from rebound_tui.domain.first_run import FirstRunSteps, first_run_steps
 from rebound_tui.domain.merge import DEFAULT_TOMBSTONE_DAYS, compact_tombstones, horizon_before
-from rebound_tui.domain.model import Company, Contact, FollowUp, Record
+from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction, Record
 from rebound_tui.drafts_service import Drafts
 from rebound_tui.errors import Ambiguous, NotFound, ServiceError
 from rebound_tui.openings_service import Openings
+from rebound_tui.paths import default_data_path
 from rebound_tui.playbook_service import Playbook
 from rebound_tui.record_actions import DONE_LOGS_AS, DueItem, RecordActions
 from rebound_tui.records_core import RecordsCore
@@ -153,6 +155,18 @@ class Service:
     def _records(self, cls: type[Record]) -> dict[str, Record]:
         """Live records by id (benchmarks/memory_profile.py measures them through this)."""
         return self.core.records(cls)
+
+    def first_run_steps(self) -> FirstRunSteps:
+        """Which of the first run's five steps the data shows done (domain/first_run.py); the
+        fifth: the data file is not in the default folder (it was put where the user chose)."""
+        default = default_data_path()
+        own_place = self.path.resolve() != default.parent.resolve() / default.name
+        return first_run_steps(
+            self.core.records(Company).values(),
+            self.core.records(Contact).values(),
+            self.core.records(Interaction).values(),
+            own_place=own_place,
+        )
 
     def similar_companies(self, name: str) -> list[Company]:
         """Companies whose name is close to `name` but not the same: a near-duplicate to ask
