@@ -19,9 +19,12 @@ from rebound_tui.rows import DueRow, DueSummary
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.actions.words import cooloff_question, long_day
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
+from rebound_tui.ui.widgets.first_run import FirstRunSlot
 from rebound_tui.ui.widgets.status_line import fields, plan_text
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
     from rebound_tui.domain.model import FollowUp
     from rebound_tui.ui.screens.prompts import DoneAnswer
 
@@ -135,6 +138,19 @@ class DuePane(Pane[DueRow]):
         # The last decision: (verb, argument, its undo step); `.` repeats it while the step
         # still stands (not undone).
         self.last_decision: tuple[str, str | None, object] | None = None
+        self.first_run = FirstRunSlot(self)  # the first-run guide, instead of the empty table
+
+    def compose(self) -> ComposeResult:
+        yield self.first_run.guide
+        yield from super().compose()
+
+    def focus_table(self) -> None:
+        if not self.first_run.take_focus():
+            super().focus_table()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the guide shows, the keys for due items are off (and out of the footer)."""
+        return not (self.first_run.shown and action in self.first_run.ITEM_ACTIONS)
 
     def show(
         self,
@@ -150,6 +166,7 @@ class DuePane(Pane[DueRow]):
         shown = self.week_rows if self.week_view else self.today_rows
         self.set_rows(shown)
         self.set_class(not shown, "-all-done")
+        self.first_run.update(bool(shown))
 
     def heading(self) -> str:
         return "Next 7 days" if self.week_view else self.TITLE
