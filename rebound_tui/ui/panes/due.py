@@ -150,7 +150,8 @@ class DuePane(Pane[DueRow]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the guide shows, the keys for due items are off (and out of the footer)."""
-        return not (self.first_run.shown and action in self.first_run.ITEM_ACTIONS)
+        off = self.first_run.ITEM_ACTIONS | {"toggle_week"}
+        return not (self.first_run.shown and action in off)
 
     def show(
         self,
@@ -167,6 +168,12 @@ class DuePane(Pane[DueRow]):
         self.set_rows(shown)
         self.set_class(not shown, "-all-done")
         self.first_run.update(bool(shown))
+
+    def wanted_height(self) -> int:
+        """The first-run guide's lines when it shows in place of the table."""
+        if not self.first_run.shown:
+            return super().wanted_height()
+        return len(str(self.first_run.guide.render()).splitlines()) + 2  # and the border
 
     def heading(self) -> str:
         return "Next 7 days" if self.week_view else self.TITLE
