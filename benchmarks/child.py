@@ -197,7 +197,23 @@ def child_startup(args: argparse.Namespace) -> None:
         def shows() -> list[Any]:
             net = self.network.table
             screen = type(self.screen).__name__
-            return [screen, len(self.screen_stack), net.cursor, net.filter, self.due.table.cursor]
+            out = [screen, len(self.screen_stack), net.cursor, net.filter, self.due.table.cursor]
+            if args.insights:  # the figures on screen yet, and how often they were computed
+                filled = getattr(self.screen, "insights", None) is not None
+                return [*out, filled, self.insights.computed]
+            return out
+
+        if args.insights == "cold":  # nothing computed ahead: each `i` computes the figures
+            self.insights.idle = 0
+            opened = self.insights.open
+
+            def open_cold(service: Any) -> None:
+                self.insights.key = self.insights.figures = None
+                opened(service)
+
+            self.insights.open = open_cold
+        elif args.insights == "warm":  # computed ahead soon after the data is quiet
+            self.insights.idle = 0.5
 
         def painted() -> list[str]:
             """The ids of the due rows on screen: run.py checks they are open follow-ups of
@@ -622,6 +638,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--session", action="store_true")
     parser.add_argument("--prime", action="store_true", help="startup: quit once loaded")
     parser.add_argument("--usable", action="store_true", help="startup: until every pane")
+    parser.add_argument(
+        "--insights", choices=("cold", "warm"), help="startup: the insights cache for `i`"
+    )
     parser.add_argument("--git", type=int, default=1, help="merge: also time the git driver")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--edits", type=int, default=1000)

@@ -662,6 +662,93 @@ def figure_pty(rep: Report, size: str, file: Path, root: Path):
     print(f"  pty keys {size}: cursor {len(cursor)} keys, search {len(search)} keys")
 
 
+INSIGHTS_OPENS = 5  # `?` then `i` this many times in one session
+
+
+class _Open:
+    """Type `key` once the main screen shows, done when the screen `name` shows (`filled`: with
+    its figures), then escape back to the main screen."""
+
+    def __init__(self, key: bytes, name: str, filled: bool = False) -> None:
+        self.key, self.name, self.filled = key, name, filled
+        self.typed = self.closed = False
+
+    def __call__(self, shows: list[Any]) -> bool | bytes:
+        if not self.typed:
+            if not _main_screen(shows):
+                return False
+            self.typed = True
+            return self.key
+        if not self.closed:
+            if shows[0] != self.name or (self.filled and not shows[5]):
+                return False
+            self.closed = True
+            return b"\x1b"
+        return _main_screen(shows)
+
+
+def opened_latencies(run: PtyRun, key: bytes, name: str, filled: bool) -> list[tuple[float, int]]:
+    """Seconds from writing `key` to the first frame showing the screen `name` (with its figures
+    if `filled`), each with how many times the figures were computed for it (the count in the
+    frame minus the one before the key)."""
+    frames = [(e["t"] - run.spawned, e["shows"]) for e in run.events if e["event"] == "frame"]
+    out = []
+    for t_write, typed in run.writes:
+        if typed != key:
+            continue
+        before = [s for t, s in frames if t < t_write]
+        count = before[-1][6] if before else 0
+        for t, shows in frames:
+            if t >= t_write and shows[0] == name and (not filled or shows[5]):
+                out.append((t - t_write, shows[6] - count))
+                break
+    return out
+
+
+def figure_insights(rep: Report, size: str, file: Path, root: Path):
+    """Issue 16: `i` to the frame that shows the insights screen with its figures, in a real
+    pseudo-terminal on a loaded dashboard, beside `?` (the help screen: a modal with nothing
+    to compute) in the same session. Cold: nothing computed ahead, each `i` computes the figures
+    (a worker thread) then shows them; warm: the dashboard was idle a moment and computed them
+    ahead (ui/insights_cache.py), as a user meets it."""
+    raw: dict[str, Any] = {}
+    for mode in ("warm", "cold"):
+        work = fresh_work(root, f"insights-{mode}")
+        data = copy_data(file, work)
+        argv = [sys.executable, str(CHILD), "startup", "--file", str(data), "--session"]
+        argv += ["--insights", mode]
+        keys: list[Any] = [3.0]  # every pane usable (as figure_pty)
+        for _ in range(INSIGHTS_OPENS):
+            keys += [_Open(b"?", "HelpScreen"), 0.3]
+            if mode == "warm":
+                keys.append(1.5)  # the figures are computed ahead 0.5 s after a quiet moment
+            keys += [_Open(b"i", "InsightsScreen", filled=True), 0.3]
+        run = pty_run([*argv], work, keys=[*keys, b"q"])
+        help_s = [t for t, _ in opened_latencies(run, b"?", "HelpScreen", False)]
+        opens = opened_latencies(run, b"i", "InsightsScreen", True)
+        ins = [t for t, _ in opens]
+        computed = [n for _, n in opens]
+        raw[mode] = {"help_ms": [t * 1000 for t in help_s], "insights_ms": [t * 1000 for t in ins]}
+        raw[mode]["computed"] = computed
+        if not ins or not help_s:
+            rep.add(f"16 insights screen, {mode} ({size})", "none seen", "", "", "", "NO")
+            continue
+        label = "figures computed ahead" if mode == "warm" else "nothing ahead: computed on `i`"
+        rep.add(
+            f"16 `i` to the insights screen, {label}, median ({size})",
+            f"{median(ins) * 1000:.0f} ms",
+            f"{median(help_s) * 1000:.0f} ms `?` help, pty",
+            f"{median(ins) / median(help_s):.2f}x",
+            "< 200 ms",
+            yes(median(ins) < 0.2),
+        )
+        print(
+            f"  insights {size} {mode}: {len(ins)} opens, computed per open {computed}, "
+            f"load {os.getloadavg()[0]:.1f}"
+        )
+    rep.raw[f"insights_{size}"] = raw
+
+
 def growth_rows(rep: Report, files: dict[str, Path]) -> None:
     """Each figure's growth heavy -> extreme against the data's (goal: at most linear)."""
     if "heavy" not in files or "extreme" not in files:
@@ -744,7 +831,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every raw number here")
     parser.add_argument(
         "--only",
-        default="startup,edit,keys,merge,memory,cli,sync,pty",
+        default="startup,edit,keys,merge,memory,cli,sync,pty,insights",
         help="a subset of the figures",
     )
     args = parser.parse_args(argv)
@@ -821,9 +908,11 @@ def main(argv: list[str] | None = None) -> int:
                     (rep, size, file, root, child_env, plan.scaled(plan.cli_reps, size)),
                 ),
                 "pty": (figure_pty, (rep, size, file, root)),
+                "insights": (figure_insights, (rep, size, file, root)),
             }
             if size != "heavy":  # P3-pty's goal is on heavy; the extreme file's 3b is above
                 figures.pop("pty")
+                figures.pop("insights")
             for name, (figure, figure_args) in figures.items():
                 if name not in only:
                     continue

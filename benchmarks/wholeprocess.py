@@ -202,8 +202,12 @@ def figure_sync(rep: Any, size: str, file: Path, root: Path, env_for: Any, reps:
     copy = work / "rebound.sync-conflict-20261205-081522-VJDTRJ7.json"
     times, peaks = [], []
     for n in range(reps):
-        _edit(setup, file, copy, 10 + n, other)  # edited there, then both sides saved
-        _edit(setup, file, main, 20 + n, env)  # edited here (as after a command)
+        # Edited here (as after a command), then the other machine's copy arrives: in this
+        # order, as a save here merges (and archives) the conflict copies waiting beside it.
+        _edit(setup, file, main, 20 + n, env)
+        _edit(setup, file, copy, 10 + n, other)
+        if not copy.exists():
+            raise RuntimeError("the conflict copy was not left for sync to merge")
         took, peak = _run([*cli_argv(), "--db", str(main), "sync"], env)
         if copy.exists():
             raise RuntimeError("sync left the conflict copy")

@@ -37,18 +37,18 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rebound_tui.cadences import Cadences
 from rebound_tui.cooloff_guard import CoolOffGuard
 from rebound_tui.domain import dates, record, references
-from rebound_tui.domain.insights import DEFAULT_WEEKS, Insights
-from rebound_tui.domain.insights import compute as compute_insights
+from rebound_tui.domain.first_run import FirstRunSteps, first_run_steps
 from rebound_tui.domain.merge import DEFAULT_TOMBSTONE_DAYS, compact_tombstones, horizon_before
-from rebound_tui.domain.model import Company, Contact, FollowUp, Record
+from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction, Record
 from rebound_tui.drafts_service import Drafts
 from rebound_tui.errors import Ambiguous, NotFound, ServiceError
 from rebound_tui.openings_service import Openings
+from rebound_tui.paths import default_data_path
 from rebound_tui.playbook_service import Playbook
 from rebound_tui.record_actions import DONE_LOGS_AS, DueItem, RecordActions
 from rebound_tui.records_core import RecordsCore
@@ -58,6 +58,9 @@ from rebound_tui.store.backups import Backup
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import db_id_of, decode
 from rebound_tui.undo import Action, action
+
+if TYPE_CHECKING:
+    from rebound_tui.domain.insights import Insights
 
 F = TypeVar("F", bound=Callable[..., Any])
 MIN_ID_PREFIX = references.MIN_REF
@@ -152,6 +155,18 @@ class Service:
     def _records(self, cls: type[Record]) -> dict[str, Record]:
         """Live records by id (benchmarks/memory_profile.py measures them through this)."""
         return self.core.records(cls)
+
+    def first_run_steps(self) -> FirstRunSteps:
+        """Which of the first run's five steps the data shows done (domain/first_run.py); the
+        fifth: the data file is not in the default folder (it was put where the user chose)."""
+        default = default_data_path()
+        own_place = self.path.resolve() != default.parent.resolve() / default.name
+        return first_run_steps(
+            self.core.records(Company).values(),
+            self.core.records(Contact).values(),
+            self.core.records(Interaction).values(),
+            own_place=own_place,
+        )
 
     def similar_companies(self, name: str) -> list[Company]:
         """Companies whose name is close to `name` but not the same: a near-duplicate to ask
@@ -277,8 +292,14 @@ class Service:
                 out[record_id] = instant.astimezone(tz).date()
         return out
 
-    def insights(self, on: str | dt.date | None = None, weeks: int = DEFAULT_WEEKS) -> Insights:
-        """The figures of the insights screen, `stats` and the report, for the day `on`."""
+    def insights(self, on: str | dt.date | None = None, weeks: int | None = None) -> Insights:
+        """The figures of the insights screen, `stats` and the report, for the day `on` (the
+        last `weeks` weeks, 12 by default). Their module loads here: commands do not pay it."""
+        from rebound_tui.domain.insights import DEFAULT_WEEKS
+        from rebound_tui.domain.insights import compute as compute_insights
+
+        if weeks is None:
+            weeks = DEFAULT_WEEKS
         if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 520:
             raise ServiceError(f"bad number of weeks {weeks!r}: use a whole number from 1 to 520")
         day = dt.date.fromisoformat(self.core.day(on))  # type: ignore[arg-type]

@@ -296,3 +296,41 @@ def test_merged_file_is_a_valid_rebound_file(run_cli, machines: Machines):
     decode(machines.a_path.read_bytes(), machines.a_path)
     code, out, err = run_cli("check", "--db", machines.a_path)
     assert code == 0, (out, err)
+
+
+def test_sync_reads_and_checks_a_conflict_copy_once(
+    run_cli, machines: Machines, monkeypatch: pytest.MonkeyPatch
+):
+    """`sync` merges a copy when it opens the file and again at its save; the unchanged copy is
+    read and checked once (most of its time on a big file), and everything is still merged."""
+    from rebound_tui.store import sync
+
+    edit_both(machines)
+    name = "rebound.sync-conflict-20261127-101500-ABCDEFG.json"
+    (machines.a_path.parent / name).write_bytes(machines.b_path.read_bytes())
+    reads = []
+    real = sync.read_copy
+    monkeypatch.setattr(sync, "read_copy", lambda *a: reads.append(a[0].name) or real(*a))
+    code, out, err = run_cli("sync", "--db", machines.a_path)
+    assert code == 0, err
+    assert f"merged {name}" in out
+    assert reads == [name]
+    assert_every_edit(machines.a_path, machines.ids)
+
+
+def test_a_copy_rewritten_after_it_was_read_is_read_again(machines: Machines):
+    """The copies read are remembered by file signature: a copy changed since is read again,
+    and what it holds now is merged."""
+    edit_both(machines)
+    copy = machines.a_path.parent / "rebound.sync-conflict-20261127-101500-ABCDEFG.json"
+    copy.write_bytes(machines.b_path.read_bytes())
+    a = machines.service(machines.a_path, "aaaaaaaa")  # opening merges the copy (in memory)
+    assert a.contacts() and "Only on B" in {c.name for c in a.contacts()}
+    b = machines.service(machines.b_path, "bbbbbbbb")
+    machines.wall.tick()
+    b.add_company("Later on B")
+    b.save()
+    copy.write_bytes(machines.b_path.read_bytes() + b"\n")  # (another size: a new signature)
+    a.save()
+    assert not copy.exists()
+    assert "Later on B" in {c.name for c in Service.open(machines.a_path).companies()}

@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from rapidfuzz import fuzz, process, utils
-
 T = TypeVar("T")
 
 MIN_REF = 4
@@ -90,6 +88,8 @@ class NameIndex:
             self.add(name)
 
     def add(self, name: str) -> None:
+        from rapidfuzz import utils  # on first use: a command that names no one never loads it
+
         key = utils.default_process(name)
         if not key or key in self._seen:
             return
@@ -99,6 +99,8 @@ class NameIndex:
 
     def close(self, name: str, limit: int = 5) -> list[str]:
         """Known names close to `name` but not equal to it (case-insensitive), best first."""
+        from rapidfuzz import fuzz, process, utils
+
         wanted = utils.default_process(name)
         if len(wanted) < 3:
             return []

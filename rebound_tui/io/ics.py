@@ -30,6 +30,18 @@ ICAL_PRIORITY = {5: 1, 4: 3, 3: 5, 2: 7, 1: 9}
 REFRESH = dt.timedelta(hours=1)
 
 
+class Text(icalendar.vText):
+    """A TEXT value escaped as RFC 5545 says (3.3.11) and nothing more.
+
+    icalendar's own escaping first turns a literal backslash-N in the text into a line break (a
+    leniency for hand-written input), so a title like `C:\\New` would come back changed.
+    """
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n").encode()
+
+
 def uid_of(follow_up: FollowUp) -> str:
     return f"{follow_up.id}@{UID_DOMAIN}"
 
@@ -99,8 +111,8 @@ def _component(service: Service, follow_up: FollowUp, todos: bool) -> icalendar.
     item.add("created", created)
     item.add("last-modified", changed)
     item.add("sequence", sequence)
-    item.add("summary", follow_up.title)
-    item.add("description", description(service, follow_up))
+    item.add("summary", Text(follow_up.title))
+    item.add("description", Text(description(service, follow_up)))
     if todos:
         item.add("due", day)  # a DATE: due that day (no DTSTART: RFC 5545 wants DUE after it)
         item.add("status", "NEEDS-ACTION")
@@ -142,12 +154,12 @@ def _deadline(service: Service, opening, day, created, changed, *, todos: bool):
     item.add("created", created_at)
     item.add("last-modified", changed_at)
     item.add("sequence", min(max(0, int((changed_at - created_at).total_seconds())), 2**31 - 1))
-    item.add("summary", f"Deadline: {opening.title} at {company}")
+    item.add("summary", Text(f"Deadline: {opening.title} at {company}"))
     lines = [f"Apply by {opening.deadline} ({opening.status})."]
     if opening.url:
         lines.append(opening.url)
     lines += ["", f"rebound-tui opening status {opening.id[:8]} applied"]
-    item.add("description", "\n".join(lines))
+    item.add("description", Text("\n".join(lines)))
     if todos:
         item.add("due", day)
         item.add("status", "NEEDS-ACTION")

@@ -105,12 +105,16 @@ class ConflictCopies:
     """The conflict copies of one data file.
 
     Refusals are remembered by the copy's file signature, so a copy left alone is not read again
-    at every save (the dashboard saves often) until it changes."""
+    at every save (the dashboard saves often) until it changes. So are the copies read and
+    accepted until they are archived: `sync` merges a copy when it opens the file and again
+    at its save (the copy is archived only once the file holds it), and reading and checking
+    a copy is most of its time; an unchanged copy (same signature) is read once."""
 
     def __init__(self, data_path: Path, backups: Backups) -> None:
         self.data_path = Path(data_path)
         self.backups = backups
         self._refused: dict[Path, tuple[FileSig | None, str]] = {}
+        self._accepted: dict[Path, Accepted] = {}  # read, checked, not archived yet
         self.report = SyncReport()
 
     @property
@@ -139,6 +143,16 @@ class ConflictCopies:
             known = self._refused.get(copy.path)
             if known is not None and known[0] == sig:
                 continue
+            read = self._accepted.get(copy.path)
+            if (
+                read is not None
+                and sig is not None
+                and read.sig == sig
+                and (db_id is None or db_id_of(read.data) == db_id)
+            ):
+                accepted.append(Accepted(copy, read.data, sig))
+                continue
+            self._accepted.pop(copy.path, None)
             try:
                 data = read_copy(copy.path, db_id)
             except Exception as exc:  # noqa: BLE001 - whatever is wrong with a copy, it waits
@@ -150,9 +164,14 @@ class ConflictCopies:
                 self._refused[copy.path] = (sig, message)
                 continue
             self._refused.pop(copy.path, None)
-            accepted.append(Accepted(copy, data, sig))
+            one = Accepted(copy, data, sig)
+            if sig is not None and not sig.coarse:  # (a same-second rewrite would not show)
+                self._accepted[copy.path] = one
+            accepted.append(one)
         for gone in set(self._refused) - live:
             del self._refused[gone]
+        for gone in set(self._accepted) - live:
+            del self._accepted[gone]
         return accepted
 
     def refused(self) -> list[str]:
@@ -176,12 +195,14 @@ class ConflictCopies:
         return data, merged_in, changed
 
     def merge_failed(self, copy: ConflictCopy, exc: Exception) -> None:
+        self._accepted.pop(copy.path, None)
         why = _why(exc)
         self._refused[copy.path] = (FileSig.of(copy.path), f"left {copy.path.name} alone: {why}")
 
     def merged(self, accepted: list[Accepted], changed: bool) -> None:
         """Merged into what was just saved: move the copies out of the synced folder."""
         for one in accepted:
+            self._accepted.pop(one.copy.path, None)  # archived, or changed: read again
             if FileSig.of(one.copy.path) != one.sig:
                 continue  # gone (another process archived it), or rewritten: merged next time
             try:

@@ -343,7 +343,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
     def action_help(self) -> None:
         from rebound_tui.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.help_sections()))
+        self.push_screen(HelpScreen(self.help_sections()), self.due.first_run.after_help)
 
     def action_insights(self) -> None:
         self.insights.open(self.service)  # the figures computed ahead (insights_cache.py)

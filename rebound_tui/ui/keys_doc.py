@@ -25,7 +25,9 @@ from rebound_tui.ui.screens.insights import InsightsScreen
 from rebound_tui.ui.screens.openings import OpeningsPane, OpeningsScreen
 from rebound_tui.ui.screens.prompts import ConfirmScreen, DonePrompt, SnoozeChooser
 from rebound_tui.ui.screens.settings import RulesPane, SettingsScreen, TemplatesPane
+from rebound_tui.ui.screens.sync_info import SyncInfo
 from rebound_tui.ui.widgets import Pane
+from rebound_tui.ui.widgets.first_run import FirstRunGuide
 
 __all__ = ["keys_markdown"]
 
@@ -45,6 +47,24 @@ SECTIONS: list[tuple[str, str, list[type[Any]], Rows]] = [
         "Overdue first, then today's, most important first. `.` repeats only a decision that "
         "still stands: after `u` it does nothing, and says so.",
         [DuePane],
+        [],
+    ),
+    (
+        "First steps (a new file)",
+        "On a file with nothing in it yet, Due today shows the first-run guide instead of its "
+        "empty table: five steps, one key each, ticked (✓) once their data exists. `a` and `R` "
+        "are the Bullpen's own keys (`R` acts on the company selected there), `b` is the "
+        "Network's add with the company and the role boss filled in. The guide goes away by "
+        "itself once steps 1-3 are done (a company, its boss, the rejection: the plan then "
+        "shows as what comes next), or on `x`, which the data file remembers; `?` then `f` "
+        "shows it again.",
+        [FirstRunGuide],
+        [],
+    ),
+    (
+        "Sync your file (p in the first steps)",
+        "Where the data file is, and how to put it in a synced folder.",
+        [SyncInfo],
         [],
     ),
     ("Bullpen (1)", "One row per company; moving here filters the Network.", [BullpenPane], []),

@@ -147,6 +147,16 @@ title_text = (
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=title_text, day=st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
 def test_ics_any_title_and_day_survive(tmp_path_factory, today, title, day):
+    check_ics_title(tmp_path_factory, title, day)
+
+
+@pytest.mark.parametrize("title", ["\\N", "C:\\New\\notes", "a\\;b\\,c", "x;y,z", "\\n"])
+def test_ics_titles_with_backslashes_survive(tmp_path_factory, today, title):
+    """icalendar alone turns a literal backslash-N into a line break; our TEXT values do not."""
+    check_ics_title(tmp_path_factory, title, dt.date(2026, 12, 1))
+
+
+def check_ics_title(tmp_path_factory, title, day):
     s = Service.open(tmp_path_factory.mktemp("ics") / "rebound.json")
     f = s.add_follow_up(title, due=day)
     (event,) = parse(export_ics(s)).walk("VEVENT")

@@ -17,8 +17,11 @@ from rebound_tui.display import line as shown
 from rebound_tui.rows import DueRow, DueSummary
 from rebound_tui.ui.actions.words import cooloff_question, long_day
 from rebound_tui.ui.widgets import Column, Pane, RecordTable
+from rebound_tui.ui.widgets.first_run import FirstRunSlot
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
     from rebound_tui.domain.model import FollowUp
     from rebound_tui.ui.screens.prompts import DoneAnswer
 
@@ -113,12 +116,26 @@ class DuePane(Pane[DueRow]):
         # The last decision: (verb, argument, its undo step); `.` repeats it while the step
         # still stands (not undone).
         self.last_decision: tuple[str, str | None, object] | None = None
+        self.first_run = FirstRunSlot(self)  # the first-run guide, instead of the empty table
+
+    def compose(self) -> ComposeResult:
+        yield self.first_run.guide
+        yield from super().compose()
+
+    def focus_table(self) -> None:
+        if not self.first_run.take_focus():
+            super().focus_table()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the guide shows, the keys for due items are off (and out of the footer)."""
+        return not (self.first_run.shown and action in self.first_run.ITEM_ACTIONS)
 
     def show(self, rows: Sequence[DueRow], summary: DueSummary, upcoming: Sequence[DueRow]) -> None:
         self.summary = summary
         self.table.empty_lines = all_done_lines(upcoming)
         self.set_rows(rows)
         self.set_class(not rows, "-all-done")
+        self.first_run.update(bool(rows))
 
     def title_parts(self) -> list[str]:
         return [self.summary.text]

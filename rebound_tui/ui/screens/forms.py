@@ -38,7 +38,15 @@ from rebound_tui.ui.validators import (
 )
 
 # LogForm and FollowUpForm live in activity_forms.py; they are named here too, as before.
-__all__ = ["CompanyForm", "ContactForm", "FollowUpForm", "FormField", "LogForm", "RecordForm"]
+__all__ = [
+    "BossForm",
+    "CompanyForm",
+    "ContactForm",
+    "FollowUpForm",
+    "FormField",
+    "LogForm",
+    "RecordForm",
+]
 
 # -- the forms -----------------------------------------------------------------------------------
 
@@ -243,3 +251,10 @@ class ContactForm(RecordForm):
             if name in changed and original[name].lower() == out[name].lower():
                 del changed[name]
         return changed
+
+
+class BossForm(ContactForm):
+    """A new person, the role boss filled in: the first-run guide's `b` (widgets/first_run.py)."""
+
+    def _original(self) -> dict[str, Any]:
+        return super()._original() | {"role": "boss"}

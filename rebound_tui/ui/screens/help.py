@@ -31,12 +31,14 @@ EVERYWHERE = "Everywhere"
 KEY_WIDTH_MAX = 22
 
 
-class HelpScreen(ModalScreen[None]):
-    """Keys grouped by section, in a scrollable box; escape, ? or q closes."""
+class HelpScreen(ModalScreen[str | None]):
+    """Keys grouped by section, in a scrollable box; escape, ? or q closes; f closes asking
+    for the first-run guide (the dashboard shows it again)."""
 
     CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close"),
+        Binding("f", "first_run", "First steps", tooltip="Show the first-run guide again"),
         Binding("j,down", "scroll('down')", "Down", show=False),
         Binding("k,up", "scroll('up')", "Up", show=False),
         Binding("g,home", "scroll('home')", "Top", show=False),
@@ -53,7 +55,11 @@ class HelpScreen(ModalScreen[None]):
         width = min(max((len(k) for k in keys), default=4), KEY_WIDTH_MAX)
         with VerticalScroll(id="help-box") as box:
             box.border_title = ui_text.line(self.title_text)
-            box.border_subtitle = "esc · ? · q close"
+            box.border_subtitle = "f first steps · esc · ? · q close"
+            yield Label(
+                Content("New here? f shows the first-run guide again: five steps, one key each."),
+                classes="help-first-run",
+            )
             for title, rows in self.sections:
                 yield Label(Content(title), classes="help-heading")
                 lines = [
@@ -67,6 +73,9 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_first_run(self) -> None:
+        self.dismiss("first_run")  # widgets/first_run.py: SHOW_AGAIN
 
     def action_scroll(self, where: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
