@@ -228,3 +228,184 @@ async def test_search_finds_roles_by_title(app: ReboundApp, service: Service) ->
         await pilot.press("O", "slash", *"manager")
         await settle(pilot)
         assert [r.title for r in app.screen.rows()] == ["Ops Manager"]
+
+
+async def open_role(pilot, title: str) -> OpeningsScreen:
+    await pilot.press("1", "O")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, OpeningsScreen)
+    while screen.pane.current.title != title:
+        await pilot.press("j")
+    return screen
+
+
+async def test_e_edits_a_role_from_the_view_and_from_its_page(
+    app: ReboundApp, service: Service
+) -> None:
+    add_roles(service)
+    controller = next(o for o in service.openings() if o.title == "Controller")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_role(pilot, "Controller")
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, OpeningForm)
+        assert form.value("title") == "Controller" and form.value("deadline") == "2026-12-10"
+        assert "status" not in form.values()  # the status moves by its keys, with history
+        form.widget("title").value = ""
+        await type_in(pilot, "#field-title", "Senior Controller")
+        form.widget("deadline").value = ""
+        await type_in(pilot, "#field-deadline", "2026-12-20")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        edited = service.opening(controller.id)
+        assert (edited.title, edited.deadline, edited.spotted_on) == (
+            "Senior Controller",
+            "2026-12-20",
+            "2026-11-25",  # untouched fields stay as they were
+        )
+        assert screen.pane.current.title == "Senior Controller"
+        await pilot.press("u")
+        await settle(pilot)
+        assert service.opening(controller.id).title == "Controller"
+        # From the role's page: e, a bad value is refused inline, then a good one saves.
+        await pilot.press("enter")
+        await settle(pilot)
+        page = app.screen
+        assert isinstance(page, OpeningDetail)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, OpeningForm)
+        await type_in(pilot, "#field-url", "not a link")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "url" in form.errors()
+        form.widget("url").value = ""
+        await type_in(pilot, "#field-url", "https://skokie.example/jobs/9")
+        form.widget("location").value = ""
+        await type_in(pilot, "#field-location", "Remote")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is page
+        fields = str(page.query_one("#section-fields", Static).render())
+        assert "https://skokie.example/jobs/9" in fields and "Remote" in fields
+    assert reopen_location(service, controller.id) == "Remote"
+
+
+def reopen_location(service: Service, opening_id: str) -> str | None:
+    from tests.ui.conftest import reopen
+
+    return reopen(service.path).opening(opening_id).location
+
+
+async def test_escape_on_a_changed_edit_asks_and_no_keeps_the_typing(
+    app: ReboundApp, service: Service
+) -> None:
+    add_roles(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_role(pilot, "Controller")
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        await type_in(pilot, "#field-notes", "call Julia")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not form  # the question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and form.value("notes") == "call Julia"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, OpeningsScreen)
+    assert next(o for o in service.openings() if o.title == "Controller").notes is None
+
+
+async def test_D_deletes_a_role_after_asking_and_u_brings_it_back(
+    app: ReboundApp, service: Service
+) -> None:
+    add_roles(service)
+    analyst = next(o for o in service.openings() if o.title == "Ops Analyst")
+    service.set_opening_status(analyst, "applied", on="2026-11-26")  # plans a follow-up
+    service.save()
+    planned_ids = {f.id for f in service.follow_ups() if "Ops Analyst" in f.title}
+    assert planned_ids
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_role(pilot, "Ops Analyst")
+        await pilot.press("D")
+        await settle(pilot)
+        assert app.screen is not screen
+        await pilot.press("n")  # no: nothing changes
+        await settle(pilot)
+        assert app.screen is screen and service.opening(analyst.id) is not None
+        await pilot.press("D", "y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert service.opening(analyst.id) is None
+        assert "Ops Analyst" not in {r.title for r in screen.rows()}
+        assert service.opening_history(analyst.id) == []
+        assert not planned_ids & {f.id for f in service.follow_ups()}
+        await pilot.press("u")
+        await settle(pilot)
+        assert service.opening(analyst.id).status == "applied"
+        assert [s.status for s in service.opening_history(analyst.id)] == ["spotted", "applied"]
+        assert planned_ids <= {f.id for f in service.follow_ups()}
+        assert "Ops Analyst" in {r.title for r in screen.rows()}
+        # From the role's page: D, yes, back to the view without it.
+        await pilot.press("g")  # the first row, then down to it
+        for _ in screen.rows():
+            if screen.pane.current.title == "Ops Analyst":
+                break
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OpeningDetail)
+        await pilot.press("D", "y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Ops Analyst" not in {r.title for r in screen.rows()}
+    from tests.ui.conftest import reopen
+
+    again = reopen(service.path)
+    assert again.opening(analyst.id) is None
+    import json
+
+    raw = json.loads(service.path.read_text())["openings"][analyst.id]
+    assert raw["_deleted"] and raw["title"] == "Ops Analyst"  # a tombstone: it merges
+
+
+async def test_hostile_titles_survive_edit_and_delete(app: ReboundApp, service: Service) -> None:
+    service.add_opening("Glenview Logistics", HOSTILE[1], notes=HOSTILE[0])
+    service.save()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "O")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, OpeningForm)
+        assert form.value("title") == HOSTILE[1] and form.value("notes") == HOSTILE[0]
+        await type_in(pilot, "#field-title", HOSTILE[2])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # a control character is refused, with the reason
+        assert "control character" in str(form.query_one("#message-title", Label).render())
+        form.widget("title").value = HOSTILE[0]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OpeningsScreen) and app.is_running
+        [opening] = service.openings()
+        assert opening.title == "[/]" and opening.notes == "[/]"
+        await pilot.press("D")
+        await settle(pilot)
+        question = str(app.screen.query_one("#confirm-question", Label).render())
+        assert "[/]" in question
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.is_running and service.openings() == []

@@ -1,11 +1,16 @@
 """One opening's page (`Enter` in the openings view): its fields, who refers you, the deadline,
-the notes, its status history and the follow-ups its steps planned."""
+the notes, its status history and the follow-ups its steps planned. `e` edits the role, `D`
+deletes it (asks first; `u` in the openings view brings it back)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from rebound_tui.domain.playbook import parse_origin
+from rebound_tui.ui.dashboard import dashboard_of
 from rebound_tui.ui.screens.detail import RecordDetail
 
 __all__ = ["OpeningDetail"]
@@ -14,6 +19,10 @@ __all__ = ["OpeningDetail"]
 class OpeningDetail(RecordDetail):
     """An opening (see module doc)."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit_opening", "Edit", tooltip="Edit the role"),
+        Binding("D", "delete_opening", "Delete", tooltip="Delete the role (asks first)"),
+    ]
     SECTIONS = (
         ("fields", "Opening"),
         ("history", "History"),
@@ -57,3 +66,17 @@ class OpeningDetail(RecordDetail):
             "history": (Content("\n").join(history), len(history)),
             "follow-ups": (self.follow_up_block(mine), len(mine)),
         }
+
+    def action_edit_opening(self) -> None:
+        from rebound_tui.ui.screens.openings import edit_opening
+
+        opening = self.service.opening(self.record_id)
+        if opening is not None:
+            edit_opening(dashboard_of(self), opening, self.refresh_data)
+
+    def action_delete_opening(self) -> None:
+        from rebound_tui.ui.screens.openings import delete_opening
+
+        opening = self.service.opening(self.record_id)
+        if opening is not None:
+            delete_opening(dashboard_of(self), opening, lambda: self.dismiss(None))

@@ -3,8 +3,10 @@
 A full screen designed for 80x24: one row per open role (status, company, title, days in that
 status, deadline), in the order of the statuses. `n` moves the selected role to its next status,
 `r`, `w` and `c` to a final one (rejected, withdrawn, closed); each step is one undoable action
-and its toast says what the plan set off; `u` undoes here too. `Enter` shows the role's details,
-`/` searches by title or company.
+and its toast says what the plan set off; `u` undoes here too. `e` edits the role (the opening
+form, prefilled), `D` deletes it (asks first; its history and the open follow-ups it planned go
+with it, and `u` brings them back). `Enter` shows the role's details, `/` searches by title or
+company.
 """
 
 from __future__ import annotations
@@ -30,7 +32,16 @@ if TYPE_CHECKING:
     from rebound_tui.service import Service
     from rebound_tui.ui.dashboard import Dashboard
 
-__all__ = ["NEXT_STATUS", "OpeningRow", "OpeningsPane", "OpeningsScreen", "opening_rows", "planned"]
+__all__ = [
+    "NEXT_STATUS",
+    "OpeningRow",
+    "OpeningsPane",
+    "OpeningsScreen",
+    "delete_opening",
+    "edit_opening",
+    "opening_rows",
+    "planned",
+]
 
 R = TypeVar("R")
 
@@ -60,6 +71,44 @@ def plan_words(created: list[FollowUp]) -> str:
     first = min(created, key=lambda f: (f.due, f.title))
     more = f" and {len(created) - 1} more" if len(created) > 1 else ""
     return f" · planned: {first.title} ({long_day(first.due)}){more}"
+
+
+def edit_opening(dashboard: Dashboard, opening: Opening, after: Callable[[], None]) -> None:
+    """The opening form, prefilled; saving edits it through the service (one undoable step)."""
+    from rebound_tui.ui.screens.opening_form import OpeningForm
+
+    service = dashboard.service
+    company = service.company(opening.company_id)
+    if company is None:
+        dashboard.notify("This role's company is gone: nothing to edit", severity="warning")
+        return
+
+    def saved(updated: Opening) -> None:
+        dashboard.notify(f"Saved {shown(updated.title)} · u undoes", timeout=3, markup=False)
+        after()
+
+    dashboard.open_form(
+        OpeningForm, (company, opening), lambda d: service.edit_opening(opening, **d), saved
+    )
+
+
+def delete_opening(dashboard: Dashboard, opening: Opening, after: Callable[[], None]) -> None:
+    """Asks first, then deletes the role with its history (a tombstone: `u` brings it back)."""
+    from rebound_tui.ui.screens.prompts import ConfirmScreen
+
+    service = dashboard.service
+    company = service.name_of("companies", opening.company_id) or "?"
+    question = (
+        f"Delete the role {shown(opening.title)} at {shown(company)}, with its status history "
+        "and the open follow-ups it planned? u undoes it."
+    )
+
+    def answered(yes: bool | None) -> None:
+        if yes and dashboard.perform(lambda: service.delete_opening(opening)) is not None:
+            dashboard.notify(f"Deleted {shown(opening.title)} · u undoes", timeout=4, markup=False)
+            after()
+
+    dashboard.push_screen(ConfirmScreen(question, title="Delete this role?"), answered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +212,10 @@ class OpeningsPane(Pane[OpeningRow]):
         Binding(
             "c", "finish('closed')", "Closed", show=False, tooltip="Closed: the posting is gone"
         ),
+        Binding("e", "edit_opening", "Edit", tooltip="Edit the role"),
+        Binding(
+            "D", "delete_opening", "Delete", show=False, tooltip="Delete the role (asks first)"
+        ),
         Binding("enter", "opening_detail", "Details", tooltip="The role's details and history"),
         Pane.SEARCH,
     ]
@@ -227,6 +280,16 @@ class OpeningsPane(Pane[OpeningRow]):
         if opening is not None:
             self._step(opening, status)
 
+    def action_edit_opening(self) -> None:
+        opening = self._opening()
+        if opening is not None:
+            edit_opening(self._dashboard, opening, self.reload)
+
+    def action_delete_opening(self) -> None:
+        opening = self._opening()
+        if opening is not None:
+            delete_opening(self._dashboard, opening, self.reload)
+
     def action_opening_detail(self) -> None:
         from rebound_tui.ui.screens.opening_detail import OpeningDetail
 
@@ -256,7 +319,7 @@ class OpeningsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield self.pane
         yield Label(
-            "n next status · r rejected · w withdrawn · c closed · ⏎ details · / search",
+            "n next · r rejected · w withdrawn · c closed · e edit · D delete · ⏎ details",
             id="openings-hint",
         )
         yield Footer(compact=True, show_command_palette=False)
