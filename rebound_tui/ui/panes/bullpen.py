@@ -281,8 +281,8 @@ class BullpenPane(Pane[BullpenRow]):
     # -- openings -------------------------------------------------------------------------------
     def action_add_opening(self) -> None:
         """o: a role at the company; the toast says what the plan set off (u undoes it all)."""
+        from rebound_tui.ui.actions.openings import plan_words, planned
         from rebound_tui.ui.screens.opening_form import OpeningForm
-        from rebound_tui.ui.screens.openings import plan_words, planned
 
         company = self._company()
         if company is None:

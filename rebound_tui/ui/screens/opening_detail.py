@@ -68,14 +68,14 @@ class OpeningDetail(RecordDetail):
         }
 
     def action_edit_opening(self) -> None:
-        from rebound_tui.ui.screens.openings import edit_opening
+        from rebound_tui.ui.actions.openings import edit_opening
 
         opening = self.service.opening(self.record_id)
         if opening is not None:
             edit_opening(dashboard_of(self), opening, self.refresh_data)
 
     def action_delete_opening(self) -> None:
-        from rebound_tui.ui.screens.openings import delete_opening
+        from rebound_tui.ui.actions.openings import delete_opening
 
         opening = self.service.opening(self.record_id)
         if opening is not None:

@@ -1,0 +1,72 @@
+"""What the openings view and a role's page share: the write that reports what the plan set off,
+its toast words, and editing or deleting a role (screens/openings.py, screens/opening_detail.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from rebound_tui.display import line as shown
+from rebound_tui.ui.actions.words import long_day
+
+if TYPE_CHECKING:
+    from rebound_tui.domain.model import FollowUp, Opening
+    from rebound_tui.service import Service
+    from rebound_tui.ui.dashboard import Dashboard
+
+R = TypeVar("R")
+
+
+def planned(service: Service, call: Callable[[], R]) -> tuple[R, list[FollowUp]]:
+    """Run a write and return what it made with the follow-ups it planned (new open ones)."""
+    before = {f.id for f in service.follow_ups()}
+    result = call()
+    return result, [f for f in service.follow_ups() if f.id not in before]
+
+
+def plan_words(created: list[FollowUp]) -> str:
+    """'planned: Ask Dana to refer you… (Sun 6 Dec)', or '' when the step planned nothing."""
+    if not created:
+        return ""
+    first = min(created, key=lambda f: (f.due, f.title))
+    more = f" and {len(created) - 1} more" if len(created) > 1 else ""
+    return f" · planned: {first.title} ({long_day(first.due)}){more}"
+
+
+def edit_opening(dashboard: Dashboard, opening: Opening, after: Callable[[], None]) -> None:
+    """The opening form, prefilled; saving edits it through the service (one undoable step)."""
+    from rebound_tui.ui.screens.opening_form import OpeningForm
+
+    service = dashboard.service
+    company = service.company(opening.company_id)
+    if company is None:
+        dashboard.notify("This role's company is gone: nothing to edit", severity="warning")
+        return
+
+    def saved(updated: Opening) -> None:
+        dashboard.notify(f"Saved {shown(updated.title)} · u undoes", timeout=3, markup=False)
+        after()
+
+    dashboard.open_form(
+        OpeningForm, (company, opening), lambda d: service.edit_opening(opening, **d), saved
+    )
+
+
+def delete_opening(dashboard: Dashboard, opening: Opening, after: Callable[[], None]) -> None:
+    """Asks first, then deletes the role with its history (a tombstone: `u` brings it back)."""
+    from rebound_tui.ui.screens.prompts import ConfirmScreen
+
+    service = dashboard.service
+    company = service.name_of("companies", opening.company_id) or "?"
+    question = (
+        f"Delete the role {shown(opening.title)} at {shown(company)}, with its status history "
+        "and the open follow-ups it planned? u undoes it."
+    )
+
+    def answered(yes: bool | None) -> None:
+        if yes and dashboard.perform(lambda: service.delete_opening(opening)) is not None:
+            dashboard.notify(f"Deleted {shown(opening.title)} · u undoes", timeout=4, markup=False)
+            after()
+
+    dashboard.push_screen(ConfirmScreen(question, title="Delete this role?"), answered)
