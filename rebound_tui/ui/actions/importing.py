@@ -1,5 +1,9 @@
 """Importing from the command palette: LinkedIn connections, vCard, CSV.
 
+A CSV whose map names `opening=` holds roles, not people: it goes to the openings importer,
+as `rebound import csv` does (the routing lives here: io/importer.py and io/openings_import.py
+must not import each other).
+
 The import runs in a worker thread holding the data lock, so the store worker never saves half of
 it; the progress bar is fed with `call_from_thread`. It is one undoable action: a file that fails
 half-way changes nothing, and `u` undoes a finished import. Afterwards the app saves through its
@@ -15,7 +19,11 @@ from typing import TYPE_CHECKING
 from rebound_tui.ui.actions.host import ImportHost
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rebound_tui.io.importer import ImportSummary
+    from rebound_tui.io.openings_import import OpeningsSummary
+    from rebound_tui.service import Service
     from rebound_tui.ui.screens.importing import ImportProgress, ImportRequest
 
 # (palette name, help, kind) of the commands this mixin adds to the command palette.
@@ -28,19 +36,46 @@ IMPORT_COMMANDS: tuple[tuple[str, str, str], ...] = (
 
 @dataclass
 class ImportOutcome:
-    summary: ImportSummary | None = None
+    summary: ImportSummary | OpeningsSummary | None = None
     error: str | None = None
 
 
-def wrote_something(summary: ImportSummary) -> bool:
+def wrote_something(summary: ImportSummary | OpeningsSummary) -> bool:
     return not summary.dry_run and bool(summary.added or summary.updated or summary.companies_added)
 
 
 def dashboard_words(line: str) -> str:
     """The summary is written for the CLI; say what the dashboard's prompt calls the options."""
-    return line.replace(
-        "(--add-companies adds those companies)", "(tick “add the companies” to add them)"
-    ).replace(" (--verbose lists all)", "")
+    return (
+        line.replace(
+            "(--add-companies adds those companies)", "(tick “add the companies” to add them)"
+        )
+        .replace("(--add-companies adds it)", "(tick “add the companies” to add it)")
+        .replace(" (--verbose lists all)", "")
+    )
+
+
+def import_request(
+    service: Service, request: ImportRequest, progress: Callable[[int, int], None]
+) -> ImportSummary | OpeningsSummary:
+    """Run one import: roles when a CSV's map names `opening=`, else people."""
+    from rebound_tui.io.importer import import_file
+    from rebound_tui.io.openings_import import import_openings, is_openings_map, read_opening_rows
+
+    if request.kind == "csv" and request.mapping and is_openings_map(request.mapping):
+        rows, _ = read_opening_rows(request.path, request.mapping)  # InputError: nothing written
+        return import_openings(
+            service, rows, add_companies=request.add_companies, dry_run=request.dry_run
+        )
+    return import_file(
+        service,
+        request.kind,
+        request.path,
+        mapping=request.mapping,
+        dry_run=request.dry_run,
+        add_companies=request.add_companies,
+        progress=progress,
+    )
 
 
 class FileImports:
@@ -77,7 +112,6 @@ class FileImports:
         )
 
     def _import_in_thread_work(self, request: ImportRequest, screen: ImportProgress) -> None:
-        from rebound_tui.io.importer import import_file
         from rebound_tui.service import ServiceError
 
         def progress(done: int, total: int) -> None:
@@ -86,15 +120,7 @@ class FileImports:
         outcome = ImportOutcome()
         try:
             with self.app.service.batch():
-                outcome.summary = import_file(
-                    self.app.service,
-                    request.kind,
-                    request.path,
-                    mapping=request.mapping,
-                    dry_run=request.dry_run,
-                    add_companies=request.add_companies,
-                    progress=progress,
-                )
+                outcome.summary = import_request(self.app.service, request, progress)
         except (ServiceError, ValueError) as exc:  # InputError is a ServiceError
             outcome.error = str(exc)
         except Exception as exc:  # a bug: say so rather than leave the progress bar up

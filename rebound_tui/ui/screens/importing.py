@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from rebound_tui.io import InputError
 from rebound_tui.io.csvmap import MAP_FIELDS, parse_map
+from rebound_tui.io.openings_import import OPENING_MAP_FIELDS, is_openings_map, parse_opening_map
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.widgets.safe_input import SafeInput
 from rebound_tui.ui.widgets.tick_box import TickBox
@@ -58,14 +59,24 @@ class FileValidator(Validator):
         return self.success()
 
 
+def map_help(spec: str) -> str:
+    """The fields a map may name: of people, or of roles once it names `opening=`."""
+    if is_openings_map(spec):
+        return "fields of roles: " + ", ".join(OPENING_MAP_FIELDS)
+    return "fields: " + ", ".join(MAP_FIELDS) + " · opening=COLUMN imports roles instead"
+
+
 class MapValidator(Validator):
-    """An optional --map: the same check as the CLI's."""
+    """An optional --map: the same check as the CLI's (of roles when it names `opening=`)."""
 
     def validate(self, value: str) -> ValidationResult:
         if not value.strip():
             return self.success()
         try:
-            parse_map(value)
+            if is_openings_map(value):
+                parse_opening_map(value)
+            else:
+                parse_map(value)
         except InputError as exc:
             return self.failure(str(exc).replace("--map", "map"))
         return self.success()
@@ -100,7 +111,8 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
         self.kind = kind
         self.initial_path = path
         self.initial_dry_run = dry_run
-        self._people: int | None = None  # how many people the file holds, once read
+        self._rows: int | None = None  # how many people (or roles) the file holds, once read
+        self._roles = False  # the map names `opening=`: the rows are roles
 
     def compose(self) -> ComposeResult:
         what, example = KINDS[self.kind]
@@ -120,7 +132,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
                     id="import-map",
                 )
                 yield Label(
-                    "fields: " + ", ".join(MAP_FIELDS),
+                    map_help(""),
                     classes="prompt-message",
                     id="import-map-message",
                 )
@@ -136,17 +148,19 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
 
     # -- what the start button says ---------------------------------------------------------
     def start_label(self) -> str:
-        """What pressing start will do: "Preview" on a dry run, else "Import N people" once
-        the file is read (or "Import" until then)."""
+        """What pressing start will do: "Preview" on a dry run, else "Import N people" (or
+        "Import N roles" for a map of openings) once the file is read ("Import" until then)."""
         try:
             dry = self.query_one("#import-dry-run", Checkbox).value
         except NoMatches:
             dry = self.initial_dry_run
         if dry:
             return "Preview (dry run)"
-        if self._people is None:
+        if self._rows is None:
             return "Import"
-        return f"Import {self._people:,} {'person' if self._people == 1 else 'people'}"
+        if self._roles:
+            return f"Import {self._rows:,} {'role' if self._rows == 1 else 'roles'}"
+        return f"Import {self._rows:,} {'person' if self._rows == 1 else 'people'}"
 
     def _show_start(self) -> None:
         with contextlib.suppress(NoMatches):
@@ -157,8 +171,8 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
         self._show_start()
 
     def _count_later(self) -> None:
-        """Count the people in the file the path names, off the UI thread."""
-        self._people = None
+        """Count the people (or roles) in the file the path names, off the UI thread."""
+        self._rows = None
         self._show_start()
         field = self.query_one("#import-path", Input)
         outcome = field.validate(field.value)
@@ -171,17 +185,24 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
     @work(thread=True, exclusive=True, group="import-count", exit_on_error=False)
     def _count(self, path: Path, mapping: str | None) -> None:
         from rebound_tui.io.importer import read_rows
+        from rebound_tui.io.openings_import import read_opening_rows
 
+        roles = mapping is not None and is_openings_map(mapping)
         try:
-            people = len(read_rows(self.kind, path, mapping))
+            if roles and mapping is not None:
+                rows = len(read_opening_rows(path, mapping)[0])
+            else:
+                rows = len(read_rows(self.kind, path, mapping))
         except Exception:  # an unreadable file: the import itself says why
             return
-        self.app.call_from_thread(self._counted, path, people)
+        self.app.call_from_thread(self._counted, path, mapping, rows)
 
-    def _counted(self, path: Path, people: int) -> None:
+    def _counted(self, path: Path, mapping: str | None, rows: int) -> None:
         field = self.query_one("#import-path", Input)
-        if expand(field.value) == path:
-            self._people = people
+        now = self.query_one("#import-map", Input).value.strip() if self.kind == "csv" else ""
+        if expand(field.value) == path and (now or None) == mapping:
+            self._rows = rows
+            self._roles = mapping is not None and is_openings_map(mapping)
             self._show_start()
 
     def _check(self, selector: str, *, show: bool = True) -> bool:
@@ -193,7 +214,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
         if not ok and show and outcome is not None:
             message.update(ui_text.note(outcome.failure_descriptions[0]))
         elif selector == "#import-map":
-            message.update("fields: " + ", ".join(MAP_FIELDS))
+            message.update(map_help(field.value))
         else:
             message.update("")
         message.set_class(not ok and show, "-error")
