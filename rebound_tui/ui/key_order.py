@@ -111,5 +111,11 @@ class InOrderKeys:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(screen._mounted_event.wait(), HOP_TIMEOUT)
         await _flush(screen)  # its resume and auto focus
+        # A screen that mounts some of its widgets after its first frame (the forms) says when
+        # it is whole: keys wait for that.
+        complete = getattr(screen, "complete", None)
+        if isinstance(complete, asyncio.Event) and not complete.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(complete.wait(), HOP_TIMEOUT)
         await _flush(self)  # `widget.focus()` is carried out by the app's queue
         self._inorder_screen = screen

@@ -8,6 +8,7 @@ showing the service's message, when the service refuses.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -106,6 +107,10 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
     title_text = "Form"
+    # Fields in the first frame; the others are mounted right after it. Each widget costs time
+    # to mount and style, and a form must show within 100 ms (issue 14). Keys typed meanwhile
+    # wait (`complete`, key_order.py) and then go, in order, to the first field.
+    FIRST_FIELDS = 3
 
     def __init__(
         self, service: Service, *, submit: Submit | None = None, confirm: Confirm | None = None
@@ -120,6 +125,9 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         self._tried = False
         # What the fields held when the form opened: escape asks before throwing changes away.
         self._opened_with: dict[str, str] | None = None
+        # Set once every field is mounted, judged and the form ready for keys.
+        self.complete = asyncio.Event()
+        self._early_changes: list[str] = []  # fields changed before that, hooks run then
 
     # -- to implement ---------------------------------------------------------------------------
     def build_fields(self) -> list[FormField]:
@@ -133,21 +141,28 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box") as box:
             box.border_title = ui_text.line(self.title_text)
-            with VerticalScroll(id="form-fields", can_focus=False):
-                # Each widget costs time to mount and style (a form opens within 100 ms,
-                # issue 14): a row holds the label and the field, its message follows it,
-                # indented under the field by the stylesheet, with no container around them.
-                for spec in self.fields:
-                    with Horizontal(classes="field-row", id=f"row-{spec.name}"):
-                        mark = " *" if spec.required else ""
-                        yield Label(spec.label + mark, classes="field-label")
-                        yield self._widget_for(spec)
-                    yield Label("", classes="field-message", id=f"message-{spec.name}")
+            with VerticalScroll(id="form-fields", can_focus=False) as scroll:
+                # As high as all the fields from the first frame on: the box does not jump.
+                scroll.styles.min_height = min(len(self.fields), max(3, self.app.size.height - 4))
+                for spec in self.fields[: self.FIRST_FIELDS]:
+                    yield from self._row_for(spec)
             yield Label("", id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Label("ctrl+s save · esc cancel", id="form-keys")
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+
+    def _row_for(self, spec: FormField) -> list[Widget]:
+        """A row holds the label and the field; its message follows, indented under the field
+        by the stylesheet (no container around them: one widget fewer per field)."""
+        mark = " *" if spec.required else ""
+        row = Horizontal(
+            Label(spec.label + mark, classes="field-label"),
+            self._widget_for(spec),
+            classes="field-row",
+            id=f"row-{spec.name}",
+        )
+        return [row, Label("", classes="field-message", id=f"message-{spec.name}")]
 
     def _widget_for(self, spec: FormField) -> Widget:
         wid = f"field-{spec.name}"
@@ -182,10 +197,26 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         )
 
     def on_mount(self) -> None:
-        self._opened_with = self.raw_values()
-        self.refresh_messages()
         self.fit_height()
         self.query_one(f"#field-{self.fields[0].name}").focus()
+        self.call_after_refresh(self._mount_rest)
+
+    async def _mount_rest(self) -> None:
+        """After the first frame: the other fields, then what the form opened with."""
+        if not self.is_attached:
+            return
+        rest = [w for spec in self.fields[self.FIRST_FIELDS :] for w in self._row_for(spec)]
+        fields = self.query_one("#form-fields", VerticalScroll)
+        if rest:
+            await fields.mount_all(rest)
+        fields.styles.min_height = None
+        for name in self._early_changes:
+            self.field_changed(name)
+        self._early_changes.clear()
+        self._opened_with = self.raw_values()
+        self.complete.set()
+        self.refresh_messages()
+        self.fit_height()
 
     def on_resize(self) -> None:
         self.fit_height()
@@ -278,6 +309,9 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         if spec is None:
             return
         # A name being completed is judged when the user leaves it, not at every letter.
+        if not self.complete.is_set():
+            self._early_changes.append(name)
+            return
         if event.value != spec.value and spec.suggestions is None:
             self._touched.add(name)
         self.field_changed(name)
@@ -286,16 +320,20 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
     @on(Input.Blurred)
     def _input_blurred(self, event: Input.Blurred) -> None:
         name = (event.input.id or "").removeprefix("field-")
-        if name in self._by_name and self.is_mounted:
+        if name in self._by_name and self.complete.is_set():
             self._touched.add(name)
             self.refresh_messages()
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         name = (event.select.id or "").removeprefix("field-")
-        if name in self._by_name:
-            self.field_changed(name)
-            self.refresh_messages()
+        if name not in self._by_name:
+            return
+        if not self.complete.is_set():
+            self._early_changes.append(name)
+            return
+        self.field_changed(name)
+        self.refresh_messages()
 
     def field_changed(self, name: str) -> None:
         """Hook for fields that depend on another (the contact list follows the company)."""
@@ -346,6 +384,8 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
 
     def action_save(self) -> None:
         """Refuse while a field is invalid (focusing the first), else dismiss with the result."""
+        if not self.complete.is_set():  # a click in the first frame: the form is not whole yet
+            return
         self._tried = True
         self.refresh_messages()
         problems = self.errors()
