@@ -101,11 +101,15 @@ class Playbook:
         if not company_id:
             return None
         core = self.core
-        said_no = None
-        for i in reversed(core.interactions()):
-            if i.kind == "rejection" and i.company_id == company_id and core.contact(i.contact_id):
-                said_no = core.contact(i.contact_id)
-                break
+        # The latest such rejection, found without sorting every interaction (the rejection
+        # form asks this as it opens: issue 14).
+        rejections = [
+            i
+            for i in core.records(Interaction).values()
+            if i.kind == "rejection" and i.company_id == company_id and core.contact(i.contact_id)
+        ]
+        latest = max(rejections, key=lambda i: (i.day, i.id), default=None)
+        said_no = core.contact(latest.contact_id) if latest else None
         role = said_no.role if said_no else None
         boss = boss_after_rejection(said_no.id if said_no else None, role, self.bosses(company_id))
         return core.contact(boss)

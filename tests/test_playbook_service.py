@@ -579,3 +579,18 @@ def test_an_outreach_added_by_hand_drafts_with_the_company_news(svc: Service):
     draft = svc.draft(f)
     assert draft.template == "news-congrats"
     assert "Midwest distribution contract" in draft.body
+
+
+def test_the_boss_of_a_company_is_who_said_no_on_the_latest_day_not_the_last_logged(svc: Service):
+    """boss_of finds the latest rejection by its day (then id), whatever order it was logged
+    in; a rejection whose contact is gone does not count."""
+    with svc.playbook_paused():
+        svc.add_contact("Bob Lead", company="Acme", role="boss")
+        svc.add_contact("Ann Chief", company="Acme", role="boss")
+        svc.add_contact("Gone Soon", company="Acme", role="boss")
+        svc.log("rejection", contact="Bob Lead", on="2026-11-20")
+        svc.log("rejection", contact="Ann Chief", on="2026-11-10")  # logged later, earlier day
+        svc.log("rejection", contact="Gone Soon", on="2026-11-25")
+        svc.delete_contact(svc.find_contact("Gone Soon"))
+    acme = svc.find_company("Acme").id
+    assert svc.boss_of(acme).name == "Bob Lead"
