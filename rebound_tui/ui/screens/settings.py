@@ -8,6 +8,7 @@ Playbook and Templates tabs live in settings_rules.py and settings_templates.py.
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from textual import on
@@ -15,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
@@ -86,10 +88,21 @@ class SettingsScreen(Screen[None]):
         Binding("4", "tab('mail')", "Mail", show=False),
     ]
 
+    # The tabs in order, with what each holds. Only the tab shown is in the first frame; the
+    # others are mounted right after it (a screen in view within 100 ms, issue 14). Keys typed
+    # meanwhile wait for `complete` (key_order.py).
+    TABS: ClassVar[tuple[tuple[str, str, type[Widget]], ...]] = (
+        ("playbook", "1 Playbook", RulesPane),
+        ("templates", "2 Templates", TemplatesPane),
+        ("general", "3 General", GeneralPane),
+        ("mail", "4 Mail", MailPane),
+    )
+
     def __init__(self, host: SettingsHost, tab: str = "playbook") -> None:
         super().__init__()
         self.host = host
         self.initial_tab = tab
+        self.complete = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         yield Label(
@@ -97,18 +110,23 @@ class SettingsScreen(Screen[None]):
             id="settings-title",
         )
         with TabbedContent(initial=self.initial_tab, id="settings-tabs"):
-            with TabPane("1 Playbook", id="playbook"):
-                yield RulesPane(self.host)
-            with TabPane("2 Templates", id="templates"):
-                yield TemplatesPane(self.host)
-            with TabPane("3 General", id="general"):
-                yield GeneralPane(self.host)
-            with TabPane("4 Mail", id="mail"):
-                yield MailPane(self.host)
+            for tab, title, pane in self.TABS:
+                with TabPane(title, id=tab):
+                    if tab == self.initial_tab:
+                        yield pane(self.host)  # type: ignore[call-arg]
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.action_tab(self.initial_tab)
+        self.call_after_refresh(self._mount_rest)
+
+    async def _mount_rest(self) -> None:
+        """After the first frame: the tabs not shown."""
+        if self.is_attached:
+            for tab, _title, pane in self.TABS:
+                if tab != self.initial_tab:
+                    await self.query_one(f"#{tab}", TabPane).mount(pane(self.host))  # type: ignore[call-arg]
+        self.complete.set()
 
     @property
     def rules(self) -> RulesPane:
