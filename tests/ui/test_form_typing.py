@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, Select, TabbedContent
 
 from rebound_tui.service import Service
 from rebound_tui.ui.app import ReboundApp
@@ -15,6 +15,7 @@ from rebound_tui.ui.screens.form_base import RecordForm
 from rebound_tui.ui.screens.forms import CompanyForm, ContactForm
 from rebound_tui.ui.screens.playbook_forms import RejectForm
 from rebound_tui.ui.screens.prompts import ConfirmScreen
+from rebound_tui.ui.screens.settings import SettingsScreen
 from tests.ui.conftest import settle
 from tests.ui.test_app import SIZE
 
@@ -69,6 +70,23 @@ async def test_editing_keys_in_a_burst_apply_in_order(app: ReboundApp) -> None:
         await burst(pilot, "shift+tab", "shift+tab", "X")  # back to the name, round the form
         assert app.focused is not app.screen.query_one("#field-name")
         assert field(app, "name") == "ABEDF"
+
+
+async def test_keys_typed_as_a_form_opens_reach_the_fields_mounted_after_its_first_frame(
+    app: ReboundApp, service: Service
+) -> None:
+    """A form shows its first fields in its first frame and mounts the others right after
+    (issue 14): keys typed meanwhile wait for the whole form, then land in order, also in a
+    field that was not there yet (location is the fourth; settings' tabs likewise)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        assert CompanyForm.FIRST_FIELDS < 4
+        await burst(pilot, "a", *"Zed", "tab", "tab", "3", "tab", *"Evanston", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RecordForm)
+        zed = service.find_company("Zed")
+        assert (zed.priority, zed.location) == (3, "Evanston")
 
 
 async def test_keys_typed_before_the_form_mounts_go_to_its_first_field(
@@ -249,3 +267,16 @@ async def test_no_to_a_near_duplicate_name_returns_to_the_form(
         await settle(pilot)
         assert app.screen is app.screen_stack[0]
     assert service.find_company("Glenview Logistic Inc") is not None
+
+
+async def test_a_tab_key_typed_as_settings_opens_shows_a_tab_mounted_after_the_first_frame(
+    app: ReboundApp,
+) -> None:
+    """Settings shows its first tab in its first frame, the others come right after (issue
+    14): `4` typed with `S` waits for them and shows the Mail tab, its first field focused."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "S", "4")
+        assert isinstance(app.screen, SettingsScreen)
+        assert app.screen.query_one(TabbedContent).active == "mail"
+        assert app.focused is app.screen.query_one("#my-emails")
