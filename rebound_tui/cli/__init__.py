@@ -108,7 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     As the `rebound-tui` process itself (no `argv` given), a command's process ends right after
     its output is flushed and the exit handlers ran (`end_process`)."""
     code, dashboard = _run(sys.argv[1:] if argv is None else list(argv))
-    if argv is None and not dashboard:
+    # (Not under a profiler or a tracer: `python -m cProfile` writes its figures on return.)
+    if argv is None and not dashboard and sys.getprofile() is None and sys.gettrace() is None:
         end_process(code)
     return code
 
