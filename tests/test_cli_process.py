@@ -81,3 +81,18 @@ def test_the_file_written_is_remembered_as_checked(tmp_path: Path, monkeypatch) 
 
     raw = (tmp_path / "d.json").read_bytes()
     assert checked.lookup(checked.digest_of(raw)) is not None
+
+
+def test_under_a_profiler_the_process_ends_normally(tmp_path: Path) -> None:
+    """`python -m cProfile` writes its figures when the command returns: it must return."""
+    stats = tmp_path / "due.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "rebound_tui"]
+        + ["--db", str(tmp_path / "d.json"), "due"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert stats.stat().st_size > 0
