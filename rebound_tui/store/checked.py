@@ -184,8 +184,7 @@ def decode_known(
 ) -> dict:
     """`fileformat.decode`, sparing the checks of bytes this machine already checked, and
     remembering bytes that pass (conflict copies, the merge drivers' versions). `checked`:
-    data that passed the checks, whose equal records need none (`decode`); bytes read that
-    way are not remembered."""
+    data that passed the checks, whose equal records need none (`decode`)."""
     from rebound_tui.domain.merge import max_stamp
     from rebound_tui.store.fileformat import decode
 
@@ -200,8 +199,8 @@ def decode_known(
         return False
 
     data = decode(raw, path, strict=strict, trusted=trusted, checked=checked)
-    # (Bytes read beside `checked` are not vouched for alone: some records were spared.)
-    if not known and checked is None:
+    # Remembered also when records were spared: each is the same value as one that passed.
+    if not known:
         remember(digest.value, Entry(max_stamp(data) or "", None, strict))
     return data
 
