@@ -174,3 +174,133 @@ def test_the_git_driver_remembers_its_result(tmp_path: Path, checks: list[str]) 
     db = Database(ours)
     assert {"Ours", "Theirs"} <= {f["name"] for _, f in db.live("companies")}
     assert checks == []
+
+
+# -- records the same as data already checked (a conflict copy beside memory) ---------------------
+def _copy_of(path: Path, change) -> bytes:
+    """The file's bytes as another machine might send them, `change(data)` applied."""
+    import orjson
+
+    data = orjson.loads(path.read_bytes())
+    change(data)
+    return fileformat_mod.encode(data)
+
+
+def test_records_equal_to_checked_data_are_not_checked_again(
+    data_path: Path, checks: list[str]
+) -> None:
+    ids = _seeded(data_path, 5)
+    memory = Database(data_path).storage.read()
+
+    def edit_one(data):
+        data["companies"][ids[0]]["name"] = "Renamed elsewhere"
+
+    raw = _copy_of(data_path, edit_one)
+    _remember_nothing(data_path)
+    checks.clear()
+    data = checked.decode_known(raw, "copy.json", strict=True, checked=memory)
+    assert data["companies"][ids[0]]["name"] == "Renamed elsewhere"
+    assert checks == [ids[0]]  # only the record that differs from memory
+    checks.clear()
+    checked.decode_known(raw, "copy.json", strict=True)
+    assert checks == []  # remembered: every record passed, or is the same as one that did
+
+
+@pytest.mark.parametrize("stored", [True, 1.0])
+def test_a_value_equal_in_python_but_another_json_value_is_checked(
+    data_path: Path, stored: object
+) -> None:
+    """Python takes `true` and `1.0` for `1`: a copy holding them where memory holds the
+    whole number 1 is checked, and refused (priority is a whole number from 1 to 5)."""
+    ids = _seeded(data_path)
+
+    def set_priority(data):
+        data["companies"][ids[1]]["priority"] = 1
+
+    data_path.write_bytes(_copy_of(data_path, set_priority))
+    memory = Database(data_path).storage.read()
+
+    def sneak(data):
+        data["companies"][ids[1]]["priority"] = stored
+
+    raw = _copy_of(data_path, sneak)
+    with pytest.raises(DataFileError, match="priority"):
+        checked.decode_known(raw, "copy.json", strict=True, checked=memory)
+
+
+def test_a_conflict_copy_is_checked_only_where_it_differs_from_memory(
+    data_path: Path, checks: list[str]
+) -> None:
+    ids = _seeded(data_path, 6)
+    checked.flush_pending()  # (the file written is remembered as checked at exit)
+
+    def edit_two(data):
+        for rid in ids[:2]:
+            data["companies"][rid]["notes"] = "from the laptop"
+            data["companies"][rid]["_clock"]["notes"] = data["companies"][rid]["_clock"]["name"]
+
+    copy = data_path.parent / "rebound.sync-conflict-20261205-081522-ABCDEFG.json"
+    copy.write_bytes(_copy_of(data_path, edit_two))
+    checks.clear()
+    db = Database(data_path)
+    db.storage.read()  # the file (ours: trusted) and the copy merged in memory
+    db.create("companies", {"name": "Here", "priority": 2, "stage": "applied"})
+    db.save()  # merges the copy (read once), archives it
+    assert not copy.exists()
+    assert sorted(checks) == sorted(ids[:2])
+    assert {db.get("companies", rid)["notes"] for rid in ids[:2]} == {"from the laptop"}
+
+
+def test_a_delivered_version_is_checked_only_where_it_differs_from_memory(
+    data_path: Path, checks: list[str]
+) -> None:
+    """A sync tool replaces the file with the other machine's version: the dashboard merges it
+    checking only the records that differ from what it holds; a bad one is still refused."""
+    ids = _seeded(data_path, 6)
+    db = Database(data_path)
+    db.storage.read()
+
+    def rename(data):
+        data["companies"][ids[4]]["name"] = "Renamed on the laptop"
+
+    delivered = data_path.parent / "incoming.json"
+    delivered.write_bytes(_copy_of(data_path, rename))
+    os.replace(delivered, data_path)
+    _remember_nothing(data_path)
+    checks.clear()
+    assert db.storage.refresh()
+    assert checks == [ids[4]]
+    assert db.get("companies", ids[4])["name"] == "Renamed on the laptop"
+
+    def sneak(data):
+        data["companies"][ids[5]]["priority"] = True  # equal to 1 in Python, not in JSON
+
+    db.update("companies", ids[5], {"priority": 1})
+    db.save()
+    delivered.write_bytes(_copy_of(data_path, sneak))
+    os.replace(delivered, data_path)
+    with pytest.raises(DataFileError, match="priority"):
+        db.storage.refresh()
+
+
+def test_the_git_driver_checks_their_side_only_where_it_differs(
+    tmp_path: Path, checks: list[str]
+) -> None:
+    from rebound_tui.store.merge_driver import merge_files
+
+    base = tmp_path / "base.json"
+    ids = _seeded(base, 5)
+    ours, theirs = tmp_path / "ours.json", tmp_path / "theirs.json"
+    ours.write_bytes(base.read_bytes())
+
+    def rename(data):
+        data["companies"][ids[2]]["name"] = "Theirs"
+
+    theirs.write_bytes(_copy_of(base, rename))
+    _remember_nothing(base)
+    checks.clear()
+    merge_files(base, ours, theirs)
+    # ours in full (new to this machine here), theirs only where it differs; base has ours'
+    # bytes, remembered once ours was checked
+    assert sorted(checks) == sorted([*ids, ids[2]])
+    assert Database(ours).get("companies", ids[2])["name"] == "Theirs"

@@ -164,3 +164,38 @@ def test_help_lists_the_opening_commands(run_cli):
     for option in ("--from", "--add-company", "--url", "--location", "--source", "--referral",
                    "--on", "--deadline", "--notes"):  # fmt: skip
         assert option in out
+
+
+def test_the_same_role_twice_is_refused_unless_new(run_cli, seeded, data_path):
+    """Adding a role the company has already (the same page twice, a second typing) exits 2
+    and changes nothing; --new adds a second role alike."""
+    ok(run_cli, "opening", "add", "Acme", "Data Analyst", "--url", "https://acme.example/j/7")
+    before = digest(data_path)
+    for again in (
+        ("acme", "data  ANALYST"),  # the same title while open (case and spacing ignored)
+        ("Acme", "Analyst, data", "--url", "https://acme.example/j/7"),  # the same posting
+    ):
+        code, out, err = run_cli("opening", "add", *again)
+        assert code == 2, (out, err)
+        assert_one_line_error(err, "has this role already", "--new", "Nothing saved")
+        assert digest(data_path) == before
+    ok(run_cli, "opening", "add", "Acme", "Data Analyst", "--new")
+    assert [r["title"] for r in rows(run_cli)] == ["Data Analyst", "Data Analyst"]
+
+
+def test_a_role_that_comes_back_can_be_added_again(run_cli, seeded):
+    """The article's point: a closed role opens again. Only its posting address is matched."""
+    ok(run_cli, "opening", "add", "Acme", "Controller", "--url", "https://acme.example/j/1")
+    (first,) = rows(run_cli)
+    ok(run_cli, "opening", "status", first["id"], "closed")
+    ok(run_cli, "opening", "add", "Acme", "Controller")
+    assert [r["status"] for r in rows(run_cli)] == ["spotted"]
+    code, _, err = run_cli(
+        "opening", "add", "Acme", "Controller", "--url", "https://acme.example/j/1", "--new"
+    )
+    assert code == 0, err
+    code, _, err = run_cli(
+        "opening", "add", "Acme", "Controller II", "--url", "https://acme.example/j/1"
+    )
+    assert code == 2
+    assert_one_line_error(err, "the same posting address", "Nothing saved")

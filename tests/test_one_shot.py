@@ -54,6 +54,26 @@ def test_a_scan_follows_the_writes(demo: Path) -> None:
     assert reopened.get(person.id, {}) == after
 
 
+def test_a_scan_follows_a_touch_moved_to_another_person_and_deleted(demo: Path) -> None:
+    """A group asked for after a write equals the full index's: for the person a touch left,
+    the one it went to, and after a delete."""
+    _, once = _pair(demo)
+    touches = once.core.touch_groups()
+    full = once.core.touch_index  # the full index, built from the same data on demand
+    moved = next(i for i in once.core.records(Interaction).values() if i.contact_id)
+    people = [c.id for c in once.core.contacts() if c.id != moved.contact_id]
+    gone_from, went_to = moved.contact_id, people[0]
+    for key in (gone_from, went_to):
+        touches.get(key)  # groups and raw keys read before the write
+    once.core.update(moved, {"contact_id": went_to})
+    for key in (gone_from, went_to, "co:" + (moved.company_id or "none")):
+        assert touches.get(key, {}) == full.groups(once.core).get(key, {}), key
+    assert moved.id in touches[went_to] and moved.id not in touches.get(gone_from, {})
+    once.core.delete(once.core.one(Interaction, moved.id))
+    assert moved.id not in touches.get(went_to, {})
+    assert touches.get(went_to, {}) == full.groups(once.core).get(went_to, {})
+
+
 def test_records_by_id_equal_the_full_records(demo: Path) -> None:
     full, once = _pair(demo)
     for cls in (Company, Contact, FollowUp, Interaction):

@@ -11,10 +11,12 @@ the service they import, are not loaded before the dashboard's first paint.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from rebound_tui import __version__
 from rebound_tui.cli.context import Context, Failure, UsageError, check_utf8
@@ -101,7 +103,37 @@ def run_dashboard(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    """Run one command (or the dashboard) and return its exit code.
+
+    As the `rebound-tui` process itself (no `argv` given), a command's process ends right after
+    its output is flushed and the exit handlers ran (`end_process`)."""
+    code, dashboard = _run(sys.argv[1:] if argv is None else list(argv))
+    # (Not under a profiler or a tracer: `python -m cProfile` writes its figures on return.)
+    if argv is None and not dashboard and sys.getprofile() is None and sys.gettrace() is None:
+        end_process(code)
+    return code
+
+
+def end_process(code: int) -> NoReturn:
+    """End the process without the interpreter's teardown, which frees every record of the
+    data one object at a time: 30-50 ms after a command on the heavy file, a tenth of the
+    whole command. What `sys.exit` guarantees is kept: threads that are not daemons finish,
+    output is flushed, and the exit handlers (`atexit`) run."""
+    import atexit
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): no reader
+            stream.flush()
+    os._exit(code)
+
+
+def _run(argv: list[str]) -> tuple[int, bool]:
+    """(exit code, whether it was the dashboard)."""
     try:
         check_utf8(argv)
         args = dashboard_args(argv)
@@ -114,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # The same as $REBOUND_BACKUPS, for this process and what it runs.
             os.environ["REBOUND_BACKUPS"] = str(Path(backups).expanduser().absolute())
         if args.command is None:
-            return run_dashboard(args)
+            return run_dashboard(args), True
         from rebound_tui.cli.output import safe_streams
 
         with safe_streams(), Context(getattr(args, "db", None)) as ctx:
@@ -122,18 +154,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command not in ("sync", "check"):  # (those two list them themselves)
                 for note in ctx.copy_notes():
                     print(f"rebound-tui: note: {display_line(note)}", file=sys.stderr)
-            return code
+            return code, False
     except UsageError as exc:
         print(f"rebound-tui: {_one_line(exc)}", file=sys.stderr)
-        return 2
+        return 2, False
     except Failure as exc:
         print(f"rebound-tui: {_one_line(exc)}", file=sys.stderr)
-        return exc.code
+        return exc.code, False
     except KeyboardInterrupt:
         print("rebound-tui: interrupted", file=sys.stderr)
-        return 130
+        return 130, False
     except BrokenPipeError:
-        return 0
+        return 0, False
 
 
 def display_line(text: object) -> str:

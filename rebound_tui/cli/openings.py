@@ -77,6 +77,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--from", dest="source_page", metavar="FILE-OR-URL", help="a saved page or an address"
     )
     opening_options(p)
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help="add it even though the company has this role already (a second role alike)",
+    )
     p.set_defaults(func=cmd_add)
 
     p = opening_sub.add_parser("status", help="move an opening to a status")
@@ -142,6 +147,8 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError("the posting has no title: give TITLE")
     elif not company or not title:
         raise UsageError("give COMPANY and TITLE (or --from FILE-OR-URL)")
+    if not args.new:
+        refuse_same_opening(ctx, company, by_name, title, fields.get("url"))
     before = {f.id for f in ctx.service.follow_ups()}
     opening = ctx.service.add_opening(
         company, title, add_company=args.add_company, company_by_name=by_name, **fields
@@ -152,6 +159,31 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     for line in _planned_lines(before, ctx):
         print(line)
     return 0
+
+
+def refuse_same_opening(
+    ctx: Context, company: str, by_name: bool, title: str, url: str | None
+) -> None:
+    """Exit 2 when the company has this role already: the same posting address (whatever its
+    status), or the same title while that role is open. Adding the same page twice with
+    --from is the usual way to get here; --new adds a second role alike."""
+    from rebound_tui.errors import ServiceError
+
+    s = ctx.service
+    try:
+        co = s.match_company(company) if by_name else s.find_company(company)
+    except ServiceError:
+        return  # no such company (or several): adding says so
+    wanted, address = " ".join(title.split()).casefold(), (url or "").strip()
+    for o in s.openings(include_closed=True, company=co):
+        same_title = o.is_open and " ".join(o.title.split()).casefold() == wanted
+        if (address and o.url == address) or same_title:
+            why = "the same posting address" if address and o.url == address else "same title, open"
+            raise UsageError(
+                f"{co.name} has this role already ({why}): {o.title!r}, {o.status} "
+                f"({o.id[:8]}). To change it: rebound-tui edit opening {o.id[:8]}; if it is "
+                "a second role, add --new. Nothing saved"
+            )
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:

@@ -134,7 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     new_option(p, "person")
     p.set_defaults(func=cmd_add_contact)
 
-    edit = command("edit", "change a company or a contact", None)
+    edit = command("edit", "change a company, a contact or an opening", None)
     edit_sub = edit.add_subparsers(dest="noun", metavar="company|contact|opening", required=True)
     p = edit_sub.add_parser("company", help="change a company")
     add_db_option(p)

@@ -34,6 +34,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 KEEP = 64  # entries kept (each under 200 bytes)
 _CHECK_MODULES = (
@@ -178,9 +179,12 @@ def trusts(entry: Entry | None, stamp_limit: str | None, *, strict: bool = False
     return stamp_limit is None or entry.max_stamp <= stamp_limit
 
 
-def decode_known(raw: bytes, path: Path | str, *, strict: bool = False) -> dict:
+def decode_known(
+    raw: bytes, path: Path | str, *, strict: bool = False, checked: Any = None
+) -> dict:
     """`fileformat.decode`, sparing the checks of bytes this machine already checked, and
-    remembering bytes that pass (conflict copies, the merge drivers' versions)."""
+    remembering bytes that pass (conflict copies, the merge drivers' versions). `checked`:
+    data that passed the checks, whose equal records need none (`decode`)."""
     from rebound_tui.domain.merge import max_stamp
     from rebound_tui.store.fileformat import decode
 
@@ -194,7 +198,8 @@ def decode_known(raw: bytes, path: Path | str, *, strict: bool = False) -> dict:
             return True
         return False
 
-    data = decode(raw, path, strict=strict, trusted=trusted)
+    data = decode(raw, path, strict=strict, trusted=trusted, checked=checked)
+    # Remembered also when records were spared: each is the same value as one that passed.
     if not known:
         remember(digest.value, Entry(max_stamp(data) or "", None, strict))
     return data

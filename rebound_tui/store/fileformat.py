@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ def decode(
     now_ms: int | None = None,
     strict: bool = False,
     trusted: Callable[[str, bool], bool] | None = None,
+    checked: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -79,6 +80,11 @@ def decode(
     `trusted(stamp_limit, strict)`, if given, says whether these exact bytes already passed
     every check on this machine (`store/checked.py`): then the records are not checked again.
     It is asked once the largest table is parsed (its answer may be computed meanwhile).
+
+    `checked`, if given, is data whose records all passed these checks on this machine (what
+    memory holds): a record that is the same JSON value as its record there (types included:
+    `1`, `1.0` and `true` differ) would pass again, so it is not checked again. A conflict copy
+    or a delivered version differs from memory in a few records; those few are checked.
     """
     clock_now = system_ms() if now_ms is None else now_ms
     stamp_limit = ahead_limit(clock_now)
@@ -101,7 +107,7 @@ def decode(
         ask = None
         if check_records and trusted is not None:
             ask = lambda: trusted(stamp_limit, strict)  # noqa: E731
-        split = _parse_by_table(raw, check_records, stamp_limit, clock_now, ask)
+        split = _parse_by_table(raw, check_records, stamp_limit, clock_now, ask, checked)
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
         if split is not None and split[2]:
@@ -116,7 +122,9 @@ def decode(
     _checked_meta(data, path)
     if check_records:
         if problems is None:
-            problems = shape_problems(data, stamp_limit=stamp_limit, now_ms=clock_now)
+            problems = shape_problems(
+                data, stamp_limit=stamp_limit, now_ms=clock_now, checked=checked
+            )
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise DataFileError(
@@ -206,6 +214,7 @@ def _parse_by_table(
     stamp_limit: str | None = None,
     now_ms: int = 0,
     trusted: Callable[[], bool] | None = None,
+    checked: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time, largest first, each table checked (which makes its
     equal strings one object, see `merge.check_doc`) before the next is parsed; with the
@@ -252,7 +261,8 @@ def _parse_by_table(
             spared, trusted = trusted(), None
             check = not spared
         if check:
-            problems[index] = _table_problems(name, value, None, stamp_limit, now_ms)
+            known = checked.get(name) if checked is not None else None
+            problems[index] = _table_problems(name, value, None, stamp_limit, now_ms, known)
         parsed[index] = value
     # A name given twice keeps its last value, as a whole-file parse does.
     last = {spans[i][0]: i for i in range(len(spans))}
@@ -268,7 +278,10 @@ def _table_problems(
     limit: int | None = None,
     stamp_limit: str | None = None,
     now_ms: int = 0,
+    known: Any = None,
 ) -> list[str]:
+    """Problems of one table's records; those the same JSON value as their record in `known`
+    (records that passed these checks) are not checked again (see `decode`)."""
     from rebound_tui.domain.record_check import check_doc, meta_problems
     from rebound_tui.domain.schema import safe_name
 
@@ -278,12 +291,26 @@ def _table_problems(
         return [f"{table}/{p}" for p in meta_problems(records)]
     problems: list[str] = []
     name = safe_name(table)
+    known = known if type(known) is dict else None
     for record_id, doc in records.items():
+        if known is not None and _same_value(known.get(record_id), doc):
+            continue
         for problem in check_doc(doc, table, record_id, limit=stamp_limit, now_ms=now_ms):
             problems.append(f"{name}/{safe_name(record_id)}: {problem}")
             if limit and len(problems) >= limit:
                 return problems
     return problems
+
+
+def _same_value(seen: Any, doc: Any) -> bool:
+    """`doc` is the same JSON value as `seen`: equal, and encoded to the same bytes (Python's
+    `==` takes `1`, `1.0` and `True` for one another; the encoding does not)."""
+    if seen is None or seen != doc:
+        return False
+    try:
+        return orjson.dumps(seen) == orjson.dumps(doc)
+    except orjson.JSONEncodeError:
+        return False
 
 
 def shape_problems(
@@ -292,6 +319,7 @@ def shape_problems(
     *,
     stamp_limit: str | None = None,
     now_ms: int | None = None,
+    checked: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Every record that breaks the format's rules (types, stamps), as readable lines.
 
@@ -302,7 +330,8 @@ def shape_problems(
     problems: list[str] = []
     for table, records in data.items():
         left = limit and limit - len(problems)
-        problems += _table_problems(table, records, left, stamp_limit, clock_now)
+        known = checked.get(table) if checked is not None else None
+        problems += _table_problems(table, records, left, stamp_limit, clock_now, known)
         if limit and len(problems) >= limit:
             return problems[:limit]
     return problems

@@ -22,7 +22,7 @@ from rebound_tui.store.fileformat import DataFileError, encode
 from rebound_tui.store.files import FILE_MODE, atomic_write
 
 
-def _load(path: Path, *, optional: bool = False) -> dict | None:
+def _load(path: Path, *, optional: bool = False, beside: dict | None = None) -> dict | None:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -32,15 +32,16 @@ def _load(path: Path, *, optional: bool = False) -> dict | None:
     if optional and not raw.strip():
         return None  # git passes an empty ancestor when both sides added the file
     # A bad or future-stamped version: git marks a conflict. (Bytes this machine already
-    # checked, say our own side, are not checked again: store/checked.py.)
-    return checked.decode_known(raw, path, strict=True)
+    # checked, say our own side, are not checked again: store/checked.py; nor are records the
+    # same as in a version `beside` that passed: the versions differ in a few records.)
+    return checked.decode_known(raw, path, strict=True, checked=beside)
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> None:
     """Write the merge of the three versions over `ours`; raise DataFileError if one is unusable."""
     ours_data = _load(ours)
-    theirs_data = _load(theirs)
-    base_data = _load(base, optional=True)
+    theirs_data = _load(theirs, beside=ours_data)
+    base_data = _load(base, optional=True, beside=ours_data)
     assert ours_data is not None and theirs_data is not None
     try:
         merged = merge3(base_data, ours_data, theirs_data, share=True)
@@ -55,8 +56,8 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> None:
 def merge_to(new: Path, current1: Path, current2: Path, base: Path | None = None) -> None:
     """Write the merge of two versions (and their last common one, if any) to `new`."""
     one = _load(current1)
-    two = _load(current2)
-    base_data = _load(base, optional=True) if base is not None else None
+    two = _load(current2, beside=one)
+    base_data = _load(base, optional=True, beside=one) if base is not None else None
     assert one is not None and two is not None
     try:
         merged = merge3(base_data, one, two, share=True)

@@ -197,10 +197,12 @@ class SyncStorage(Storage):
         self._sig, self._digest, self._layout = _describe(raw, sig, data)
 
     def _decode(
-        self, raw: bytes, sig: FileSig | None
+        self, raw: bytes, sig: FileSig | None, memory: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """`decode(raw)`, sparing the checks of bytes this machine already checked (or wrote):
-        `store/checked.py`. Remembers the bytes as checked; also `_describe`s them."""
+        `store/checked.py`, and of records the same as in `memory` (what we hold, which passed
+        them: `decode`'s `checked`). Remembers the bytes as checked, as a save remembers what
+        it writes from memory; also `_describe`s them."""
         digest = checked.Digest(raw)  # hashed on another thread while the file is parsed
         known: list[checked.Entry] = []
 
@@ -211,7 +213,7 @@ class SyncStorage(Storage):
                 return True
             return False
 
-        data = decode(raw, self.path, trusted=trusted)
+        data = decode(raw, self.path, trusted=trusted, checked=memory)
         entry = known[0] if known else None
         top = (entry.max_stamp or None) if entry is not None else max_stamp(data)
         exact = entry.exact if entry is not None else None
@@ -291,7 +293,11 @@ class SyncStorage(Storage):
                 if self._sig == known:  # (not if a save wrote a newer one meanwhile)
                     self._sig = sig  # the same bytes, touched or copied back
             return False
-        disk, described = self._decode(raw, sig)  # records taken from it stay its bytes
+        # Records the same as in memory need no check (memory is replaced by copies on write,
+        # so the tables taken here stay as they are while the dashboard edits).
+        with self.lock:
+            memory = self._data
+        disk, described = self._decode(raw, sig, memory)  # records taken stay its bytes
         del raw
         with self.lock:
             if sig == self._sig:

@@ -40,15 +40,16 @@ class CopyRefused(Exception):
         self.ours = ours
 
 
-def read_copy(path: Path, db_id: str | None) -> dict[str, Any]:
+def read_copy(path: Path, db_id: str | None, known: dict[str, Any] | None = None) -> dict[str, Any]:
     """A conflict copy's data, checked like a data file (every record by type, no stamp more
     than a day ahead of this machine's clock; `fileformat.decode`), with no key given twice, and
-    against our database id.
+    against our database id. `known`: data that passed the checks (memory): records the same
+    there are not checked again.
 
     Raises `CopyRefused` (the copy is left in place and reported) or OSError."""
     raw = path.read_bytes()
     try:
-        data = checked.decode_known(raw, path, strict=True)
+        data = checked.decode_known(raw, path, strict=True, checked=known)
     except DataFileError as exc:
         raise CopyRefused(
             f"{exc.problem} (not merged; it stays where it is)", ours=_ours(raw, path, db_id)
@@ -133,8 +134,9 @@ class ConflictCopies:
                 return True
         return False
 
-    def read(self, db_id: str | None) -> list[Accepted]:
-        """The waiting copies fit to merge; the others are reported and left alone."""
+    def read(self, db_id: str | None, memory: dict[str, Any] | None = None) -> list[Accepted]:
+        """The waiting copies fit to merge; the others are reported and left alone. `memory`:
+        data that passed the checks (see `read_copy`)."""
         accepted = []
         live = set()
         for copy in self.find():
@@ -154,7 +156,7 @@ class ConflictCopies:
                 continue
             self._accepted.pop(copy.path, None)
             try:
-                data = read_copy(copy.path, db_id)
+                data = read_copy(copy.path, db_id, memory)
             except Exception as exc:  # noqa: BLE001 - whatever is wrong with a copy, it waits
                 why = _why(exc)
                 # An ambiguous name ("rebound 2.json") that is not ours is just another file.
@@ -183,7 +185,7 @@ class ConflictCopies:
         whether anything changed). A copy whose merge fails is left alone and named."""
         merged_in: list[Accepted] = []
         changed = False
-        for one in self.read(db_id_of(data)):
+        for one in self.read(db_id_of(data), data):
             try:
                 merged = merge_databases(data, one.data, share=True)
             except Exception as exc:  # noqa: BLE001 - a copy that cannot merge waits, named

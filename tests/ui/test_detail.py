@@ -142,3 +142,23 @@ async def test_a_thousand_interactions_render_as_one_widget(service: Service) ->
         await pilot.press("G")
         await pilot.pause()
         assert app.screen.query_one("#detail-body").scroll_y > 900
+
+
+async def test_the_timeline_aligns_wide_names_by_cells(service: Service) -> None:
+    """Names in CJK, with emoji or joined emoji take two cells a character: the notes after
+    them start in one column, and a long one is cut by cells with an ellipsis."""
+    names = ["Kim Park", "山田太郎", "Zoë 👩‍💻 Dev", "長い名前の人がここにいますよ本当に"]
+    for n, name in enumerate(names):
+        service.add_contact(name, company="Acme")
+        service.log("call", contact=name, on=f"2026-11-{10 + n}", note=f"note {n}")
+    acme = service.find_company("Acme")
+    app = Harness(lambda: CompanyDetail(service, acme.id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        from rich.cells import cell_len
+
+        timeline = text_of(pilot, "#section-timeline").splitlines()
+        lines = [line for line in timeline if "note " in line]
+        assert len(lines) == 4
+        starts = {cell_len(line[: line.index("note ")]) for line in lines}
+        assert len(starts) == 1, lines  # every note in the same column
+        assert any("…" in line for line in lines)  # the longest name cut with an ellipsis

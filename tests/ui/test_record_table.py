@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from textual import events
 from textual.app import App, ComposeResult
 
-from rebound_tui.ui.widgets.record_table import Column, RecordTable, _fit, sort_rows
+from rebound_tui.ui.widgets.record_table import Column, RecordTable, fit_cells, sort_rows
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ async def test_thousands_of_rows_refill_filter_move_and_sort() -> None:
 def test_fit_is_exact(text: str, width: int, right: bool) -> None:
     from rich.cells import cell_len
 
-    fitted = _fit(text, width, "right" if right else "left")
+    fitted = fit_cells(text, width, "right" if right else "left")
     assert cell_len(fitted) == width
 
 

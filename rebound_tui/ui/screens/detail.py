@@ -23,6 +23,7 @@ from rebound_tui.domain import dates
 from rebound_tui.domain.model import TOUCH_KINDS, Company, Contact, FollowUp, Interaction
 from rebound_tui.service import Service
 from rebound_tui.ui import text as ui_text
+from rebound_tui.ui.widgets.columns import fit_cells
 
 __all__ = ["CompanyDetail", "ContactDetail", "RecordDetail"]
 
@@ -73,10 +74,6 @@ def _note_block(label: str, text: str) -> Content:
 
 # An email logged from mail (issue 17): sent or received, before its subject.
 DIRECTION_MARK = {"out": "sent: ", "in": "received: "}
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class RecordDetail(Screen[None]):
@@ -179,7 +176,7 @@ class RecordDetail(Screen[None]):
                 _line(
                     (f"{i.day}  ", MUTED),
                     (f"{i.kind:<{KIND_WIDTH}}", style),
-                    (f"{_fit(display.line(who), NAME_WIDTH):<{NAME_WIDTH}}  ", "bold")
+                    (fit_cells(display.line(who), NAME_WIDTH, "left") + "  ", "bold")
                     if who
                     else " " * (NAME_WIDTH + 2),
                     (DIRECTION_MARK.get(i.direction or "", ""), MUTED),

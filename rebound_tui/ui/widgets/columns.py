@@ -55,7 +55,7 @@ class Column(Generic[T]):
     long_label: str = ""  # the header where width allows ("Touches" for "Touch")
 
 
-def _fit(text: str, width: int, align: str) -> str:
+def fit_cells(text: str, width: int, align: str) -> str:
     """Text truncated with an ellipsis, or padded, to exactly `width` cells."""
     if width <= 0:
         return ""
@@ -72,10 +72,10 @@ def header_label(col: Column[Any], width: int, arrow: str = "") -> tuple[str, st
     ("Sinc↓"), in the cell of space before the column ("↓Since")."""
     label = col.long_label if col.long_label and cell_len(col.long_label) <= width else col.label
     if not arrow:
-        return " ", _fit(label, width, col.align)
+        return " ", fit_cells(label, width, col.align)
     if cell_len(label) + cell_len(arrow) <= width:
-        return " ", _fit(label + arrow, width, col.align)
-    return arrow, _fit(label, width, col.align)
+        return " ", fit_cells(label + arrow, width, col.align)
+    return arrow, fit_cells(label, width, col.align)
 
 
 def wrap_cells(text: str, width: int) -> list[str]:

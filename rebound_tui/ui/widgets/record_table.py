@@ -31,7 +31,7 @@ from rebound_tui.ui.widgets.columns import (
     CELL_STYLES,
     Column,
     RowLike,
-    _fit,
+    fit_cells,
     fit_columns,
     header_label,
     matches,
@@ -39,7 +39,7 @@ from rebound_tui.ui.widgets.columns import (
     wrap_cells,
 )
 
-__all__ = ["CELL_STYLES", "Column", "RecordTable", "RowLike", "_fit", "matches", "sort_rows"]
+__all__ = ["CELL_STYLES", "Column", "RecordTable", "RowLike", "fit_cells", "matches", "sort_rows"]
 
 T = TypeVar("T")
 
@@ -425,7 +425,7 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
             style = base
             if style_name:
                 style = base + self.get_component_rich_style(f"record-table--{style_name}")
-            return Strip([Segment(" " + _fit(shown(text), width - 1, "left"), style)], width)
+            return Strip([Segment(" " + fit_cells(shown(text), width - 1, "left"), style)], width)
         if y == 0:
             return self._render_header(width, base)
         index = round(self.scroll_y) + y - 1
@@ -471,5 +471,5 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
                             row_style + Style(color=cell.color) if not self.has_focus else row_style
                         )
             segments.append(Segment(" ", row_style))
-            segments.append(Segment(_fit(shown(col.value(row)), w, col.align), style))
+            segments.append(Segment(fit_cells(shown(col.value(row)), w, col.align), style))
         return Strip(segments).adjust_cell_length(width, row_style)
