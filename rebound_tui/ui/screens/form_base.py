@@ -25,13 +25,19 @@ from textual.validation import Validator
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
 
-from rebound_tui import display
-from rebound_tui.domain import dates
 from rebound_tui.service import Service, ServiceError
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.screens.form_rules import Rule, WhenGiven
+from rebound_tui.ui.screens.form_values import (
+    as_text,
+    blank_none,
+    changed_fields,
+    company_name_of,
+    contact_name_of,
+    day_hint,
+)
 from rebound_tui.ui.screens.prompts import ConfirmScreen
-from rebound_tui.ui.validators import DayValidator, RequiredValidator
+from rebound_tui.ui.validators import RequiredValidator
 from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = [
@@ -74,28 +80,6 @@ class FormField:
     hint: Callable[[str], str] | None = None
 
 
-def day_hint(validator: DayValidator, empty: str = "") -> Callable[[str], str]:
-    def hint(value: str) -> str:
-        if not value.strip():
-            return empty
-        try:
-            return "→ " + validator.resolve(value).strftime("%a %-d %b %Y")
-        except dates.DateError:
-            return ""
-
-    return hint
-
-
-def as_text(value: object) -> str:
-    """A stored value as an input shows it: control characters a file holds are shown as
-    escapes (`\\x1b`), never raw; `changed_fields` reads an untouched one as unchanged."""
-    return display.line(value, limit=None)
-
-
-def blank_none(value: str) -> str | None:
-    return value or None
-
-
 class RecordForm(ModalScreen[dict[str, Any] | None]):
     """Shared behaviour: layout, live messages under each field, save and cancel."""
 
@@ -107,9 +91,8 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
     title_text = "Form"
-    # Fields in the first frame; the others are mounted right after it. Each widget costs time
-    # to mount and style, and a form must show within 100 ms (issue 14). Keys typed meanwhile
-    # wait (`complete`, key_order.py) and then go, in order, to the first field.
+    # Fields in the first frame, the others mounted right after it (issue 14: a form shows
+    # within 100 ms). Keys typed meanwhile wait for `complete` (key_order.py), then go in order.
     FIRST_FIELDS = 3
 
     def __init__(
@@ -125,8 +108,7 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
         self._tried = False
         # What the fields held when the form opened: escape asks before throwing changes away.
         self._opened_with: dict[str, str] | None = None
-        # Set once every field is mounted, judged and the form ready for keys.
-        self.complete = asyncio.Event()
+        self.complete = asyncio.Event()  # set once every field is mounted: ready for keys
         self._early_changes: list[str] = []  # fields changed before that, hooks run then
 
     # -- to implement ---------------------------------------------------------------------------
@@ -416,24 +398,3 @@ class RecordForm(ModalScreen[dict[str, Any] | None]):
                 self.show_form_error(str(exc))
                 return
         self.dismiss(result)
-
-
-# -- helpers shared by the forms ---------------------------------------------------------------
-def changed_fields(original: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Only the fields whose value differs (what an edit should send). A value shown with
-    escapes (`as_text`) and left as it was is unchanged: the stored text stays as it is."""
-    return {
-        k: v
-        for k, v in new.items()
-        if original.get(k) != v and not (isinstance(v, str) and as_text(original.get(k)) == v and v)
-    }
-
-
-def company_name_of(service: Service, company_id: str | None) -> str:
-    company = service.company(company_id)
-    return company.name if company else ""
-
-
-def contact_name_of(service: Service, contact_id: str | None) -> str:
-    contact = service.contact(contact_id)
-    return contact.name if contact else ""
