@@ -28,14 +28,7 @@ from textual.widgets import Button, Input, Label, Select
 from rebound_tui.service import Service, ServiceError
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.screens.form_rules import Rule, WhenGiven
-from rebound_tui.ui.screens.form_values import (
-    as_text,
-    blank_none,
-    changed_fields,
-    company_name_of,
-    contact_name_of,
-    day_hint,
-)
+from rebound_tui.ui.screens.form_values import as_text
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.validators import RequiredValidator
 from rebound_tui.ui.widgets.safe_input import SafeInput
@@ -47,12 +40,6 @@ __all__ = [
     "Rule",
     "Submit",
     "WhenGiven",
-    "as_text",
-    "blank_none",
-    "changed_fields",
-    "company_name_of",
-    "contact_name_of",
-    "day_hint",
 ]
 
 Submit = Callable[[dict[str, Any]], object]

@@ -1,5 +1,5 @@
 """What the forms share about values: a stored value as a field shows it, what changed, names
-of linked records, the hint under a date field (form_base.py re-exports them)."""
+of linked records, the hint under a date field."""
 
 from __future__ import annotations
 

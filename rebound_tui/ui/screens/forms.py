@@ -20,6 +20,8 @@ from rebound_tui.ui.screens.form_base import (
     RecordForm,
     Rule,
     Submit,
+)
+from rebound_tui.ui.screens.form_values import (
     as_text,
     blank_none,
     changed_fields,

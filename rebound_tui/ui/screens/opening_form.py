@@ -29,6 +29,8 @@ from rebound_tui.ui.screens.form_base import (
     Rule,
     Submit,
     WhenGiven,
+)
+from rebound_tui.ui.screens.form_values import (
     as_text,
     changed_fields,
     contact_name_of,

@@ -27,8 +27,9 @@ from rebound_tui.domain.playbook import (
     rule_to_dict,
 )
 from rebound_tui.service import Service
-from rebound_tui.ui.screens.form_base import FormField, RecordForm, Submit, WhenGiven, day_hint
+from rebound_tui.ui.screens.form_base import FormField, RecordForm, Submit, WhenGiven
 from rebound_tui.ui.screens.form_base import Rule as Check
+from rebound_tui.ui.screens.form_values import day_hint
 from rebound_tui.ui.validators import DayValidator, SpanValidator
 
 __all__ = ["RejectForm", "RuleForm"]
