@@ -164,9 +164,9 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
 def refuse_same_opening(
     ctx: Context, company: str, by_name: bool, title: str, url: str | None
 ) -> None:
-    """Exit 2 when the company has this role already: the same posting address (whatever its
-    status), or the same title while that role is open. Adding the same page twice with
-    --from is the usual way to get here; --new adds a second role alike."""
+    """Exit 2 when the company has this role already (`domain/openings.py`). Adding the same
+    page twice with --from is the usual way to get here; --new adds a second role alike."""
+    from rebound_tui.domain.openings import same_role
     from rebound_tui.errors import ServiceError
 
     s = ctx.service
@@ -174,16 +174,14 @@ def refuse_same_opening(
         co = s.match_company(company) if by_name else s.find_company(company)
     except ServiceError:
         return  # no such company (or several): adding says so
-    wanted, address = " ".join(title.split()).casefold(), (url or "").strip()
-    for o in s.openings(include_closed=True, company=co):
-        same_title = o.is_open and " ".join(o.title.split()).casefold() == wanted
-        if (address and o.url == address) or same_title:
-            why = "the same posting address" if address and o.url == address else "same title, open"
-            raise UsageError(
-                f"{co.name} has this role already ({why}): {o.title!r}, {o.status} "
-                f"({o.id[:8]}). To change it: rebound-tui edit opening {o.id[:8]}; if it is "
-                "a second role, add --new. Nothing saved"
-            )
+    same = same_role(s.openings(include_closed=True, company=co), title, url)
+    if same is not None:
+        o, why = same
+        raise UsageError(
+            f"{co.name} has this role already ({why}): {o.title!r}, {o.status} "
+            f"({o.id[:8]}). To change it: rebound-tui edit opening {o.id[:8]}; if it is "
+            "a second role, add --new. Nothing saved"
+        )
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
