@@ -126,11 +126,10 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_import_openings(args: argparse.Namespace, ctx: Context) -> int:
     """`import csv FILE --map "opening=...,company=...,status=..."`: roles, not people."""
-    from rebound_tui.io.openings_import import import_openings, read_opening_rows
+    from rebound_tui.io.openings_import import import_openings_file
 
-    rows, _ = read_opening_rows(args.path, args.map)  # InputError: exit 2, nothing written
-    summary = import_openings(
-        ctx.service, rows, add_companies=args.add_companies, dry_run=args.dry_run
+    summary = import_openings_file(  # InputError: exit 2, nothing written
+        ctx.service, args.path, args.map, add_companies=args.add_companies, dry_run=args.dry_run
     )
     if not args.dry_run:
         ctx.save()

@@ -332,3 +332,12 @@ def import_openings(
         return _import(service, rows, add_companies, dry_run)
     except _DryRun as done:
         return done.summary
+
+
+def import_openings_file(
+    service: Service, path: Path | str, spec: str, *, add_companies: bool, dry_run: bool
+) -> OpeningsSummary:
+    """`read_opening_rows` then `import_openings`: a CSV of roles, as `import csv --map
+    "opening=..."` and the dashboard's import both run it (InputError: nothing written)."""
+    rows, _ = read_opening_rows(path, spec)
+    return import_openings(service, rows, add_companies=add_companies, dry_run=dry_run)

@@ -60,12 +60,15 @@ def import_request(
 ) -> ImportSummary | OpeningsSummary:
     """Run one import: roles when a CSV's map names `opening=`, else people."""
     from rebound_tui.io.importer import import_file
-    from rebound_tui.io.openings_import import import_openings, is_openings_map, read_opening_rows
+    from rebound_tui.io.openings_import import import_openings_file, is_openings_map
 
     if request.kind == "csv" and request.mapping and is_openings_map(request.mapping):
-        rows, _ = read_opening_rows(request.path, request.mapping)  # InputError: nothing written
-        return import_openings(
-            service, rows, add_companies=request.add_companies, dry_run=request.dry_run
+        return import_openings_file(
+            service,
+            request.path,
+            request.mapping,
+            add_companies=request.add_companies,
+            dry_run=request.dry_run,
         )
     return import_file(
         service,
