@@ -105,8 +105,8 @@ class Playbook:
         # form asks this as it opens: issue 14).
         rejections = [
             i
-            for i in core.records(Interaction).values()
-            if i.kind == "rejection" and i.company_id == company_id and core.contact(i.contact_id)
+            for i in core.live_where(Interaction, "kind", "rejection")
+            if i.company_id == company_id and core.contact(i.contact_id)
         ]
         latest = max(rejections, key=lambda i: (i.day, i.id), default=None)
         said_no = core.contact(latest.contact_id) if latest else None
