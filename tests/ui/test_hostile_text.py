@@ -312,3 +312,32 @@ async def test_a_form_refuses_a_control_character_with_a_message(hostile: Servic
             await pilot.press("y")
             await settle(pilot)
         assert app.is_running
+
+
+async def test_settings_rules_with_hostile_titles(hostile: Service) -> None:
+    """Rules come from the data file too: the playbook table draws each title literally, and
+    neither it nor the rule's sentence below it lets markup or an escape through."""
+    from rebound_tui.domain.playbook import DEFAULT_RULES, rule_to_dict
+    from rebound_tui.rulebook import RULES_TABLE
+
+    for i, text in enumerate(HOSTILE):
+        fields = rule_to_dict(DEFAULT_RULES[0]) | {"title": text}
+        del fields["id"]
+        hostile.core.put_record(RULES_TABLE, f"hostile-{i:02d}", fields)
+    hostile.save()
+    app = make_app(hostile, poll_seconds=0, save_delay=0)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        seen = []
+        for step in range(len(HOSTILE) + 1):
+            seen.append(check_screen(pilot, f"rules row {step}"))
+            await pilot.press("j")
+        text = "\n".join(seen)
+        for i, hostile_text in enumerate(HOSTILE):
+            if "\n" in hostile_text:  # a title is one line: that rule is named as ignored
+                assert f"rule 'hostile-{i:02d}': the title must be one line" in text
+            else:
+                assert shown(hostile_text) in text, f"{hostile_text!r} not shown literally"
+        assert app.is_running

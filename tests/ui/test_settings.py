@@ -47,7 +47,7 @@ async def test_rules_are_listed_toggled_and_saved(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SettingsScreen)
-        assert screen.rules.table.row_count == len(DEFAULT_RULES)
+        assert len(screen.rules.table.rows) == len(DEFAULT_RULES)
         assert screen.rules.current.id == "interview-thank-you"
         await pilot.press("space")
         await settle(pilot)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
-from textual.widgets import DataTable, Label
+from textual.widgets import Label
 
-from rebound_tui import display
 from rebound_tui.domain.playbook import TRIGGER_HELP, WHOM_HELP, Rule, describe_span, rule_to_dict
 from rebound_tui.plural import counted
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.screens.playbook_forms import RuleForm
 from rebound_tui.ui.screens.prompts import ConfirmScreen
 from rebound_tui.ui.screens.settings_host import SettingsHost
+from rebound_tui.ui.widgets.columns import Column
+from rebound_tui.ui.widgets.record_table import RecordTable
 
 __all__ = ["RulesPane", "rule_sentence"]
 
@@ -39,12 +38,32 @@ def rule_sentence(rule: Rule) -> str:
     )
 
 
+# The rules in the playbook's order (never sorted: the order is the user's). The table draws only
+# the lines on screen (a DataTable's first render alone took ~35 ms, issue 14), every value as
+# literal text.
+COLUMNS: tuple[Column[Rule], ...] = (
+    Column(
+        "on",
+        "On",
+        lambda r: "✓" if r.enabled else "–",
+        width=2,
+        style=lambda r: "success" if r.enabled else "muted",
+    ),
+    Column("trigger", "When", lambda r: r.trigger, width=10, flex=1, drop=0),
+    Column("kind", "Kind", lambda r: r.kind, width=12, drop=2),
+    Column("whom", "For", lambda r: r.whom, width=7, flex=1, drop=3),
+    Column("offset", "After", lambda r: str(r.offset) if r.offset else "own", width=5),
+    Column("repeat", "Again", lambda r: str(r.repeat) if r.repeat else "", width=5, drop=1),
+    Column("title", "Title", lambda r: r.title, width=16, flex=4),
+)
+
+
 class RulesPane(Vertical):
     """The rules as a table; enter edits one, space turns it on or off."""
 
     HELP_TITLE = "Playbook rules"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit", tooltip="Edit the rule (enter too)"),
+        Binding("e,enter", "edit", "Edit", tooltip="Edit the rule"),
         Binding("space", "toggle", "On/off", tooltip="Turn the rule on or off"),
         Binding("a", "add", "Add", tooltip="Add a rule"),
         Binding("D", "delete", "Delete", show=False, tooltip="Delete the rule (asks first)"),
@@ -54,7 +73,6 @@ class RulesPane(Vertical):
         Binding("g", "move('top')", "First", show=False),
         Binding("G", "move('bottom')", "Last", show=False),
     ]
-    COLUMNS = ("On", "When", "Kind", "For", "After", "Again", "Title")
 
     def __init__(self, host: SettingsHost) -> None:
         super().__init__(id="rules-pane")
@@ -63,17 +81,15 @@ class RulesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="rules-note")
-        table: DataTable[Any] = DataTable(id="rules-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield RecordTable(COLUMNS, empty_text="No rules: press a to add one.", id="rules-table")
         yield Label("", id="rule-sentence")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*self.COLUMNS)
         self.reload()
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one("#rules-table", DataTable)
+    def table(self) -> RecordTable[Rule]:
+        return self.query_one("#rules-table", RecordTable)
 
     def reload(self, keep: str | None = None) -> None:
         """Show the service's rules; the cursor stays on `keep` (default: the current rule)."""
@@ -81,26 +97,8 @@ class RulesPane(Vertical):
         current = keep or (self.current.id if self.current else None)
         self.rules, problems = service.rules_and_problems()
         table = self.table
-        table.clear()
-        for rule in self.rules:
-            table.add_row(
-                Content.styled("✓", "$success") if rule.enabled else Content.styled("–", "dim"),
-                *(  # literal text: a rule comes from the data file (never markup)
-                    Text(display.line(cell))  # a Rich Text: DataTable measures it
-                    for cell in (
-                        rule.trigger,
-                        rule.kind,
-                        rule.whom,
-                        str(rule.offset) if rule.offset else "own",
-                        str(rule.repeat) if rule.repeat else "",
-                        rule.title,
-                    )
-                ),
-                key=rule.id,
-            )
-        ids = [r.id for r in self.rules]
-        if current in ids:
-            table.move_cursor(row=ids.index(current), animate=False)
+        table.rows = self.rules
+        table.move_to_id(current)
         state = "the defaults" if service.rules_are_default() else "changed by you"
         note = f"{counted(len(self.rules), 'rule')}, {state}"
         if problems:
@@ -111,10 +109,7 @@ class RulesPane(Vertical):
 
     @property
     def current(self) -> Rule | None:
-        table = self.table
-        if not self.rules or table.cursor_row < 0 or table.cursor_row >= len(self.rules):
-            return None
-        return self.rules[table.cursor_row]
+        return self.table.cursor_row
 
     def _replace(self, new: list[Rule | dict[str, Any]], done: str, keep: str | None) -> None:
         service = self.host.service
@@ -126,20 +121,20 @@ class RulesPane(Vertical):
         {
             "down": table.action_cursor_down,
             "up": table.action_cursor_up,
-            "top": table.action_scroll_top,
-            "bottom": table.action_scroll_bottom,
+            "top": table.action_cursor_first,
+            "bottom": table.action_cursor_last,
         }[where]()
 
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(RecordTable.Highlighted)
+    def _row_highlighted(self, event: RecordTable.Highlighted) -> None:
         event.stop()
         rule = self.current
         self.query_one("#rule-sentence", Label).update(
             ui_text.note(rule_sentence(rule) if rule else "")
         )
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(RecordTable.Selected)
+    def _row_selected(self, event: RecordTable.Selected) -> None:
         event.stop()
         self.action_edit()
 
