@@ -96,7 +96,8 @@ class RecordsCore:
         written = self.db.changes.get(table, [])
         cached = self._cache.get(table)
         if cached is None or cached[0] != self.db.epoch:
-            built = {i: cls.from_fields(i, f) for i, f in self.db.live(table)}
+            live = record.is_live
+            built = {i: cls.from_doc(i, d) for i, d in self.db.raw(table).items() if live(d)}
         else:
             built = cached[2]
             if cached[1] < len(written):
@@ -104,7 +105,7 @@ class RecordsCore:
                 for record_id in set(written[cached[1] :]):
                     doc = raw.get(record_id)
                     if doc is not None and record.is_live(doc):
-                        built[record_id] = cls.from_fields(record_id, record.user_fields(doc))
+                        built[record_id] = cls.from_doc(record_id, doc)
                     else:
                         built.pop(record_id, None)
         self._cache[table] = (self.db.epoch, len(written), built)
