@@ -12,6 +12,7 @@ from rebound_tui.ui.screens.detail import CompanyDetail
 from rebound_tui.ui.screens.opening_detail import OpeningDetail
 from rebound_tui.ui.screens.opening_form import OpeningForm
 from rebound_tui.ui.screens.openings import OpeningsScreen
+from rebound_tui.ui.screens.prompts import ConfirmScreen
 from tests.ui.conftest import settle
 from tests.ui.screen_fixtures import type_in
 
@@ -79,6 +80,55 @@ async def test_o_adds_an_opening_through_the_form(app: ReboundApp, service: Serv
     assert service.contact(opening.referral_id).name == "Julia Ref"
     # The plan: Julia is asked for a referral (the spotted rule), shown in the toast.
     assert any("Julia" in f.title for f in service.follow_ups())
+
+
+async def test_o_asks_before_adding_a_role_the_company_has_already(
+    app: ReboundApp, service: Service
+) -> None:
+    """As `opening add` refuses it: the same title while open (case and spacing aside). No goes
+    back to the form as typed, nothing saved; yes adds a second role alike."""
+    add_roles(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "Glenview Logistics")
+        await pilot.press("o")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, OpeningForm)
+        await type_in(pilot, "#field-title", "ops  ANALYST")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        words = " ".join(str(w.render()) for w in question.query(Static))
+        assert "Glenview Logistics has this role already (same title, open): Ops Analyst" in words
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and form.value("title") == "ops  ANALYST"
+        assert len(service.openings(company=service.find_company("Glenview"))) == 2
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, (OpeningForm, ConfirmScreen))
+    titles = sorted(o.title for o in service.openings(company=service.find_company("Glenview")))
+    assert titles == ["Ops Analyst", "Ops Manager", "ops ANALYST"]  # spacing tidied on save
+
+
+async def test_o_adds_a_new_role_at_a_company_without_asking(
+    app: ReboundApp, service: Service
+) -> None:
+    add_roles(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "Glenview Logistics")
+        await pilot.press("o")
+        await settle(pilot)
+        await type_in(pilot, "#field-title", "Ops Director")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, (OpeningForm, ConfirmScreen))
+    assert len(service.openings(company=service.find_company("Glenview"))) == 3
 
 
 async def test_the_form_refuses_bad_values_inline(app: ReboundApp, service: Service) -> None:

@@ -1,5 +1,6 @@
 """What the openings view and a role's page share: the write that reports what the plan set off,
-its toast words, and editing or deleting a role (screens/openings.py, screens/opening_detail.py).
+its toast words, the question before adding a role the company has already, and editing or
+deleting a role (screens/openings.py, screens/opening_detail.py, the Bullpen's `o`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from rebound_tui.display import line as shown
 from rebound_tui.ui.actions.words import long_day
 
 if TYPE_CHECKING:
-    from rebound_tui.domain.model import FollowUp, Opening
+    from rebound_tui.domain.model import Company, FollowUp, Opening
     from rebound_tui.service import Service
     from rebound_tui.ui.dashboard import Dashboard
 
@@ -32,6 +33,29 @@ def plan_words(created: list[FollowUp]) -> str:
     first = min(created, key=lambda f: (f.due, f.title))
     more = f" and {len(created) - 1} more" if len(created) > 1 else ""
     return f" · planned: {first.title} ({long_day(first.due)}){more}"
+
+
+def repeated_role(service: Service, company: Company, values: dict[str, object]) -> str | None:
+    """Asked before adding a role (`o`): the company has this role already (the same posting
+    address, or the same title while open: `domain/openings.py`, as `opening add` refuses it).
+    Yes adds a second role alike (the CLI's --new)."""
+    from rebound_tui.domain.openings import same_role
+
+    url = values.get("url")
+    title = values.get("title")
+    same = same_role(
+        service.openings(include_closed=True, company=company),
+        title if isinstance(title, str) else "",
+        url if isinstance(url, str) else None,
+    )
+    if same is None:
+        return None
+    o, why = same
+    return (
+        f"{shown(company.name)} has this role already ({why}): {shown(o.title)}, {o.status}."
+        "\n\nTo change it, press e on it in the openings view (O).\n\n"
+        "Add it as a second role anyway?"
+    )
 
 
 def edit_opening(dashboard: Dashboard, opening: Opening, after: Callable[[], None]) -> None:

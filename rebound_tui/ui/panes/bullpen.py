@@ -8,6 +8,7 @@ every open role (screens/openings.py); `s` filters by stage, `>` sorts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -281,7 +282,7 @@ class BullpenPane(Pane[BullpenRow]):
     # -- openings -------------------------------------------------------------------------------
     def action_add_opening(self) -> None:
         """o: a role at the company; the toast says what the plan set off (u undoes it all)."""
-        from rebound_tui.ui.actions.openings import plan_words, planned
+        from rebound_tui.ui.actions.openings import plan_words, planned, repeated_role
         from rebound_tui.ui.screens.opening_form import OpeningForm
 
         company = self._company()
@@ -294,7 +295,8 @@ class BullpenPane(Pane[BullpenRow]):
             self.notify(f"{what}{plan_words(result[1])} · u undoes", timeout=6, markup=False)
 
         add = lambda d: planned(service, lambda: service.add_opening(company, **d))  # noqa: E731
-        self.dashboard.open_form(OpeningForm, (company,), add, added)
+        ask = partial(repeated_role, service, company)  # the same role twice? (asks)
+        self.dashboard.open_form(OpeningForm, (company,), add, added, confirm=ask)
 
     def action_openings(self) -> None:
         """O: every open role, by status (screens/openings.py)."""

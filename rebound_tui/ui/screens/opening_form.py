@@ -24,6 +24,7 @@ from rebound_tui.domain.model import (
 )
 from rebound_tui.service import Service
 from rebound_tui.ui.screens.form_base import (
+    Confirm,
     FormField,
     RecordForm,
     Rule,
@@ -72,10 +73,11 @@ class OpeningForm(RecordForm):
         opening: Opening | None = None,
         *,
         submit: Submit | None = None,
+        confirm: Confirm | None = None,
     ) -> None:
         self.company = company
         self.opening = opening
-        super().__init__(service, submit=submit)
+        super().__init__(service, submit=submit, confirm=confirm)
         what = f"Edit opening · {opening.title}" if opening else "New opening"
         self.title_text = f"{what} · {company.name}"
 
