@@ -145,13 +145,17 @@ def _run(argv: list[str]) -> tuple[int, bool]:
                 raise UsageError("--backups needs a folder")
             # The same as $REBOUND_BACKUPS, for this process and what it runs.
             os.environ["REBOUND_BACKUPS"] = str(Path(backups).expanduser().absolute())
+        if args.demo and getattr(args, "db", None) is not None:
+            raise UsageError(
+                "--demo opens a throwaway copy of the demo data, --db your own file: give one"
+            )
         if args.command is None:
             return run_dashboard(args), True
         from rebound_tui.cli.output import safe_streams
 
-        with safe_streams(), Context(getattr(args, "db", None)) as ctx:
+        with safe_streams(), Context(getattr(args, "db", None), demo=args.demo) as ctx:
             code = args.func(args, ctx)
-            if args.command not in ("sync", "check"):  # (those two list them themselves)
+            if args.command not in ("sync", "check") or args.demo:  # (they list copies)
                 for note in ctx.copy_notes():
                     print(f"rebound-tui: note: {display_line(note)}", file=sys.stderr)
             return code, False

@@ -42,12 +42,38 @@ def check_utf8(argv: list[str]) -> None:
             ) from None
 
 
-class Context:
-    """Opens the data file on first use; turns domain and storage errors into exit codes."""
+DEMO_NOTE = (
+    "--demo: that change went to a throwaway copy of the demo data, deleted now; "
+    "drop --demo to keep your changes"
+)
 
-    def __init__(self, db: str | None) -> None:
-        self.path, self.is_default = resolve_data_path(db)
+
+class Context:
+    """Opens the data file on first use; turns domain and storage errors into exit codes.
+
+    With `demo`, the data file is a throwaway copy of the demo data (as the dashboard's --demo
+    opens), its backups beside it in a temporary folder that goes when the command ends: a
+    command tried on the demo never touches the user's own file."""
+
+    def __init__(self, db: str | None, *, demo: bool = False) -> None:
+        self._demo_dir: Path | None = None
+        self.saved = False  # a save wrote the file
+        if demo:
+            self.path, self.is_default = self._demo_copy(), False
+        else:
+            self.path, self.is_default = resolve_data_path(db)
         self._service: Service | None = None
+
+    def _demo_copy(self) -> Path:
+        import tempfile
+
+        from rebound_tui.demo import make_demo_copy
+        from rebound_tui.domain import dates
+
+        self._demo_dir = Path(tempfile.mkdtemp(prefix="rebound-demo-"))
+        # This process's backups go with the copy (as --backups would set them).
+        os.environ["REBOUND_BACKUPS"] = str(self._demo_dir / "backups")
+        return make_demo_copy(self._demo_dir, dates.today())
 
     @property
     def service(self) -> Service:
@@ -68,16 +94,23 @@ class Context:
             # machine: what is written keeps one plan (automatic, so not an undo step).
             with self._service.unrecorded():
                 self._service.merge_duplicate_rejections()
-            self._service.save()
+            self.saved = self._service.save() or self.saved
 
     def copy_notes(self) -> list[str]:
-        """Conflict copies waiting beside the file that were left alone, and why."""
+        """Conflict copies waiting beside the file that were left alone, and why (with --demo:
+        that a change was not kept)."""
+        if self._demo_dir is not None:
+            return [DEMO_NOTE] if self.saved else []
         return self._service.conflict_notes() if self._service is not None else []
 
     def __enter__(self) -> Context:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        if self._demo_dir is not None:
+            import shutil
+
+            shutil.rmtree(self._demo_dir, ignore_errors=True)
         if exc is None:
             return False
         from rebound_tui.datafile import describe_bad_file
