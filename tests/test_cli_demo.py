@@ -1,6 +1,6 @@
 """`--demo` with a command runs it on a throwaway copy of the demo data, as the dashboard's
 `--demo` opens one: the user's own file is never read or written, and nothing is left behind.
-"""
+And a reader that stops early (`| head`) ends a command quietly."""
 
 from __future__ import annotations
 
@@ -67,3 +67,19 @@ def test_demo_and_db_together_are_refused(run_cli, own_file, tmp_path) -> None:
     assert code == 2
     assert_one_line_error(err, "give one")
     assert snapshot(own_file) == before
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(own_file: Path) -> None:
+    """`rebound-tui list companies | head -1`: the pipe closes, the command exits 0, no message
+    (it said "rebound-tui: Broken pipe" and exited 1)."""
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "rebound_tui", "--db", str(own_file), "list", "companies"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=python_env(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert err == ""

@@ -111,7 +111,7 @@ class Context:
             import shutil
 
             shutil.rmtree(self._demo_dir, ignore_errors=True)
-        if exc is None:
+        if exc is None or isinstance(exc, BrokenPipeError):  # `| head` stopped reading: fine
             return False
         from rebound_tui.datafile import describe_bad_file
         from rebound_tui.domain.dates import DateError
