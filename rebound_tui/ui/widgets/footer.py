@@ -3,6 +3,13 @@
 Textual's footer lists the keys left to right and cuts what does not fit; on a narrow terminal
 (60x15) the last one, `?` Help, went first. Here the help key is docked on the right, like the
 command palette's key in Textual's own footer, so it shows at every size.
+
+It also lets go of the keys it replaces. Textual's footer makes its keys anew whenever the keys
+in force change (a form opens, a pane gets the focus), and each key binds itself to the footer's
+`compact`: the footer keeps a watcher that holds the key, dropped only when `compact` changes
+(Textual issue #6666). The dashboard's footer lives as long as the app, so every form opened
+left some 17 dead keys (and their styles) behind: a slower garbage collector and a larger
+process as the day goes on.
 """
 
 from __future__ import annotations
@@ -27,6 +34,12 @@ class DashboardFooter(Footer):
         margin-right: 0;  /* the compact footer's margin would let a cut key show through */
     }
     """
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        # Only the keys now shown keep their watcher on this footer.
+        for watchers in getattr(self, "__watchers", {}).values():
+            watchers[:] = [(node, call) for node, call in watchers if node.is_attached]
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
