@@ -26,6 +26,7 @@ from rebound_tui.ui.screens.settings_host import SettingsHost
 from rebound_tui.ui.screens.settings_mail import MailPane
 from rebound_tui.ui.screens.settings_rules import RulesPane
 from rebound_tui.ui.screens.settings_templates import TemplatesPane
+from rebound_tui.ui.watchers import drop_dead_watchers
 from rebound_tui.ui.widgets.safe_input import SafeInput
 
 __all__ = ["GeneralPane", "RulesPane", "SettingsHost", "SettingsScreen", "TemplatesPane"]
@@ -127,6 +128,11 @@ class SettingsScreen(Screen[None]):
                 if tab != self.initial_tab:
                     await self.query_one(f"#{tab}", TabPane).mount(pane(self.host))  # type: ignore[call-arg]
         self.complete.set()
+
+    def on_unmount(self) -> None:
+        # The template editor (a TextArea) watches the app's theme: once this screen is gone,
+        # the app lets go of it (ui/watchers.py).
+        self.app.call_after_refresh(drop_dead_watchers, self.app)
 
     @property
     def rules(self) -> RulesPane:

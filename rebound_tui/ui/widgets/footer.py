@@ -7,9 +7,9 @@ command palette's key in Textual's own footer, so it shows at every size.
 It also lets go of the keys it replaces. Textual's footer makes its keys anew whenever the keys
 in force change (a form opens, a pane gets the focus), and each key binds itself to the footer's
 `compact`: the footer keeps a watcher that holds the key, dropped only when `compact` changes
-(Textual issue #6666). The dashboard's footer lives as long as the app, so every form opened
-left some 17 dead keys (and their styles) behind: a slower garbage collector and a larger
-process as the day goes on.
+(Textual issue #6666; ui/watchers.py). The dashboard's footer lives as long as the app, so
+every form opened left some 17 dead keys (and their styles) behind: a slower garbage collector
+and a larger process as the day goes on.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+from rebound_tui.ui.watchers import drop_dead_watchers
 
 __all__ = ["DashboardFooter"]
 
@@ -37,9 +39,7 @@ class DashboardFooter(Footer):
 
     async def recompose(self) -> None:
         await super().recompose()
-        # Only the keys now shown keep their watcher on this footer.
-        for watchers in getattr(self, "__watchers", {}).values():
-            watchers[:] = [(node, call) for node, call in watchers if node.is_attached]
+        drop_dead_watchers(self)  # only the keys now shown keep their watcher on this footer
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
