@@ -155,7 +155,7 @@ class Start:
                 self.building = False
                 self.app.refresh_panes(force=True)
                 self._remember_first_screen()
-                self.app.start_background()
+                self._background()
             return True
         if worker.group == "load":
             if event.state == WorkerState.SUCCESS:
@@ -178,7 +178,15 @@ class Start:
                 pane.loading_text = None
         app.themes.remember_pending()  # a theme picked meanwhile
         app.refresh_panes(force=True)
-        app.start_background()
+        self._background()
+
+    def _background(self) -> None:
+        """Every pane shows the data: the app's background work, and (after the next frame) the
+        screens' stylesheet, so that the first dialog does not wait for it (stylesheet.py)."""
+        from rebound_tui.ui.stylesheet import preload_screen_css
+
+        self.app.start_background()
+        self.app.call_after_refresh(preload_screen_css, self.app)
 
     def finish_for_quit(self) -> bool:
         """Quitting while the data was loading (the workers waited for): attach it if it is
