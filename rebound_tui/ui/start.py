@@ -114,8 +114,8 @@ class Start:
 
     def _remember_first_screen(self) -> None:
         """The first screen, kept for the next start: once the panes are built, not beside the
-        build (the two threads share one interpreter: writing the cache meanwhile made every
-        pane usable ~0.2 s later on the heavy file)."""
+        build (the two threads share one interpreter: on the heavy file the build took 0.6-0.7 s
+        with the cache written meanwhile, 0.42-0.45 s without; benchmarks/RESULTS.md)."""
         if self.first_entries is None:
             return
         from rebound_tui.startup import remember
