@@ -115,6 +115,28 @@ async def test_o_asks_before_adding_a_role_the_company_has_already(
     assert titles == ["Ops Analyst", "Ops Manager", "ops ANALYST"]  # spacing tidied on save
 
 
+async def test_the_repeated_role_question_shows_markup_as_text(
+    app: ReboundApp, service: Service
+) -> None:
+    service.add_opening("Glenview Logistics", "[@click=app.quit]x [/]")
+    service.save()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "Glenview Logistics")
+        await pilot.press("o")
+        await settle(pilot)
+        await type_in(pilot, "#field-title", "[@click=app.quit]x [/]")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        words = " ".join(str(w.render()) for w in question.query(Static))
+        assert "(same title, open): [@click=app.quit]x [/], spotted" in words
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, OpeningForm)
+
+
 async def test_o_adds_a_new_role_at_a_company_without_asking(
     app: ReboundApp, service: Service
 ) -> None:
