@@ -103,9 +103,12 @@ class Service:
         self.openings_part = Openings(core, self.record_actions, self.playbook, self.rejections)
 
     @classmethod
-    def open(cls, path: Path | str, *, one_shot: bool = False, **kwargs: Any) -> Service:
-        """`one_shot`: for one command that saves at most once (the CLI; see Database)."""
-        return cls(Database(path, one_shot=one_shot), **kwargs)
+    def open(
+        cls, path: Path | str, *, one_shot: bool = False, resident: bool = False, **kwargs: Any
+    ) -> Service:
+        """`one_shot`: for one command that saves at most once (the CLI; see Database);
+        `resident`: the process ends with this service (the CLI as its own process)."""
+        return cls(Database(path, one_shot=one_shot, resident=resident), **kwargs)
 
     @property
     def path(self) -> Path:

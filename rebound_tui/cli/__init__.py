@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     As the `rebound-tui` process itself (no `argv` given), a command's process ends right after
     its output is flushed and the exit handlers ran (`end_process`)."""
-    code, dashboard = _run(sys.argv[1:] if argv is None else list(argv))
+    code, dashboard = _run(sys.argv[1:] if argv is None else list(argv), process=argv is None)
     # (Not under a profiler or a tracer: `python -m cProfile` writes its figures on return.)
     if argv is None and not dashboard and sys.getprofile() is None and sys.gettrace() is None:
         end_process(code)
@@ -132,8 +132,9 @@ def end_process(code: int) -> NoReturn:
     os._exit(code)
 
 
-def _run(argv: list[str]) -> tuple[int, bool]:
-    """(exit code, whether it was the dashboard)."""
+def _run(argv: list[str], *, process: bool = False) -> tuple[int, bool]:
+    """(exit code, whether it was the dashboard). `process`: the command is this process's
+    (its data stays until the process ends: `Service.open`'s `resident`)."""
     try:
         check_utf8(argv)
         args = dashboard_args(argv)
@@ -153,7 +154,8 @@ def _run(argv: list[str]) -> tuple[int, bool]:
             return run_dashboard(args), True
         from rebound_tui.cli.output import safe_streams
 
-        with safe_streams(), Context(getattr(args, "db", None), demo=args.demo) as ctx:
+        db = getattr(args, "db", None)
+        with safe_streams(), Context(db, demo=args.demo, resident=process) as ctx:
             code = args.func(args, ctx)
             if args.command not in ("sync", "check") or args.demo:  # (they list copies)
                 for note in ctx.copy_notes():

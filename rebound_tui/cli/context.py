@@ -55,7 +55,9 @@ class Context:
     opens), its backups beside it in a temporary folder that goes when the command ends: a
     command tried on the demo never touches the user's own file."""
 
-    def __init__(self, db: str | None, *, demo: bool = False) -> None:
+    def __init__(self, db: str | None, *, demo: bool = False, resident: bool = False) -> None:
+        """`resident`: this is the command's own process (it ends with the command)."""
+        self.resident = resident
         self._demo_dir: Path | None = None
         self.saved = False  # a save wrote the file
         if demo:
@@ -85,7 +87,7 @@ class Context:
                     raise UsageError(f"the folder {self.path.parent} does not exist")
                 self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
             # One command, one save at most: no layout of the file for incremental saves.
-            self._service = Service.open(self.path, one_shot=True)
+            self._service = Service.open(self.path, one_shot=True, resident=self.resident)
         return self._service
 
     def save(self) -> None:

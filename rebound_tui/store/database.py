@@ -48,9 +48,16 @@ class Database:
     """One data file: read through TinyDB, written with stamps, saved atomically."""
 
     def __init__(
-        self, path: Path | str, clock: HybridClock | None = None, *, one_shot: bool = False
+        self,
+        path: Path | str,
+        clock: HybridClock | None = None,
+        *,
+        one_shot: bool = False,
+        resident: bool = False,
     ) -> None:
-        """`one_shot`: this process runs one command and saves at most once (the CLI)."""
+        """`one_shot`: this process runs one command and saves at most once (the CLI).
+        `resident`: the data read stays until the process ends (the CLI as its own process):
+        the collector need never walk it (`fileformat.decode`)."""
         self.path = Path(path)
         self.one_shot = one_shot
         self.clock = clock or HybridClock()
@@ -61,6 +68,7 @@ class Database:
             on_load=self._observe,
             backup=self._maybe_backup,
             one_shot=one_shot,
+            resident=resident,
             stamp_bound=self.clock.bound,
         )
         self.copies = ConflictCopies(self.path, self.backups)

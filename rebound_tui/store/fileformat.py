@@ -70,6 +70,7 @@ def decode(
     strict: bool = False,
     trusted: Callable[[str, bool], bool] | None = None,
     checked: Mapping[str, Any] | None = None,
+    resident: bool = False,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -85,6 +86,12 @@ def decode(
     memory holds): a record that is the same JSON value as its record there (types included:
     `1`, `1.0` and `true` differ) would pass again, so it is not checked again. A conflict copy
     or a delivered version differs from memory in a few records; those few are checked.
+
+    `resident`: the data stays until the process ends (a command's one load). Then what parsing
+    made is moved out of the cyclic garbage collector's reach (`gc.freeze`, after a collection,
+    so that no garbage is kept with it): no collection walks the file's hundreds of thousands of
+    containers to find nothing (on the heavy file the collections of a command's load and `due`
+    took 38-55 ms, now 7-12 ms).
     """
     clock_now = system_ms() if now_ms is None else now_ms
     stamp_limit = ahead_limit(clock_now)
@@ -102,6 +109,8 @@ def decode(
         )
     # Parsing builds hundreds of thousands of containers: the cyclic GC can only waste time.
     gc_was_on = gc.isenabled()
+    if resident and gc_was_on:
+        gc.collect()  # nothing collectable is frozen below with the data
     gc.disable()
     try:
         ask = None
@@ -118,6 +127,8 @@ def decode(
         raise DataFileError(path, f"not valid JSON ({exc}); the file may be truncated") from None
     finally:
         if gc_was_on:
+            if resident:
+                gc.freeze()
             gc.enable()
     _checked_meta(data, path)
     if check_records:

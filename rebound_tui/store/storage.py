@@ -114,11 +114,14 @@ class SyncStorage(Storage):
         on_load: Callable[[dict[str, Any]], None] | None = None,
         backup: Callable[[bytes | int, bool], object] | None = None,
         one_shot: bool = False,
+        resident: bool = False,
         stamp_bound: Callable[[], str | None] | None = None,
     ) -> None:
         self.path = Path(path)
         # A one-shot command (the CLI) saves at most once: no layout of the file it read.
         self.one_shot = one_shot
+        # The first load stays until the process ends (`decode`'s `resident`: the CLI's process).
+        self.resident = resident
         # (data, its highest stamp) of the last file parsed, when known without a walk.
         self.max_stamp_hint: tuple[dict[str, Any], str | None] | None = None
         # A stamp as late as any in memory (the database's clock): what lets a file we write be
@@ -213,7 +216,8 @@ class SyncStorage(Storage):
                 return True
             return False
 
-        data = decode(raw, self.path, trusted=trusted, checked=memory)
+        resident = self.resident and memory is None  # the first load, not a refresh
+        data = decode(raw, self.path, trusted=trusted, checked=memory, resident=resident)
         entry = known[0] if known else None
         top = (entry.max_stamp or None) if entry is not None else max_stamp(data)
         exact = entry.exact if entry is not None else None
