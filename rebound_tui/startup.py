@@ -118,10 +118,14 @@ def _within_horizon(entries: Sequence[DueEntry], written_on: dt.date) -> list[Du
 
 # -- opening the data ----------------------------------------------------------------------------
 def open_data(path: Path) -> tuple[Service, FileState | None]:
-    """The service on `path`, and the state of the file it read (None: nothing to cache)."""
+    """The service on `path`, and the state of the file it read (None: nothing to cache).
+
+    For the dashboard, which keeps what it read until it quits or a newer version replaces it:
+    the first load is `resident` (the collector never walks it; the app froze it right after
+    this anyway, but the collections during the load had already walked it twice)."""
     from rebound_tui.service import Service
 
-    service = Service.open(path)
+    service = Service.open(path, resident=True)
     return service, service.disk_state()
 
 

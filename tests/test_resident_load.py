@@ -1,7 +1,7 @@
-"""The load of a command run as its own process keeps the parsed data out of the cyclic
-garbage collector's reach (`decode(resident=True)`: `gc.freeze` after a collection); the
-dashboard's loads, a command run in-process and every other read do not (a refresh replaces
-data that must stay collectable; a test process runs thousands of commands)."""
+"""The first load of a command run as its own process, and of the dashboard, keeps the parsed
+data out of the cyclic garbage collector's reach (`decode(resident=True)`: `gc.freeze` after a
+collection); a refresh, a command run in-process and every other read do not (a refresh
+replaces data that must stay collectable; a test process runs thousands of commands)."""
 
 from __future__ import annotations
 
@@ -62,12 +62,26 @@ def test_other_loads_freeze_nothing(data_file: Path) -> None:
 
 
 def test_only_a_resident_service_freezes(data_file: Path) -> None:
-    Service.open(data_file).companies()  # the dashboard: refreshes replace its data
+    Service.open(data_file).companies()
     Service.open(data_file, one_shot=True).companies()  # a command run in-process (tests, scripts)
     assert gc.get_freeze_count() == 0
     service = Service.open(data_file, one_shot=True, resident=True)
     assert [c.name for c in service.companies()] == ["Acme"]
     assert gc.get_freeze_count() > 0
+
+
+def test_the_dashboards_first_open_is_resident(data_file: Path) -> None:
+    from rebound_tui import startup
+
+    service, _state = startup.open_data(data_file)
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+    other = Service.open(data_file)  # another machine's edit, delivered
+    other.add_company("Brightwater")
+    other.save()
+    assert service.refresh()  # merged in: never frozen (it may be replaced again)
+    assert "Brightwater" in {c.name for c in service.companies()}
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_command_line_is_resident_only_as_its_own_process(
