@@ -107,7 +107,8 @@ class Service:
         cls, path: Path | str, *, one_shot: bool = False, resident: bool = False, **kwargs: Any
     ) -> Service:
         """`one_shot`: for one command that saves at most once (the CLI; see Database);
-        `resident`: the process ends with this service (the CLI as its own process)."""
+        `resident`: what it reads first stays until the process ends or a newer version
+        replaces it (the CLI as its own process, the dashboard; see `fileformat.decode`)."""
         return cls(Database(path, one_shot=one_shot, resident=resident), **kwargs)
 
     @property

@@ -56,8 +56,9 @@ class Database:
         resident: bool = False,
     ) -> None:
         """`one_shot`: this process runs one command and saves at most once (the CLI).
-        `resident`: the data read stays until the process ends (the CLI as its own process):
-        the collector need never walk it (`fileformat.decode`)."""
+        `resident`: the data read first stays until the process ends or a newer version
+        replaces it (the CLI as its own process, the dashboard): the collector need never walk
+        it (`fileformat.decode`)."""
         self.path = Path(path)
         self.one_shot = one_shot
         self.clock = clock or HybridClock()

@@ -87,11 +87,13 @@ def decode(
     `1`, `1.0` and `true` differ) would pass again, so it is not checked again. A conflict copy
     or a delivered version differs from memory in a few records; those few are checked.
 
-    `resident`: the data stays until the process ends (a command's one load). Then what parsing
-    made is moved out of the cyclic garbage collector's reach (`gc.freeze`, after a collection,
-    so that no garbage is kept with it): no collection walks the file's hundreds of thousands of
-    containers to find nothing (on the heavy file the collections of a command's load and `due`
-    took 38-55 ms, now 7-12 ms).
+    `resident`: the data stays until the process ends or a newer version replaces it (a
+    command's one load, the dashboard's first; parsed JSON holds no reference cycles, so what is
+    replaced is still freed when its last reference goes). Then what parsing made is moved out
+    of the cyclic garbage collector's reach (`gc.freeze`, after a collection, so that no garbage
+    is kept with it): no collection walks the file's hundreds of thousands of containers to find
+    nothing (on the heavy file the collections of a command's load and `due` took 38-55 ms, now
+    7-12 ms).
     """
     clock_now = system_ms() if now_ms is None else now_ms
     stamp_limit = ahead_limit(clock_now)

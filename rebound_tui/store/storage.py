@@ -120,7 +120,7 @@ class SyncStorage(Storage):
         self.path = Path(path)
         # A one-shot command (the CLI) saves at most once: no layout of the file it read.
         self.one_shot = one_shot
-        # The first load stays until the process ends (`decode`'s `resident`: the CLI's process).
+        # The first load stays until the process ends or is replaced (`decode`'s `resident`).
         self.resident = resident
         # (data, its highest stamp) of the last file parsed, when known without a walk.
         self.max_stamp_hint: tuple[dict[str, Any], str | None] | None = None
