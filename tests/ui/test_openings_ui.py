@@ -34,6 +34,25 @@ async def go_to(pilot, company: str) -> None:
         await pilot.press("j")
 
 
+async def save_new_role(pilot, company: str, title: str) -> OpeningForm:
+    """`o` on `company`, the title typed, ctrl+s: the form (the screen after it is the test's)."""
+    await settle(pilot)
+    await go_to(pilot, company)
+    await pilot.press("o")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, OpeningForm)
+    await type_in(pilot, "#field-title", title)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return form
+
+
+def question_words(screen) -> str:
+    assert isinstance(screen, ConfirmScreen)
+    return " ".join(str(w.render()) for w in screen.query(Static))
+
+
 async def test_the_bullpen_shows_open_roles_and_their_furthest_status(
     app: ReboundApp, service: Service
 ) -> None:
@@ -89,18 +108,8 @@ async def test_o_asks_before_adding_a_role_the_company_has_already(
     back to the form as typed, nothing saved; yes adds a second role alike."""
     add_roles(service)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, "Glenview Logistics")
-        await pilot.press("o")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, OpeningForm)
-        await type_in(pilot, "#field-title", "ops  ANALYST")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        question = app.screen
-        assert isinstance(question, ConfirmScreen)
-        words = " ".join(str(w.render()) for w in question.query(Static))
+        form = await save_new_role(pilot, "Glenview Logistics", "ops  ANALYST")
+        words = question_words(app.screen)
         assert "Glenview Logistics has this role already (same title, open): Ops Analyst" in words
         await pilot.press("n")
         await settle(pilot)
@@ -121,16 +130,8 @@ async def test_the_repeated_role_question_shows_markup_as_text(
     service.add_opening("Glenview Logistics", "[@click=app.quit]x [/]")
     service.save()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, "Glenview Logistics")
-        await pilot.press("o")
-        await settle(pilot)
-        await type_in(pilot, "#field-title", "[@click=app.quit]x [/]")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        question = app.screen
-        assert isinstance(question, ConfirmScreen)
-        words = " ".join(str(w.render()) for w in question.query(Static))
+        await save_new_role(pilot, "Glenview Logistics", "[@click=app.quit]x [/]")
+        words = question_words(app.screen)
         assert "(same title, open): [@click=app.quit]x [/], spotted" in words
         await pilot.press("n")
         await settle(pilot)
@@ -142,13 +143,7 @@ async def test_o_adds_a_new_role_at_a_company_without_asking(
 ) -> None:
     add_roles(service)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, "Glenview Logistics")
-        await pilot.press("o")
-        await settle(pilot)
-        await type_in(pilot, "#field-title", "Ops Director")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await save_new_role(pilot, "Glenview Logistics", "Ops Director")
         assert not isinstance(app.screen, (OpeningForm, ConfirmScreen))
     assert len(service.openings(company=service.find_company("Glenview"))) == 3
 
