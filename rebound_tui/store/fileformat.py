@@ -102,7 +102,7 @@ def decode(
     if _BLANK.match(raw):
         what = "only NUL bytes" if b"\x00" in raw else "empty"
         raise DataFileError(path, f"the file is {what}, not a rebound data file")
-    if raw.startswith(b"<<<<<<<") or b"\n<<<<<<< " in raw:
+    if has_conflict_markers(raw):
         raise DataFileError(
             path,
             "the file holds git conflict markers",
@@ -153,6 +153,27 @@ def decode(
             if twice:
                 raise DataFileError(path, twice, "another program may read the other value")
     return data
+
+
+_MARKER = b"<<<<<<<"
+_MARKER_TRIES = 1000  # '<' seen before a plain search is cheaper than looking at each
+
+
+def has_conflict_markers(raw: bytes) -> bool:
+    """Does `raw` hold a git conflict marker (a line starting `<<<<<<<`, at the very start or
+    followed by a space)? Looks only where a '<' is (a machine-level search, ~1 ms on 26 MB, where
+    a search for the whole marker steps through the file a few bytes at a time: ~16 ms); a file
+    with many '<' in its text is searched for the marker instead."""
+    if raw.startswith(_MARKER):
+        return True
+    at = raw.find(b"<")
+    for _ in range(_MARKER_TRIES):
+        if at == -1:
+            return False
+        if raw[at - 1 : at] == b"\n" and raw.startswith(_MARKER + b" ", at):
+            return True
+        at = raw.find(b"<", at + 1)
+    return b"\n" + _MARKER + b" " in raw
 
 
 def _checked_meta(data: Any, path: Path | str) -> dict[str, Any]:
