@@ -103,3 +103,44 @@ def test_a_bad_file_leaves_the_collector_on(tmp_path: Path) -> None:
     with pytest.raises(fileformat.DataFileError):
         fileformat.decode(bad.read_bytes(), bad, resident=True)
     assert gc.isenabled()
+
+
+def test_a_command_process_pauses_the_collector_until_its_data_is_read(
+    data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imports and the load run with no collection (nothing there is garbage); once the data is
+    read the collector is on again, with what was there then frozen."""
+    from rebound_tui.cli import _run
+    from rebound_tui.cli.context import Context
+
+    seen: list[tuple[bool, int]] = []
+    real = Context.service.fget
+
+    def service(ctx: Context):
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        opened = real(ctx)
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return opened
+
+    monkeypatch.setattr(Context, "service", property(service))
+    monkeypatch.setenv("REBOUND_DB", str(data_file))
+    assert _run(["list", "companies"], process=True) == (0, False)
+    assert seen[0] == (False, 0)  # paused from the start of the process
+    assert seen[1][0] and seen[1][1] > 0  # on again once the data is in, the rest frozen
+    assert gc.isenabled()
+    seen.clear()
+    gc.unfreeze()
+    assert _run(["list", "companies"]) == (0, False)  # in-process: the collector as it was
+    assert seen[0] == (True, 0)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_command_process_that_fails_leaves_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rebound_tui.cli import _run
+
+    monkeypatch.setenv("REBOUND_DB", str(tmp_path / "no-such-folder" / "x.json"))
+    code, _ = _run(["add", "company", "Acme"], process=True)
+    assert code == 2
+    assert gc.isenabled()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -88,6 +89,11 @@ class Context:
                 self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
             # One command, one save at most: no layout of the file for incremental saves.
             self._service = Service.open(self.path, one_shot=True, resident=self.resident)
+            if self.resident and not gc.isenabled():
+                # Paused since the process started (`cli._run`): what the imports and the
+                # load made stays until the process ends, so no collection need walk it.
+                gc.freeze()
+                gc.enable()
         return self._service
 
     def save(self) -> None:
