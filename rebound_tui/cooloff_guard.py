@@ -9,6 +9,7 @@ import datetime as dt
 from rebound_tui.domain import cooloff, dates
 from rebound_tui.domain.model import Company, Contact
 from rebound_tui.errors import ServiceError
+from rebound_tui.record_index import KeyScan
 from rebound_tui.records_core import RecordsCore
 from rebound_tui.touches import COMPANY_KEY
 
@@ -62,6 +63,9 @@ class CoolOffGuard:
         limits = self.cooloff_limits()
         window = max(limits.person_days, limits.company_days) + 1
         index = core.touch_groups()
+        keys = [person.id, COMPANY_KEY + co.id] if co else [person.id]
+        if isinstance(index, KeyScan):
+            index.prefetch(keys)  # (a command's: one pass over the interactions for both)
         mine = {**index.get(person.id, {}), **(index.get(COMPANY_KEY + co.id, {}) if co else {})}
         touches = [
             t for t in mine.values() if t.id != exclude and abs((t.day - day).days) <= window

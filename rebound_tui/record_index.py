@@ -53,6 +53,7 @@ class GroupIndex(Generic[R, V]):
         self._seen = 0
         self._groups: dict[str, dict[str, V]] = {}
         self._keys: dict[str, tuple[str, ...]] = {}  # record id -> the keys it is filed under
+        self._key_scan: KeyScan | None = None
 
     def groups(self, source: Source) -> dict[str, dict[str, V]]:
         """The index, up to date with the source's data. Read it; do not change it."""
@@ -84,23 +85,39 @@ class GroupIndex(Generic[R, V]):
         db = source.db
         if self.raw_match is None or not getattr(db, "one_shot", False) or self._epoch == db.epoch:
             return self.groups(source)
-        return KeyScan(self, source)
+        if self._key_scan is None or self._key_scan.source is not source:
+            self._key_scan = KeyScan(self, source)  # one for the command: what it scanned stays
+        return self._key_scan
 
     def scan(self, source: Source, key: str) -> dict[str, V]:
         """The group of one key, from the stored documents (what `groups()[key]` holds)."""
+        return self.scan_many(source, (key,))[key]
+
+    def scan_many(
+        self, source: Source, keys: Iterable[str], ids: Iterable[str] | None = None
+    ) -> dict[str, dict[str, V]]:
+        """The groups of these keys from the stored documents, in one pass over the table (or
+        over the documents `ids` only: what those records add to the groups)."""
         from rebound_tui.domain import record
 
         assert self.raw_match is not None
         match, build, entries = self.raw_match, self.cls.from_fields, self.entries  # type: ignore[attr-defined]
-        group: dict[str, V] = {}
+        wanted = tuple(dict.fromkeys(keys))
+        groups: dict[str, dict[str, V]] = {key: {} for key in wanted}
+        live = record.is_live
         with source.db.lock:
-            for record_id, doc in source.db.raw(self.table).items():
-                if match(doc, key) and record.is_live(doc):
-                    rec = build(record_id, record.user_fields(doc))
-                    for k, value in entries(rec):
-                        if k == key:
-                            group[record_id] = value
-        return group
+            raw = source.db.raw(self.table)
+            docs = raw.items() if ids is None else ((i, raw.get(i)) for i in ids)
+            for record_id, doc in docs:
+                if doc is None:
+                    continue
+                hits = [key for key in wanted if match(doc, key)]
+                if not hits or not live(doc):
+                    continue
+                for k, value in entries(build(record_id, record.user_fields(doc))):
+                    if k in groups and k in hits:
+                        groups[k][record_id] = value
+        return groups
 
     def _add(self, record_id: str, rec: R) -> None:
         keys = []
@@ -130,11 +147,37 @@ class KeyScan(Mapping[str, dict[str, Any]]):
         self._state: tuple[int, int] | None = None
         self._groups: dict[str, dict[str, Any]] = {}
 
-    def _group(self, key: str) -> dict[str, Any]:
+    def _current(self) -> None:
+        """Bring the groups asked for so far up to date: after writes in this epoch, only the
+        records written since are looked at again; after a load or a merge, none is kept."""
         db = self.source.db
-        state = (db.epoch, len(db.changes.get(self.index.table, [])))
-        if state != self._state:
-            self._state, self._groups = state, {}
+        written = db.changes.get(self.index.table, [])
+        state = (db.epoch, len(written))
+        if state == self._state:
+            return
+        if self._state is not None and self._state[0] == db.epoch and state[1] > self._state[1]:
+            changed = list(dict.fromkeys(written[self._state[1] :]))
+            now = self.index.scan_many(self.source, self._groups, changed)
+            gone = set(changed)
+            # New dicts: a group handed out before stays as it was (as a rescan left it).
+            self._groups = {
+                key: {i: v for i, v in group.items() if i not in gone} | now[key]
+                for key, group in self._groups.items()
+            }
+        else:
+            self._groups = {}
+        self._state = state
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Compute the groups of these keys in one pass over the table (several keys about to
+        be asked for: a person and their company)."""
+        self._current()
+        missing = [k for k in keys if type(k) is str and k not in self._groups]
+        if missing:
+            self._groups.update(self.index.scan_many(self.source, missing))
+
+    def _group(self, key: str) -> dict[str, Any]:
+        self._current()
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = self.index.scan(self.source, key)

@@ -110,3 +110,31 @@ def test_live_where_equals_a_filter_of_the_full_records(demo: Path) -> None:
             key=lambda i: i.id,
         )
         assert mine == theirs
+
+
+def test_a_scan_reads_the_whole_table_once_per_question_not_per_write(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cool-off guard's two keys (a person, their company) take one pass over the
+    interactions; after writes, a group asked for again looks only at the records written."""
+    _, once = _pair(demo)
+    index = once.core.touch_index
+    passes: list[int | None] = []
+    real = index.scan_many
+
+    def counted(source, keys, ids=None):
+        passes.append(None if ids is None else len(list(ids := list(ids))))
+        return real(source, keys, ids)
+
+    monkeypatch.setattr(index, "scan_many", counted)
+    person = next(c for c in once.core.contacts() if c.company_id)
+    once.cooloff_warnings(contact=person.id, on=TODAY)
+    assert passes == [None]  # one whole pass for both keys
+    touches = once.core.touch_groups()
+    logged = once.log("call", contact=person.id, on=TODAY)
+    assert logged.id in touches[person.id]
+    assert logged.id in touches["co:" + person.company_id]
+    assert passes[1:] == [1]  # the one record written, for the groups already asked for
+    full = once.core.touch_index.groups(once.core)  # built from scratch: the same groups
+    assert touches[person.id] == full[person.id]
+    assert touches["co:" + person.company_id] == full["co:" + person.company_id]
