@@ -46,8 +46,11 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def build_parser(*, commands: bool = True) -> Parser:
-    """The whole command line; without `commands`, only the options of the dashboard."""
+def build_parser(*, commands: bool = True, only: str | None = None) -> Parser:
+    """The whole command line; without `commands`, only the options of the dashboard; with
+    `only`, the command of that name and no other (the rest cost ~10 ms to build, which a
+    command run as a process would pay every time). An `only` that names no command gives
+    the whole command line (its error lists the commands)."""
     parser = Parser(
         prog="rebound-tui",
         description=DESCRIPTION,
@@ -63,9 +66,50 @@ def build_parser(*, commands: bool = True) -> Parser:
     if not commands:
         return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    target = subparsers if only is None else OneCommand(subparsers, only)
     for group in globals().get("GROUPS") or __getattr__("GROUPS"):
-        group.register(subparsers)
+        group.register(target)  # type: ignore[arg-type]
+    if only is not None and not subparsers.choices:
+        return build_parser()
     return parser
+
+
+class _Sink:
+    """Takes any call a command's registration makes and keeps nothing (a command not built)."""
+
+    def __getattr__(self, name: str):
+        return lambda *args, **kwargs: self
+
+
+class OneCommand:
+    """The command-line's list of commands that builds only the parser of one of them."""
+
+    def __init__(self, subparsers: argparse._SubParsersAction, name: str) -> None:
+        self.subparsers, self.name = subparsers, name
+
+    def add_parser(self, name: str, **kwargs):
+        if name == self.name or self.name in kwargs.get("aliases", ()):
+            return self.subparsers.add_parser(name, **kwargs)
+        return _Sink()
+
+
+_VALUED = ("--db", "--backups")  # the top-level options that take a value
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs, read ahead of the parser (None: no command, a top-level
+    --help or --version, or anything unusual: the whole parser reads it)."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _VALUED:
+            next(args, None)
+        elif arg == "--demo" or arg.startswith(tuple(o + "=" for o in _VALUED)):
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
 
 
 def dashboard_args(argv: Sequence[str]) -> argparse.Namespace | None:
@@ -147,7 +191,7 @@ def _run(argv: list[str], *, process: bool = False) -> tuple[int, bool]:
         check_utf8(argv)
         args = dashboard_args(argv)
         if args is None:
-            args = build_parser().parse_args(argv)
+            args = build_parser(only=command_named(argv)).parse_args(argv)
         backups = getattr(args, "backups", None)
         if backups is not None:
             if not backups.strip():
