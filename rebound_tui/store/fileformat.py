@@ -242,26 +242,10 @@ _JSON_SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip() would also take \x0
 _TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
 
 
-def _parse_by_table(
-    raw: bytes,
-    check: bool,
-    stamp_limit: str | None = None,
-    now_ms: int = 0,
-    trusted: Callable[[], bool] | None = None,
-    checked: Mapping[str, Any] | None = None,
-) -> tuple[dict[str, Any], list[str] | None, bool] | None:
-    """The file parsed one table at a time, largest first, each table checked (which makes its
-    equal strings one object, see `merge.check_doc`) before the next is parsed; with the
-    problems `shape_problems` would list, and whether `trusted()` (asked once the largest table
-    is parsed) spared the checks. None if the file is not laid out that way: the caller then
-    parses it whole (which also reports any error).
-
-    Why: `orjson.loads` of the whole file holds its bytes, its parse tree (about 1.5x the file)
-    and every Python object at once: the load is the session's memory peak. One table at a
-    time, the tree is only the largest table's. (Measured on the heavy file: the load's peak
-    +123 -> +84 MB over the imports; `benchmarks/memory_profile.py`.)
-    """
-    view = memoryview(raw)
+def table_spans(raw: bytes) -> list[tuple[str, int, int]] | None:
+    """Each top-level key of a file laid out as `encode` writes it (one per line, indented two
+    spaces), with where its value starts and stops, in file order; None if the file is not
+    laid out that way (the value spans are then not known: parse the file whole)."""
     keys = list(_TABLE_KEY.finditer(raw))
     if not keys or raw[: keys[0].start()].strip(_JSON_SPACE) != b"{":
         return None
@@ -282,6 +266,32 @@ def _parse_by_table(
         except orjson.JSONDecodeError:
             return None
         spans.append((name, match.end(), stop))
+    return spans
+
+
+def _parse_by_table(
+    raw: bytes,
+    check: bool,
+    stamp_limit: str | None = None,
+    now_ms: int = 0,
+    trusted: Callable[[], bool] | None = None,
+    checked: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], list[str] | None, bool] | None:
+    """The file parsed one table at a time, largest first, each table checked (which makes its
+    equal strings one object, see `merge.check_doc`) before the next is parsed; with the
+    problems `shape_problems` would list, and whether `trusted()` (asked once the largest table
+    is parsed) spared the checks. None if the file is not laid out that way: the caller then
+    parses it whole (which also reports any error).
+
+    Why: `orjson.loads` of the whole file holds its bytes, its parse tree (about 1.5x the file)
+    and every Python object at once: the load is the session's memory peak. One table at a
+    time, the tree is only the largest table's. (Measured on the heavy file: the load's peak
+    +123 -> +84 MB over the imports; `benchmarks/memory_profile.py`.)
+    """
+    view = memoryview(raw)
+    spans = table_spans(raw)
+    if spans is None:
+        return None
     parsed: dict[int, Any] = {}
     problems: dict[int, list[str]] = {}
     spared = False

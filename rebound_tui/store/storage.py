@@ -59,6 +59,7 @@ from rebound_tui.store.files import (
     release_later,
     write_pieces,
 )
+from rebound_tui.store.fragments import Version
 from rebound_tui.store.layout import Layout, Piece, plan
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ class SyncStorage(Storage):
         self._digest: bytes | None = None
         self._layout: Layout | None = None
         self._checked_at = 0.0
+        self._read_exact = False  # the file last parsed is exactly what `encode` writes
         self.dirty = False
         self._fresh = False
         self.generation = 0  # bumps whenever the data in memory changes
@@ -230,6 +232,7 @@ class SyncStorage(Storage):
             strict = entry.strict if entry is not None else exact is True
             checked.remember(digest.value, checked.Entry(top or "", exact, strict))
         self.max_stamp_hint = (data, top)
+        self._read_exact = exact is True
         return data, described
 
     def load(self) -> None:
@@ -245,16 +248,18 @@ class SyncStorage(Storage):
             # A database born in memory has no identity on disk yet: if another process creates
             # the file first, we join that database instead of refusing it.
             self._fresh = raw is None
-            del raw  # the parsed data is all we keep
             self._checked_at = time.time()
             self.dirty = False
             # Commands that only read show the file merged with the waiting conflict copies
-            # (nothing is written: a save merges them again and archives them).
+            # (nothing is written: a save merges them again and archives them). A copy of a
+            # file read exactly as we write it is read only where its bytes differ.
+            base = Version(raw) if raw is not None and self._read_exact else None
             on_load, self._on_load = self._on_load, None
             try:
-                self._merge_copies()
+                self._merge_copies(base)
             finally:
                 self._on_load = on_load
+            del raw, base  # the parsed data is all we keep
             self.generation += 1
             if self._on_load:
                 self._on_load(self._data)
@@ -426,11 +431,18 @@ class SyncStorage(Storage):
             self.copies.merged(accepted, changed)
         return written
 
-    def _merge_copies(self) -> tuple[list[Accepted], bool]:
-        """Merge the waiting conflict copies into memory (the in-memory lock held)."""
+    def _merge_copies(self, base: Version | None = None) -> tuple[list[Accepted], bool]:
+        """Merge the waiting conflict copies into memory (the in-memory lock held). `base`: the
+        file memory was just read from, exactly as we write it (`ConflictCopies.merge_into`)."""
         if self.copies is None or self._data is None or self._fresh:
             return [], False
-        self._data, merged_in, changed = self.copies.merge_into(self._data)
+        before, hint = self._data, self.max_stamp_hint
+        self._data, merged_in, changed = self.copies.merge_into(self._data, base)
+        tops = [one.top for one in merged_in]
+        if changed and hint is not None and hint[0] is before and None not in tops:
+            # The merge's highest stamp is the highest of its inputs': no walk of the result.
+            top = max([hint[1] or "", *tops]) or None  # type: ignore[type-var]
+            self.max_stamp_hint = (self._data, top)
         if changed:
             self.dirty = True  # memory holds what the file lacks
             self.generation += 1

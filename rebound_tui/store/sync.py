@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rebound_tui.domain.clock import ahead_limit, system_ms
 from rebound_tui.domain.merge import MergeError, merge_databases
 from rebound_tui.domain.schema import safe_name
 from rebound_tui.store import checked
@@ -28,6 +29,7 @@ from rebound_tui.store.backups import Backups
 from rebound_tui.store.conflicts import ConflictCopy, find_conflict_copies
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode
 from rebound_tui.store.files import FileSig
+from rebound_tui.store.fragments import Version, sparse_copy
 
 
 class CopyRefused(Exception):
@@ -40,16 +42,28 @@ class CopyRefused(Exception):
         self.ours = ours
 
 
-def read_copy(path: Path, db_id: str | None, known: dict[str, Any] | None = None) -> dict[str, Any]:
+def read_copy(
+    path: Path, db_id: str | None, known: dict[str, Any] | None = None, base: Version | None = None
+) -> tuple[dict[str, Any], str | None]:
     """A conflict copy's data, checked like a data file (every record by type, no stamp more
     than a day ahead of this machine's clock; `fileformat.decode`), with no key given twice, and
-    against our database id. `known`: data that passed the checks (memory): records the same
-    there are not checked again.
+    against our database id; with its highest stamp when known without a walk (else None).
+    `known`: data that passed the checks (memory): records the same there are not checked
+    again. `base`: the data file as just read, exactly as we write it, whose records are
+    `known`'s: then only the copy's records whose bytes differ from it are read
+    (`fragments.sparse_copy`; what merging them gives is what merging the whole copy gives).
 
     Raises `CopyRefused` (the copy is left in place and reported) or OSError."""
     raw = path.read_bytes()
     try:
-        data = checked.decode_known(raw, path, strict=True, checked=known)
+        sparse = None
+        if base is not None:
+            now = system_ms()
+            sparse = sparse_copy(base, Version(raw), path, stamp_limit=ahead_limit(now), now_ms=now)
+        if sparse is not None:
+            data, top = sparse
+        else:
+            data, top = checked.decode_known(raw, path, strict=True, checked=known), None
     except DataFileError as exc:
         raise CopyRefused(
             f"{exc.problem} (not merged; it stays where it is)", ours=_ours(raw, path, db_id)
@@ -58,7 +72,7 @@ def read_copy(path: Path, db_id: str | None, known: dict[str, Any] | None = None
         raise CopyRefused(
             "it is a different rebound database (another database id), so it is never merged"
         )
-    return data
+    return data, top
 
 
 def _ours(raw: bytes, path: Path, db_id: str | None) -> bool:
@@ -84,8 +98,9 @@ class Accepted:
     """A copy read and found fit to merge."""
 
     copy: ConflictCopy
-    data: dict[str, Any]
+    data: dict[str, Any]  # (only the records that differ from the file, when read sparse)
     sig: FileSig | None  # the copy as read: a copy changed since is merged again, not moved
+    top: str | None = None  # the highest stamp in `data`, when known without a walk
 
 
 @dataclass
@@ -134,9 +149,15 @@ class ConflictCopies:
                 return True
         return False
 
-    def read(self, db_id: str | None, memory: dict[str, Any] | None = None) -> list[Accepted]:
+    def read(
+        self,
+        db_id: str | None,
+        memory: dict[str, Any] | None = None,
+        base: Version | None = None,
+    ) -> list[Accepted]:
         """The waiting copies fit to merge; the others are reported and left alone. `memory`:
-        data that passed the checks (see `read_copy`)."""
+        data that passed the checks; `base`: the file it was just read from (see
+        `read_copy`)."""
         accepted = []
         live = set()
         for copy in self.find():
@@ -152,11 +173,11 @@ class ConflictCopies:
                 and read.sig == sig
                 and (db_id is None or db_id_of(read.data) == db_id)
             ):
-                accepted.append(Accepted(copy, read.data, sig))
+                accepted.append(read)
                 continue
             self._accepted.pop(copy.path, None)
             try:
-                data = read_copy(copy.path, db_id, memory)
+                data, top = read_copy(copy.path, db_id, memory, base)
             except Exception as exc:  # noqa: BLE001 - whatever is wrong with a copy, it waits
                 why = _why(exc)
                 # An ambiguous name ("rebound 2.json") that is not ours is just another file.
@@ -166,7 +187,7 @@ class ConflictCopies:
                 self._refused[copy.path] = (sig, message)
                 continue
             self._refused.pop(copy.path, None)
-            one = Accepted(copy, data, sig)
+            one = Accepted(copy, data, sig, top)
             if sig is not None and not sig.coarse:  # (a same-second rewrite would not show)
                 self._accepted[copy.path] = one
             accepted.append(one)
@@ -180,12 +201,15 @@ class ConflictCopies:
         """Why each copy that is still waiting was left alone."""
         return [msg for path, (_sig, msg) in sorted(self._refused.items()) if msg]
 
-    def merge_into(self, data: dict[str, Any]) -> tuple[dict[str, Any], list[Accepted], bool]:
+    def merge_into(
+        self, data: dict[str, Any], base: Version | None = None
+    ) -> tuple[dict[str, Any], list[Accepted], bool]:
         """`data` merged with every waiting copy fit to merge: (result, the copies merged in,
-        whether anything changed). A copy whose merge fails is left alone and named."""
+        whether anything changed). A copy whose merge fails is left alone and named. `base`:
+        the file `data` was just read from, exactly as we write it (see `read_copy`)."""
         merged_in: list[Accepted] = []
         changed = False
-        for one in self.read(db_id_of(data), data):
+        for one in self.read(db_id_of(data), data, base):
             try:
                 merged = merge_databases(data, one.data, share=True)
             except Exception as exc:  # noqa: BLE001 - a copy that cannot merge waits, named

@@ -1,0 +1,146 @@
+"""Two versions of the data file compared record by record, as bytes: what a conflict copy adds.
+
+A conflict copy is the data file as another machine last wrote it: the same thirty thousand
+records as ours but for the few edited there. Both are laid out as `fileformat.encode` writes
+(`layout.py` draws the frame): one fragment of bytes per record, so a record whose fragment is
+byte for byte the same in both files is the same JSON value in both. Reading a copy then needs
+only the records whose bytes differ: those are parsed and checked like any record read, and the
+rest is known already (our file's, which passed every check).
+
+`sparse_copy` gives the copy's records that differ from our file (and its metadata record):
+merged into what was read from our file, they give exactly what merging the whole copy gives,
+since merging a record with an equal one changes nothing (`domain/merge.py`). Anything it
+cannot follow (our file not in our exact layout, a table of the copy laid out otherwise, a
+record id given twice, a fragment that is not exactly how we write that record) gives None:
+the caller reads the whole copy instead. Measured on the heavy file with a copy of 100 edits:
+see benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from rebound_tui.domain.merge import max_stamp
+from rebound_tui.domain.schema import safe_name
+from rebound_tui.store.fileformat import META_TABLE, DataFileError, table_spans
+from rebound_tui.store.layout import fragment
+
+# A record's key line in a table laid out as `encode` writes it: deeper lines are indented six
+# spaces or more, and a raw newline only ever appears between tokens.
+_RECORD_LINE = re.compile(rb'\n    "')
+_RECORD_KEY = re.compile(rb'    ("(?:[^"\\\n]|\\.)*"): ')
+_TABLE_OPEN, _TABLE_CLOSE, _SEP = b"{\n", b"\n  }", b",\n"
+
+
+class Version:
+    """One version of the file, as bytes: its tables' values and, on demand, their records."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    @cached_property
+    def tables(self) -> dict[str, tuple[int, int]] | None:
+        """Each table's value, as (start, stop) in the file; None: not our layout, or a table
+        given twice."""
+        spans = table_spans(self.raw)
+        if spans is None or len({name for name, _, _ in spans}) != len(spans):
+            return None
+        return {name: (start, stop) for name, start, stop in spans}
+
+    def value(self, table: str) -> bytes:
+        assert self.tables is not None
+        start, stop = self.tables[table]
+        return self.raw[start:stop]
+
+    def records(self, table: str) -> dict[str, bytes] | None:
+        """The table's records by id, each its fragment of bytes (`layout.fragment`); None if
+        the table is not laid out as `encode` writes or gives an id twice."""
+        assert self.tables is not None
+        start, stop = self.tables[table]
+        raw = self.raw
+        if raw[start : start + 2] != _TABLE_OPEN or raw[stop - 4 : stop] != _TABLE_CLOSE:
+            return None
+        heads = [m.start() + 1 for m in _RECORD_LINE.finditer(raw, start, stop)]
+        if not heads or heads[0] != start + 2:
+            return None
+        out: dict[str, bytes] = {}
+        ends = [h - 2 for h in heads[1:]]
+        ends.append(stop - 4)
+        for head, end in zip(heads, ends, strict=True):
+            if end < head or (end != stop - 4 and raw[end : end + 2] != _SEP):
+                return None
+            key = _RECORD_KEY.match(raw, head, end)
+            if key is None:
+                return None
+            try:
+                record_id = orjson.loads(key.group(1))
+            except orjson.JSONDecodeError:
+                return None
+            if record_id in out:
+                return None
+            out[record_id] = raw[head:end]
+        return out
+
+
+def sparse_copy(
+    ours: Version, copy: Version, path: Path | str, *, stamp_limit: str, now_ms: int
+) -> tuple[dict[str, Any], str | None] | None:
+    """(the copy's metadata and its records whose bytes differ from `ours`, their highest
+    stamp), or None when the copy cannot be read this way (see the module's doc).
+
+    `ours` must be exactly what `encode` writes for data that passed every check. The records
+    taken are checked as a load checks them (`record_check.check_doc`, no stamp beyond
+    `stamp_limit`); one that fails raises DataFileError, as reading the whole copy would."""
+    from rebound_tui.domain.record_check import check_doc  # (looked up when called)
+
+    if ours.tables is None or copy.tables is None:
+        return None
+    if copy.tables.get(META_TABLE) is None or copy.value(META_TABLE) != _meta_of(ours):
+        return None  # (metadata edited: rare; the whole copy is read)
+    out: dict[str, Any] = {META_TABLE: orjson.loads(copy.value(META_TABLE))}
+    problems: list[str] = []
+    for table in copy.tables:
+        if table == META_TABLE or (table in ours.tables and copy.value(table) == ours.value(table)):
+            continue
+        theirs = copy.records(table)
+        known = ours.records(table) if table in ours.tables else {}
+        if theirs is None or known is None:
+            return None
+        taken: dict[str, Any] = {}
+        for record_id, raw in theirs.items():
+            if known.get(record_id) == raw:
+                continue
+            try:
+                doc = orjson.loads(b"{" + raw + b"}")[record_id]
+            except (orjson.JSONDecodeError, KeyError):
+                return None
+            wrong = check_doc(doc, table, record_id, limit=stamp_limit, now_ms=now_ms)
+            if wrong:  # (named as reading the whole copy names them: the copy is refused)
+                problems += [f"{safe_name(table)}/{safe_name(record_id)}: {p}" for p in wrong]
+                continue
+            try:
+                if fragment(record_id, doc) != raw:
+                    return None  # not exactly how we write it (a key given twice, say)
+            except orjson.JSONEncodeError:
+                return None
+            taken[record_id] = doc
+        if taken:
+            out[table] = taken
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DataFileError(
+            path,
+            f"records of the wrong shape or type: {problems[0]}{more}",
+            "run 'rebound-tui check' for the full list",
+        )
+    return out, max_stamp(out) or ""  # ("": no stamp at all)
+
+
+def _meta_of(version: Version) -> bytes | None:
+    assert version.tables is not None
+    return version.value(META_TABLE) if META_TABLE in version.tables else None
