@@ -28,13 +28,14 @@ import orjson
 from rebound_tui.domain.merge import max_stamp
 from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.fileformat import META_TABLE, DataFileError, table_spans
-from rebound_tui.store.layout import fragment
+from rebound_tui.store.layout import OPTIONS, fragment
 
 # A record's key line in a table laid out as `encode` writes it: deeper lines are indented six
 # spaces or more, and a raw newline only ever appears between tokens.
 _RECORD_LINE = re.compile(rb'\n    "')
 _RECORD_KEY = re.compile(rb'    ("(?:[^"\\\n]|\\.)*"): ')
 _TABLE_OPEN, _TABLE_CLOSE, _SEP = b"{\n", b"\n  }", b",\n"
+_CHUNK = 1 << 20
 
 
 class Version:
@@ -56,6 +57,23 @@ class Version:
         assert self.tables is not None
         start, stop = self.tables[table]
         return self.raw[start:stop]
+
+    def same_table(self, other: Version, table: str) -> bool:
+        """Is the table's value the same bytes in `other`? (Compared a chunk at a time: no
+        copy of a 15 MB table is made to compare it.)"""
+        assert self.tables is not None and other.tables is not None
+        start, stop = self.tables[table]
+        at, end = other.tables[table]
+        if stop - start != end - at:
+            return False
+        for offset in range(0, stop - start, _CHUNK):
+            size = min(_CHUNK, stop - start - offset)
+            if (
+                self.raw[start + offset : start + offset + size]
+                != other.raw[at + offset : at + offset + size]
+            ):
+                return False
+        return True
 
     def records(self, table: str) -> dict[str, bytes] | None:
         """The table's records by id, each its fragment of bytes (`layout.fragment`); None if
@@ -105,7 +123,7 @@ def sparse_copy(
     out: dict[str, Any] = {META_TABLE: orjson.loads(copy.value(META_TABLE))}
     problems: list[str] = []
     for table in copy.tables:
-        if table == META_TABLE or (table in ours.tables and copy.value(table) == ours.value(table)):
+        if table == META_TABLE or (table in ours.tables and copy.same_table(ours, table)):
             continue
         theirs = copy.records(table)
         known = ours.records(table) if table in ours.tables else {}
@@ -139,6 +157,12 @@ def sparse_copy(
             "run 'rebound-tui check' for the full list",
         )
     return out, max_stamp(out) or ""  # ("": no stamp at all)
+
+
+def table_value(name: str, records: dict[str, Any]) -> bytes:
+    """A table's value as `encode` writes it inside the file (from its `{` to its `}`)."""
+    head = len(b"{\n  ") + len(orjson.dumps(name)) + len(b": ")
+    return orjson.dumps({name: records}, option=OPTIONS)[head:-2]
 
 
 def _meta_of(version: Version) -> bytes | None:
