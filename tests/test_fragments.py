@@ -170,3 +170,24 @@ def test_a_sync_reads_the_copy_sparse_and_merges_it_whole(
     assert decode(path.read_bytes(), path) == expected
     # The clock observed the copy's stamps without walking the merged data.
     assert db.clock.now() > max_stamp(expected)
+
+
+@pytest.mark.parametrize("odd", ['x"y\\z', "ünï", "a\u2028b"])
+def test_ids_with_escapes_and_other_scripts(tmp_path: Path, odd: str) -> None:
+    ours, theirs = tmp_path / "rebound.json", tmp_path / "there.json"
+    seeded(ours)
+    db = Database(ours)
+    db.create("companies", {"name": "Odd", "priority": 3}, record_id=odd)
+    db.save()
+    shutil.copyfile(ours, theirs)
+    there = Database(theirs)
+    there.update("companies", odd, {"notes": "edited there"})
+    there.create("companies", {"name": "Odd too", "priority": 2}, record_id=odd + "2")
+    there.save()
+    raw_ours, raw_theirs = ours.read_bytes(), theirs.read_bytes()
+    got = sparse(raw_ours, raw_theirs)
+    assert got is not None
+    assert set(got[0]["companies"]) == {odd, odd + "2"}
+    memory = decode(raw_ours, ours)
+    whole = decode(raw_theirs, theirs)
+    assert merge_databases(memory, got[0], share=True) == merge_databases(memory, whole)

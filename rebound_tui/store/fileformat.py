@@ -71,6 +71,7 @@ def decode(
     trusted: Callable[[str, bool], bool] | None = None,
     checked: Mapping[str, Any] | None = None,
     resident: bool = False,
+    layout: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -94,6 +95,9 @@ def decode(
     is kept with it): no collection walks the file's hundreds of thousands of containers to find
     nothing (on the heavy file the collections of a command's load and `due` took 38-55 ms, now
     7-12 ms).
+
+    `layout`, if given, gets the tables' spans (`table_spans`) when the file was parsed by table,
+    so that a caller comparing it with another version need not find them again.
     """
     clock_now = system_ms() if now_ms is None else now_ms
     stamp_limit = ahead_limit(clock_now)
@@ -118,7 +122,7 @@ def decode(
         ask = None
         if check_records and trusted is not None:
             ask = lambda: trusted(stamp_limit, strict)  # noqa: E731
-        split = _parse_by_table(raw, check_records, stamp_limit, clock_now, ask, checked)
+        split = _parse_by_table(raw, check_records, stamp_limit, clock_now, ask, checked, layout)
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
         if split is not None and split[2]:
@@ -276,6 +280,7 @@ def _parse_by_table(
     now_ms: int = 0,
     trusted: Callable[[], bool] | None = None,
     checked: Mapping[str, Any] | None = None,
+    layout: list[Any] | None = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time, largest first, each table checked (which makes its
     equal strings one object, see `merge.check_doc`) before the next is parsed; with the
@@ -292,6 +297,8 @@ def _parse_by_table(
     spans = table_spans(raw)
     if spans is None:
         return None
+    if layout is not None:
+        layout.append(spans)
     parsed: dict[int, Any] = {}
     problems: dict[int, list[str]] = {}
     spared = False

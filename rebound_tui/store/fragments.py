@@ -41,14 +41,17 @@ _CHUNK = 1 << 20
 class Version:
     """One version of the file, as bytes: its tables' values and, on demand, their records."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, spans: list[tuple[str, int, int]] | None = None) -> None:
+        """`spans`: its `fileformat.table_spans`, if known."""
         self.raw = raw
+        self._spans = spans
+        self._records: dict[str, dict[bytes, bytes] | None] = {}
 
     @cached_property
     def tables(self) -> dict[str, tuple[int, int]] | None:
         """Each table's value, as (start, stop) in the file; None: not our layout, or a table
         given twice."""
-        spans = table_spans(self.raw)
+        spans = self._spans if self._spans is not None else table_spans(self.raw)
         if spans is None or len({name for name, _, _ in spans}) != len(spans):
             return None
         return {name: (start, stop) for name, start, stop in spans}
@@ -75,9 +78,17 @@ class Version:
                 return False
         return True
 
-    def records(self, table: str) -> dict[str, bytes] | None:
-        """The table's records by id, each its fragment of bytes (`layout.fragment`); None if
-        the table is not laid out as `encode` writes or gives an id twice."""
+    def records(self, table: str) -> dict[bytes, bytes] | None:
+        """The table's records, each its fragment of bytes (`layout.fragment`) by its id as
+        written (the JSON string, quotes included: the same id is the same bytes in files we
+        write); None if the table is not laid out as `encode` writes or gives an id twice."""
+        cached = self._records.get(table)
+        if cached is not None or table in self._records:
+            return cached
+        self._records[table] = found = self._split(table)
+        return found
+
+    def _split(self, table: str) -> dict[bytes, bytes] | None:
         assert self.tables is not None
         start, stop = self.tables[table]
         raw = self.raw
@@ -86,22 +97,22 @@ class Version:
         heads = [m.start() + 1 for m in _RECORD_LINE.finditer(raw, start, stop)]
         if not heads or heads[0] != start + 2:
             return None
-        out: dict[str, bytes] = {}
+        out: dict[bytes, bytes] = {}
         ends = [h - 2 for h in heads[1:]]
         ends.append(stop - 4)
         for head, end in zip(heads, ends, strict=True):
             if end < head or (end != stop - 4 and raw[end : end + 2] != _SEP):
                 return None
-            key = _RECORD_KEY.match(raw, head, end)
-            if key is None:
+            colon = raw.find(b'": ', head + 5, end)
+            key = raw[head + 4 : colon + 1]
+            if colon == -1 or b"\\" in key:  # (an escape: the key read properly)
+                match = _RECORD_KEY.match(raw, head, end)
+                if match is None:
+                    return None
+                key = match.group(1)
+            if key in out:
                 return None
-            try:
-                record_id = orjson.loads(key.group(1))
-            except orjson.JSONDecodeError:
-                return None
-            if record_id in out:
-                return None
-            out[record_id] = raw[head:end]
+            out[key] = raw[head:end]
         return out
 
 
@@ -130,12 +141,13 @@ def sparse_copy(
         if theirs is None or known is None:
             return None
         taken: dict[str, Any] = {}
-        for record_id, raw in theirs.items():
-            if known.get(record_id) == raw:
+        for key, raw in theirs.items():
+            if known.get(key) == raw:
                 continue
             try:
+                record_id = orjson.loads(key)
                 doc = orjson.loads(b"{" + raw + b"}")[record_id]
-            except (orjson.JSONDecodeError, KeyError):
+            except (orjson.JSONDecodeError, KeyError, TypeError):
                 return None
             wrong = check_doc(doc, table, record_id, limit=stamp_limit, now_ms=now_ms)
             if wrong:  # (named as reading the whole copy names them: the copy is refused)

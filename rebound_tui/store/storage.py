@@ -138,6 +138,7 @@ class SyncStorage(Storage):
         self._layout: Layout | None = None
         self._checked_at = 0.0
         self._read_exact = False  # the file last parsed is exactly what `encode` writes
+        self._read_spans: Any = None  # and its tables' spans, when it was parsed by table
         self.dirty = False
         self._fresh = False
         self.generation = 0  # bumps whenever the data in memory changes
@@ -219,7 +220,11 @@ class SyncStorage(Storage):
             return False
 
         resident = self.resident and memory is None  # the first load, not a refresh
-        data = decode(raw, self.path, trusted=trusted, checked=memory, resident=resident)
+        spans: list[Any] = []
+        data = decode(
+            raw, self.path, trusted=trusted, checked=memory, resident=resident, layout=spans
+        )
+        self._read_spans = spans[0] if spans else None
         entry = known[0] if known else None
         top = (entry.max_stamp or None) if entry is not None else max_stamp(data)
         exact = entry.exact if entry is not None else None
@@ -253,7 +258,9 @@ class SyncStorage(Storage):
             # Commands that only read show the file merged with the waiting conflict copies
             # (nothing is written: a save merges them again and archives them). A copy of a
             # file read exactly as we write it is read only where its bytes differ.
-            base = Version(raw) if raw is not None and self._read_exact else None
+            base = None
+            if raw is not None and self._read_exact:
+                base = Version(raw, self._read_spans)
             on_load, self._on_load = self._on_load, None
             try:
                 self._merge_copies(base)
