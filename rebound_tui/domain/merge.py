@@ -226,7 +226,20 @@ def merge_tables(a: dict, b: dict, *, share: bool = False) -> dict:
     if type(a) is not dict or type(b) is not dict:
         raise MergeError("table is not a JSON object")
     cp = _same if share else _copy
-    out: dict = {}
+    if share and len(b) * 4 < len(a):
+        # A few records into many (a conflict copy read sparse): the rest as they are.
+        out = dict(a)
+        for rid, db in b.items():
+            da = out.get(rid, _MISSING)
+            if da is _MISSING or da is db or da == db:
+                out[rid] = da if da is not _MISSING else db
+                continue
+            try:
+                out[rid] = merge_docs(da, db)
+            except MergeError as exc:
+                raise MergeError(f"record {rid!r}: {exc}") from None
+        return out
+    out = {}
     for rid, da in a.items():
         db = b.get(rid, _MISSING)
         if db is _MISSING or da is db or da == db:
@@ -308,7 +321,9 @@ def merge_databases(a: dict, b: dict, *, share: bool = False) -> dict:
         if name == META:
             continue
         ta, tb = a.get(name, _MISSING), b.get(name, _MISSING)
-        if tb is _MISSING or ta is tb:
+        if (tb is _MISSING or ta is tb) and share and type(ta) is dict:
+            out[name] = ta  # (thrown away by the caller: the table itself can be shared)
+        elif tb is _MISSING or ta is tb:
             out[name] = cp(ta) if type(ta) is not dict else {k: cp(d) for k, d in ta.items()}
         elif ta is _MISSING:
             out[name] = cp(tb) if type(tb) is not dict else {k: cp(d) for k, d in tb.items()}
