@@ -24,6 +24,9 @@ class Rejections:
     def __init__(self, core: RecordsCore, playbook: Playbook) -> None:
         self.core = core
         self.playbook = playbook
+        # The interactions as they were when `merge_duplicate_rejections` last found no twins
+        # (the database's epoch, writes to the table): then asking again needs no scan.
+        self._no_twins: tuple[int, int] | None = None
 
     @action(lambda r: f"record a rejection ({r[0].day})")
     def reject(
@@ -94,6 +97,10 @@ class Rejections:
         counts, and of the open ones only the furthest along (then the lowest event id) stays.
         Every machine removes the same follow-ups, so the result merges cleanly. Returns how
         many follow-ups were removed."""
+        db = self.core.db
+        state = (db.epoch, len(db.changes.get(Interaction.TABLE, ())))
+        if state == self._no_twins:
+            return 0  # (`sync` asks, then its save asks again)
         groups: dict[tuple[str, str], list[str]] = {}
         # The rejections only (every command that writes asks this: no record object is built
         # for the other interactions).
@@ -102,6 +109,7 @@ class Rejections:
                 groups.setdefault((i.company_id, i.day), []).append(i.id)
         twins = {eid: sorted(ids) for ids in groups.values() if len(ids) > 1 for eid in ids}
         if not twins:
+            self._no_twins = state
             return 0
         slots: dict[tuple, list[tuple[Origin, FollowUp]]] = {}
         for f in self.core.follow_ups(include_closed=True):

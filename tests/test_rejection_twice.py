@@ -88,3 +88,23 @@ def test_any_write_after_the_copy_arrives_keeps_one_plan(run_cli, tmp_path: Path
     shutil.copy2(b, a.parent / "rebound.sync-conflict-20261127-101500-ABCDEF2.json")
     ok(run_cli, "--db", str(a), "add", "company", "Globex")  # no `sync`: any write merges
     assert len(open_follow_ups(run_cli, a)) == PLAN
+
+
+def test_asking_again_with_no_new_interactions_scans_nothing(tmp_path: Path, today, monkeypatch):
+    """`sync` asks for twins, then its save asks again: the second answer needs no scan, until
+    the interactions change (a write here, or a merge from elsewhere)."""
+    s = Service.open(tmp_path / "r.json")
+    s.add_company("Acme")
+    s.reject("Acme", on="2026-11-20")
+    scans: list[str] = []
+    real = s.core.live_where
+    monkeypatch.setattr(s.core, "live_where", lambda *a: scans.append(a[2]) or real(*a))
+    assert s.merge_duplicate_rejections() == 0
+    assert s.merge_duplicate_rejections() == 0
+    assert scans == ["rejection"]  # once
+    s.add_company("Brightwater")  # no interaction written: still known
+    assert s.merge_duplicate_rejections() == 0 and len(scans) == 1
+    # An interaction written: asked again, the table is looked at again.
+    s.log("call", company="Acme", on="2026-11-21")
+    assert s.merge_duplicate_rejections() == 0
+    assert len(scans) == 2
