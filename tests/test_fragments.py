@@ -191,3 +191,51 @@ def test_ids_with_escapes_and_other_scripts(tmp_path: Path, odd: str) -> None:
     memory = decode(raw_ours, ours)
     whole = decode(raw_theirs, theirs)
     assert merge_databases(memory, got[0], share=True) == merge_databases(memory, whole)
+
+
+ONE_SHOT_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["edit", "create", "delete", "followup", "meta", "nothing"]),
+        st.integers(0, 5),
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=ONE_SHOT_EDITS)
+def test_a_commands_save_copies_the_tables_it_left_alone(
+    tmp_path_factory, monkeypatch, edits
+) -> None:
+    """A one-shot save writes exactly `encode(data)`: the tables the command did not write are
+    copied from the file it read, the others encoded."""
+    from rebound_tui.store import storage
+
+    path = tmp_path_factory.mktemp("one") / "rebound.json"
+    ids = seeded(path)
+    checked.flush_pending()  # (the file is known here: read exactly as we write it)
+    before = path.read_bytes()
+    made: list[Any] = []
+    real = storage.file_pieces
+    monkeypatch.setattr(storage, "file_pieces", lambda *a: made.append(real(*a)) or made[-1])
+    db = Database(path, one_shot=True)
+    for action, n in edits:
+        if action == "edit":
+            db.update("companies", ids[n], {"notes": f"n {n}"})
+        elif action == "create":
+            db.create("companies", {"name": f"New {n}", "priority": 2})
+        elif action == "delete" and db.get("companies", ids[n]) is not None:
+            db.delete("companies", ids[n])
+        elif action == "followup":
+            db.create("followups", {"title": f"t {n}", "due": "2026-12-01", "status": "open"})
+        elif action == "meta":
+            db.set_meta(note=f"m {n}")
+    wrote = db.save()
+    after = path.read_bytes()
+    assert after == encode(db.storage.read())
+    assert wrote == (after != before)
+    if any(a in ("edit", "create", "followup", "meta") for a, _ in edits):
+        assert made and made[-1] is not None  # written from the file's pieces
+        assert checked.lookup(checked.digest_of(after)) is not None  # and known here

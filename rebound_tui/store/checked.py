@@ -96,13 +96,16 @@ def digest_of(raw: bytes | memoryview) -> bytes:
 class Digest:
     """The SHA-256 of some bytes, computed on another thread from the moment it is made."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes | list[bytes | memoryview]) -> None:
+        """`raw`: the bytes, or the pieces they are made of, in order."""
         self._value: bytes | None = None
         self._thread: threading.Thread | None = None
-        if len(raw) < (1 << 20):
-            self._value = digest_of(raw)  # small: a thread would cost more
+        size = len(raw) if not isinstance(raw, list) else sum(len(p) for p in raw)
+        if size < (1 << 20):
+            self._raw: bytes | list[bytes | memoryview] | None = raw
+            self._run()  # small: a thread would cost more
             return
-        self._raw: bytes | None = raw
+        self._raw = raw
         try:
             self._thread = threading.Thread(target=self._run, name="rebound-digest", daemon=True)
             self._thread.start()
@@ -112,7 +115,13 @@ class Digest:
 
     def _run(self) -> None:
         assert self._raw is not None
-        self._value = digest_of(self._raw)
+        if isinstance(self._raw, list):
+            hasher = hashlib.sha256()
+            for piece in self._raw:
+                hasher.update(piece)
+            self._value = hasher.digest()
+        else:
+            self._value = digest_of(self._raw)
         self._raw = None
 
     @property

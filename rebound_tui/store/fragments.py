@@ -28,7 +28,7 @@ import orjson
 from rebound_tui.domain.merge import max_stamp
 from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.fileformat import META_TABLE, DataFileError, table_spans
-from rebound_tui.store.layout import OPTIONS, fragment
+from rebound_tui.store.layout import OPTIONS, Piece, Span, fragment
 
 # A record's key line in a table laid out as `encode` writes it: deeper lines are indented six
 # spaces or more, and a raw newline only ever appears between tokens.
@@ -169,6 +169,39 @@ def sparse_copy(
             "run 'rebound-tui check' for the full list",
         )
     return out, max_stamp(out) or ""  # ("": no stamp at all)
+
+
+def file_pieces(
+    version: Version, data: dict[str, Any], read: dict[str, Any]
+) -> tuple[list[Piece], list[bytes | memoryview], bool] | None:
+    """`encode(data)` as pieces of `version` (exactly what `encode` wrote for the data `read`
+    from it): a table that is still the very object read (tables are replaced, never changed
+    in place, when a record is written) is copied from the file as a span, the others are
+    encoded. (The pieces, the same bytes as buffers to hash them, whether it is the file as it
+    is); None if the tables cannot be placed so (no table, or a name `encode` may order
+    otherwise)."""
+    if version.tables is None:
+        return None
+    names = sorted(name for name, records in data.items() if records)
+    if not names or any(type(name) is not str or not name.isascii() for name in names):
+        return None
+    pieces: list[Piece] = [b"{\n"]
+    buffers: list[bytes | memoryview] = [b"{\n"]
+    same = names == list(version.tables)
+    for n, name in enumerate(names):
+        head = (b",\n" if n else b"") + b"  " + orjson.dumps(name) + b": "
+        span = version.tables.get(name)
+        if span is not None and data[name] is read.get(name):
+            piece: Piece = Span(*span)
+            buffer: bytes | memoryview = memoryview(version.raw)[span[0] : span[1]]
+        else:
+            piece = buffer = table_value(name, data[name])
+            same = False
+        pieces += [head, piece]
+        buffers += [head, buffer]
+    pieces.append(b"\n}\n")
+    buffers.append(b"\n}\n")
+    return pieces, buffers, same
 
 
 def table_value(name: str, records: dict[str, Any]) -> bytes:

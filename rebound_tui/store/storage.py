@@ -59,7 +59,7 @@ from rebound_tui.store.files import (
     release_later,
     write_pieces,
 )
-from rebound_tui.store.fragments import Version
+from rebound_tui.store.fragments import Version, file_pieces
 from rebound_tui.store.layout import Layout, Piece, plan
 
 if TYPE_CHECKING:
@@ -139,6 +139,9 @@ class SyncStorage(Storage):
         self._checked_at = 0.0
         self._read_exact = False  # the file last parsed is exactly what `encode` writes
         self._read_spans: Any = None  # and its tables' spans, when it was parsed by table
+        # A one-shot command's file as loaded, exactly as we write it: (its signature, its
+        # bytes, the tables parsed from it). Its save copies the tables still the same objects.
+        self._read: tuple[FileSig | None, Version, dict[str, Any]] | None = None
         self.dirty = False
         self._fresh = False
         self.generation = 0  # bumps whenever the data in memory changes
@@ -261,12 +264,15 @@ class SyncStorage(Storage):
             base = None
             if raw is not None and self._read_exact:
                 base = Version(raw, self._read_spans)
+                if self.one_shot and self._data is not None:
+                    # A command's one save copies the tables it left alone from this file.
+                    self._read = (self._sig, base, dict(self._data))
             on_load, self._on_load = self._on_load, None
             try:
                 self._merge_copies(base)
             finally:
                 self._on_load = on_load
-            del raw, base  # the parsed data is all we keep
+            del raw, base  # the parsed data is all we keep (and a command, the file it read)
             self.generation += 1
             if self._on_load:
                 self._on_load(self._data)
@@ -477,12 +483,17 @@ class SyncStorage(Storage):
                 old_sig = self._sig
                 source = self._open_source()
                 step = None
+                tables = None
                 if source is not None and self._layout is not None:
                     fd = source
                     step = plan(self._layout, data, lambda a, b: read_at(fd, b - a, a))
-                raw = encode(data) if step is None else None
+                elif source is not None and self._read is not None and self._read[0] == old_sig:
+                    tables = file_pieces(self._read[1], data, self._read[2])
+                raw = encode(data) if step is None and tables is None else None
             if step is not None and step.unchanged:
                 return self._saved(step.layout, old_sig, generation, written=False)
+            if tables is not None and tables[2]:
+                return self._saved(None, old_sig, generation, written=False)
             if raw is not None and self._same_bytes(source, old_sig, raw):
                 return self._saved(Layout.of(data, raw), old_sig, generation, written=False)
             if old_sig is not None:
@@ -493,9 +504,16 @@ class SyncStorage(Storage):
             if old_sig is not None:
                 with contextlib.suppress(OSError):
                     mode = os.stat(self.path).st_mode & 0o777
-            pieces: list[Piece] = [raw] if raw is not None else step.pieces  # type: ignore[union-attr]
-            digest = checked.Digest(raw) if raw is not None else None  # (hashed meanwhile)
+            pieces: list[Piece]
+            digest = None
+            if raw is not None:
+                pieces, digest = [raw], checked.Digest(raw)  # (hashed meanwhile)
+            elif tables is not None:
+                pieces, digest = tables[0], checked.Digest(tables[1])
+            else:
+                pieces = step.pieces  # type: ignore[union-attr]
             sig = write_pieces(self.path, pieces, mode, source=source, expect=old_sig)
+            self._read = None  # (the file is now the one just written)
             self._remember_checked(sig, digest)
             layout = step.layout if step is not None else None
             if raw is not None and not sig.coarse and not self.one_shot:
