@@ -92,3 +92,35 @@ def test_whitespace_json_does_not_allow_is_refused_as_by_a_whole_parse(junk: byt
         assert _parse_by_table(bad, check=True) is None
         with pytest.raises(DataFileError):
             decode(bad, tmp_path / "f.json")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["ours", "indent4"]), min_size=1, max_size=1))
+def test_a_full_check_finds_the_highest_stamp_on_the_way(style: list[str]) -> None:
+    """`decode(top=...)`: the highest stamp of a file whose every record was checked, as the
+    walk over every stamp (`merge.max_stamp`) finds it; nothing when checks were spared."""
+    import tempfile
+    from pathlib import Path
+
+    from rebound_tui.domain.merge import max_stamp
+    from rebound_tui.service import Service
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.json"
+        s = Service.open(path)
+        s.add_company("Acme")
+        person = s.add_contact("Dana", company="Acme")
+        s.log("call", contact=person.id)
+        s.delete_contact(person.id)
+        s.save()
+        data = json.loads(path.read_bytes())
+        raw = encode(data) if style[0] == "ours" else json.dumps(data, indent=4).encode()
+        found: list[str] = []
+        decoded = decode(raw, path, top=found)
+        assert found == [max_stamp(decoded)]
+        spared: list[str] = []
+        decode(raw, path, top=spared, trusted=lambda *a: True)
+        assert spared == []
+        again: list[str] = []
+        decode(raw, path, top=again, checked=decoded)  # records spared as the same as memory
+        assert again == []

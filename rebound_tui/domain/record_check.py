@@ -134,12 +134,15 @@ def check_doc(
     *,
     limit: str | None = None,
     now_ms: int = 0,
+    top: list[str] | None = None,
 ) -> list[str]:
     """Problems in one record (not for meta records, which carry no clocks).
 
     Without `table`, only the bookkeeping's shape; with it, every field's type too (SCHEMA;
     tables and fields this version does not know hold any JSON value within the limits).
     `limit`: the highest stamp accepted (a day ahead of this machine's clock, at `now_ms`).
+    `top`: a one-item list that ends up holding the highest stamp it has seen (so a load that
+    checks every record knows the file's highest stamp without another walk).
 
     While it looks, it makes equal stamps one string object, and equal values of the fields
     in SHARED_FIELDS too, by putting the first equal object seen in place. Values never
@@ -219,9 +222,13 @@ def check_doc(
                     good = False
                     continue
             clock[key] = known
-        if limit is not None and clock and good and max(clock.values()) > limit:
-            key, stamp = max(clock.items(), key=lambda item: item[1])
-            newest = (f"field {quoted(key)}", stamp)
+        if (limit is not None or top is not None) and clock and good:
+            latest = max(clock.values())
+            if top is not None and latest > top[0]:
+                top[0] = latest
+            if limit is not None and latest > limit:
+                key, stamp = max(clock.items(), key=lambda item: item[1])
+                newest = (f"field {quoted(key)}", stamp)
     for key in (CREATED, DELETED):
         if key in doc:
             stamp = doc[key]
@@ -231,6 +238,8 @@ def check_doc(
                 continue
             if known is not stamp:
                 doc[key] = known
+            if top is not None and known > top[0]:
+                top[0] = known
             if limit is not None and known > limit and (newest is None or known > newest[1]):
                 newest = (key, known)
     if newest is not None:

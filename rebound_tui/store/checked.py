@@ -207,10 +207,12 @@ def decode_known(
             return True
         return False
 
-    data = decode(raw, path, strict=strict, trusted=trusted, checked=checked)
+    seen: list[str] = []  # (the highest stamp, when every record was checked here)
+    data = decode(raw, path, strict=strict, trusted=trusted, checked=checked, top=seen)
     # Remembered also when records were spared: each is the same value as one that passed.
     if not known:
-        remember(digest.value, Entry(max_stamp(data) or "", None, strict))
+        top = seen[0] if seen else max_stamp(data) or ""
+        remember(digest.value, Entry(top, None, strict))
     return data
 
 

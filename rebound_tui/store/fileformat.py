@@ -72,6 +72,7 @@ def decode(
     checked: Mapping[str, Any] | None = None,
     resident: bool = False,
     layout: list[Any] | None = None,
+    top: list[str] | None = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -98,7 +99,11 @@ def decode(
 
     `layout`, if given, gets the tables' spans (`table_spans`) when the file was parsed by table,
     so that a caller comparing it with another version need not find them again.
+
+    `top`, if given, gets the file's highest stamp ("" for none) when every record was checked
+    here (none spared by `trusted` or `checked`): found on the way, without another walk.
     """
+    seen = [""] if top is not None and checked is None else None
     clock_now = system_ms() if now_ms is None else now_ms
     stamp_limit = ahead_limit(clock_now)
     # No copies of the bytes here (strip, concatenation): each would be another 26 MB at the
@@ -122,7 +127,9 @@ def decode(
         ask = None
         if check_records and trusted is not None:
             ask = lambda: trusted(stamp_limit, strict)  # noqa: E731
-        split = _parse_by_table(raw, check_records, stamp_limit, clock_now, ask, checked, layout)
+        split = _parse_by_table(
+            raw, check_records, stamp_limit, clock_now, ask, checked, layout, seen
+        )
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
         if split is not None and split[2]:
@@ -140,7 +147,7 @@ def decode(
     if check_records:
         if problems is None:
             problems = shape_problems(
-                data, stamp_limit=stamp_limit, now_ms=clock_now, checked=checked
+                data, stamp_limit=stamp_limit, now_ms=clock_now, checked=checked, top=seen
             )
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -156,6 +163,8 @@ def decode(
             twice = None if is_exact(data, raw) else duplicate_key(raw)
             if twice:
                 raise DataFileError(path, twice, "another program may read the other value")
+        if seen is not None and top is not None:
+            top.append(seen[0])
     return data
 
 
@@ -281,6 +290,7 @@ def _parse_by_table(
     trusted: Callable[[], bool] | None = None,
     checked: Mapping[str, Any] | None = None,
     layout: list[Any] | None = None,
+    top: list[str] | None = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time, largest first, each table checked (which makes its
     equal strings one object, see `merge.check_doc`) before the next is parsed; with the
@@ -313,7 +323,7 @@ def _parse_by_table(
             check = not spared
         if check:
             known = checked.get(name) if checked is not None else None
-            problems[index] = _table_problems(name, value, None, stamp_limit, now_ms, known)
+            problems[index] = _table_problems(name, value, None, stamp_limit, now_ms, known, top)
         parsed[index] = value
     # A name given twice keeps its last value, as a whole-file parse does.
     last = {spans[i][0]: i for i in range(len(spans))}
@@ -330,6 +340,7 @@ def _table_problems(
     stamp_limit: str | None = None,
     now_ms: int = 0,
     known: Any = None,
+    top: list[str] | None = None,
 ) -> list[str]:
     """Problems of one table's records; those the same JSON value as their record in `known`
     (records that passed these checks) are not checked again (see `decode`)."""
@@ -346,7 +357,8 @@ def _table_problems(
     for record_id, doc in records.items():
         if known is not None and _same_value(known.get(record_id), doc):
             continue
-        for problem in check_doc(doc, table, record_id, limit=stamp_limit, now_ms=now_ms):
+        found = check_doc(doc, table, record_id, limit=stamp_limit, now_ms=now_ms, top=top)
+        for problem in found:
             problems.append(f"{name}/{safe_name(record_id)}: {problem}")
             if limit and len(problems) >= limit:
                 return problems
@@ -371,6 +383,7 @@ def shape_problems(
     stamp_limit: str | None = None,
     now_ms: int | None = None,
     checked: Mapping[str, Any] | None = None,
+    top: list[str] | None = None,
 ) -> list[str]:
     """Every record that breaks the format's rules (types, stamps), as readable lines.
 
@@ -382,7 +395,7 @@ def shape_problems(
     for table, records in data.items():
         left = limit and limit - len(problems)
         known = checked.get(table) if checked is not None else None
-        problems += _table_problems(table, records, left, stamp_limit, clock_now, known)
+        problems += _table_problems(table, records, left, stamp_limit, clock_now, known, top)
         if limit and len(problems) >= limit:
             return problems[:limit]
     return problems

@@ -224,12 +224,22 @@ class SyncStorage(Storage):
 
         resident = self.resident and memory is None  # the first load, not a refresh
         spans: list[Any] = []
+        seen: list[str] = []  # (the highest stamp, when every record was checked here)
         data = decode(
-            raw, self.path, trusted=trusted, checked=memory, resident=resident, layout=spans
+            raw,
+            self.path,
+            trusted=trusted,
+            checked=memory,
+            resident=resident,
+            layout=spans,
+            top=seen,
         )
         self._read_spans = spans[0] if spans else None
         entry = known[0] if known else None
-        top = (entry.max_stamp or None) if entry is not None else max_stamp(data)
+        if entry is not None:
+            top = entry.max_stamp or None
+        else:
+            top = (seen[0] or None) if seen else max_stamp(data)
         exact = entry.exact if entry is not None else None
         described = _describe(raw, sig, data, exact, layout=not self.one_shot)
         if exact is None and described[2] is not None:
