@@ -246,7 +246,8 @@ def child_startup(args: argparse.Namespace) -> None:
     ui_app.ReboundApp.__init__ = init  # type: ignore[method-assign]
     from rebound_tui.cli import main
 
-    code = main(["--db", str(args.file)])
+    sys.argv = ["rebound-tui", "--db", str(args.file)]
+    code = main()  # as the `rebound-tui` process runs it (no argv: this process is the command's)
     _emit(fd, event="exit", t=time.monotonic(), code=code, peak_rss_kb=peak_rss_kb())
 
 

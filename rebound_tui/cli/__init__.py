@@ -184,7 +184,8 @@ def _run(argv: list[str], *, process: bool = False) -> tuple[int, bool]:
     As its own process, a command runs with the cyclic garbage collector paused until its data
     is read (`Context.service` freezes what is there then and turns the collector back on): the
     collections while ~300 modules are imported find nothing to free (about 10 ms of a command
-    on any file). The dashboard runs with the collector as Python starts it."""
+    on any file). The dashboard's too, until its data is open or its first screen read from
+    the cache (`ui.launch`): Textual's imports and the heavy file's open collected 35-45 ms."""
     if process:
         gc.disable()
     try:
@@ -203,9 +204,7 @@ def _run(argv: list[str], *, process: bool = False) -> tuple[int, bool]:
                 "--demo opens a throwaway copy of the demo data, --db your own file: give one"
             )
         if args.command is None:
-            if process:
-                gc.enable()
-            return run_dashboard(args), True
+            return run_dashboard(args), True  # (`launch` turns the collector back on)
         from rebound_tui.cli.output import safe_streams
 
         db = getattr(args, "db", None)

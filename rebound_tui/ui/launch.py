@@ -11,6 +11,7 @@ status. This path imports neither the service nor pendulum nor TinyDB before the
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +64,9 @@ def launch(db: str | None, demo: bool) -> int:
             raise
         print(f"rebound-tui: {display.line(message, limit=None)}", file=sys.stderr)
         return 1
+    # The command line paused the cyclic collector while it imported and read (cli._run); what
+    # is there now stays for the session (`_make` froze it): no collection need walk it.
+    gc.enable()
     app.run()
     if getattr(app, "load_error", None) is not None:
         message = _open_error(app.load_error)
@@ -83,8 +87,6 @@ def launch(db: str | None, demo: bool) -> int:
 
 def _make(ui_app, path: Path):  # -> ReboundApp
     """The app on `path`: from the first-screen cache when it matches, else opened now."""
-    import gc
-
     from rebound_tui import startup
 
     today = startup.local_today()

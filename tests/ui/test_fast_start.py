@@ -277,3 +277,39 @@ def test_what_the_first_paint_imports_stays_light() -> None:
         if m.startswith(("rebound_tui.ui.screens", "rebound_tui.cli."))
         and m != "rebound_tui.cli.context"
     ]
+
+
+def test_the_command_line_pauses_the_collector_until_the_data_is_open(
+    data_path, service, monkeypatch, today
+) -> None:
+    """`rebound-tui` as its own process: imports and the open run with no collection; the app
+    runs with the collector on and what was loaded frozen."""
+    import gc
+
+    from rebound_tui import cli
+
+    monkeypatch.setattr(due_cache, "local_today", lambda: TODAY)
+    made: list[ReboundApp] = []
+    _headless(monkeypatch, made, _quit_when_loaded)
+    seen: list[tuple[bool, int]] = []
+    real_open = startup.open_data
+    run = ReboundApp.run
+
+    def open_data(path, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return real_open(path, **kwargs)
+
+    def run_app(self, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return run(self, **kwargs)
+
+    monkeypatch.setattr(startup, "open_data", open_data)
+    monkeypatch.setattr(ReboundApp, "run", run_app)
+    gc.unfreeze()
+    try:
+        assert cli._run(["--db", str(data_path)], process=True) == (0, True)
+    finally:
+        gc.unfreeze()
+    assert seen[0] == (False, 0)  # the open: paused since the process started
+    assert seen[1][0] and seen[1][1] > 0  # the app: on again, what was loaded frozen
+    assert gc.isenabled()
