@@ -97,8 +97,8 @@ def decode(
     nothing (on the heavy file the collections of a command's load and `due` took 38-55 ms, now
     7-12 ms).
 
-    `layout`, if given, gets the tables' spans (`table_spans`) when the file was parsed by table,
-    so that a caller comparing it with another version need not find them again.
+    `layout`, if given, gets the tables' spans (`layout.table_spans`) when the file was parsed
+    by table, so that a caller comparing it with another version need not find them again.
 
     `top`, if given, gets the file's highest stamp ("" for none) when every record was checked
     here (none spared by `trusted` or `checked`): found on the way, without another walk.
@@ -249,39 +249,6 @@ def duplicate_key(raw: bytes) -> str | None:
     return f"{where}the key '{safe_name(key)}' is given twice"
 
 
-# A table's key line in a file laid out as `encode` writes it: indented two spaces (deeper lines
-# are indented more, and a raw newline only ever appears between tokens).
-_JSON_SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip() would also take \x0b and \x0c)
-_TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
-
-
-def table_spans(raw: bytes) -> list[tuple[str, int, int]] | None:
-    """Each top-level key of a file laid out as `encode` writes it (one per line, indented two
-    spaces), with where its value starts and stops, in file order; None if the file is not
-    laid out that way (the value spans are then not known: parse the file whole)."""
-    keys = list(_TABLE_KEY.finditer(raw))
-    if not keys or raw[: keys[0].start()].strip(_JSON_SPACE) != b"{":
-        return None
-    spans: list[tuple[str, int, int]] = []
-    for i, match in enumerate(keys):
-        end = keys[i + 1].start() if i + 1 < len(keys) else raw.rfind(b"}")
-        if end < match.end() or (i + 1 == len(keys) and raw[end + 1 :].strip(_JSON_SPACE)):
-            return None
-        stop = end
-        while stop > match.end() and raw[stop - 1] in _JSON_SPACE:
-            stop -= 1
-        if i + 1 < len(keys):
-            if raw[stop - 1] != ord(","):
-                return None
-            stop -= 1
-        try:
-            name = orjson.loads(match.group(1))
-        except orjson.JSONDecodeError:
-            return None
-        spans.append((name, match.end(), stop))
-    return spans
-
-
 def _parse_by_table(
     raw: bytes,
     check: bool,
@@ -304,6 +271,8 @@ def _parse_by_table(
     +123 -> +84 MB over the imports; `benchmarks/memory_profile.py`.)
     """
     view = memoryview(raw)
+    from rebound_tui.store.layout import table_spans
+
     spans = table_spans(raw)
     if spans is None:
         return None

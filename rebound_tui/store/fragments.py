@@ -27,8 +27,8 @@ import orjson
 
 from rebound_tui.domain.merge import max_stamp
 from rebound_tui.domain.schema import safe_name
-from rebound_tui.store.fileformat import META_TABLE, DataFileError, table_spans
-from rebound_tui.store.layout import OPTIONS, Piece, Span, fragment
+from rebound_tui.store.fileformat import META_TABLE, DataFileError
+from rebound_tui.store.layout import OPTIONS, Piece, Span, fragment, table_spans
 
 # A record's key line in a table laid out as `encode` writes it: deeper lines are indented six
 # spaces or more, and a raw newline only ever appears between tokens.
@@ -42,7 +42,7 @@ class Version:
     """One version of the file, as bytes: its tables' values and, on demand, their records."""
 
     def __init__(self, raw: bytes, spans: list[tuple[str, int, int]] | None = None) -> None:
-        """`spans`: its `fileformat.table_spans`, if known."""
+        """`spans`: its `layout.table_spans`, if known."""
         self.raw = raw
         self._spans = spans
         self._records: dict[str, dict[bytes, bytes] | None] = {}

@@ -168,6 +168,39 @@ def fragment(record_id: str, doc: Any) -> bytes:
     return b"    " + orjson.dumps(record_id) + b": " + body
 
 
+# A table's key line in a file laid out as `encode` writes it: indented two spaces (deeper lines
+# are indented more, and a raw newline only ever appears between tokens).
+_JSON_SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip() would also take \x0b and \x0c)
+_TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
+
+
+def table_spans(raw: bytes) -> list[tuple[str, int, int]] | None:
+    """Each top-level key of a file laid out as `encode` writes it (one per line, indented two
+    spaces), with where its value starts and stops, in file order; None if the file is not
+    laid out that way (the value spans are then not known: parse the file whole)."""
+    keys = list(_TABLE_KEY.finditer(raw))
+    if not keys or raw[: keys[0].start()].strip(_JSON_SPACE) != b"{":
+        return None
+    spans: list[tuple[str, int, int]] = []
+    for i, match in enumerate(keys):
+        end = keys[i + 1].start() if i + 1 < len(keys) else raw.rfind(b"}")
+        if end < match.end() or (i + 1 == len(keys) and raw[end + 1 :].strip(_JSON_SPACE)):
+            return None
+        stop = end
+        while stop > match.end() and raw[stop - 1] in _JSON_SPACE:
+            stop -= 1
+        if i + 1 < len(keys):
+            if raw[stop - 1] != ord(","):
+                return None
+            stop -= 1
+        try:
+            name = orjson.loads(match.group(1))
+        except orjson.JSONDecodeError:
+            return None
+        spans.append((name, match.end(), stop))
+    return spans
+
+
 def table_head(name: str) -> bytes:
     return b"  " + orjson.dumps(name) + b": {\n"
 
