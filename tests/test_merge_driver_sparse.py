@@ -114,3 +114,33 @@ def test_a_bad_record_in_theirs_marks_a_conflict(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="notes"):
         merge_driver.merge_files(base, ours, theirs)
     assert ours.read_bytes() == before
+
+
+def test_a_version_checked_strictly_is_remembered_with_its_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version the drivers read and checked (strictly) is remembered as laid out exactly as we
+    write when it is: the next merge with it as our side reads the others sparse."""
+    base, ours, theirs = three(tmp_path, [("edit", 0)], [("edit", 1)])
+    monkeypatch.setenv("REBOUND_LOCK_DIR", str(tmp_path / "fresh"))  # nothing known here yet
+    raw = ours.read_bytes()
+    checked.decode_known(raw, ours, strict=True)
+    entry = checked.lookup(checked.digest_of(raw))
+    assert entry is not None and entry.exact is True and entry.strict
+    assert merge_driver._merge_sparse(ours, theirs, base, ours, 0o600)
+
+
+@pytest.mark.parametrize("empty_base", [False, True])
+def test_mapped_versions_give_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_base: bool
+) -> None:
+    """Big versions are mapped, not read (one in memory at a time): the same merge."""
+    monkeypatch.setattr(merge_driver, "READ_BELOW", 1)  # every version mapped
+    base, ours, theirs = three(tmp_path, [("edit", 0), ("table", 1)], [("edit", 2), ("create", 3)])
+    if empty_base:
+        base.write_bytes(b"")  # git's ancestor when both sides added the file
+    slow = tmp_path / "ours-slow.json"
+    shutil.copyfile(ours, slow)
+    assert merge_driver._merge_sparse(ours, theirs, base, ours, 0o600)
+    whole_merge(monkeypatch, lambda: merge_driver.merge_files(base, slow, theirs))
+    assert ours.read_bytes() == slow.read_bytes()

@@ -96,9 +96,10 @@ def test_whitespace_json_does_not_allow_is_refused_as_by_a_whole_parse(junk: byt
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(["ours", "indent4"]), min_size=1, max_size=1))
-def test_a_full_check_finds_the_highest_stamp_on_the_way(style: list[str]) -> None:
-    """`decode(top=...)`: the highest stamp of a file whose every record was checked, as the
-    walk over every stamp (`merge.max_stamp`) finds it; nothing when checks were spared."""
+def test_a_full_check_finds_the_highest_stamp_and_exactness_on_the_way(style: list[str]) -> None:
+    """`decode(found=...)`: the highest stamp of a file whose every record was checked, as the
+    walk over every stamp (`merge.max_stamp`) finds it, and with `strict` whether it is laid
+    out exactly as we write; nothing when checks were spared."""
     import tempfile
     from pathlib import Path
 
@@ -115,12 +116,15 @@ def test_a_full_check_finds_the_highest_stamp_on_the_way(style: list[str]) -> No
         s.save()
         data = json.loads(path.read_bytes())
         raw = encode(data) if style[0] == "ours" else json.dumps(data, indent=4).encode()
-        found: list[str] = []
-        decoded = decode(raw, path, top=found)
-        assert found == [max_stamp(decoded)]
-        spared: list[str] = []
-        decode(raw, path, top=spared, trusted=lambda *a: True)
-        assert spared == []
-        again: list[str] = []
-        decode(raw, path, top=again, checked=decoded)  # records spared as the same as memory
-        assert again == []
+        found: dict = {}
+        decoded = decode(raw, path, found=found)
+        assert found == {"top": max_stamp(decoded)}
+        strict: dict = {}
+        decode(raw, path, found=strict, strict=True)
+        assert strict == {"top": max_stamp(decoded), "exact": style[0] == "ours"}
+        spared: dict = {}
+        decode(raw, path, found=spared, trusted=lambda *a: True)
+        assert spared == {}
+        again: dict = {}
+        decode(raw, path, found=again, checked=decoded)  # records spared as the same as memory
+        assert again == {}

@@ -207,12 +207,12 @@ def decode_known(
             return True
         return False
 
-    seen: list[str] = []  # (the highest stamp, when every record was checked here)
-    data = decode(raw, path, strict=strict, trusted=trusted, checked=checked, top=seen)
+    found: dict[str, Any] = {}  # (what the checks learn on the way: fileformat.decode)
+    data = decode(raw, path, strict=strict, trusted=trusted, checked=checked, found=found)
     # Remembered also when records were spared: each is the same value as one that passed.
     if not known:
-        top = seen[0] if seen else max_stamp(data) or ""
-        remember(digest.value, Entry(top, None, strict))
+        top = found["top"] if "top" in found else max_stamp(data) or ""
+        remember(digest.value, Entry(top, found.get("exact"), strict))
     return data
 
 

@@ -72,7 +72,7 @@ def decode(
     checked: Mapping[str, Any] | None = None,
     resident: bool = False,
     layout: list[Any] | None = None,
-    top: list[str] | None = None,
+    found: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -100,10 +100,12 @@ def decode(
     `layout`, if given, gets the tables' spans (`layout.table_spans`) when the file was parsed
     by table, so that a caller comparing it with another version need not find them again.
 
-    `top`, if given, gets the file's highest stamp ("" for none) when every record was checked
-    here (none spared by `trusted` or `checked`): found on the way, without another walk.
+    `found`, if given, gets what the checks learn on the way: "top", the file's highest stamp
+    ("" for none) when every record was checked here (none spared by `trusted` or `checked`),
+    without another walk; "exact", with `strict`, whether the bytes are exactly what `encode`
+    writes.
     """
-    seen = [""] if top is not None and checked is None else None
+    seen = [""] if found is not None and checked is None else None
     clock_now = system_ms() if now_ms is None else now_ms
     stamp_limit = ahead_limit(clock_now)
     # No copies of the bytes here (strip, concatenation): each would be another 26 MB at the
@@ -160,11 +162,14 @@ def decode(
             from rebound_tui.store.layout import is_exact
 
             # Our own encoding gives no key twice: only another layout needs the slow parse.
-            twice = None if is_exact(data, raw) else duplicate_key(raw)
+            exact = is_exact(data, raw)
+            if found is not None:
+                found["exact"] = exact
+            twice = None if exact else duplicate_key(raw)
             if twice:
                 raise DataFileError(path, twice, "another program may read the other value")
-        if seen is not None and top is not None:
-            top.append(seen[0])
+        if seen is not None and found is not None:
+            found["top"] = seen[0]
     return data
 
 

@@ -18,6 +18,7 @@ see benchmarks/RESULTS.md.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +29,7 @@ import orjson
 from rebound_tui.domain.merge import max_stamp
 from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.fileformat import META_TABLE, DataFileError
+from rebound_tui.store.files import read_at
 from rebound_tui.store.layout import OPTIONS, Piece, Span, fragment, table_spans
 
 # A record's key line in a table laid out as `encode` writes it: deeper lines are indented six
@@ -39,19 +41,40 @@ _CHUNK = 1 << 20
 
 
 class Version:
-    """One version of the file, as bytes: its tables' values and, on demand, their records."""
+    """One version of the file, as bytes: its tables' values and, on demand, their records.
+
+    Held whole (`raw`), or only as its tables' hashes with the file left open (`kept_open`: a
+    merge driver's own side, so that the version it compares with is the only one in memory)."""
 
     def __init__(self, raw: bytes, spans: list[tuple[str, int, int]] | None = None) -> None:
         """`spans`: its `layout.table_spans`, if known."""
-        self.raw = raw
+        self.raw: bytes | None = raw
         self._spans = spans
         self._records: dict[str, dict[bytes, bytes] | None] = {}
+        self._fd: int | None = None
+        self._digests: dict[str, bytes] = {}
+
+    @classmethod
+    def kept_open(cls, raw: bytes, fd: int) -> Version:
+        """`raw`, the bytes of the open file `fd`, kept as its tables' hashes: a table's bytes
+        are read again from `fd` when asked for (`fd` is the caller's to close)."""
+        version = cls(raw)
+        if version.tables is not None:
+            view = memoryview(raw)
+            for name, (start, stop) in version.tables.items():
+                version._digests[name] = hashlib.sha256(view[start:stop]).digest()
+        version.raw, version._fd = None, fd
+        return version
 
     @cached_property
     def tables(self) -> dict[str, tuple[int, int]] | None:
         """Each table's value, as (start, stop) in the file; None: not our layout, or a table
         given twice."""
-        spans = self._spans if self._spans is not None else table_spans(self.raw)
+        if self._spans is not None:
+            spans: list[tuple[str, int, int]] | None = self._spans
+        else:
+            assert self.raw is not None
+            spans = table_spans(self.raw)
         if spans is None or len({name for name, _, _ in spans}) != len(spans):
             return None
         return {name: (start, stop) for name, start, stop in spans}
@@ -59,16 +82,25 @@ class Version:
     def value(self, table: str) -> bytes:
         assert self.tables is not None
         start, stop = self.tables[table]
+        if self.raw is None:
+            assert self._fd is not None
+            raw = read_at(self._fd, stop - start, start)
+            if len(raw) != stop - start:
+                raise OSError(f"the file changed while it was read ({table})")
+            return raw
         return self.raw[start:stop]
 
     def same_table(self, other: Version, table: str) -> bool:
-        """Is the table's value the same bytes in `other`? (Compared a chunk at a time: no
-        copy of a 15 MB table is made to compare it.)"""
+        """Is the table's value the same bytes in `other`? (Compared a chunk at a time, or by
+        hash against a version kept open: no copy of a 15 MB table is made to compare it.)"""
         assert self.tables is not None and other.tables is not None
         start, stop = self.tables[table]
         at, end = other.tables[table]
         if stop - start != end - at:
             return False
+        if self.raw is None or other.raw is None:
+            mine, theirs = self._digest(table), other._digest(table)
+            return mine is not None and mine == theirs
         for offset in range(0, stop - start, _CHUNK):
             size = min(_CHUNK, stop - start - offset)
             if (
@@ -77,6 +109,12 @@ class Version:
             ):
                 return False
         return True
+
+    def _digest(self, table: str) -> bytes | None:
+        if table not in self._digests and self.raw is not None and self.tables is not None:
+            start, stop = self.tables[table]
+            self._digests[table] = hashlib.sha256(memoryview(self.raw)[start:stop]).digest()
+        return self._digests.get(table)
 
     def records(self, table: str) -> dict[bytes, bytes] | None:
         """The table's records, each its fragment of bytes (`layout.fragment`) by its id as
@@ -92,6 +130,8 @@ class Version:
         assert self.tables is not None
         start, stop = self.tables[table]
         raw = self.raw
+        if raw is None:  # kept open: this table's bytes only
+            raw, start, stop = self.value(table), 0, stop - start
         if raw[start : start + 2] != _TABLE_OPEN or raw[stop - 4 : stop] != _TABLE_CLOSE:
             return None
         heads = [m.start() + 1 for m in _RECORD_LINE.finditer(raw, start, stop)]
@@ -180,7 +220,7 @@ def file_pieces(
     encoded. (The pieces, the same bytes as buffers to hash them, whether it is the file as it
     is); None if the tables cannot be placed so (no table, or a name `encode` may order
     otherwise)."""
-    if version.tables is None:
+    if version.tables is None or version.raw is None:
         return None
     names = sorted(name for name, records in data.items() if records)
     if not names or any(type(name) is not str or not name.isascii() for name in names):

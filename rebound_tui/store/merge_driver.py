@@ -14,8 +14,10 @@ copies that result to both replicas.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import mmap
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,7 @@ def _load(path: Path, *, optional: bool = False, beside: dict | None = None) -> 
         if optional:
             return None
         raise DataFileError(path, "does not exist") from None
-    if optional and not raw.strip():
+    if optional and (not raw or raw.isspace()):
         return None  # git passes an empty ancestor when both sides added the file
     # A bad or future-stamped version: git marks a conflict. (Bytes this machine already
     # checked, say our own side, are not checked again: store/checked.py; nor are records the
@@ -84,17 +86,48 @@ def _merge_sparse(ours: Path, theirs: Path, base: Path | None, out: Path, mode: 
     knows to be exactly what `encode` writes (git's own side, as a rule): the tables no version
     changed are copied from ours byte for byte, the others merged and encoded. The same bytes as
     the whole merge below (tests/test_merge_driver_sparse.py), without parsing the three
-    versions. False: not possible here (nothing written; the whole merge runs)."""
+    versions, and with one version's bytes in memory at a time (ours is kept as its tables'
+    hashes, its file open). False: not possible here (nothing written; the whole merge runs)."""
+    if os.name == "nt":  # (Windows cannot replace a file that is open: the whole merge)
+        return False
     try:
-        raw = ours.read_bytes()
+        fd = os.open(ours, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except OSError:
         return False
+    try:
+        return _merge_sparse_from(fd, ours, theirs, base, out, mode)
+    finally:
+        os.close(fd)
+
+
+READ_BELOW = 1 << 16  # bytes: a file this small is read, not mapped
+
+
+@contextlib.contextmanager
+def _mapped(fd: int) -> Iterator[Any]:
+    """The open file's bytes, mapped (not read: a mapping's pages leave memory when it is
+    closed, where a 26 MB `bytes` freed can stay in the allocator's heap): one version in
+    memory at a time. A small file is read."""
+    size = os.fstat(fd).st_size
+    if size < READ_BELOW or size == 0:
+        yield os.pread(fd, size, 0) if hasattr(os, "pread") else os.read(fd, size)
+        return
+    with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as mapped:
+        yield mapped
+
+
+def _merge_sparse_from(
+    fd: int, ours: Path, theirs: Path, base: Path | None, out: Path, mode: int
+) -> bool:
     now = system_ms()
     limit = ahead_limit(now)
-    entry = checked.lookup(checked.digest_of(raw))
-    if not checked.trusts(entry, limit, strict=True) or entry is None or entry.exact is not True:
+    with _mapped(fd) as raw:
+        entry = checked.lookup(checked.digest_of(raw))
+        if not checked.trusts(entry, limit, strict=True) or entry is None or not entry.exact:
+            return False
+        mine = Version.kept_open(raw, fd)
+    if mine.tables is None:
         return False
-    mine = Version(raw)
     sides: list[dict[str, Any] | None] = []
     tops = [entry.max_stamp]
     for path in (base, theirs):
@@ -102,29 +135,29 @@ def _merge_sparse(ours: Path, theirs: Path, base: Path | None, out: Path, mode: 
             sides.append(None)
             continue
         try:
-            other = path.read_bytes()
+            other_fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         except FileNotFoundError:
             if path is base:
                 sides.append(None)
                 continue
             raise DataFileError(path, "does not exist") from None
-        if path is base and not other.strip():
-            sides.append(None)  # git passes an empty ancestor when both sides added the file
-            continue
-        read = sparse_copy(mine, Version(other), path, stamp_limit=limit, now_ms=now)
-        del other
+        try:
+            with _mapped(other_fd) as other:
+                if path is base and isinstance(other, bytes) and not other.strip():
+                    sides.append(None)  # git passes an empty ancestor when both added the file
+                    continue
+                read = sparse_copy(mine, Version(other), path, stamp_limit=limit, now_ms=now)
+        finally:
+            os.close(other_fd)
         if read is None:
             return False
         sides.append(read[0])
         tops.append(read[1] or "")
-    older, newer = sides
-    assert mine.tables is not None and newer is not None
     changed = {t for side in sides if side for t, records in side.items() if records} - {META_TABLE}
     names = sorted(set(mine.tables) | changed)
     if any(not name.isascii() for name in names):
         return False  # (`encode` orders the tables by their UTF-8 bytes: kept simple)
     pieces: list[Piece] = [b"{\n"]
-    hasher = hashlib.sha256(b"{\n")
     first = True
     for name in names:
         if name in changed:
@@ -137,25 +170,17 @@ def _merge_sparse(ours: Path, theirs: Path, base: Path | None, out: Path, mode: 
                 merged = merge3(parts[0], {META_TABLE: {}, name: ours_table}, parts[1], share=True)
             except MergeError as exc:
                 raise DataFileError(ours, f"cannot merge: {exc}") from None
+            del ours_table
             if not merged[name]:
                 continue  # an empty table is left out, as `encode` leaves it
-            value: bytes | memoryview = table_value(name, merged[name])
-            piece: Piece = value  # type: ignore[assignment]
+            piece: Piece = table_value(name, merged[name])
         else:
-            start, stop = mine.tables[name]
-            value, piece = memoryview(raw)[start:stop], Span(start, stop)
-        head = (b"" if first else b",\n") + b"  " + orjson.dumps(name) + b": "
+            piece = Span(*mine.tables[name])
+        pieces += [(b"" if first else b",\n") + b"  " + orjson.dumps(name) + b": ", piece]
         first = False
-        pieces += [head, piece]
-        hasher.update(head)
-        hasher.update(value)
     pieces.append(b"\n}\n")
-    hasher.update(b"\n}\n")
-    fd = os.open(ours, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        write_pieces(out, pieces, mode, source=fd)
-    finally:
-        os.close(fd)
-    # What git commits: known here when next opened (its highest stamp is its versions').
-    checked.remember(hasher.digest(), checked.Entry(max(tops), True, True))
+    sig = write_pieces(out, pieces, mode, source=fd)
+    # What git commits: known here when next opened (its highest stamp is its versions'). Read
+    # back a few megabytes at a time to hash it.
+    checked.remember_file(out, sig, checked.Entry(max(tops), True, True))
     return True

@@ -224,7 +224,7 @@ class SyncStorage(Storage):
 
         resident = self.resident and memory is None  # the first load, not a refresh
         spans: list[Any] = []
-        seen: list[str] = []  # (the highest stamp, when every record was checked here)
+        found: dict[str, Any] = {}  # (what the checks learn on the way: fileformat.decode)
         data = decode(
             raw,
             self.path,
@@ -232,14 +232,14 @@ class SyncStorage(Storage):
             checked=memory,
             resident=resident,
             layout=spans,
-            top=seen,
+            found=found,
         )
         self._read_spans = spans[0] if spans else None
         entry = known[0] if known else None
         if entry is not None:
             top = entry.max_stamp or None
         else:
-            top = (seen[0] or None) if seen else max_stamp(data)
+            top = (found["top"] or None) if "top" in found else max_stamp(data)
         exact = entry.exact if entry is not None else None
         described = _describe(raw, sig, data, exact, layout=not self.one_shot)
         if exact is None and described[2] is not None:
