@@ -413,6 +413,12 @@ async def _keys(args: argparse.Namespace) -> dict[str, Any]:
     search_ms: list[float] = []
     async with app.run_test(size=(args.cols, args.rows)) as pilot:
         await pilot.pause()
+        # The other panes' rows are built in a thread after the first paint (seconds on the
+        # extreme file): the keys are timed once they are there.
+        deadline = time.perf_counter() + 300
+        while app.start.building and time.perf_counter() < deadline:
+            await pilot.pause(0.05)
+        await pilot.pause()
         table = app.network.table
         original = app._display
 
