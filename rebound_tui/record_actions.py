@@ -27,7 +27,6 @@ from rebound_tui.domain.text import clean_line
 from rebound_tui.errors import ServiceError
 from rebound_tui.playbook_service import Playbook
 from rebound_tui.records_core import RecordsCore
-from rebound_tui.rows import due_sort_key
 from rebound_tui.undo import action
 
 # What completing a follow-up of each kind logs.
@@ -63,6 +62,10 @@ class DueItem:
 
 def due_order(item: DueItem) -> tuple:
     """Overdue first, then most important, then longest waiting, then by title."""
+    # (The dashboard's rows module, five frozen dataclasses, loads when a due list is sorted:
+    # not for every command that writes.)
+    from rebound_tui.rows import due_sort_key
+
     return due_sort_key(item.overdue, item.importance, item.follow_up.due, item.follow_up.title)
 
 

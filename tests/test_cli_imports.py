@@ -44,6 +44,16 @@ def test_a_command_that_names_no_one_loads_no_insights_importer_or_rapidfuzz(tmp
     assert [m for m in LAZY if m in loaded] == []
 
 
+def test_a_write_loads_no_dashboard_rows(tmp_path):
+    """`rows.py` (the dashboard's rows) loads with a due list, not for every write."""
+    loaded_by(tmp_path, "add", "company", "Acme")
+    loaded = loaded_by(tmp_path, "add", "contact", "Dana Whitfield", "--company", "Acme")
+    assert "rebound_tui.service" in loaded and "rebound_tui.rows" not in loaded
+    loaded_by(tmp_path, "follow-up", "Call Dana", "--on", "today", "--contact", "Dana Whitfield")
+    loaded_by(tmp_path, "follow-up", "Write Acme", "--on", "today", "--company", "Acme")
+    assert "rebound_tui.rows" in loaded_by(tmp_path, "due")  # (two due today: sorted)
+
+
 def test_the_modules_load_when_their_command_needs_them(tmp_path):
     loaded_by(tmp_path, "add", "company", "Acme")
     assert "rebound_tui.domain.insights" in loaded_by(tmp_path, "stats", "--json")
