@@ -152,12 +152,7 @@ def decode(
                 data, stamp_limit=stamp_limit, now_ms=clock_now, checked=checked, top=seen
             )
         if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise DataFileError(
-                path,
-                f"records of the wrong shape or type: {problems[0]}{more}",
-                "run 'rebound-tui check' for the full list",
-            )
+            raise shape_error(path, problems)
         if strict:
             from rebound_tui.store.layout import is_exact
 
@@ -192,6 +187,16 @@ def has_conflict_markers(raw: bytes) -> bool:
             return True
         at = raw.find(b"<", at + 1)
     return b"\n" + _MARKER + b" " in raw
+
+
+def shape_error(path: Path | str, problems: list[str]) -> DataFileError:
+    """The one-line refusal of a file (or a copy) whose records break the format's rules."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return DataFileError(
+        path,
+        f"records of the wrong shape or type: {problems[0]}{more}",
+        "run 'rebound-tui check' for the full list",
+    )
 
 
 def _checked_meta(data: Any, path: Path | str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ import orjson
 
 from rebound_tui.domain.merge import max_stamp
 from rebound_tui.domain.schema import safe_name
-from rebound_tui.store.fileformat import META_TABLE, DataFileError
+from rebound_tui.store.fileformat import META_TABLE, shape_error
 from rebound_tui.store.files import read_at
 from rebound_tui.store.layout import OPTIONS, Piece, Span, fragment, table_spans
 
@@ -202,12 +202,7 @@ def sparse_copy(
         if taken:
             out[table] = taken
     if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise DataFileError(
-            path,
-            f"records of the wrong shape or type: {problems[0]}{more}",
-            "run 'rebound-tui check' for the full list",
-        )
+        raise shape_error(path, problems)
     return out, max_stamp(out) or ""  # ("": no stamp at all)
 
 
