@@ -220,23 +220,29 @@ def file_pieces(
     names = sorted(name for name, records in data.items() if records)
     if not names or any(type(name) is not str or not name.isascii() for name in names):
         return None
-    pieces: list[Piece] = [b"{\n"]
-    buffers: list[bytes | memoryview] = [b"{\n"]
+    values: list[tuple[str, Piece]] = []
+    bufs: list[tuple[str, bytes | memoryview]] = []
     same = names == list(version.tables)
-    for n, name in enumerate(names):
-        head = (b",\n" if n else b"") + b"  " + orjson.dumps(name) + b": "
+    for name in names:
         span = version.tables.get(name)
         if span is not None and data[name] is read.get(name):
-            piece: Piece = Span(*span)
-            buffer: bytes | memoryview = memoryview(version.raw)[span[0] : span[1]]
+            values.append((name, Span(*span)))
+            bufs.append((name, memoryview(version.raw)[span[0] : span[1]]))
         else:
-            piece = buffer = table_value(name, data[name])
+            value = table_value(name, data[name])
+            values.append((name, value))
+            bufs.append((name, value))
             same = False
-        pieces += [head, piece]
-        buffers += [head, buffer]
-    pieces.append(b"\n}\n")
-    buffers.append(b"\n}\n")
-    return pieces, buffers, same
+    return framed(values), framed(bufs), same
+
+
+def framed(values: list[tuple[str, Any]]) -> list[Any]:
+    """The file as pieces: the tables' values (sorted by name, none empty) in `encode`'s frame."""
+    out: list[Any] = [b"{\n"]
+    for n, (name, value) in enumerate(values):
+        out += [(b",\n" if n else b"") + b"  " + orjson.dumps(name) + b": ", value]
+    out.append(b"\n}\n")
+    return out
 
 
 def table_value(name: str, records: dict[str, Any]) -> bytes:

@@ -28,7 +28,7 @@ from rebound_tui.domain.merge import MergeError, merge3
 from rebound_tui.store import checked
 from rebound_tui.store.fileformat import META_TABLE, DataFileError, encode
 from rebound_tui.store.files import FILE_MODE, atomic_write, write_pieces
-from rebound_tui.store.fragments import Version, sparse_copy, table_value
+from rebound_tui.store.fragments import Version, framed, sparse_copy, table_value
 from rebound_tui.store.layout import Piece, Span
 
 
@@ -157,8 +157,7 @@ def _merge_sparse_from(
     names = sorted(set(mine.tables) | changed)
     if any(not name.isascii() for name in names):
         return False  # (`encode` orders the tables by their UTF-8 bytes: kept simple)
-    pieces: list[Piece] = [b"{\n"]
-    first = True
+    values: list[tuple[str, Piece]] = []
     for name in names:
         if name in changed:
             ours_table = orjson.loads(mine.value(name)) if name in mine.tables else {}
@@ -176,10 +175,8 @@ def _merge_sparse_from(
             piece: Piece = table_value(name, merged[name])
         else:
             piece = Span(*mine.tables[name])
-        pieces += [(b"" if first else b",\n") + b"  " + orjson.dumps(name) + b": ", piece]
-        first = False
-    pieces.append(b"\n}\n")
-    sig = write_pieces(out, pieces, mode, source=fd)
+        values.append((name, piece))
+    sig = write_pieces(out, framed(values), mode, source=fd)
     # What git commits: known here when next opened (its highest stamp is its versions'). Read
     # back a few megabytes at a time to hash it.
     checked.remember_file(out, sig, checked.Entry(max(tops), True, True))
