@@ -380,5 +380,10 @@ class Service:
     def save(self) -> bool:
         return self.db.save()
 
+    def commit(self) -> bool:
+        """Make the edits durable now (this machine's journal, a millisecond or so), ahead of
+        the `save` that rewrites the data file; False if only that save can."""
+        return self.db.commit()
+
     def refresh(self) -> bool:
         return self.db.refresh()

@@ -358,5 +358,10 @@ class Database:
     def save(self) -> bool:
         return self.storage.save()
 
+    def commit(self) -> bool:
+        """Make the edits durable in this machine's journal ahead of `save` (see
+        store/journal.py); False if only `save` can."""
+        return self.storage.commit()
+
     def refresh(self) -> bool:
         return self.storage.refresh()

@@ -274,7 +274,7 @@ def _plan_table(
         new_start = out.pos
         out.copy(old.start, old.offsets(False)(len(old)) - 2)
         return TableLayout(records, old.ids, old.lengths, new_start), 0
-    dirty = list(records) if len(records) < SMALL_TABLE else _dirty(old.records, records)
+    dirty = list(records) if len(records) < SMALL_TABLE else changed_ids(old.records, records)
     added = [i for i in dirty if not _listed(old.ids, i)]
     if len(old) + len(added) != len(records):  # a record was removed (compact, restore)
         return _encode_table(records, out), len(records)
@@ -329,7 +329,7 @@ def _listed(ids: list[str], record_id: str) -> bool:
     return j < len(ids) and ids[j] == record_id
 
 
-def _dirty(before: dict[str, Any], records: dict[str, Any]) -> list[str]:
+def changed_ids(before: dict[str, Any], records: dict[str, Any]) -> list[str]:
     """Ids whose record is not the object encoded before (new ids included).
 
     A write copies the table dict and sets one key, so the keys keep their order with new ones

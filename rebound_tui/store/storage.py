@@ -60,6 +60,7 @@ from rebound_tui.store.files import (
     write_pieces,
 )
 from rebound_tui.store.fragments import Version, file_pieces
+from rebound_tui.store.journal import Journal
 from rebound_tui.store.layout import Layout, Piece, plan
 
 if TYPE_CHECKING:
@@ -148,6 +149,10 @@ class SyncStorage(Storage):
         self.lock = threading.RLock()
         # The conflict copies beside the file (set by Database): merged by every load and save.
         self.copies: ConflictCopies | None = None
+        # Edits made durable before the file is rewritten (`commit`): merged by every load and
+        # save too, and removed by the save that writes them into the file.
+        self.write_ahead = Journal(self.path)
+        self._journal_left = False
 
     # -- TinyDB's Storage interface -------------------------------------------------------
     def read(self) -> dict[str, Any]:
@@ -280,9 +285,11 @@ class SyncStorage(Storage):
             on_load, self._on_load = self._on_load, None
             try:
                 self._merge_copies(base)
+                self._merge_journal()
             finally:
                 self._on_load = on_load
             del raw, base  # the parsed data is all we keep (and a command, the file it read)
+            self.write_ahead.held(self._data)
             self.generation += 1
             if self._on_load:
                 self._on_load(self._data)
@@ -412,6 +419,7 @@ class SyncStorage(Storage):
         with self.lock:
             if (
                 not self.dirty
+                and not self._journal_left
                 and not self._disk_changed()
                 and (self.copies is None or self._fresh or not self.copies.waiting())
             ):
@@ -449,10 +457,52 @@ class SyncStorage(Storage):
         self.refresh()  # a delivered version is parsed without the in-memory lock
         with self.lock:
             accepted, changed = self._merge_copies()
+            journaled = self._merge_journal()
         written = self._write_locked()
+        if journaled:
+            self.write_ahead.remove()  # the file holds it all now (appends wait for our lock)
+            self._journal_left = False
         if accepted and self.copies is not None:
             self.copies.merged(accepted, changed)
         return written
+
+    def _merge_journal(self) -> bool:
+        """Merge this machine's journal into memory (the in-memory lock held); -> is there one."""
+        if self._data is None:
+            return False
+        before, hint = self._data, self.max_stamp_hint
+        merged, top, present = self.write_ahead.merged_into(before)
+        self._journal_left = present  # (a save removes it, even if the file has it all)
+        if merged is not before:
+            self._data = merged
+            if hint is not None and hint[0] is before:
+                self.max_stamp_hint = (merged, max(hint[1] or "", top or "") or None)
+            self.dirty = True  # memory holds what the file lacks
+            self.generation += 1
+            if self._on_load:
+                self._on_load(merged)
+        return present
+
+    def commit(self) -> bool:
+        """Make the edits in memory durable now, in this machine's journal (`journal.py`), ahead
+        of the save that rewrites the file; False if only that save can (no file yet, records
+        removed, or another process holds the lock)."""
+        with self.lock:
+            if self._data is None or not self.dirty:
+                return True
+            if self._fresh or self._sig is None:
+                return False
+        try:
+            with FileLock(lock_path_for(self.path), timeout=0.5, mode=0o600):
+                with self.lock:
+                    data = dict(self._data)
+                return self.write_ahead.append(data)
+        except Timeout:
+            return False
+        except OSError as exc:
+            why = f"{self.write_ahead.path}: could not write the journal ({exc.strerror or exc})"
+            keep = "your edit is kept in memory and saved with the file"
+            raise SaveError(f"{why}; {keep}", why) from exc
 
     def _merge_copies(self, base: Version | None = None) -> tuple[list[Accepted], bool]:
         """Merge the waiting conflict copies into memory (the in-memory lock held). `base`: the
@@ -501,11 +551,11 @@ class SyncStorage(Storage):
                     tables = file_pieces(self._read[1], data, self._read[2])
                 raw = encode(data) if step is None and tables is None else None
             if step is not None and step.unchanged:
-                return self._saved(step.layout, old_sig, generation, written=False)
+                return self._saved(step.layout, old_sig, generation, data, written=False)
             if tables is not None and tables[2]:
-                return self._saved(None, old_sig, generation, written=False)
+                return self._saved(None, old_sig, generation, data, written=False)
             if raw is not None and self._same_bytes(source, old_sig, raw):
-                return self._saved(Layout.of(data, raw), old_sig, generation, written=False)
+                return self._saved(Layout.of(data, raw), old_sig, generation, data, written=False)
             if old_sig is not None:
                 self._refuse_read_only()
             if old_sig is not None and self._backup is not None:
@@ -539,6 +589,7 @@ class SyncStorage(Storage):
                 # Edits made while we wrote are still unsaved.
                 self.dirty = self.generation != generation
                 self._fresh = False
+            self.write_ahead.held(data)
             return True
         finally:
             if source is not None:
@@ -559,12 +610,19 @@ class SyncStorage(Storage):
             checked.remember_file_later(Path(os.path.realpath(self.path)), sig, entry)
 
     def _saved(
-        self, layout: Layout | None, sig: FileSig | None, generation: int, *, written: bool
+        self,
+        layout: Layout | None,
+        sig: FileSig | None,
+        generation: int,
+        data: dict[str, Any],
+        *,
+        written: bool,
     ) -> bool:
         with self.lock:
             if self._sig == sig:
                 self._layout = layout if sig is not None and not sig.coarse else None
             self.dirty = self.generation != generation
+        self.write_ahead.held(data)
         return written
 
     def _open_source(self) -> int | None:
