@@ -1,10 +1,12 @@
 """The app's disk work: saving, noticing a version synced in, merging conflict copies.
 
 It runs in one "store" worker thread at a time, never on the UI thread (except the last save on
-quit). The same worker re-times the keep-in-touch check-ins (`service.cadence_sync()`) when the
-app starts and after a refresh merged in data from another machine, so a check-in follows touches
-logged elsewhere; what it changes is saved in the same run. After a save with no edit meanwhile
-it keeps the due pane in the first-screen cache for the next start (startup.py).
+quit). Each change is first made durable in this machine's journal by a "commit" worker (a
+millisecond or so: store/journal.py); the file is rewritten once the changes pause. The store
+worker also re-times the keep-in-touch check-ins (`service.cadence_sync()`) when the app starts
+and after a refresh merged in data from another machine, so a check-in follows touches logged
+elsewhere; what it changes is saved in the same run. After a save with no edit meanwhile it
+keeps the due pane in the first-screen cache for the next start (startup.py).
 """
 
 from __future__ import annotations
@@ -78,8 +80,13 @@ class StoreWorker:
         self._run_store(save=self.unsaved)
 
     def schedule_save(self) -> None:
-        """Save soon: several quick changes make one write."""
+        """Make the change durable now (the journal: store/journal.py) and save the file soon:
+        several quick changes make one write of the file."""
         self.unsaved = True
+        if not self.app.importing:  # (an import is made durable whole, by its save)
+            self.app.run_worker(
+                self._commit_work, name="_commit", thread=True, group="commit", exit_on_error=False
+            )
         if self.save_timer is not None:
             self.save_timer.stop()
             self.save_timer = None
@@ -116,6 +123,13 @@ class StoreWorker:
             group="store",
             exit_on_error=False,
         )
+
+    def _commit_work(self) -> None:
+        """The journal's append: if it fails, the save that follows says why."""
+        try:
+            self.app.service.commit()
+        except store_errors():
+            pass
 
     def _store_work(self, save: bool, sync: bool = False) -> StoreOutcome:
         """Save (which merges what is on disk first) or look for a version synced in."""

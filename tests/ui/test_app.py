@@ -486,6 +486,30 @@ async def test_quit_saves(app: ReboundApp, service: Service, data_path) -> None:
     )
 
 
+async def test_an_edit_is_durable_before_the_file_is_rewritten(
+    app: ReboundApp, service: Service, data_path
+) -> None:
+    """The key's change is in this machine's journal at once (a crash now loses nothing); the
+    data file is rewritten when the changes pause (here: not before quitting), which takes the
+    journal in."""
+    from rebound_tui.store.journal import journal_path_for
+
+    app.save_delay = 60
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # (the start's own check-in re-timing saves first)
+        before = data_path.read_bytes()
+        await pilot.press("x")
+        await settle(pilot)
+        assert data_path.read_bytes() == before
+        assert journal_path_for(data_path).exists()
+        follow_up = reopen(data_path).find_follow_up("Ask Darlene for a referral interview")
+        assert follow_up.status == "dropped"  # what the next start would see after a crash
+        await pilot.press("q")
+        await pilot.pause()
+    assert not journal_path_for(data_path).exists()
+    assert data_path.read_bytes() != before
+
+
 async def test_theme_is_remembered(app: ReboundApp, service: Service, data_path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "nord"
