@@ -505,12 +505,15 @@ def figure_edit(rep: Report, size: str, file: Path, plan: Plan, root: Path):
     )
     first = ours["edits"][0]
     rep.raw[f"edit_{size}"] = {"ours": ours, "tinydb": tiny}
-    complete = median([e["complete"] for e in ours["edits"][1:]] or [first["complete"]])
-    save = median([e["save"] for e in ours["edits"][1:]] or [first["save"]])
+    steps = {
+        key: median([e[key] for e in ours["edits"][1:]] or [first[key]])
+        for key in ("complete", "commit", "save")
+    }
     print(
-        f"  durable edit {size}: steady {ms(ours_s)} (complete {ms(complete)} + save {ms(save)});"
-        f" first of the session {ms(first['total'])} (includes the session's backup);"
-        f" TinyDB first {ms(tiny['edits'][0]['total'])}, then {ms(base_s)}"
+        f"  durable edit {size}: steady {ms(ours_s)} (complete {ms(steps['complete'])} + commit"
+        f" to the journal {ms(steps['commit'])}); then the data file's rewrite (off the key's"
+        f" path, once the changes pause) {ms(steps['save'])}; first of the session"
+        f" {ms(first['total'])}; TinyDB first {ms(tiny['edits'][0]['total'])}, then {ms(base_s)}"
     )
 
 
