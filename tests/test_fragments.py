@@ -33,6 +33,16 @@ def seeded(path: Path, n: int = 6) -> list[str]:
     return ids
 
 
+def pieces_made(monkeypatch) -> list[Any]:
+    """What each one-shot save's `file_pieces` gives, in order."""
+    from rebound_tui.store import storage
+
+    made: list[Any] = []
+    real = storage.file_pieces
+    monkeypatch.setattr(storage, "file_pieces", lambda *a: made.append(real(*a)) or made[-1])
+    return made
+
+
 def sparse(ours: bytes, copy: bytes) -> tuple[dict[str, Any], str | None] | None:
     now = system_ms()
     return sparse_copy(
@@ -211,15 +221,12 @@ def test_a_commands_save_copies_the_tables_it_left_alone(
 ) -> None:
     """A one-shot save writes exactly `encode(data)`: the tables the command did not write are
     copied from the file it read, the others encoded."""
-    from rebound_tui.store import storage
 
     path = tmp_path_factory.mktemp("one") / "rebound.json"
     ids = seeded(path)
     checked.flush_pending()  # (the file is known here: read exactly as we write it)
     before = path.read_bytes()
-    made: list[Any] = []
-    real = storage.file_pieces
-    monkeypatch.setattr(storage, "file_pieces", lambda *a: made.append(real(*a)) or made[-1])
+    made = pieces_made(monkeypatch)
     db = Database(path, one_shot=True)
     for action, n in edits:
         if action == "edit":
@@ -239,3 +246,52 @@ def test_a_commands_save_copies_the_tables_it_left_alone(
     if any(a in ("edit", "create", "followup", "meta") for a, _ in edits):
         assert made and made[-1] is not None  # written from the file's pieces
         assert checked.lookup(checked.digest_of(after)) is not None  # and known here
+
+
+BIG_TABLE_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["edit", "create", "delete", "create_id"]),
+        st.integers(0, 79),
+        st.sampled_from(["", "a", "zz", "é", "\\", '"', "0", "~"]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=BIG_TABLE_EDITS)
+def test_a_commands_save_writes_only_the_changed_records_of_a_big_table(
+    tmp_path_factory, monkeypatch, edits
+) -> None:
+    """In a table of 80 records, a command's few edits, new records (first, last, in between,
+    odd ids) and deletes are written into the file's bytes: the rest of the table is copied as
+    spans, and the file is exactly `encode(data)`."""
+    from rebound_tui.store.layout import Span
+
+    path = tmp_path_factory.mktemp("big") / "rebound.json"
+    db = Database(path)
+    ids = [db.create("companies", {"name": f"C{n:02}", "priority": 3}) for n in range(80)]
+    db.save()
+    checked.flush_pending()
+    made = pieces_made(monkeypatch)
+    db = Database(path, one_shot=True)
+    for action, n, odd in edits:
+        if action == "edit":
+            db.update("companies", ids[n], {"notes": f"n {n} {odd}"})
+        elif action == "create":
+            db.create("companies", {"name": f"New {n}", "priority": 2})
+        elif action == "delete" and db.get("companies", ids[n]) is not None:
+            db.delete("companies", ids[n])
+        elif action == "create_id":  # next to an existing id, before all or after all
+            record_id = f"{ids[n][:6]}{odd}" if odd not in ("", "~") else odd * 3 or "0"
+            if db.get("companies", record_id) is None:
+                db.create("companies", {"name": f"Odd {n}", "priority": 1}, record_id)
+    db.save()
+    after = path.read_bytes()
+    assert after == encode(db.storage.read())
+    assert made and made[-1] is not None
+    pieces = made[-1][0]
+    assert sum(type(p) is Span for p in pieces) >= 2  # the table's unchanged records, copied

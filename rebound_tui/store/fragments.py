@@ -18,6 +18,7 @@ see benchmarks/RESULTS.md.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from functools import cached_property
@@ -30,7 +31,15 @@ from rebound_tui.domain.merge import max_stamp
 from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.fileformat import META_TABLE, shape_error
 from rebound_tui.store.files import read_at
-from rebound_tui.store.layout import OPTIONS, Piece, Span, fragment, table_spans
+from rebound_tui.store.layout import (
+    OPTIONS,
+    SMALL_TABLE,
+    Piece,
+    Span,
+    changed_ids,
+    fragment,
+    table_spans,
+)
 
 # A record's key line in a table laid out as `encode` writes it: deeper lines are indented six
 # spaces or more, and a raw newline only ever appears between tokens.
@@ -38,6 +47,7 @@ _RECORD_LINE = re.compile(rb'\n    "')
 _RECORD_KEY = re.compile(rb'    ("(?:[^"\\\n]|\\.)*"): ')
 _TABLE_OPEN, _TABLE_CLOSE, _SEP = b"{\n", b"\n  }", b",\n"
 _CHUNK = 1 << 20
+_PATCH_MAX = 256  # changed records of one table a save writes into the file's bytes (not more)
 
 
 class Version:
@@ -211,36 +221,102 @@ def file_pieces(
 ) -> tuple[list[Piece], list[bytes | memoryview], bool] | None:
     """`encode(data)` as pieces of `version` (exactly what `encode` wrote for the data `read`
     from it): a table that is still the very object read (tables are replaced, never changed
-    in place, when a record is written) is copied from the file as a span, the others are
-    encoded. (The pieces, the same bytes as buffers to hash them, whether it is the file as it
-    is); None if the tables cannot be placed so (no table, or a name `encode` may order
-    otherwise)."""
+    in place, when a record is written) is copied from the file as a span; in a large table
+    that a few records changed, the records still the objects read are copied too, and only
+    the changed ones encoded (`_patched`); other tables are encoded. (The pieces, the same
+    bytes as buffers to hash them, whether it is the file as it is); None if the tables cannot
+    be placed so (no table, or a name `encode` may order otherwise)."""
     if version.tables is None or version.raw is None:
         return None
     names = sorted(name for name, records in data.items() if records)
     if not names or any(type(name) is not str or not name.isascii() for name in names):
         return None
-    values: list[tuple[str, Piece]] = []
-    bufs: list[tuple[str, bytes | memoryview]] = []
+    values: list[tuple[str, Any]] = []
+    bufs: list[tuple[str, Any]] = []
     same = names == list(version.tables)
+    view = memoryview(version.raw)
     for name in names:
         span = version.tables.get(name)
         if span is not None and data[name] is read.get(name):
             values.append((name, Span(*span)))
-            bufs.append((name, memoryview(version.raw)[span[0] : span[1]]))
+            bufs.append((name, view[span[0] : span[1]]))
+            continue
+        same = False
+        patched = _patched(version, span, read.get(name), data[name]) if span else None
+        if patched is not None:
+            values.append((name, patched))
+            bufs.append((name, [view[p.start : p.end] if type(p) is Span else p for p in patched]))
         else:
             value = table_value(name, data[name])
             values.append((name, value))
             bufs.append((name, value))
-            same = False
     return framed(values), framed(bufs), same
 
 
+def _patched(
+    version: Version, span: tuple[int, int], before: Any, after: dict[str, Any]
+) -> list[Piece] | None:
+    """The table `after` as spans of its value in `version` (the table `before` as written)
+    and the fragments of the records that changed; None if that is not worth it or cannot be
+    followed (a small table, many changes, a record removed, an id not found where encode
+    puts it)."""
+    if type(before) is not dict or len(before) < SMALL_TABLE:
+        return None
+    ids = changed_ids(before, after)
+    new = sorted(i for i in ids if i not in before)
+    if len(ids) > _PATCH_MAX or len(after) - len(before) != len(new):
+        return None
+    raw = version.raw
+    assert raw is not None
+    start, stop = span
+    last = stop - len(_TABLE_CLOSE)  # where the last record ends
+    if raw[start : start + 2] != _TABLE_OPEN or raw[last:stop] != _TABLE_CLOSE:
+        return None
+
+    def place(record_id: str) -> tuple[int, int] | None:
+        """Where the record's fragment is in the file (its `    "id": ` line to its end)."""
+        at = raw.find(b"\n    " + orjson.dumps(record_id) + b": ", start, last)
+        if at < 0:
+            return None
+        following = _RECORD_LINE.search(raw, at + 1, last)
+        return at + 1, following.start() - 1 if following is not None else last
+
+    edits: list[tuple[int, int, int, bytes]] = []  # (from, kind, to, bytes): raw[from:to] ->
+    order = sorted(before) if new else []
+    for record_id in new:  # inserted before the record that follows it in sorted order
+        j = bisect.bisect_right(order, record_id)
+        if j == len(order):
+            edits.append((last, 0, last, _SEP + fragment(record_id, after[record_id])))
+            continue
+        where = place(order[j])
+        if where is None:
+            return None
+        edits.append((where[0], 0, where[0], fragment(record_id, after[record_id]) + _SEP))
+    for record_id in ids:
+        if record_id in before:
+            where = place(record_id)
+            if where is None:
+                return None
+            edits.append((where[0], 1, where[1], fragment(record_id, after[record_id])))
+    edits.sort(key=lambda edit: (edit[0], edit[1]))  # (inserts keep their sorted order)
+    pieces: list[Piece] = []
+    at = start
+    for begin, _kind, end, value in edits:
+        if begin > at:
+            pieces.append(Span(at, begin))
+        pieces.append(value)
+        at = end
+    pieces.append(Span(at, stop))
+    return pieces
+
+
 def framed(values: list[tuple[str, Any]]) -> list[Any]:
-    """The file as pieces: the tables' values (sorted by name, none empty) in `encode`'s frame."""
+    """The file as pieces: the tables' values (sorted by name, none empty; each one piece or a
+    list of pieces) in `encode`'s frame."""
     out: list[Any] = [b"{\n"]
     for n, (name, value) in enumerate(values):
-        out += [(b",\n" if n else b"") + b"  " + orjson.dumps(name) + b": ", value]
+        out.append((b",\n" if n else b"") + b"  " + orjson.dumps(name) + b": ")
+        out += value if type(value) is list else [value]
     out.append(b"\n}\n")
     return out
 
