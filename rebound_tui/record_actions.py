@@ -55,9 +55,7 @@ class DueItem:
 
     @property
     def importance(self) -> int:
-        if self.follow_up.priority is not None:
-            return self.follow_up.priority
-        return self.company.priority if self.company else 3
+        return self.follow_up.importance(self.company)
 
 
 def due_order(item: DueItem) -> tuple:

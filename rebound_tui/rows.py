@@ -10,11 +10,12 @@ agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rebound_tui.domain.model import Company, FollowUp
     from rebound_tui.domain.warmth import Warmth
 
 UPCOMING_LIMIT = 5
@@ -183,6 +184,44 @@ ENTRY_FIELDS = [f.name for f in fields(DueEntry)]
 def due_sort_key(overdue: bool, importance: int, due: str, title: str) -> tuple:
     """Overdue first, then most important, then longest waiting, then by title."""
     return (not overdue, -importance, due, title.lower())
+
+
+def search_text(*parts: str | None) -> str:
+    """What a row's search matches: its words, lower case."""
+    return " ".join(p for p in parts if p).lower()
+
+
+def due_entries(
+    follow_ups: Iterable[FollowUp],
+    company_of: Callable[[str | None], Company | None],
+    name_of: Callable[[str, str | None], str | None],
+) -> list[DueEntry]:
+    """The open follow-ups `follow_ups` as the due pane shows them, on no particular day (in
+    `entry_order`): what the first-screen cache stores; the due list of any day is computed
+    from these. `company_of`: the live company; `name_of(table, id)`: a record's stored name,
+    even a deleted one's (a follow-up may outlive its company). The same for the service's data
+    (views.py) and for the tables a first start reads before the whole file (startup.py)."""
+    entries = []
+    for f in follow_ups:
+        company = company_of(f.company_id)
+        company_name = company.name if company else name_of("companies", f.company_id)
+        contact_name = name_of("contacts", f.contact_id)
+        entries.append(
+            DueEntry(
+                id=f.id,
+                kind=f.kind,
+                title=f.title,
+                company=company_name or "",
+                contact=contact_name or "",
+                due=f.due,
+                importance=f.importance(company),
+                company_id=f.company_id,
+                contact_id=f.contact_id,
+                search=search_text(f.title, company_name, contact_name, f.note, f.kind),
+            )
+        )
+    entries.sort(key=entry_order)  # (the follow-ups come in this order already: cheap)
+    return entries
 
 
 def entry_order(entry: DueEntry) -> tuple[str, str]:

@@ -17,7 +17,6 @@ from rebound_tui.domain.model import (
     OPENING_STATUSES,
     TOUCH_KINDS,
     Company,
-    Contact,
     FollowUp,
     Opening,
 )
@@ -29,12 +28,13 @@ from rebound_tui.rows import (
     DueSummary,
     NetworkRow,
     due_lists,
-    entry_order,
+    search_text,
     short_ago,
     short_until,
     week_rows,
 )
-from rebound_tui.service import DueItem, Service
+from rebound_tui.rows import due_entries as rows_due_entries
+from rebound_tui.service import Service
 
 # Re-exported: the rows are defined in rows.py (plain Python, for the first-screen cache).
 __all__ = [
@@ -67,10 +67,6 @@ def _days(a: str | None, b: dt.date, sign: int = 1) -> int | None:
     if day is None:
         return None
     return sign * (b.toordinal() - day.toordinal())
-
-
-def _search_text(*parts: str | None) -> str:
-    return " ".join(p for p in parts if p).lower()
 
 
 @dataclass
@@ -137,36 +133,10 @@ class Views:
 
 # -- building ------------------------------------------------------------------------------------
 def due_entries(service: Service, follow_ups: Iterable[FollowUp] | None = None) -> list[DueEntry]:
-    """The open follow-ups as the due pane shows them, on no particular day (in `entry_order`).
-
-    What the first-screen cache stores: the due list of any day is computed from these.
-    """
+    """The open follow-ups as the due pane shows them, on no particular day (`rows.due_entries`;
+    names from the stored records: building every Contact would cost the first paint)."""
     follow_ups = service.follow_ups() if follow_ups is None else follow_ups
-    entries = []
-    for f in follow_ups:
-        # What the due list shows of it, except how late it is (that depends on the day). Names
-        # from the stored records (a deleted company or person keeps its name): building every
-        # Contact would cost the first paint on a large file.
-        company = service.company(f.company_id)
-        importance = DueItem(f, company, None, 0).importance
-        company_name = company.name if company else service.name_of(Company.TABLE, f.company_id)
-        contact_name = service.name_of(Contact.TABLE, f.contact_id)
-        entries.append(
-            DueEntry(
-                id=f.id,
-                kind=f.kind,
-                title=f.title,
-                company=company_name or "",
-                contact=contact_name or "",
-                due=f.due,
-                importance=importance,
-                company_id=f.company_id,
-                contact_id=f.contact_id,
-                search=_search_text(f.title, company_name, contact_name, f.note, f.kind),
-            )
-        )
-    entries.sort(key=entry_order)  # follow_ups() is in this order already; sorting is cheap
-    return entries
+    return rows_due_entries(follow_ups, service.company, service.name_of)
 
 
 def _next_due(follow_ups: Iterable[FollowUp]) -> tuple[dict[str, str], dict[str, str]]:
@@ -247,7 +217,7 @@ def build(service: Service, today: dt.date) -> Snapshot:
                 touches_since_rejection=touches,
                 last_touch_days=_days(last_touch, today),
                 next_follow_up_days=_days(next_company.get(c.id), today, -1),
-                search=_search_text(
+                search=search_text(
                     c.name, c.stage, c.location, c.why, c.notes, *(o.title for o in open_roles)
                 ),
                 roles=len(open_roles),
@@ -288,7 +258,7 @@ def build(service: Service, today: dt.date) -> Snapshot:
             title=p.title or "",
             last_contact_days=_days(last_contact.get(p.id), today),
             next_follow_up_days=_days(next_day, today, -1),
-            search=_search_text(p.name, company, p.title, p.role, p.department, p.notes, p.email),
+            search=search_text(p.name, company, p.title, p.role, p.department, p.notes, p.email),
         )
         network.append(row)
         by_company_rows[p.company_id].append(row)

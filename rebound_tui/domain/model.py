@@ -347,6 +347,12 @@ class FollowUp(Record):
     def is_open(self) -> bool:
         return self.status == "open"
 
+    def importance(self, company: Company | None) -> int:
+        """How important the due list takes it: its own priority, else its company's (3)."""
+        if self.priority is not None:
+            return self.priority
+        return company.priority if company is not None else 3
+
     @property
     def label(self) -> str:
         return self.title
