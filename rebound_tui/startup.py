@@ -1,7 +1,9 @@
 """Start-up for the dashboard: read the first-screen cache, open the data, keep the cache.
 
 The one door the UI goes through to start (so it never imports the store): `first_screen()`
-reads the cache (store/due_cache.py) and turns its plain values into the due pane's rows;
+reads the cache (store/due_cache.py) and turns its plain values into the due pane's rows, and
+without one `first_screen_from_file()` makes them from the three tables they need, read before
+the rest of the file;
 `open_data()` opens the service; `remember()` and `remember_saved()` write the cache.
 
 The cache must only ever describe the file as it is on disk: it is written from data that equals
@@ -43,6 +45,7 @@ __all__ = [
     "FileState",
     "FirstScreen",
     "first_screen",
+    "first_screen_from_file",
     "local_today",
     "open_data",
     "open_demo",
@@ -64,6 +67,7 @@ class FirstScreen:
     summary: DueSummary
     upcoming: list[DueRow]
     theme: str | None
+    source: str = "cache"  # or "file": made from the file's tables (first_screen_from_file)
 
 
 def local_today() -> dt.date | None:
@@ -81,6 +85,43 @@ def first_screen(path: Path, today: dt.date, *, version: str = __version__) -> F
         return FirstScreen(*due_lists(entries, today), theme=cached.theme)
     except Exception:  # a damaged cache is a miss, never a reason to fail the start
         return None
+
+
+def first_screen_from_file(path: Path, today: dt.date) -> FirstScreen | None:
+    """The due pane for `today` from the follow-ups, companies and contacts of `path`, read
+    before the rest of the file (store/partial_read.py): a first start with no cache paints
+    this, then opens the whole file in a thread. None when the file cannot be read so (the
+    whole open then says why)."""
+    from rebound_tui.domain import record
+    from rebound_tui.domain.model import Company, Contact, FollowUp
+    from rebound_tui.rows import due_entries
+    from rebound_tui.store.partial_read import read_tables
+
+    tables = read_tables(path, (FollowUp.TABLE, Company.TABLE, Contact.TABLE, "settings"))
+    if tables is None:
+        return None
+
+    def company_of(record_id: str | None) -> Company | None:
+        doc = tables.get(Company.TABLE, record_id)
+        if doc is None or not record.is_live(doc):
+            return None
+        return Company.from_doc(record_id, doc)  # type: ignore[arg-type,return-value]
+
+    def name_of(table: str, record_id: str | None) -> str | None:
+        doc = tables.get(table, record_id)
+        return doc.get("name") if doc else None
+
+    try:
+        live = (FollowUp.from_doc(i, d) for i, d in tables.all(FollowUp.TABLE) if record.is_live(d))
+        open_ones = [f for f in live if f.is_open]  # type: ignore[attr-defined]
+        open_ones.sort(key=lambda f: (f.due, f.title.lower()))  # type: ignore[attr-defined]
+        entries = due_entries(open_ones, company_of, name_of)  # type: ignore[arg-type]
+        theme = tables.get("settings", "theme")
+        value = theme.get("value") if theme and record.is_live(theme) else None
+        chosen = value if isinstance(value, str) else None
+        return FirstScreen(*due_lists(entries, today), theme=chosen, source="file")
+    except Exception:  # a record that fails its check (Unreadable), or anything unforeseen:
+        return None  # never a reason to fail the start (the whole open says what is wrong)
 
 
 def write_first_screen(

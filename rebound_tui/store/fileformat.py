@@ -135,9 +135,9 @@ def decode(
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
         if split is not None and split[2]:
-            return _checked_meta(data, path)  # the records passed every check before
+            return checked_meta(data, path)  # the records passed every check before
         if split is None and ask is not None and ask():
-            return _checked_meta(data, path)
+            return checked_meta(data, path)
     except orjson.JSONDecodeError as exc:
         raise DataFileError(path, f"not valid JSON ({exc}); the file may be truncated") from None
     finally:
@@ -145,7 +145,7 @@ def decode(
             if resident:
                 gc.freeze()
             gc.enable()
-    _checked_meta(data, path)
+    checked_meta(data, path)
     if check_records:
         if problems is None:
             problems = shape_problems(
@@ -199,7 +199,7 @@ def shape_error(path: Path | str, problems: list[str]) -> DataFileError:
     )
 
 
-def _checked_meta(data: Any, path: Path | str) -> dict[str, Any]:
+def checked_meta(data: Any, path: Path | str) -> dict[str, Any]:
     """`data` if it is a rebound database this version reads (its metadata record), else
     DataFileError."""
     if not isinstance(data, dict):

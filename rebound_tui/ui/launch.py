@@ -4,7 +4,9 @@ A data file that cannot be read is reported on one line before Textual takes the
 the message (and the way out: the newest good backup) stays on screen.
 
 The fast start: when the first-screen cache (startup.py) matches the data file exactly, the app
-paints the due pane from it and opens the file in a thread after that first paint. Then a file
+paints the due pane from it and opens the file in a thread after that first paint. Without a
+cache, the due pane is made from the three tables it needs, read before the rest of the file
+(store/partial_read.py), and the start goes on the same way. Then a file
 that cannot be read makes the app exit, and the same line is printed here, with the same exit
 status. This path imports neither the service nor pendulum nor TinyDB before the paint.
 """
@@ -91,6 +93,10 @@ def _make(ui_app, path: Path):  # -> ReboundApp
 
     today = startup.local_today()
     first = startup.first_screen(path, today) if today is not None else None
+    if first is None and today is not None:
+        # No cache (a first start here, or the file changed since): the due pane from the
+        # tables it needs, read first; the whole file is opened after the first paint all the same.
+        first = startup.first_screen_from_file(path, today)
     if first is not None:
         # What is loaded so far (Textual, our modules) lives as long as the process: keep the
         # collections that the first paint's allocations trigger from walking it.

@@ -210,10 +210,13 @@ def test_second_launch_paints_from_the_cache(data_path, service, monkeypatch, to
     made: list[ReboundApp] = []
     _headless(monkeypatch, made, _quit_when_loaded)
     assert launch(db=str(data_path), demo=False) == 0
-    assert made[-1].start.first_screen is None  # no cache yet: opened before the first paint
+    first = made[-1].start.first_screen
+    assert first is not None and first.source == "file"  # no cache yet: the file's tables
+    assert made[-1].loaded  # then the whole file, opened after the first paint
     assert startup.first_screen(data_path, TODAY) is not None  # written on the way
     assert launch(db=str(data_path), demo=False) == 0
-    assert made[-1].start.first_screen is not None  # painted from the cache, then opened
+    first = made[-1].start.first_screen
+    assert first is not None and first.source == "cache"  # painted from the cache, then opened
     assert made[-1].loaded
 
 
@@ -237,8 +240,14 @@ def test_a_deferred_open_error_is_reported_like_an_eager_one(
     deferred_err = capsys.readouterr().err
     assert made[-1].start.first_screen is not None and not made[-1].loaded
     due_cache.cache_path_for(data_path).unlink()
+    assert launch(db=str(data_path), demo=False) == 1  # no cache: painted from its tables
+    assert made[-1].start.first_screen.source == "file" and not made[-1].loaded
+    assert capsys.readouterr().err == deferred_err
+    # A file whose tables cannot be read first (not laid out as rebound-tui writes, say): the
+    # whole file is opened before the app, and fails there.
+    monkeypatch.setattr(startup, "first_screen_from_file", lambda path, today: None)
     count = len(made)
-    assert launch(db=str(data_path), demo=False) == 1  # no cache: fails before the app
+    assert launch(db=str(data_path), demo=False) == 1  # fails before the app
     eager_err = capsys.readouterr().err
     assert len(made) == count
     assert deferred_err == eager_err
@@ -279,11 +288,13 @@ def test_what_the_first_paint_imports_stays_light() -> None:
     ]
 
 
+@pytest.mark.parametrize("tables_first", [True, False])
 def test_the_command_line_pauses_the_collector_until_the_data_is_open(
-    data_path, service, monkeypatch, today
+    data_path, service, monkeypatch, today, tables_first
 ) -> None:
-    """`rebound-tui` as its own process: imports and the open run with no collection; the app
-    runs with the collector on and what was loaded frozen."""
+    """`rebound-tui` as its own process: imports and the first read (the file's tables, or the
+    whole file when they cannot be read first) run with no collection; the app runs with the
+    collector on and what was loaded frozen."""
     import gc
 
     from rebound_tui import cli
@@ -292,18 +303,22 @@ def test_the_command_line_pauses_the_collector_until_the_data_is_open(
     made: list[ReboundApp] = []
     _headless(monkeypatch, made, _quit_when_loaded)
     seen: list[tuple[bool, int]] = []
-    real_open = startup.open_data
+    real_open = startup.open_data if not tables_first else startup.first_screen_from_file
     run = ReboundApp.run
 
-    def open_data(path, **kwargs):
+    def open_data(path, *args, **kwargs):
         seen.append((gc.isenabled(), gc.get_freeze_count()))
-        return real_open(path, **kwargs)
+        return real_open(path, *args, **kwargs)
 
     def run_app(self, **kwargs):
         seen.append((gc.isenabled(), gc.get_freeze_count()))
         return run(self, **kwargs)
 
-    monkeypatch.setattr(startup, "open_data", open_data)
+    if tables_first:
+        monkeypatch.setattr(startup, "first_screen_from_file", open_data)
+    else:
+        monkeypatch.setattr(startup, "first_screen_from_file", lambda path, today: None)
+        monkeypatch.setattr(startup, "open_data", open_data)
     monkeypatch.setattr(ReboundApp, "run", run_app)
     gc.unfreeze()
     try:

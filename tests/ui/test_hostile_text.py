@@ -341,3 +341,21 @@ async def test_settings_rules_with_hostile_titles(hostile: Service) -> None:
             else:
                 assert shown(hostile_text) in text, f"{hostile_text!r} not shown literally"
         assert app.is_running
+
+
+async def test_a_first_start_paints_hostile_names_from_the_file_literally(hostile: Service) -> None:
+    """No cache: the due pane from the file's tables (startup.first_screen_from_file), drawn
+    before the whole file is open, shows markup and escapes as text."""
+    from rebound_tui import startup
+    from tests.ui.test_fast_start import deferred, loaded
+
+    first = startup.first_screen_from_file(hostile.path, TODAY)
+    assert first is not None and first.source == "file"
+    app = deferred(hostile.path, first)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        text = check_screen(pilot, "the first paint from the file")
+        assert shown("[@click=app.quit]x") in text or "[@click=app.quit]x" in text
+        await loaded(app, pilot)
+        check_screen(pilot, "after the whole file is open")
+        assert app.is_running and app.loaded

@@ -1,0 +1,108 @@
+"""Some tables of the data file, read and checked before the whole file: a first start's due pane.
+
+The dashboard's first start with no first-screen cache (the first time on this machine, or after
+a command or a sync changed the file) paints the due pane from the follow-ups, companies and
+contacts alone, then opens the whole file in a thread as a cached start does (ui/start.py). On
+the heavy benchmark file those tables are about a third of its bytes.
+
+Only a file laid out as `fileformat.encode` writes it can be read so (`layout.table_spans`).
+Anything else (another layout, a table given twice, a format or schema this version does not
+read, a record that fails its check) gives None: the whole open then reads the file and says
+what is wrong, as it always did. The records read are checked as a load checks them, unless
+these exact bytes passed every check on this machine before (`checked.py`), and only those a
+caller reads (`Tables`): a first start checks every follow-up, and only the companies and people
+they name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from rebound_tui.domain.clock import ahead_limit, system_ms
+from rebound_tui.domain.record_check import check_doc
+from rebound_tui.store import checked
+from rebound_tui.store.fileformat import (
+    META_TABLE,
+    DataFileError,
+    checked_meta,
+    has_conflict_markers,
+)
+from rebound_tui.store.layout import table_spans
+
+__all__ = ["Tables", "Unreadable", "read_tables"]
+
+
+class Unreadable(Exception):
+    """A record read fails its check: the whole open will say what is wrong."""
+
+
+class Tables:
+    """Tables read before the rest of the file. Each record is checked (as a load checks it)
+    when it is first asked for, so only the records a caller reads are checked; none is when
+    these exact bytes passed every check on this machine before."""
+
+    def __init__(self, tables: dict[str, Any], trusted: bool, now_ms: int) -> None:
+        self.tables = tables
+        self.trusted = trusted
+        self._now_ms = now_ms
+        self._limit = ahead_limit(now_ms)
+        self._passed: set[tuple[str, str]] = set()
+
+    def get(self, table: str, record_id: str | None) -> dict[str, Any] | None:
+        """The record, checked; None if the table has no such record. Raises Unreadable."""
+        doc = self.tables.get(table, {}).get(record_id) if record_id else None
+        if doc is not None:
+            self._check(table, record_id, doc)  # type: ignore[arg-type]
+        return doc
+
+    def all(self, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every record of the table, each checked. Raises Unreadable."""
+        for record_id, doc in self.tables.get(table, {}).items():
+            self._check(table, record_id, doc)
+            yield record_id, doc
+
+    def _check(self, table: str, record_id: str, doc: Any) -> None:
+        if self.trusted or (table, record_id) in self._passed:
+            return
+        if check_doc(doc, table, record_id, limit=self._limit, now_ms=self._now_ms):
+            raise Unreadable(f"{table}/{record_id}")
+        self._passed.add((table, record_id))
+
+
+def read_tables(path: Path, names: Collection[str], *, now_ms: int | None = None) -> Tables | None:
+    """The tables `names` of the file at `path` (those it has) and its metadata; None when they
+    cannot be read so (see the module's doc)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if has_conflict_markers(raw):
+        return None
+    digest = checked.Digest(raw)  # hashed on another thread while the tables are parsed
+    spans = table_spans(raw)
+    if spans is None:
+        return None
+    view = memoryview(raw)
+    tables: dict[str, Any] = {}
+    for name, start, stop in spans:
+        if name not in names and name != META_TABLE:
+            continue
+        if name in tables:
+            return None  # a table given twice: the whole read says what it keeps
+        try:
+            tables[name] = orjson.loads(view[start:stop])
+        except orjson.JSONDecodeError:
+            return None
+        if type(tables[name]) is not dict:
+            return None
+    try:
+        checked_meta(tables, path)
+    except DataFileError:
+        return None
+    clock_now = system_ms() if now_ms is None else now_ms
+    trusted = checked.trusts(checked.lookup(digest.value), ahead_limit(clock_now))
+    return Tables(tables, trusted, clock_now)
