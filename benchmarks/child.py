@@ -182,7 +182,9 @@ def child_startup(args: argparse.Namespace) -> None:
 
     def init(self, *a, **k) -> None:
         original_init(self, *a, **k)
-        _emit(fd, event="app", t=time.monotonic(), cached=not self.loaded)
+        first = self.start.first_screen  # (a first start paints from the file's tables)
+        cached = first is not None and first.source == "cache"
+        _emit(fd, event="app", t=time.monotonic(), cached=cached, loaded=self.loaded)
         table = self.due.table
         seen = {"row": False}
         render_line = table.render_line
