@@ -219,3 +219,31 @@ def test_after_a_crash_the_file_and_journal_hold_every_commit(tmp_path: Path, st
             db.save()
             durable = {i: d["name"] for i, d in db.live("companies")}
     assert {i: d["name"] for i, d in Database(path).live("companies")} == durable
+
+
+def test_commits_take_the_written_ids_from_the_log_not_a_table_compare(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Within an epoch the database knows which records it wrote since the last commit: the
+    tables are compared only for the first commit after a load (or a merge from disk)."""
+    from rebound_tui.store import journal as journal_mod
+
+    path, db = saved(tmp_path, *(f"Company {n}" for n in range(100)))
+    compares: list[int] = []
+    real = journal_mod.changed_ids
+    monkeypatch.setattr(journal_mod, "changed_ids", lambda a, b: compares.append(1) or real(a, b))
+    some = [i for i, _ in db.live("companies")]
+    db.update("companies", some[0], {"priority": 5})
+    assert db.commit() and len(compares) == 1  # the first: compared
+    db.update("companies", some[1], {"priority": 4})
+    db.create("contacts", {"name": "Ann"})
+    assert db.commit() and len(compares) == 1  # then from the log
+    lines = [orjson.loads(x) for x in journal_path_for(path).read_bytes().splitlines()]
+    assert list(lines[1]["companies"]) == [some[1]] and len(lines[1]["contacts"]) == 1
+    other = Database(path)
+    other.update("companies", some[2], {"priority": 1})
+    other.save()  # another process: our next save merges it in (a new epoch)
+    db.save()
+    db.update("companies", some[3], {"priority": 2})
+    assert db.commit() and len(compares) >= 2  # compared again after the merge
+    assert {i: d["priority"] for i, d in Database(path).live("companies")}[some[3]] == 2

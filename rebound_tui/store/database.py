@@ -82,6 +82,8 @@ class Database:
         # ids written, in order, so a reader can update only those.
         self.epoch = 0
         self.changes: dict[str, list[str]] = {}
+        # (epoch, how many ids `changes` listed per table) at the last commit (`commit`).
+        self._commit_mark: tuple[int, dict[str, int]] | None = None
         self.storage.read()
 
     # -- housekeeping ------------------------------------------------------------------------
@@ -360,8 +362,22 @@ class Database:
 
     def commit(self) -> bool:
         """Make the edits durable in this machine's journal ahead of `save` (see
-        store/journal.py); False if only `save` can."""
-        return self.storage.commit()
+        store/journal.py); False if only `save` can. Within an epoch, `changes` says which
+        records were written since the last commit; across one, the journal compares tables."""
+        with self.lock:
+            mark = self._commit_mark
+            written = None
+            if mark is not None and mark[0] == self.epoch:
+                written = {t: ids[mark[1].get(t, 0) :] for t, ids in self.changes.items()}
+            self._commit_mark = (self.epoch, {t: len(ids) for t, ids in self.changes.items()})
+        try:
+            done = self.storage.commit(written)
+        except BaseException:
+            self._commit_mark = None  # the next commit compares the tables
+            raise
+        if not done:
+            self._commit_mark = None
+        return done
 
     def refresh(self) -> bool:
         return self.storage.refresh()

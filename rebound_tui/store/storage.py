@@ -33,7 +33,7 @@ import os
 import shlex
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -483,10 +483,11 @@ class SyncStorage(Storage):
                 self._on_load(merged)
         return present
 
-    def commit(self) -> bool:
+    def commit(self, written: Mapping[str, Sequence[str]] | None = None) -> bool:
         """Make the edits in memory durable now, in this machine's journal (`journal.py`), ahead
         of the save that rewrites the file; False if only that save can (no file yet, records
-        removed, or another process holds the lock)."""
+        removed, or another process holds the lock). `written`: the ids written since the last
+        commit, if the caller knows them (`Journal.append`)."""
         with self.lock:
             if self._data is None or not self.dirty:
                 return True
@@ -496,7 +497,7 @@ class SyncStorage(Storage):
             with FileLock(lock_path_for(self.path), timeout=0.5, mode=0o600):
                 with self.lock:
                     data = dict(self._data)
-                return self.write_ahead.append(data)
+                return self.write_ahead.append(data, written)
         except Timeout:
             return False
         except OSError as exc:
