@@ -200,10 +200,12 @@ def child_startup(args: argparse.Namespace) -> None:
             net = self.network.table
             screen = type(self.screen).__name__
             out = [screen, len(self.screen_stack), net.cursor, net.filter, self.due.table.cursor]
+            # Last: whether every pane shows the data (a start paints the due pane first).
+            ready = bool(self.loaded and not self.start.building)
             if args.insights:  # the figures on screen yet, and how often they were computed
                 filled = getattr(self.screen, "insights", None) is not None
-                return [*out, filled, self.insights.computed]
-            return out
+                return [*out, filled, self.insights.computed, ready]
+            return [*out, ready]
 
         if args.insights == "cold":  # nothing computed ahead: each `i` computes the figures
             self.insights.idle = 0

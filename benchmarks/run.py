@@ -363,8 +363,15 @@ class _AnswerDone:
         return b"\r"
 
 
+def _data_open(shows: list[Any]) -> bool:
+    """Wait for every pane to show the data: a start paints the due pane first and opens the
+    file after it (keys that need the data say "Loading…" until then)."""
+    return bool(shows[-1])
+
+
 SESSION_KEYS: list[Any] = [
     0.3,
+    _data_open,
     b"2",  # network
     *[b"j"] * 30,
     b"/",
