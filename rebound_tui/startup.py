@@ -97,7 +97,8 @@ def first_screen_from_file(path: Path, today: dt.date) -> FirstScreen | None:
     from rebound_tui.rows import due_entries
     from rebound_tui.store.partial_read import read_tables
 
-    tables = read_tables(path, (FollowUp.TABLE, Company.TABLE, Contact.TABLE, "settings"))
+    names = (FollowUp.TABLE, Company.TABLE, Contact.TABLE, "settings")
+    tables = read_tables(path, names, keep=True)  # (the whole open takes them: not parsed twice)
     if tables is None:
         return None
 

@@ -189,3 +189,37 @@ def test_what_it_cannot_read_first_is_left_to_the_whole_open(filled: Path, damag
 
 def test_no_file_is_no_first_screen(tmp_path: Path) -> None:
     assert startup.first_screen_from_file(tmp_path / "missing.json", TODAY) is None
+
+
+def test_the_whole_open_takes_what_the_first_read_kept(filled: Path, monkeypatch) -> None:
+    """The file is read once: the whole open takes the bytes and the tables parsed first (the
+    same data as reading it again), once."""
+    from rebound_tui.store import partial_read
+    from rebound_tui.store.storage import SyncStorage
+
+    expected = Service.open(filled, today=lambda: TODAY).db.storage.read()
+    assert startup.first_screen_from_file(filled, TODAY) is not None
+    kept = partial_read._kept[str(filled.resolve())]
+    reads: list[Path] = []
+    real = SyncStorage._read_disk
+    monkeypatch.setattr(SyncStorage, "_read_disk", lambda self: reads.append(1) or real(self))
+    service = Service.open(filled, today=lambda: TODAY)
+    assert reads == [] and service.db.storage.read() == expected
+    record_id, doc = next(iter(kept.tables["contacts"].items()))
+    assert service.db.storage.read()["contacts"][record_id] is doc  # not parsed again
+    assert str(filled.resolve()) not in partial_read._kept  # taken once
+    Service.open(filled, today=lambda: TODAY)
+    assert reads == [1]
+
+
+def test_a_file_changed_since_the_first_read_is_read_again(filled: Path) -> None:
+    from rebound_tui.store import partial_read
+
+    assert startup.first_screen_from_file(filled, TODAY) is not None
+    other = Service.open(filled, today=lambda: TODAY)
+    other.add_company("Delivered meanwhile")
+    other.save()  # a sync tool or a command: another version
+    assert partial_read.take(filled) is None
+    assert startup.first_screen_from_file(filled, TODAY) is not None
+    service = Service.open(filled, today=lambda: TODAY)
+    assert any(c.name == "Delivered meanwhile" for c in service.companies())

@@ -73,6 +73,7 @@ def decode(
     resident: bool = False,
     layout: list[Any] | None = None,
     found: dict[str, Any] | None = None,
+    parsed: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -99,6 +100,9 @@ def decode(
 
     `layout`, if given, gets the tables' spans (`layout.table_spans`) when the file was parsed
     by table, so that a caller comparing it with another version need not find them again.
+
+    `parsed`, if given, holds tables already parsed from these same bytes (a first start's
+    `store/partial_read.py`): they are taken instead of parsed again, and checked all the same.
 
     `found`, if given, gets what the checks learn on the way: "top", the file's highest stamp
     ("" for none) when every record was checked here (none spared by `trusted` or `checked`),
@@ -130,7 +134,7 @@ def decode(
         if check_records and trusted is not None:
             ask = lambda: trusted(stamp_limit, strict)  # noqa: E731
         split = _parse_by_table(
-            raw, check_records, stamp_limit, clock_now, ask, checked, layout, seen
+            raw, check_records, stamp_limit, clock_now, ask, checked, layout, seen, parsed or {}
         )
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
@@ -268,6 +272,7 @@ def _parse_by_table(
     checked: Mapping[str, Any] | None = None,
     layout: list[Any] | None = None,
     top: list[str] | None = None,
+    given: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time, largest first, each table checked (which makes its
     equal strings one object, see `merge.check_doc`) before the next is parsed; with the
@@ -294,7 +299,7 @@ def _parse_by_table(
     for index in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][2]):
         name, start, stop = spans[index]
         try:
-            value = orjson.loads(view[start:stop])
+            value = given[name] if given and name in given else orjson.loads(view[start:stop])
         except orjson.JSONDecodeError:
             return None
         if check and trusted is not None:

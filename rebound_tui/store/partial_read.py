@@ -16,7 +16,10 @@ they name.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +34,10 @@ from rebound_tui.store.fileformat import (
     checked_meta,
     has_conflict_markers,
 )
+from rebound_tui.store.files import FileSig
 from rebound_tui.store.layout import table_spans
 
-__all__ = ["Tables", "Unreadable", "read_tables"]
+__all__ = ["Kept", "Tables", "Unreadable", "read_tables", "take"]
 
 
 class Unreadable(Exception):
@@ -73,11 +77,31 @@ class Tables:
         self._passed.add((table, record_id))
 
 
-def read_tables(path: Path, names: Collection[str], *, now_ms: int | None = None) -> Tables | None:
+@dataclass(frozen=True)
+class Kept:
+    """A file version read first, for its whole open: its signature, bytes and tables parsed."""
+
+    sig: FileSig
+    raw: bytes
+    tables: dict[str, Any]
+
+
+_kept: dict[str, Kept] = {}  # by real path (`keep`, `take`); one at most
+_kept_lock = threading.Lock()
+
+
+def read_tables(
+    path: Path, names: Collection[str], *, now_ms: int | None = None, keep: bool = False
+) -> Tables | None:
     """The tables `names` of the file at `path` (those it has) and its metadata; None when they
-    cannot be read so (see the module's doc)."""
+    cannot be read so (see the module's doc). With `keep`, the bytes and the parsed tables are
+    kept for the whole open of this same version of the file (`take`): it need not read the file
+    or parse those tables again, and the memory they took is not taken twice."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            before = os.fstat(fh.fileno())
+            raw = fh.read()
+            after = os.fstat(fh.fileno())
     except OSError:
         return None
     if has_conflict_markers(raw):
@@ -105,4 +129,20 @@ def read_tables(path: Path, names: Collection[str], *, now_ms: int | None = None
         return None
     clock_now = system_ms() if now_ms is None else now_ms
     trusted = checked.trusts(checked.lookup(digest.value), ahead_limit(clock_now))
+    sig = FileSig.from_stat(after)
+    if keep and sig == FileSig.from_stat(before) and not sig.coarse:
+        with _kept_lock:
+            _kept.clear()  # (a start opens one file: never more than one file's bytes kept)
+            _kept[os.path.realpath(path)] = Kept(sig, raw, tables)
     return Tables(tables, trusted, clock_now)
+
+
+def take(path: Path) -> Kept | None:
+    """What `read_tables(path, keep=True)` kept, if the file is still that version (the same
+    signature: what every change check here trusts), else None. Taken once: nothing is kept
+    after."""
+    with _kept_lock:
+        kept = _kept.pop(os.path.realpath(path), None)
+    if kept is None or FileSig.of(path) != kept.sig:
+        return None
+    return kept

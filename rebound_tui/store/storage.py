@@ -45,7 +45,7 @@ from rebound_tui.domain.merge import MergeError, max_stamp, merge_databases
 
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import SaveError as SaveError
-from rebound_tui.store import checked
+from rebound_tui.store import checked, partial_read
 from rebound_tui.store.backups import make_private_dirs
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, encode, new_database
 from rebound_tui.store.files import (
@@ -211,7 +211,11 @@ class SyncStorage(Storage):
         self._sig, self._digest, self._layout = _describe(raw, sig, data)
 
     def _decode(
-        self, raw: bytes, sig: FileSig | None, memory: dict[str, Any] | None = None
+        self,
+        raw: bytes,
+        sig: FileSig | None,
+        memory: dict[str, Any] | None = None,
+        parsed: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """`decode(raw)`, sparing the checks of bytes this machine already checked (or wrote):
         `store/checked.py`, and of records the same as in `memory` (what we hold, which passed
@@ -238,6 +242,7 @@ class SyncStorage(Storage):
             resident=resident,
             layout=spans,
             found=found,
+            parsed=parsed,
         )
         self._read_spans = spans[0] if spans else None
         entry = known[0] if known else None
@@ -261,12 +266,19 @@ class SyncStorage(Storage):
     def load(self) -> None:
         """Read the file into memory; a missing file is a new, empty database (not yet written)."""
         with self.lock:
-            raw, sig = self._read_disk()
+            # A first start read this version and some of its tables already (partial_read.py).
+            kept = partial_read.take(self.path) if self._data is None else None
+            if kept is not None:
+                raw, sig, parsed = kept.raw, kept.sig, kept.tables
+            else:
+                (raw, sig), parsed = self._read_disk(), None
+            del kept
             if raw is None:
                 self._data = new_database()
                 self._remember(None, sig)
             else:
-                self._data, described = self._decode(raw, sig)
+                self._data, described = self._decode(raw, sig, parsed=parsed)
+                del parsed
                 self._sig, self._digest, self._layout = described
             # A database born in memory has no identity on disk yet: if another process creates
             # the file first, we join that database instead of refusing it.
