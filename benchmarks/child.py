@@ -183,7 +183,7 @@ def child_startup(args: argparse.Namespace) -> None:
     def init(self, *a, **k) -> None:
         original_init(self, *a, **k)
         first = self.start.first_screen  # (a first start paints from the file's tables)
-        cached = first is not None and first.source == "cache"
+        cached = first is not None and getattr(first, "source", "cache") == "cache"
         _emit(fd, event="app", t=time.monotonic(), cached=cached, loaded=self.loaded)
         table = self.due.table
         seen = {"row": False}
