@@ -144,6 +144,7 @@ class Service:
     companies = _to("core", RecordsCore.companies)
     contacts = _to("core", RecordsCore.contacts)
     interactions = _to("core", RecordsCore.interactions)
+    interaction_facts = _to("core", RecordsCore.interaction_facts)
     follow_ups = _to("core", RecordsCore.follow_ups)
     company = _to("core", RecordsCore.company)
     contact = _to("core", RecordsCore.contact)

@@ -164,7 +164,8 @@ def _open_roles(service: Service) -> dict[str, list[Opening]]:
 def build(service: Service, today: dt.date) -> Snapshot:
     companies = service.companies()
     contacts = service.contacts()
-    interactions = service.interactions()  # sorted by day
+    # (day, id, kind, company, contact, others) of each interaction, sorted by day: no records.
+    interactions = service.interaction_facts()
     open_follow_ups = service.follow_ups()
     company_of_contact = {p.id: p.company_id for p in contacts}
 
@@ -173,20 +174,20 @@ def build(service: Service, today: dt.date) -> Snapshot:
     last_rejection: dict[str, str] = {}
     exchanges: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     last_contact: dict[str, str] = {}
-    for i in interactions:
-        company_id = i.company_id or company_of_contact.get(i.contact_id or "")
+    for i_day, _id, kind, i_company, i_contact, others in interactions:
+        company_id = i_company or company_of_contact.get(i_contact or "")
         if company_id:
-            by_company[company_id].append((i.day, i.kind))
-            if i.kind == "rejection":
-                last_rejection[company_id] = i.day  # sorted by day: the last one wins
-        people = [i.contact_id, *(i.with_ids or ())] if i.contact_id else list(i.with_ids or ())
+            by_company[company_id].append((i_day, kind))
+            if kind == "rejection":
+                last_rejection[company_id] = i_day  # sorted by day: the last one wins
+        people = [i_contact, *others] if i_contact else list(others)
         if people:
-            day = _day(i.day)
+            day = _day(i_day)
             for person in people:
                 if day is not None:
-                    exchanges[person].append((day, i.kind))
-                if i.kind in TOUCH_KINDS:
-                    last_contact[person] = i.day
+                    exchanges[person].append((day, kind))
+                if kind in TOUCH_KINDS:
+                    last_contact[person] = i_day
 
     next_company, next_contact = _next_due(open_follow_ups)
     roles = _open_roles(service)
