@@ -217,3 +217,22 @@ def test_views_and_warmth_do_not_import_textual() -> None:
         "sys.exit('textual' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_interaction_facts_are_the_interactions_as_records(service: Service) -> None:
+    """What the rows take from the stored interactions is what the records say (defaults of
+    fields a record lacks, deleted ones left out, by day then id)."""
+    db = service.db
+    ann = db.create("contacts", {"name": "Ann"})
+    bob = db.create("contacts", {"name": "Bob"})
+    db.create("interactions", {"day": "2026-10-01", "contact_id": ann, "with_ids": [bob]})
+    gone = db.create("interactions", {"kind": "call", "day": "2026-09-01", "contact_id": bob})
+    db.delete("interactions", gone)
+    db.create("interactions", {"kind": "interview", "day": "2026-10-01", "company_id": "c1"})
+    expected = [
+        (i.day, i.id, i.kind, i.company_id, i.contact_id, tuple(i.with_ids or ()))
+        for i in service.interactions()
+    ]
+    facts = [(*f[:5], tuple(f[5])) for f in service.interaction_facts()]
+    assert facts == expected and len(facts) >= 2
+    assert all(f[1] != gone for f in facts)
