@@ -48,6 +48,7 @@ _RECORD_KEY = re.compile(rb'    ("(?:[^"\\\n]|\\.)*"): ')
 _TABLE_OPEN, _TABLE_CLOSE, _SEP = b"{\n", b"\n  }", b",\n"
 _CHUNK = 1 << 20
 _PATCH_MAX = 256  # changed records of one table a save writes into the file's bytes (not more)
+_FIND_MAX = 8  # changed records looked for one by one (more: the table's records are listed)
 
 
 class Version:
@@ -273,13 +274,18 @@ def _patched(
     if raw[start : start + 2] != _TABLE_OPEN or raw[last:stop] != _TABLE_CLOSE:
         return None
 
-    def place(record_id: str) -> tuple[int, int] | None:
+    def find(record_id: str) -> tuple[int, int] | None:
         """Where the record's fragment is in the file (its `    "id": ` line to its end)."""
         at = raw.find(b"\n    " + orjson.dumps(record_id) + b": ", start, last)
         if at < 0:
             return None
         following = _RECORD_LINE.search(raw, at + 1, last)
         return at + 1, following.start() - 1 if following is not None else last
+
+    place = find
+    if len(ids) > _FIND_MAX:  # many: one pass over the table instead of a search for each
+        places = _places(raw, start, last)
+        place = lambda record_id: places.get(orjson.dumps(record_id))  # noqa: E731
 
     edits: list[tuple[int, int, int, bytes]] = []  # (from, kind, to, bytes): raw[from:to] ->
     order = sorted(before) if new else []
@@ -308,6 +314,22 @@ def _patched(
         at = end
     pieces.append(Span(at, stop))
     return pieces
+
+
+def _places(raw: bytes, start: int, last: int) -> dict[bytes, tuple[int, int]]:
+    """Where each record of the table `raw[start:last]` is, by its id as written (the JSON
+    string). A key this cannot read plainly (an escape, say) is left out: its record is then
+    not found, and the table encoded whole."""
+    heads = [m.start() + 1 for m in _RECORD_LINE.finditer(raw, start, last)]
+    ends = [h - 2 for h in heads[1:]]
+    ends.append(last)
+    out: dict[bytes, tuple[int, int]] = {}
+    for head, end in zip(heads, ends, strict=True):
+        colon = raw.find(b'": ', head + 5, end)
+        key = raw[head + 4 : colon + 1]
+        if colon != -1 and b"\\" not in key:
+            out[key] = (head, end)
+    return out
 
 
 def framed(values: list[tuple[str, Any]]) -> list[Any]:
