@@ -247,3 +247,20 @@ def test_commits_take_the_written_ids_from_the_log_not_a_table_compare(
     db.update("companies", some[3], {"priority": 2})
     assert db.commit() and len(compares) >= 2  # compared again after the merge
     assert {i: d["priority"] for i, d in Database(path).live("companies")}[some[3]] == 2
+
+
+def test_check_names_a_journal_the_file_lacks_and_a_bad_one(tmp_path: Path) -> None:
+    from rebound_tui.store.check import check_file
+
+    path, db = saved(tmp_path, "Acme")
+    assert check_file(path).warnings == []
+    db.create("companies", {"name": "Bolt", "priority": 2})
+    assert db.commit()
+    report = check_file(path)
+    assert report.ok and any("journal" in w and "does not have yet" in w for w in report.warnings)
+    db.save()
+    assert not any("journal" in w for w in check_file(path).warnings)
+    journal = journal_path_for(path)
+    journal.write_bytes(b"{not json\n")
+    report = check_file(path)
+    assert not report.ok and any(str(journal) in p for p in report.problems)

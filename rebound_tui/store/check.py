@@ -42,6 +42,7 @@ def check_file(path: Path) -> CheckReport:
         return report
     report.problems.extend(shape_problems(data))
     _check_copies(report, db_id_of(data))
+    _check_journal(report, data)
     if report.problems:
         return report
     live_ids: dict[str, set[str]] = {}
@@ -77,6 +78,26 @@ def check_file(path: Path) -> CheckReport:
                 why = "a deleted record" if gone else "a record that does not exist"
                 report.warnings.append(f"{table}/{record_id[:8]}: {fieldname} points to {why}")
     return report
+
+
+def _check_journal(report: CheckReport, data: dict) -> None:
+    """This machine's journal of the file (store/journal.py): edits made durable that the file
+    does not have yet are a warning (the next start or command that saves writes them); a
+    journal that cannot be merged is a problem."""
+    from rebound_tui.store.journal import Journal
+
+    journal = Journal(report.path)
+    try:
+        merged, _top, present = journal.merged_into(data)
+    except DataFileError as exc:
+        report.problems.append(str(exc))
+        return
+    if present and merged is not data:
+        report.warnings.append(
+            f"this machine's journal ({journal.path}) holds edits the file does not have yet "
+            "(a dashboard still open, or one that stopped before it saved): the next start, or "
+            "command that saves, writes them into the file"
+        )
 
 
 def _check_copies(report: CheckReport, db_id: str | None) -> None:
