@@ -5,8 +5,8 @@ Rewriting the data file is the only way to change it safely (temp file, fsync, r
 appends the records an edit changed to a small journal file and fsyncs it (`commit`, about a
 millisecond), and rewrites the data file a moment later, once for several quick edits.
 
-The journal lives on this machine only, never in the synced folder (one per data file, beside
-the lock files), so the synced folder still holds one file. Each line is a small data file of its
+The journal lives on this machine only, never in the synced folder (one per data file, in the
+user state folder: `journal_folder`), so the synced folder still holds one file. Each line is a small data file of its
 own, compact JSON: the meta record and the changed records, stamps and all. The journal is merged
 into memory like a conflict copy: at every load, and at every save under the inter-process lock,
 which removes it once the data file holds it. Merging keeps each field's newest write, so a line
