@@ -9,9 +9,10 @@ The journal lives on this machine only, never in the synced folder (one per data
 user state folder: `journal_folder`), so the synced folder still holds one file. Each line is a
 small data file of its own, compact JSON: the meta record and the changed records, stamps and
 all. The journal is merged into memory like a conflict copy: at every load, and at every save
-under the inter-process lock, which removes it once the data file holds it. Merging keeps each field's newest write, so a line
-merged twice, or after newer edits, changes nothing. A crash between the append and the rewrite
-leaves the edit in the journal; the next start (dashboard or command) merges it back.
+under the inter-process lock, which removes it once the data file holds it. Merging keeps each
+field's newest write, so a line merged twice, or after newer edits, changes nothing. A crash
+between the append and the rewrite leaves the edit in the journal; the next start (dashboard or
+command) merges it back.
 
 A line cut short by a crash mid-append (no newline at its end) was never reported durable: it is
 left out, and the next append cuts it off first. Any other line that is not a valid data file of
