@@ -103,6 +103,16 @@ class Views:
             self._key = (self.service.generation, key[1])
         return self._snapshot
 
+    def built(self, key: tuple[int, dt.date]) -> Snapshot | None:
+        """The snapshot of the data generation and day `key`, if it is built already."""
+        return self._snapshot if self._key == key else None
+
+    @property
+    def rows(self) -> int:
+        """How many companies and people the last snapshot held (0: none built yet)."""
+        snap = self._snapshot
+        return len(snap.bullpen) + len(snap.network) if snap is not None else 0
+
     def bullpen(self) -> list[BullpenRow]:
         return self.snapshot.bullpen
 

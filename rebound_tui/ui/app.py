@@ -36,6 +36,7 @@ from rebound_tui.ui.insights_cache import InsightsCache
 from rebound_tui.ui.key_order import InOrderKeys
 from rebound_tui.ui.layout import PaneLayout
 from rebound_tui.ui.loading import LOADING, needs_data
+from rebound_tui.ui.pane_refresh import PaneRefresh
 from rebound_tui.ui.panes.bullpen import BullpenPane
 from rebound_tui.ui.panes.due import DuePane
 from rebound_tui.ui.panes.network import NetworkPane
@@ -139,7 +140,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         self.network = NetworkPane()
         self.lower = Horizontal(id="lower")
         self.pane_layout = PaneLayout(self, [self.bullpen, self.network, self.due], self.lower)
-        self._shown: tuple[int, Any] | None = None
+        self.pane_refresh = PaneRefresh(self)
         self.importing = False  # an import thread holds the data (the store worker waits)
         self.themes = ThemeMemory(self)
         self.insights = InsightsCache(self)  # the figures of `i`, computed ahead when idle
@@ -183,7 +184,9 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         self.store.sync_cadences_soon()  # check-ins timed from the latest touches
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if not self.start.worker_changed(event) and event.worker.group == "store":
+        if self.start.worker_changed(event) or self.pane_refresh.worker_changed(event):
+            return
+        if event.worker.group == "store":
             self.store.state_changed(event)
 
     async def run_action(
@@ -216,20 +219,11 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
 
     # -- showing the data ---------------------------------------------------------------------
     def refresh_panes(self, *, force: bool = False) -> None:
-        """Show the current data; cheap when nothing changed. Cursors stay on their records."""
+        """Show the current data; cheap when nothing changed. Cursors stay on their records. On
+        a large file the other panes' rows follow from a thread (pane_refresh.py)."""
         if self.importing or not self.loaded or self.start.building:
             return  # the import thread is writing: show the result when it is done
-        key = (self.service.generation, self.service.today())
-        if key == self._shown and not force:
-            return
-        snap = self.views.snapshot
-        self._shown = key
-        self.bullpen.set_rows(snap.bullpen)
-        self.network.set_rows(snap.network)
-        self.due.show(snap.due, snap.summary, snap.upcoming, snap.week(key[1]))
-        self.pane_layout.fit()
-        self.set_day(key[1])
-        self.insights.soon(self.service)
+        self.pane_refresh.show(force=force)
 
     def set_day(self, day: dt.date) -> None:
         self.sub_title = f"{self.data_label} · {day:%a} {day.day} {day:%b %Y}"
@@ -250,7 +244,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
     # -- helpers for the actions --------------------------------------------------------------
     def poll_disk(self) -> None:
         """Every poll_seconds: a new day shows, a version synced in is merged (the store)."""
-        if self.service.today() != (self._shown or (None, None))[1]:
+        if self.service.today() != (self.pane_refresh.shown or (None, None))[1]:
             self.refresh_panes()
         self.store.poll()
 
