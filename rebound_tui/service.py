@@ -381,10 +381,11 @@ class Service:
     def save(self) -> bool:
         return self.db.save()
 
-    def commit(self) -> bool:
+    def commit(self, *, wait: float = 0.5) -> bool:
         """Make the edits durable now (this machine's journal, a millisecond or so), ahead of
-        the `save` that rewrites the data file; False if only that save can."""
-        return self.db.commit()
+        the `save` that rewrites the data file; False if only that save can, or another
+        process held the file's lock for `wait` seconds."""
+        return self.db.commit(wait=wait)
 
     def refresh(self) -> bool:
         return self.db.refresh()

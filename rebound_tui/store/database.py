@@ -360,10 +360,11 @@ class Database:
     def save(self) -> bool:
         return self.storage.save()
 
-    def commit(self) -> bool:
+    def commit(self, *, wait: float = 0.5) -> bool:
         """Make the edits durable in this machine's journal ahead of `save` (see
-        store/journal.py); False if only `save` can. Within an epoch, `changes` says which
-        records were written since the last commit; across one, the journal compares tables."""
+        store/journal.py); False if only `save` can, or another process held the lock for
+        `wait` seconds. Within an epoch, `changes` says which records were written since the
+        last commit; across one, the journal compares tables."""
         with self.lock:
             mark = self._commit_mark
             written = None
@@ -371,7 +372,7 @@ class Database:
                 written = {t: ids[mark[1].get(t, 0) :] for t, ids in self.changes.items()}
             self._commit_mark = (self.epoch, {t: len(ids) for t, ids in self.changes.items()})
         try:
-            done = self.storage.commit(written)
+            done = self.storage.commit(written, wait=wait)
         except BaseException:
             self._commit_mark = None  # the next commit compares the tables
             raise

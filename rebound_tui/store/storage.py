@@ -495,18 +495,20 @@ class SyncStorage(Storage):
                 self._on_load(merged)
         return present
 
-    def commit(self, written: Mapping[str, Sequence[str]] | None = None) -> bool:
+    def commit(
+        self, written: Mapping[str, Sequence[str]] | None = None, *, wait: float = 0.5
+    ) -> bool:
         """Make the edits in memory durable now, in this machine's journal (`journal.py`), ahead
         of the save that rewrites the file; False if only that save can (no file yet, records
-        removed, or another process holds the lock). `written`: the ids written since the last
-        commit, if the caller knows them (`Journal.append`)."""
+        removed), or another process held the lock for `wait` seconds. `written`: the ids
+        written since the last commit, if the caller knows them (`Journal.append`)."""
         with self.lock:
             if self._data is None or not self.dirty:
                 return True
             if self._fresh or self._sig is None:
                 return False
         try:
-            with FileLock(lock_path_for(self.path), timeout=0.5, mode=0o600):
+            with FileLock(lock_path_for(self.path), timeout=wait, mode=0o600):
                 with self.lock:
                     data = dict(self._data)
                 return self.write_ahead.append(data, written)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rebound_tui.ui.panes.bullpen import BullpenPane
     from rebound_tui.ui.panes.due import DuePane
     from rebound_tui.ui.panes.network import NetworkPane
+    from rebound_tui.ui.store_worker import StoreWorker
     from rebound_tui.views import Snapshot, Views
 
 __all__ = ["LARGE_ROWS", "PaneRefresh"]
@@ -40,6 +41,7 @@ class RefreshHost(Protocol):
     due: DuePane
     pane_layout: PaneLayout
     insights: Any
+    store: StoreWorker
 
     def run_worker(self, work: Callable[[], Any], **options: Any) -> Worker[Any]: ...
     def set_day(self, day: dt.date) -> None: ...
@@ -81,6 +83,7 @@ class PaneRefresh:
         return True
 
     def _build(self) -> None:
+        self.app.store.wait_for_commits()  # (the change just made is made durable first)
         with self.app.service.batch():  # a write waits for it instead of changing the data
             self.app.views.snapshot  # noqa: B018 (built and cached)
 

@@ -1,8 +1,9 @@
 """The app's disk work: saving, noticing a version synced in, merging conflict copies.
 
 It runs in one "store" worker thread at a time, never on the UI thread (except the last save on
-quit). Each change is first made durable in this machine's journal by a "commit" worker (a
-millisecond or so: store/journal.py); the file is rewritten once the changes pause. The store
+quit). Each change is first made durable in this machine's journal, on the UI thread right
+after it (a few ms: store/journal.py), or by a "commit" worker when another process holds the
+file's lock; the file is rewritten once the changes pause. The store
 worker also re-times the keep-in-touch check-ins (`service.cadence_sync()`) when the app starts
 and after a refresh merged in data from another machine, so a check-in follows touches logged
 elsewhere; what it changes is saved in the same run. After a save with no edit meanwhile it
@@ -11,6 +12,7 @@ keeps the due pane in the first-screen cache for the next start (startup.py).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -74,6 +76,9 @@ class StoreWorker:
         self.quit_anyway = False  # saving failed: the next q quits without saving
         self.sync_seen: set[str] = set()
         self.remembered: Any = None  # the file state last cached
+        # Journal appends asked for and not done yet (`wait_for_commits`).
+        self._committing = 0
+        self._commit_done = threading.Condition()
 
     def poll(self) -> None:
         """Look for a version synced in (and save what is unsaved)."""
@@ -81,9 +86,15 @@ class StoreWorker:
 
     def schedule_save(self) -> None:
         """Make the change durable now (the journal: store/journal.py) and save the file soon:
-        several quick changes make one write of the file."""
+        several quick changes make one write of the file.
+
+        The journal's append runs here, on the UI thread, right after the change (a few ms:
+        one fsync of a small file), so that a crash a moment later loses nothing; only if
+        another process holds the file's lock does it wait for it in a worker thread."""
         self.unsaved = True
-        if not self.app.importing:  # (an import is made durable whole, by its save)
+        if not self.app.importing and not self._commit_now():
+            with self._commit_done:
+                self._committing += 1
             self.app.run_worker(
                 self._commit_work, name="_commit", thread=True, group="commit", exit_on_error=False
             )
@@ -124,12 +135,29 @@ class StoreWorker:
             exit_on_error=False,
         )
 
+    def _commit_now(self) -> bool:
+        """The journal's append without waiting for another process; False: not done."""
+        try:
+            return self.app.service.commit(wait=0)
+        except store_errors():
+            return False
+
     def _commit_work(self) -> None:
         """The journal's append: if it fails, the save that follows says why."""
         try:
             self.app.service.commit()
         except store_errors():
             pass
+        finally:
+            with self._commit_done:
+                self._committing -= 1
+                self._commit_done.notify_all()
+
+    def wait_for_commits(self, timeout: float = 1.0) -> None:
+        """Let the journal appends asked for so far go first: work that holds the data lock for
+        long (the panes' rows on a large file) would keep a change from being durable."""
+        with self._commit_done:
+            self._commit_done.wait_for(lambda: self._committing <= 0, timeout)
 
     def _store_work(self, save: bool, sync: bool = False) -> StoreOutcome:
         """Save (which merges what is on disk first) or look for a version synced in."""
