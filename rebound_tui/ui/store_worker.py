@@ -3,11 +3,11 @@
 It runs in one "store" worker thread at a time, never on the UI thread (except the last save on
 quit). Each change is first made durable in this machine's journal, on the UI thread right
 after it (a few ms: store/journal.py), or by a "commit" worker when another process holds the
-file's lock; the file is rewritten once the changes pause. The store
-worker also re-times the keep-in-touch check-ins (`service.cadence_sync()`) when the app starts
-and after a refresh merged in data from another machine, so a check-in follows touches logged
-elsewhere; what it changes is saved in the same run. After a save with no edit meanwhile it
-keeps the due pane in the first-screen cache for the next start (startup.py).
+file's lock; the file is rewritten once the changes pause. The store worker also re-times the
+keep-in-touch check-ins (`service.cadence_sync()`) when the app starts and after a refresh
+merged in data from another machine, so a check-in follows touches logged elsewhere; what it
+changes is saved in the same run. After a save with no edit meanwhile it keeps the due pane in
+the first-screen cache for the next start (startup.py).
 """
 
 from __future__ import annotations
