@@ -264,3 +264,19 @@ def test_check_names_a_journal_the_file_lacks_and_a_bad_one(tmp_path: Path) -> N
     journal.write_bytes(b"{not json\n")
     report = check_file(path)
     assert not report.ok and any(str(journal) in p for p in report.problems)
+
+
+def test_ids_from_the_writer_do_not_move_the_basis(tmp_path: Path) -> None:
+    """A commit from the writer's ids appends those only: a record written before them whose
+    commit failed (another process held the lock) is still found by the next comparison."""
+    from rebound_tui.store.journal import Journal
+
+    path, db = saved(tmp_path, *(f"Company {n}" for n in range(70)))
+    journal = Journal(path)
+    data = db.storage.read()
+    journal.held(data)
+    first = db.create("companies", {"name": "Failed", "priority": 1})  # its commit failed
+    second = db.create("companies", {"name": "Logged", "priority": 1})
+    assert journal.append(db.storage.read(), {"companies": [second]})
+    found = journal.changes(db.storage.read())
+    assert found is not None and {first, second} <= set(found["companies"])

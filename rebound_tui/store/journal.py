@@ -125,7 +125,10 @@ class Journal:
             finally:
                 os.close(fd)
             self._held.add(_digest(line[:-1]))
-        self._basis = _basis_of(data)
+        if written is None:
+            # (From the writer's ids, the basis stays: ids of a commit that failed meanwhile
+            # are not in them, and a comparison later must still find those records.)
+            self._basis = _basis_of(data)
         return True
 
     def read(self) -> tuple[bool, list[bytes]]:
