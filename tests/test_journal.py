@@ -280,3 +280,16 @@ def test_ids_from_the_writer_do_not_move_the_basis(tmp_path: Path) -> None:
     assert journal.append(db.storage.read(), {"companies": [second]})
     found = journal.changes(db.storage.read())
     assert found is not None and {first, second} <= set(found["companies"])
+
+
+def test_another_database_s_id_is_shown_safely(tmp_path: Path) -> None:
+    path, db = saved(tmp_path, "Acme")
+    journal = journal_path_for(path)
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    hostile = "\x1b]0;x\x07[@click=app.quit]x" + "y" * 500
+    meta = {"db": {**db.meta, "db_id": hostile}}
+    journal.write_bytes(orjson.dumps({"meta": meta}) + b"\n")
+    with pytest.raises(DataFileError, match="another database") as caught:
+        Database(path)
+    text = str(caught.value)
+    assert "\x1b" not in text and "\x07" not in text and "y" * 100 not in text

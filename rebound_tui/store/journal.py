@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 
 from rebound_tui.domain.merge import max_stamp, merge_databases
+from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.backups import make_private_dirs
 from rebound_tui.store.fileformat import META_TABLE, DataFileError, db_id_of, decode
 from rebound_tui.store.files import FILE_MODE, read_at, write_all
@@ -164,7 +165,7 @@ class Journal:
                 raise DataFileError(
                     self.path,
                     "this machine's journal holds edits of another database than the data file "
-                    f"(db_id {db_id_of(part)!r}; the file has {db_id_of(out)!r})",
+                    f"(db_id {safe_name(db_id_of(part))}; the file has {safe_name(db_id_of(out))})",
                     "put that database's file back at this path to merge them, or move the "
                     "journal away to open the file without them",
                 )
