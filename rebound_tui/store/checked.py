@@ -113,6 +113,13 @@ class Digest:
             self._thread = None
             self._run()
 
+    @classmethod
+    def known(cls, value: bytes) -> Digest:
+        """A digest already computed (of bytes read before: `partial_read.Kept`)."""
+        digest = cls.__new__(cls)
+        digest._value, digest._thread, digest._raw = value, None, None
+        return digest
+
     def _run(self) -> None:
         assert self._raw is not None
         if isinstance(self._raw, list):

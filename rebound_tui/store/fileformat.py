@@ -274,11 +274,12 @@ def _parse_by_table(
     top: list[str] | None = None,
     given: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
-    """The file parsed one table at a time, largest first, each table checked (which makes its
-    equal strings one object, see `merge.check_doc`) before the next is parsed; with the
-    problems `shape_problems` would list, and whether `trusted()` (asked once the largest table
-    is parsed) spared the checks. None if the file is not laid out that way: the caller then
-    parses it whole (which also reports any error).
+    """The file parsed one table at a time (the tables `given`, parsed already, first; then the
+    largest first), each table checked (which makes its equal strings one object, see
+    `merge.check_doc`) before the next is parsed; with the problems `shape_problems` would
+    list, and whether `trusted()` (asked once the first table is parsed) spared the checks.
+    None if the file is not laid out that way: the caller then parses it whole (which also
+    reports any error).
 
     Why: `orjson.loads` of the whole file holds its bytes, its parse tree (about 1.5x the file)
     and every Python object at once: the load is the session's memory peak. One table at a
@@ -296,10 +297,16 @@ def _parse_by_table(
     parsed: dict[int, Any] = {}
     problems: dict[int, list[str]] = {}
     spared = False
-    for index in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][2]):
+    # Tables given first (checking them makes their equal strings one object before the big
+    # tables are parsed: the load's memory peak), then the others largest first.
+    given = given or {}
+    order = sorted(
+        range(len(spans)), key=lambda i: (spans[i][0] not in given, spans[i][1] - spans[i][2])
+    )
+    for index in order:
         name, start, stop = spans[index]
         try:
-            value = given[name] if given and name in given else orjson.loads(view[start:stop])
+            value = given[name] if name in given else orjson.loads(view[start:stop])
         except orjson.JSONDecodeError:
             return None
         if check and trusted is not None:

@@ -84,6 +84,7 @@ class Kept:
     sig: FileSig
     raw: bytes
     tables: dict[str, Any]
+    digest: bytes  # the bytes' SHA-256 (`checked.py`)
 
 
 _kept: dict[str, Kept] = {}  # by real path (`keep`, `take`); one at most
@@ -133,7 +134,7 @@ def read_tables(
     if keep and sig == FileSig.from_stat(before) and not sig.coarse:
         with _kept_lock:
             _kept.clear()  # (a start opens one file: never more than one file's bytes kept)
-            _kept[os.path.realpath(path)] = Kept(sig, raw, tables)
+            _kept[os.path.realpath(path)] = Kept(sig, raw, tables, digest.value)
     return Tables(tables, trusted, clock_now)
 
 

@@ -216,12 +216,14 @@ class SyncStorage(Storage):
         sig: FileSig | None,
         memory: dict[str, Any] | None = None,
         parsed: dict[str, Any] | None = None,
+        known_digest: bytes | None = None,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """`decode(raw)`, sparing the checks of bytes this machine already checked (or wrote):
         `store/checked.py`, and of records the same as in `memory` (what we hold, which passed
         them: `decode`'s `checked`). Remembers the bytes as checked, as a save remembers what
         it writes from memory; also `_describe`s them."""
-        digest = checked.Digest(raw)  # hashed on another thread while the file is parsed
+        # Hashed on another thread while the file is parsed (or already, by a first start).
+        digest = checked.Digest(raw) if known_digest is None else checked.Digest.known(known_digest)
         known: list[checked.Entry] = []
 
         def trusted(stamp_limit: str, strict: bool) -> bool:
@@ -269,15 +271,15 @@ class SyncStorage(Storage):
             # A first start read this version and some of its tables already (partial_read.py).
             kept = partial_read.take(self.path) if self._data is None else None
             if kept is not None:
-                raw, sig, parsed = kept.raw, kept.sig, kept.tables
+                raw, sig, parsed, known = kept.raw, kept.sig, kept.tables, kept.digest
             else:
-                (raw, sig), parsed = self._read_disk(), None
+                (raw, sig), parsed, known = self._read_disk(), None, None
             del kept
             if raw is None:
                 self._data = new_database()
                 self._remember(None, sig)
             else:
-                self._data, described = self._decode(raw, sig, parsed=parsed)
+                self._data, described = self._decode(raw, sig, parsed=parsed, known_digest=known)
                 del parsed
                 self._sig, self._digest, self._layout = described
             # A database born in memory has no identity on disk yet: if another process creates
