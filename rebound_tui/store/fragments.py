@@ -145,26 +145,41 @@ class Version:
             raw, start, stop = self.value(table), 0, stop - start
         if raw[start : start + 2] != _TABLE_OPEN or raw[stop - 4 : stop] != _TABLE_CLOSE:
             return None
-        heads = [m.start() + 1 for m in _RECORD_LINE.finditer(raw, start, stop)]
-        if not heads or heads[0] != start + 2:
+        spans = _record_spans(raw, start, stop)
+        if spans is None:
             return None
         out: dict[bytes, bytes] = {}
-        ends = [h - 2 for h in heads[1:]]
-        ends.append(stop - 4)
-        for head, end in zip(heads, ends, strict=True):
-            if end < head or (end != stop - 4 and raw[end : end + 2] != _SEP):
-                return None
-            colon = raw.find(b'": ', head + 5, end)
-            key = raw[head + 4 : colon + 1]
-            if colon == -1 or b"\\" in key:  # (an escape: the key read properly)
-                match = _RECORD_KEY.match(raw, head, end)
-                if match is None:
-                    return None
-                key = match.group(1)
-            if key in out:
+        for head, end in spans:
+            key = _key_at(raw, head, end)
+            if key is None or key in out:
                 return None
             out[key] = raw[head:end]
         return out
+
+
+def _record_spans(raw: bytes, start: int, stop: int) -> list[tuple[int, int]] | None:
+    """Where each record's fragment is in the table value `raw[start:stop]` laid out as `encode`
+    writes it (its key line to its end, the separator left out); None if it is not so."""
+    last = stop - len(_TABLE_CLOSE)
+    heads = [m.start() + 1 for m in _RECORD_LINE.finditer(raw, start, last)]
+    if not heads or heads[0] != start + 2:
+        return None
+    ends = [h - 2 for h in heads[1:]]
+    ends.append(last)
+    for head, end in zip(heads, ends, strict=True):
+        if end < head or (end != last and raw[end : end + 2] != _SEP):
+            return None
+    return list(zip(heads, ends, strict=True))
+
+
+def _key_at(raw: bytes, head: int, end: int) -> bytes | None:
+    """The record id of the fragment `raw[head:end]`, as written (the JSON string)."""
+    colon = raw.find(b'": ', head + 5, end)
+    key = raw[head + 4 : colon + 1]
+    if colon == -1 or b"\\" in key:  # (an escape: the key read properly)
+        match = _RECORD_KEY.match(raw, head, end)
+        return match.group(1) if match is not None else None
+    return key
 
 
 def sparse_copy(
@@ -284,7 +299,7 @@ def _patched(
 
     place = find
     if len(ids) > _FIND_MAX:  # many: one pass over the table instead of a search for each
-        places = _places(raw, start, last)
+        places = _places(raw, start, stop)
         place = lambda record_id: places.get(orjson.dumps(record_id))  # noqa: E731
 
     edits: list[tuple[int, int, int, bytes]] = []  # (from, kind, to, bytes): raw[from:to] ->
@@ -316,18 +331,14 @@ def _patched(
     return pieces
 
 
-def _places(raw: bytes, start: int, last: int) -> dict[bytes, tuple[int, int]]:
-    """Where each record of the table `raw[start:last]` is, by its id as written (the JSON
-    string). A key this cannot read plainly (an escape, say) is left out: its record is then
-    not found, and the table encoded whole."""
-    heads = [m.start() + 1 for m in _RECORD_LINE.finditer(raw, start, last)]
-    ends = [h - 2 for h in heads[1:]]
-    ends.append(last)
+def _places(raw: bytes, start: int, stop: int) -> dict[bytes, tuple[int, int]]:
+    """Where each record of the table value `raw[start:stop]` is, by its id as written (the
+    JSON string); empty if the table is not laid out as `encode` writes it (then no record is
+    found, and the table is encoded whole)."""
     out: dict[bytes, tuple[int, int]] = {}
-    for head, end in zip(heads, ends, strict=True):
-        colon = raw.find(b'": ', head + 5, end)
-        key = raw[head + 4 : colon + 1]
-        if colon != -1 and b"\\" not in key:
+    for head, end in _record_spans(raw, start, stop) or ():
+        key = _key_at(raw, head, end)
+        if key is not None:
             out[key] = (head, end)
     return out
 
