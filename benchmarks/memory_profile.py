@@ -182,7 +182,7 @@ def data_file(size: str) -> Path:
 
 def instrument(stages: Stages) -> None:
     """Mark stages inside Service.open: after the bytes are read, parsed, and checked."""
-    from rebound_tui.store import fileformat, storage
+    from rebound_tui.store import fileformat, record_problems, storage
 
     read_disk = storage.SyncStorage._read_disk
 
@@ -206,14 +206,14 @@ def instrument(stages: Stages) -> None:
             return out
 
     fileformat.orjson = OrjsonProbe()  # type: ignore[assignment]
-    shape = fileformat.shape_problems
+    shape = record_problems.shape_problems
 
     def timed_shape(*a: Any, **k: Any) -> Any:
         out = shape(*a, **k)
         stages.mark("shape checks (merge.check_doc)")
         return out
 
-    fileformat.shape_problems = timed_shape  # type: ignore[assignment]
+    record_problems.shape_problems = timed_shape  # type: ignore[assignment]
 
 
 def run_stages(path: Path, trace: bool, top: int = 0) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rebound_tui.domain import record_check
-from rebound_tui.store import checked
+from rebound_tui.domain import record_check, table_check
+from rebound_tui.store import checked, record_problems
 from rebound_tui.store import fileformat as fileformat_mod
 from rebound_tui.store.database import Database
 from rebound_tui.store.fileformat import DataFileError
@@ -19,15 +19,22 @@ from rebound_tui.store.fileformat import DataFileError
 
 @pytest.fixture
 def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every record id `check_doc` looks at, in order."""
+    """Every record id the checks look at, in order: a whole table (`table_check.sift`), or
+    one record (`check_doc`)."""
     seen: list[str] = []
-    real = record_check.check_doc
+    real, real_sift = record_check.check_doc, table_check.sift
 
     def spy(doc, table=None, record_id=None, **kw):
         seen.append(record_id)
         return real(doc, table, record_id, **kw)
 
+    def sift_spy(table, records, **kw):
+        seen.extend(records if type(records) is dict else ())
+        return real_sift(table, records, **kw)
+
     monkeypatch.setattr(record_check, "check_doc", spy)
+    monkeypatch.setattr(record_problems, "check_doc", spy)
+    monkeypatch.setattr(record_problems, "sift", sift_spy)
     return seen
 
 

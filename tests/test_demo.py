@@ -19,7 +19,8 @@ from rebound_tui import demo
 from rebound_tui.domain.model import RECORD_TYPES, ROLES, STAGES
 from rebound_tui.domain.schema import REF, REFS, SCHEMA
 from rebound_tui.service import Service
-from rebound_tui.store.fileformat import META_ID, META_TABLE, decode, shape_problems
+from rebound_tui.store.fileformat import META_ID, META_TABLE, decode
+from rebound_tui.store.record_problems import shape_problems
 
 REPO = Path(__file__).resolve().parents[1]
 # Fields holding record ids (random per build): every REF and REFS field of the schema.

@@ -17,8 +17,8 @@ from rebound_tui.store.fileformat import (
     decode,
     encode,
     new_database,
-    shape_problems,
 )
+from rebound_tui.store.record_problems import shape_problems
 
 names = st.sampled_from(["contacts", "companies", 'x\\"y', "ünï", "rules"])
 values = st.recursive(

@@ -17,7 +17,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 __all__ = [
@@ -122,6 +122,23 @@ def _stamp_day(day: str) -> bool:
 def is_stamp(s: object) -> bool:
     """True if ``s`` is a well-formed stamp (what `parse_stamp` accepts)."""
     return isinstance(s, str) and _STAMP_SHAPE.fullmatch(s) is not None and _stamp_day(s[:10])
+
+
+# Many stamps at once (a table's new stamps): one match over their text joined by newlines, once
+# each is known to be as long as a stamp (so no stamp can hold a newline and pass as two).
+_STAMP_LEN = 38
+_STAMPS_JOINED = re.compile(f"(?:{_STAMP_SHAPE.pattern}\n)*", re.ASCII)
+
+
+def all_stamps(stamps: Collection[str]) -> bool:
+    """True if every one of `stamps` (strings) is a well-formed stamp (`is_stamp` of each)."""
+    if not stamps:
+        return True
+    if set(map(len, stamps)) != {_STAMP_LEN}:
+        return all(is_stamp(s) for s in stamps)
+    if _STAMPS_JOINED.fullmatch("\n".join(stamps) + "\n") is None:
+        return False
+    return all(_stamp_day(day) for day in {s[:10] for s in stamps})
 
 
 def system_ms() -> int:

@@ -33,6 +33,7 @@ __all__ = [
     "SCHEMA",
     "SETTINGS",
     "is_day",
+    "META_TABLE",
     "plain_problem",
     "quoted",
     "safe_name",
@@ -40,6 +41,8 @@ __all__ = [
     "value_problem",
 ]
 
+# The table that holds the file's own settings (format, version, clock), not records.
+META_TABLE = "meta"
 CLOCK = "_clock"
 CREATED = "_created"
 DELETED = "_deleted"

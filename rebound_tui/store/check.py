@@ -9,7 +9,8 @@ from pathlib import Path
 from rebound_tui.domain import record
 from rebound_tui.domain.model import RECORD_TYPES, ValidationError
 from rebound_tui.store.conflicts import find_conflict_copies
-from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, shape_problems
+from rebound_tui.store.fileformat import DataFileError, db_id_of, decode
+from rebound_tui.store.record_problems import shape_problems
 
 
 @dataclass

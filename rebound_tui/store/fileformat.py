@@ -17,13 +17,13 @@ from typing import Any
 import orjson
 
 from rebound_tui.domain.clock import ahead_limit, system_ms
+from rebound_tui.domain.schema import META_TABLE as META_TABLE
 
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import DataFileError as DataFileError
 
 FORMAT_NAME = "rebound-tui"
 SCHEMA_VERSION = 1
-META_TABLE = "meta"
 META_ID = "db"
 _BLANK = re.compile(rb"[\x00 \t\r\n]*\Z")
 TABLES = (
@@ -74,6 +74,7 @@ def decode(
     layout: list[Any] | None = None,
     found: dict[str, Any] | None = None,
     parsed: Mapping[str, Any] | None = None,
+    share: bool = True,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -103,6 +104,9 @@ def decode(
 
     `parsed`, if given, holds tables already parsed from these same bytes (a first start's
     `store/partial_read.py`): they are taken instead of parsed again, and checked all the same.
+
+    `share`: make equal strings one object while checking (`record_problems.table_problems`):
+    less memory held, at some time; a command's one load, gone in a moment, need not.
 
     `found`, if given, gets what the checks learn on the way: "top", the file's highest stamp
     ("" for none) when every record was checked here (none spared by `trusted` or `checked`),
@@ -134,7 +138,16 @@ def decode(
         if check_records and trusted is not None:
             ask = lambda: trusted(stamp_limit, strict)  # noqa: E731
         split = _parse_by_table(
-            raw, check_records, stamp_limit, clock_now, ask, checked, layout, seen, parsed or {}
+            raw,
+            check_records,
+            stamp_limit,
+            clock_now,
+            ask,
+            checked,
+            layout,
+            seen,
+            parsed or {},
+            share,
         )
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
@@ -152,6 +165,8 @@ def decode(
     checked_meta(data, path)
     if check_records:
         if problems is None:
+            from rebound_tui.store.record_problems import shape_problems
+
             problems = shape_problems(
                 data, stamp_limit=stamp_limit, now_ms=clock_now, checked=checked, top=seen
             )
@@ -273,6 +288,7 @@ def _parse_by_table(
     layout: list[Any] | None = None,
     top: list[str] | None = None,
     given: Mapping[str, Any] | None = None,
+    share: bool = True,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time (the tables `given`, parsed already, first; then the
     largest first), each table checked (which makes its equal strings one object, see
@@ -288,6 +304,7 @@ def _parse_by_table(
     """
     view = memoryview(raw)
     from rebound_tui.store.layout import table_spans
+    from rebound_tui.store.record_problems import table_problems
 
     spans = table_spans(raw)
     if spans is None:
@@ -314,7 +331,9 @@ def _parse_by_table(
             check = not spared
         if check:
             known = checked.get(name) if checked is not None else None
-            problems[index] = _table_problems(name, value, None, stamp_limit, now_ms, known, top)
+            problems[index] = table_problems(
+                name, value, None, stamp_limit, now_ms, known, top, share=share
+            )
         parsed[index] = value
     # A name given twice keeps its last value, as a whole-file parse does.
     last = {spans[i][0]: i for i in range(len(spans))}
@@ -322,71 +341,3 @@ def _parse_by_table(
     if not check:
         return data, None, spared
     return data, [p for i in sorted(last.values()) for p in problems[i]], False
-
-
-def _table_problems(
-    table: str,
-    records: Any,
-    limit: int | None = None,
-    stamp_limit: str | None = None,
-    now_ms: int = 0,
-    known: Any = None,
-    top: list[str] | None = None,
-) -> list[str]:
-    """Problems of one table's records; those the same JSON value as their record in `known`
-    (records that passed these checks) are not checked again (see `decode`)."""
-    from rebound_tui.domain.record_check import check_doc, meta_problems
-    from rebound_tui.domain.schema import safe_name
-
-    if not isinstance(records, dict):
-        return [f"table {safe_name(table)} is not an object"]
-    if table == META_TABLE:
-        return [f"{table}/{p}" for p in meta_problems(records)]
-    problems: list[str] = []
-    name = safe_name(table)
-    known = known if type(known) is dict else None
-    for record_id, doc in records.items():
-        if known is not None and _same_value(known.get(record_id), doc):
-            continue
-        found = check_doc(doc, table, record_id, limit=stamp_limit, now_ms=now_ms, top=top)
-        for problem in found:
-            problems.append(f"{name}/{safe_name(record_id)}: {problem}")
-            if limit and len(problems) >= limit:
-                return problems
-    return problems
-
-
-def _same_value(seen: Any, doc: Any) -> bool:
-    """`doc` is the same JSON value as `seen`: equal, and encoded to the same bytes (Python's
-    `==` takes `1`, `1.0` and `True` for one another; the encoding does not)."""
-    if seen is None or seen != doc:
-        return False
-    try:
-        return orjson.dumps(seen) == orjson.dumps(doc)
-    except orjson.JSONEncodeError:
-        return False
-
-
-def shape_problems(
-    data: dict[str, Any],
-    limit: int | None = None,
-    *,
-    stamp_limit: str | None = None,
-    now_ms: int | None = None,
-    checked: Mapping[str, Any] | None = None,
-    top: list[str] | None = None,
-) -> list[str]:
-    """Every record that breaks the format's rules (types, stamps), as readable lines.
-
-    `stamp_limit`: the highest stamp accepted (default: a day ahead of `now_ms`, default now)."""
-    clock_now = system_ms() if now_ms is None else now_ms
-    if stamp_limit is None:
-        stamp_limit = ahead_limit(clock_now)
-    problems: list[str] = []
-    for table, records in data.items():
-        left = limit and limit - len(problems)
-        known = checked.get(table) if checked is not None else None
-        problems += _table_problems(table, records, left, stamp_limit, clock_now, known, top)
-        if limit and len(problems) >= limit:
-            return problems[:limit]
-    return problems

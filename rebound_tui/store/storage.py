@@ -245,6 +245,7 @@ class SyncStorage(Storage):
             layout=spans,
             found=found,
             parsed=parsed,
+            share=not self.one_shot,  # (a command's data is gone in a moment)
         )
         self._read_spans = spans[0] if spans else None
         entry = known[0] if known else None
