@@ -12,8 +12,8 @@ stamps, odd values).
 `sift` never reports a problem itself. It clears the records it can prove pass; anything it
 cannot prove (a wrong type, an unknown choice, a bad or far-ahead stamp, a live record without
 a required field) sends records back to `check_doc`, which says exactly what is wrong. So the
-messages are `check_doc`'s, and a property test (`tests/domain/test_table_check.py`) holds the two to
-the same verdict, the same highest stamp and the same shared strings.
+messages are `check_doc`'s, and a property test (`tests/domain/test_table_check.py`) holds the
+two to the same verdict, the same highest stamp and the same shared strings.
 """
 
 from __future__ import annotations
