@@ -311,3 +311,16 @@ def test_the_git_driver_checks_their_side_only_where_it_differs(
     # bytes, remembered once ours was checked
     assert sorted(checks) == sorted([*ids, ids[2]])
     assert Database(ours).get("companies", ids[2])["name"] == "Theirs"
+
+
+def test_the_version_of_the_checks_covers_every_module_they_are_made_of() -> None:
+    """A changed rule in any module the checks import re-checks every file."""
+    import grimp
+
+    graph = grimp.build_graph("rebound_tui", cache_dir=None)
+    made_of = graph.find_upstream_modules("rebound_tui.store.record_problems")
+    made_of |= {"rebound_tui.store.record_problems", "rebound_tui.store.fileformat"}
+    files = {name.replace(".", "/") + ".py" for name in made_of}
+    assert files <= set(checked._CHECK_MODULES)
+    root = Path(checked.__file__).parents[2]
+    assert all((root / name).is_file() for name in checked._CHECK_MODULES)

@@ -37,12 +37,17 @@ from pathlib import Path
 from typing import Any
 
 KEEP = 64  # entries kept (each under 200 bytes)
+# Every module the checks are made of (a test holds this to what record_problems.py imports).
 _CHECK_MODULES = (
     "rebound_tui/domain/schema.py",
+    "rebound_tui/domain/model.py",
+    "rebound_tui/domain/text.py",
     "rebound_tui/domain/record_check.py",
+    "rebound_tui/domain/table_check.py",
     "rebound_tui/domain/clock.py",
     "rebound_tui/domain/days.py",
     "rebound_tui/store/fileformat.py",
+    "rebound_tui/store/record_problems.py",
     "rebound_tui/store/layout.py",
     "rebound_tui/store/checked.py",
 )
