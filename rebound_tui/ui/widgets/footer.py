@@ -10,15 +10,27 @@ in force change (a form opens, a pane gets the focus), and each key binds itself
 (Textual issue #6666; ui/watchers.py). The dashboard's footer lives as long as the app, so
 every form opened left some 17 dead keys (and their styles) behind: a slower garbage collector
 and a larger process as the day goes on.
+
+And it makes its keys anew once for a burst of changes, not once per change. Textual's footer
+schedules a rebuild (after the next refresh) for every change: the start alone changes the keys
+in force five times within a frame (the focus set, moved to the due table, the screen resumed,
+twice after), and each rebuild mounts a dozen widgets. On a large file the data is being opened
+in a thread meanwhile: the rebuilds and the open share one interpreter, and every pane was
+usable only after the five (benchmarks/RESULTS.md, "Session 10").
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from rebound_tui.ui.watchers import drop_dead_watchers
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 __all__ = ["DashboardFooter"]
 
@@ -36,6 +48,21 @@ class DashboardFooter(Footer):
         margin-right: 0;  /* the compact footer's margin would let a cut key show through */
     }
     """
+
+    _rebuild_due = False  # a rebuild is scheduled and has not started yet
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """As Textual's footer, but changes before the scheduled rebuild starts join it."""
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._rebuild_due:
+            self._rebuild_due = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_due = False  # (a change from here on schedules another: it may be missed)
+        await self.recompose()
 
     async def recompose(self) -> None:
         await super().recompose()
