@@ -26,11 +26,11 @@ async def test_a_burst_of_changes_rebuilds_the_footer_once(app: ReboundApp) -> N
             await original()
 
         footer.recompose = counted  # type: ignore[method-assign]
-        for _ in range(5):
-            app.screen.refresh_bindings()
+        for pane in (app.network, app.bullpen, app.due, app.network):
+            pane.focus_table()  # the keys in force change four times
         await settle(pilot)
         assert len(rebuilds) == 1
-        app.screen.refresh_bindings()  # a change after the rebuild: rebuilt again
+        app.bullpen.focus_table()  # a change after the rebuild: rebuilt again
         await settle(pilot)
         assert len(rebuilds) == 2
 
@@ -50,3 +50,16 @@ async def test_the_footer_shows_the_keys_of_the_last_focus_in_a_burst(app: Rebou
         shown = actions(footer)
         assert "add_contact" in shown
         assert "add_company" not in shown
+
+
+async def test_the_same_keys_in_force_are_not_made_anew(app: ReboundApp) -> None:
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        footer = app.query_one(DashboardFooter)
+        before = list(footer.query(FooterKey))
+        app.screen.refresh_bindings()
+        await settle(pilot)
+        assert list(footer.query(FooterKey)) == before  # the very same widgets
+        app.network.focus_table()
+        await settle(pilot)
+        assert not set(footer.query(FooterKey)) & set(before)

@@ -16,12 +16,13 @@ schedules a rebuild (after the next refresh) for every change: the start alone c
 in force five times within a frame (the focus set, moved to the due table, the screen resumed,
 twice after), and each rebuild mounts a dozen widgets. On a large file the data is being opened
 in a thread meanwhile: the rebuilds and the open share one interpreter, and every pane was
-usable only after the five (benchmarks/RESULTS.md, "Session 10").
+usable only after the five (benchmarks/RESULTS.md, "Session 10"). Nor does it make them anew
+when the keys in force are the ones it shows (the focus moved within a pane, or back).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
@@ -62,13 +63,27 @@ class DashboardFooter(Footer):
 
     async def _rebuild(self) -> None:
         self._rebuild_due = False  # (a change from here on schedules another: it may be missed)
+        if self._composed is not None and self._keys_in_force() == self._composed:
+            return  # (the focus moved within one pane, or back: the same keys)
         await self.recompose()
+
+    _composed: tuple[Any, ...] | None = None  # `_keys_in_force()` when the keys were last made
+
+    def _keys_in_force(self) -> tuple[Any, ...]:
+        """All that the keys shown are made of (`Footer.compose`): equal, the same keys."""
+        app = self.app
+        keys = tuple(
+            (key, binding, app.get_key_display(binding), enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+        )
+        return (keys, self.show_command_palette, app.ENABLE_COMMAND_PALETTE)
 
     async def recompose(self) -> None:
         await super().recompose()
         drop_dead_watchers(self)  # only the keys now shown keep their watcher on this footer
 
     def compose(self) -> ComposeResult:
+        self._composed = self._keys_in_force() if self._bindings_ready else None
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action.removeprefix("app.") == HELP_ACTION:
                 widget.add_class("-help")
