@@ -181,11 +181,15 @@ class Start:
         self._background()
 
     def _background(self) -> None:
-        """Every pane shows the data: the app's background work, and (after the next frame) the
-        screens' stylesheet, so that the first dialog does not wait for it (stylesheet.py)."""
+        """Every pane has its rows: once they are on screen, the app's background work, then
+        the screens' stylesheet, so that the first dialog does not wait for it (stylesheet.py).
+
+        (Not before that frame: the background work starts with the check-ins' sync, a quarter
+        of a second of Python on a large file, which would share the interpreter with drawing
+        the panes; benchmarks/RESULTS.md, "Session 10".)"""
         from rebound_tui.ui.stylesheet import preload_screen_css
 
-        self.app.start_background()
+        self.app.call_after_refresh(self.app.start_background)
         self.app.call_after_refresh(preload_screen_css, self.app)
 
     def finish_for_quit(self) -> bool:

@@ -91,6 +91,38 @@ async def test_due_pane_from_the_cache_then_every_pane_from_the_data(
         assert app.bullpen.border_subtitle == f"{len(service.companies())} companies"
 
 
+@pytest.mark.parametrize("way", ["cached first screen", "data open"])
+async def test_background_work_waits_for_the_frame_after_the_rows(
+    service: Service, first: startup.FirstScreen, way: str
+) -> None:
+    """The check-ins' sync (the first background work) would share the interpreter with
+    drawing the panes: it is not started where every pane gets its rows, but after the next
+    refresh (Textual's `call_after_refresh`: nearly always once that frame is drawn)."""
+    if way == "data open":
+        app = make_app(service, poll_seconds=0, save_delay=0)
+    else:
+        app = deferred(service.path, first)
+    seen: list[str] = []
+    start, background = app.start_background, app.start._background
+
+    def started() -> None:
+        seen.append("background started")
+        start()
+
+    def every_pane_has_rows() -> None:
+        assert app.bullpen.table.rows and app.network.table.rows
+        background()
+        seen.append("rows set")
+
+    app.start_background = started  # type: ignore[method-assign]
+    app.start._background = every_pane_has_rows  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen == ["rows set", "background started"]
+
+
 async def test_keys_that_need_the_data_wait_for_it(
     service: Service, first: startup.FirstScreen, monkeypatch
 ) -> None:
