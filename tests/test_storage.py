@@ -438,6 +438,28 @@ def test_lock_lives_outside_the_data_folder(data_path: Path, tmp_path: Path):
     assert Path(os.environ["REBOUND_LOCK_DIR"]) in lock.parents
 
 
+@pytest.mark.parametrize("chunk", [1 << 20, 3])
+def test_same_bytes_compares_the_whole_file(
+    db: Database, data_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """What a save without a layout (Windows, coarse times) asks before it would rewrite a
+    file with the same bytes: every chunk compared, a short read is a difference."""
+    monkeypatch.setattr(storage_mod, "CHUNK", chunk)
+    db.create("companies", {"name": "Acme"})
+    db.save()
+    raw = data_path.read_bytes()
+    sig = storage_mod.FileSig.from_stat(data_path.stat())
+    storage = db.storage
+    assert storage._same_bytes(None, sig, raw) is True
+    for at in (0, len(raw) // 2, len(raw) - 1):
+        other = raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1 :]
+        assert storage._same_bytes(None, sig, other) is False
+    assert storage._same_bytes(None, sig, raw + b" ") is False
+    with open(data_path, "r+b") as fh:  # the file shorter than its signature says
+        fh.truncate(len(raw) - 1)
+    assert storage._same_bytes(None, sig, raw) is False
+
+
 # -- change detection ------------------------------------------------------------------------
 
 

@@ -133,33 +133,34 @@ def is_exact(data: dict[str, Any], raw: bytes) -> bool:
         return False  # not our frame at all: no need to encode to know
     # Compared a few thousand records at a time: `{"t": {some records}}` encodes as the
     # frame around exactly the file's bytes for those records (sorted ids are contiguous),
-    # so no second copy of a whole table, let alone the file, is ever alive at once.
-    view = memoryview(raw)
+    # so no second copy of a whole table, let alone the file, is ever alive at once. Each
+    # comparison is `raw.startswith(part, at)`: a memcmp (comparing memoryviews goes byte by
+    # byte: 50 ms more over the 26 MB benchmark file).
     at = 0
     for n, name in enumerate(tables):
         records = data[name]
         if type(records) is not dict:
             return False
         head = table_head(name)
-        if view[at : at + 2 + len(head)] != (b"{\n" if n == 0 else b",\n") + head:
+        if not raw.startswith((b"{\n" if n == 0 else b",\n") + head, at):
             return False
         at += 2 + len(head)
         ids = sorted(records)
         for c in range(0, len(ids), _VERIFY_RECORDS):
             if c:
-                if view[at : at + 2] != b",\n":
+                if not raw.startswith(b",\n", at):
                     return False
                 at += 2
             part = {i: records[i] for i in ids[c : c + _VERIFY_RECORDS]}
             encoded = orjson.dumps({name: part}, option=OPTIONS)
             inner = memoryview(encoded)[2 + len(head) : -len(b"\n  }\n}")]
-            if view[at : at + len(inner)] != inner:
+            if not raw.startswith(inner, at):
                 return False
             at += len(inner)
-        if view[at : at + 4] != b"\n  }":
+        if not raw.startswith(b"\n  }", at):
             return False
         at += 4
-    return view[at:] == b"\n}\n"
+    return len(raw) - at == 3 and raw.startswith(b"\n}\n", at)
 
 
 def fragment(record_id: str, doc: Any) -> bytes:

@@ -689,10 +689,11 @@ class SyncStorage(Storage):
         try:
             if source is None and FileSig.from_stat(os.fstat(fd)) != sig:
                 return False
-            view = memoryview(raw)
             for offset in range(0, len(raw), CHUNK * 4):
-                part = view[offset : offset + CHUNK * 4]
-                if read_at(fd, len(part), offset) != part:
+                size = min(CHUNK * 4, len(raw) - offset)
+                got = read_at(fd, size, offset)
+                # (a memcmp: comparing with a memoryview of `raw` went byte by byte)
+                if len(got) != size or not raw.startswith(got, offset):
                     return False
             return True
         finally:
