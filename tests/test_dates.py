@@ -229,6 +229,25 @@ def test_parse_day_strict() -> None:
             parse_day_strict(bad)
 
 
+def test_parse_day_strict_remembers_only_good_days() -> None:
+    """Stored days are parsed once per string (the same Date after); a bad one raises every
+    time, and a str subclass or a non-string is judged, never looked up."""
+
+    class Odd(str):
+        pass
+
+    assert parse_day_strict("2026-11-27") is parse_day_strict("2026-11-27")
+    for _ in range(2):
+        with pytest.raises(DateError, match="no such day"):
+            parse_day_strict("2026-02-30")
+    assert parse_day_strict(Odd("2026-11-27")) == FRI
+    with pytest.raises(DateError, match="YYYY-MM-DD"):
+        parse_day_strict(Odd("today"))
+    for bad in (None, 20261127, b"2026-11-27"):
+        with pytest.raises(DateError, match="YYYY-MM-DD"):
+            parse_day_strict(bad)  # type: ignore[arg-type]
+
+
 def test_format_day() -> None:
     assert format_day(D(2026, 1, 5)) == "2026-01-05"
     assert format_day(dt.date(987, 6, 5)) == "0987-06-05"

@@ -16,6 +16,7 @@ due date. Everything here is pure: no file I/O, no UI; the clock is read only by
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -185,8 +186,22 @@ def last_weekday(d: _dt.date, weekday: int) -> pendulum.Date:
 
 def parse_day_strict(text: str) -> pendulum.Date:
     """Parse exactly ``'YYYY-MM-DD'`` (the stored form); nothing else, not even spaces."""
-    if not isinstance(text, str):
-        raise DateError(f"bad date {_quote(text)}: expected YYYY-MM-DD")
+    if type(text) is not str:  # (a str subclass could hash or compare otherwise)
+        if not isinstance(text, str):
+            raise DateError(f"bad date {_quote(text)}: expected YYYY-MM-DD")
+        return _parse_day_strict(text)
+    return _stored_day(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _stored_day(text: str) -> pendulum.Date:
+    """`parse_day_strict` of one string, remembered: a file's 20,000 interactions fall on a
+    thousand days or so, and a pendulum Date takes microseconds to make (a Date is immutable:
+    one object serves every caller). A bad day raises, and is not remembered."""
+    return _parse_day_strict(text)
+
+
+def _parse_day_strict(text: str) -> pendulum.Date:
     m = _ISO_DAY_RE.fullmatch(text)
     if m is None:
         raise DateError(f"bad date {_quote(text)}: expected YYYY-MM-DD")
