@@ -62,7 +62,7 @@ class DashboardFooter(Footer):
             self.call_after_refresh(self._rebuild)
 
     async def _rebuild(self) -> None:
-        self._rebuild_due = False  # (a change from here on schedules another: it may be missed)
+        self._rebuild_due = False  # (a change from here on schedules another: none is missed)
         if self._composed is not None and self._keys_in_force() == self._composed:
             return  # (the focus moved within one pane, or back: the same keys)
         await self.recompose()
