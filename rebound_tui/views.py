@@ -103,6 +103,12 @@ class Views:
             self._key = (self.service.generation, key[1])
         return self._snapshot
 
+    def adopt(self, snapshot: Snapshot) -> None:
+        """Take `snapshot` as the current one: built elsewhere (views_helper.py) from exactly
+        the data the service holds now, today."""
+        self._snapshot = snapshot
+        self._key = (self.service.generation, self.service.today())
+
     def built(self, key: tuple[int, dt.date]) -> Snapshot | None:
         """The snapshot of the data generation and day `key`, if it is built already."""
         return self._snapshot if self._key == key else None

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from rebound_tui.service import Service
     from rebound_tui.startup import FileState, FirstScreen
     from rebound_tui.ui.screens.form_base import Confirm, RecordForm
+    from rebound_tui.views_helper import ViewsHelper
 
 __all__ = ["LOADING", "ReboundApp", "make_app"]
 
@@ -105,14 +106,16 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         first_screen: FirstScreen | None = None,
         first_day: dt.date | None = None,
         file_state: FileState | None = None,
+        views_helper: ViewsHelper | None = None,
         cache_first_screen: bool = True,
         data_label: str | None = None,
         poll_seconds: float = 1.0,
         save_delay: float = 0.3,
     ) -> None:
         """Either a `service`, or an `opener` (run in a thread after the first paint) with the
-        `first_screen` to paint until then, for `first_day`. `file_state`: the data file's state
-        as the service read it, when that is known (the first screen is cached for it).
+        `first_screen` to paint until then, for `first_day`, and maybe a `views_helper` (a child
+        process building the panes' rows meanwhile). `file_state`: the data file's state as the
+        service read it, when that is known (the first screen is cached for it).
         `cache_first_screen`: keep the first screen after saves (not for a throwaway file)."""
         super().__init__()
         if service is None and (opener is None or first_screen is None):
@@ -129,6 +132,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
             first_screen=first_screen,
             first_day=first_day,
             file_state=file_state,
+            helper=views_helper,
         )
         self.cache_first_screen = cache_first_screen
         self.load_error: BaseException | None = None  # the deferred open failed: the app exits

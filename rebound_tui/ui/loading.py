@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rebound_tui.service import Service
     from rebound_tui.startup import FileState
     from rebound_tui.views import Views
+    from rebound_tui.views_helper import ViewsHelper
 
 __all__ = ["LOADING", "Loaded", "needs_data", "open_data"]
 
@@ -37,13 +38,20 @@ class Loaded:
     views: Views
 
 
-def open_data(opener: Callable[[], tuple[Service, FileState | None]]) -> Loaded:
-    """In a thread: open the data file, build every pane's rows, remember the first screen."""
+def open_data(
+    opener: Callable[[], tuple[Service, FileState | None]],
+    helper: ViewsHelper | None = None,
+) -> Loaded:
+    """In a thread: open the data file, build every pane's rows (or take those the `helper`
+    process built meanwhile, when they are of this data), remember the first screen."""
     from rebound_tui.views import Views
 
     service, state = opener()
     views = Views(service)
-    snapshot = views.snapshot  # built here, not on the UI thread
+    prebuilt = helper.take(service) if helper is not None else None
+    if prebuilt is not None:
+        views.adopt(prebuilt)
+    snapshot = views.snapshot  # built here (unless taken), not on the UI thread
     if state is not None and not service.unsaved:
         from rebound_tui.startup import remember
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rebound_tui.ui.theme import ThemeMemory
     from rebound_tui.ui.widgets import Pane
     from rebound_tui.views import Views
+    from rebound_tui.views_helper import ViewsHelper
 
 __all__ = ["Start", "StartHost"]
 
@@ -66,9 +67,11 @@ class Start:
         first_screen: FirstScreen | None,
         first_day: dt.date | None,
         file_state: FileState | None,
+        helper: ViewsHelper | None = None,
     ) -> None:
         self.app = app
         self.opener = opener
+        self.helper = helper  # a child process building the panes' rows meanwhile
         self.first_screen = first_screen
         self.first_day = first_day
         self.file_state = file_state
@@ -139,7 +142,7 @@ class Start:
         opener = self.opener
         assert opener is not None
         self.loader = self.app.run_worker(
-            lambda: open_data(opener),
+            lambda: open_data(opener, self.helper),
             thread=True,
             group="load",
             name="open the data",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -14,7 +15,7 @@ from rebound_tui.errors import DataFileError
 from rebound_tui.service import Service
 from rebound_tui.store import due_cache
 from rebound_tui.ui.app import LOADING, ReboundApp, make_app
-from rebound_tui.views import due_entries
+from rebound_tui.views import Views, due_entries
 from tests.ui.conftest import TODAY, reopen
 from tests.ui.test_app import record_messages
 
@@ -250,6 +251,36 @@ def test_second_launch_paints_from_the_cache(data_path, service, monkeypatch, to
     first = made[-1].start.first_screen
     assert first is not None and first.source == "cache"  # painted from the cache, then opened
     assert made[-1].loaded
+
+
+def test_a_first_launch_has_a_child_build_the_rows_and_a_cached_one_not(
+    data_path, service, monkeypatch
+) -> None:
+    """No cache: a child process builds the other panes' rows meanwhile (views_helper.py), and
+    is gone when the app is; its rows are those of the data. From the cache: no child."""
+    from rebound_tui.ui.launch import launch
+    from rebound_tui.views_helper import ViewsHelper
+
+    started: list[ViewsHelper] = []
+    start = ViewsHelper.start
+
+    def record(path):
+        started.append(start(path))
+        return started[-1]
+
+    monkeypatch.setattr(ViewsHelper, "start", staticmethod(record))
+    adopted: list[Any] = []
+    adopt = Views.adopt
+    monkeypatch.setattr(Views, "adopt", lambda v, s: adopted.append(s) or adopt(v, s))
+    expected = Views(Service.open(data_path)).snapshot  # (today by the real clock, as the child's)
+    made: list[ReboundApp] = []
+    _headless(monkeypatch, made, _quit_when_loaded)
+    assert launch(db=str(data_path), demo=False) == 0
+    assert len(started) == 1 and made[-1].start.helper is started[0]
+    assert started[0].process.poll() is not None  # not left behind
+    assert adopted == [expected]
+    assert launch(db=str(data_path), demo=False) == 0
+    assert made[-1].start.first_screen.source == "cache" and len(started) == 1
 
 
 def test_a_deferred_open_error_is_reported_like_an_eager_one(

@@ -1,0 +1,248 @@
+"""The panes' rows built in a helper process while the dashboard paints its first screen.
+
+A first start on a large file waits mostly for one core: after the first paint, a thread opens
+the data and then builds the bullpen's and the network's rows (a quarter of a second on the
+heavy benchmark file, all of it Python holding the interpreter), while the machine's other core
+idles. So the dashboard starts this module as a child process as it starts: the child opens the
+same file as a one-shot reader, builds every pane's rows (`views.build`) and sends them back.
+The dashboard's loader, once its own open is done, takes them instead of building them, if they
+are of exactly the data it holds: the file in the same state (device, inode, size, times) read
+with nothing unsaved on either side, and the same day. Otherwise, or when the child failed or
+is late, it builds them itself as before: the helper only ever saves time.
+
+The child writes nothing but what any command leaves (the checks' cache, store/checked.py),
+never touches the terminal (no standard input, its errors go nowhere), and dies with a broken
+pipe if the dashboard is gone. Its answer is plain values (tuples of strings, numbers, None),
+read back by an unpickler that refuses every class and function: nothing in it can run code,
+and every row is rebuilt here from those values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import pickle
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import fields
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rebound_tui.rows import BullpenRow, DueEntry, DueRow, DueSummary, NetworkRow
+
+if TYPE_CHECKING:
+    from rebound_tui.service import Service
+    from rebound_tui.views import Snapshot
+
+__all__ = ["ViewsHelper", "from_wire", "main", "to_wire"]
+
+FORMAT = 1  # of the answer: bumped whenever the rows or their encoding change
+NICENESS = 10  # the child's: it yields to the dashboard (and to everything else)
+WAIT_SECONDS = 5.0  # the longest the loader waits for the child once its own open is done
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+_BULLPEN = attrgetter(*_names(BullpenRow))
+_NETWORK_NAMES = _names(NetworkRow)
+_NETWORK = attrgetter(*_NETWORK_NAMES)
+_WARMTH_AT = _NETWORK_NAMES.index("warmth")
+_DUE = attrgetter(*_names(DueRow))
+_ENTRY = attrgetter(*_names(DueEntry))
+_SUMMARY = attrgetter(*_names(DueSummary))
+
+
+# -- the answer: a snapshot as plain values, and back ------------------------------------------
+def to_wire(snapshot: Snapshot) -> dict[str, Any]:
+    """The snapshot as plain values (a network row's warmth as its level, score and cooling)."""
+    network = []
+    for row in snapshot.network:
+        values = _NETWORK(row)
+        heat = values[_WARMTH_AT]
+        network.append(
+            (
+                *values[:_WARMTH_AT],
+                (heat.level.value, heat.score, heat.cooling),
+                *values[_WARMTH_AT + 1 :],
+            )
+        )
+    return {
+        "bullpen": [_BULLPEN(row) for row in snapshot.bullpen],
+        "network": network,
+        "due": [_DUE(row) for row in snapshot.due],
+        "summary": _SUMMARY(snapshot.summary),
+        "upcoming": [_DUE(row) for row in snapshot.upcoming],
+        "entries": [_ENTRY(entry) for entry in snapshot.entries],
+    }
+
+
+def from_wire(payload: dict[str, Any]) -> Snapshot:
+    """The snapshot `to_wire` gave. Raises TypeError, ValueError, KeyError or IndexError for
+    anything else (the caller then builds the rows itself)."""
+    from rebound_tui.domain.warmth import Level, Warmth
+    from rebound_tui.views import Snapshot
+
+    if type(payload) is not dict:
+        raise TypeError("not a snapshot")
+    warmths: dict[tuple[Any, ...], Warmth] = {}
+    network = []
+    by_company: dict[str | None, list[NetworkRow]] = defaultdict(list)
+    for values in payload["network"]:
+        heat_values = values[_WARMTH_AT]
+        heat = warmths.get(heat_values)
+        if heat is None:
+            level, score, cooling = heat_values
+            heat = warmths[heat_values] = Warmth(Level(level), score, cooling)
+        row = NetworkRow(*values[:_WARMTH_AT], heat, *values[_WARMTH_AT + 1 :])
+        network.append(row)
+        by_company[row.company_id].append(row)
+    return Snapshot(
+        bullpen=[BullpenRow(*values) for values in payload["bullpen"]],
+        network=network,
+        due=[DueRow(*values) for values in payload["due"]],
+        summary=DueSummary(*payload["summary"]),
+        upcoming=[DueRow(*values) for values in payload["upcoming"]],
+        network_by_company=dict(by_company),
+        entries=[DueEntry(*values) for values in payload["entries"]],
+    )
+
+
+class _PlainValues(pickle.Unpickler):
+    """Reads plain values only: a class or function named in the stream is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"not a plain value: {module}.{name}")
+
+
+# -- the dashboard's side ------------------------------------------------------------------------
+class ViewsHelper:
+    """The child process building the panes' rows of one data file."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self.started = time.monotonic()
+
+    @classmethod
+    def start(cls, path: Path) -> ViewsHelper | None:
+        """Start the child on `path` (None if it cannot be started: the loader builds the rows
+        itself). It imports this same package (its folder first on its path, and `-P`: not
+        one in the folder the dashboard was started from)."""
+        import rebound_tui
+
+        root = str(Path(rebound_tui.__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-P", "-m", __name__, str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,  # (no signal meant for the dashboard's terminal)
+            )
+        except (OSError, ValueError):
+            return None
+        return cls(process)
+
+    def take(self, service: Service, wait: float = WAIT_SECONDS) -> Snapshot | None:
+        """The rows the child built, if they are those of `service`'s data today (else None:
+        build them). Waits for the child at most `wait` seconds."""
+        try:
+            out, _ = self.process.communicate(timeout=wait)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return None
+        except (OSError, ValueError):
+            return None
+        if self.process.returncode != 0 or not out:
+            return None
+        try:
+            answer = _PlainValues(io.BytesIO(out)).load()
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError):
+            return None
+        if type(answer) is not tuple or len(answer) != 4:
+            return None
+        form, state, day, payload = answer
+        mine = service.disk_state()
+        if form != FORMAT or mine is None or state != tuple(mine):
+            return None
+        if day != service.today().isoformat():
+            return None
+        try:
+            return from_wire(payload)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+
+    def stop(self) -> None:
+        """End the child if it still runs (the dashboard quit before it was asked)."""
+        process = self.process
+        if process.poll() is None:
+            process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+# -- the child's side ----------------------------------------------------------------------------
+def answer(path: Path) -> bytes | None:
+    """The child's answer for the data file `path`: its state as read, the day, and every
+    pane's rows (None when there is nothing to send: no file, or memory is not the file)."""
+    from rebound_tui.service import Service
+    from rebound_tui.views import Views
+
+    if not path.is_file():
+        return None
+    service = Service.open(path, one_shot=True)
+    state = service.disk_state()
+    if state is None:
+        return None
+    snapshot = Views(service).snapshot
+    day = service.today().isoformat()
+    return pickle.dumps((FORMAT, tuple(state), day, to_wire(snapshot)), protocol=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m rebound_tui.views_helper PATH`: the answer on standard output; 1 (and no
+    output) when there is none or anything went wrong."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        return 2
+    try:
+        out = answer(Path(args[0]))
+    except Exception:  # noqa: BLE001 (the dashboard then builds the rows itself)
+        return 1
+    if out is None:
+        return 1
+    try:
+        sys.stdout.buffer.write(out)
+        sys.stdout.buffer.flush()
+    except (BrokenPipeError, OSError):  # the dashboard is gone
+        return 1
+    return 0
+
+
+def _run_as_process() -> None:
+    """The child's whole life: no cyclic collector (nothing it builds is garbage before it
+    ends: the collections would only walk the data, tens of milliseconds on a large file),
+    and no teardown freeing that data object by object after the answer is out."""
+    import gc
+
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(NICENESS)  # (where the cores are short, the dashboard's own start comes first)
+    gc.disable()
+    code = main()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    _run_as_process()
