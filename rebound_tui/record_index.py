@@ -23,6 +23,12 @@ Entries = Callable[[R], Iterable[tuple[str, V]]]
 # Could this stored document be filed under this key? (Never False for one that is: a scan
 # for one key looks only at the documents it says yes to.)
 RawMatch = Callable[[dict[str, Any], str], bool]
+# The stored documents that may be filed under any of these keys, in one pass (never leaving
+# out one that is; each is then asked `RawMatch`): a scan's cheap first sieve.
+RawSieve = Callable[
+    [Iterable[tuple[str, dict[str, Any] | None]], tuple[str, ...]],
+    Iterator[tuple[str, dict[str, Any]]],
+]
 
 
 class Source(Protocol):
@@ -43,12 +49,17 @@ class GroupIndex(Generic[R, V]):
     """
 
     def __init__(
-        self, cls: type[R], entries: Entries[R, V], raw_match: RawMatch | None = None
+        self,
+        cls: type[R],
+        entries: Entries[R, V],
+        raw_match: RawMatch | None = None,
+        raw_sieve: RawSieve | None = None,
     ) -> None:
         self.cls = cls
         self.table: str = cls.TABLE  # type: ignore[attr-defined]
         self.entries = entries
         self.raw_match = raw_match
+        self.raw_sieve = raw_sieve
         self._epoch: int | None = None
         self._seen = 0
         self._groups: dict[str, dict[str, V]] = {}
@@ -108,6 +119,8 @@ class GroupIndex(Generic[R, V]):
         with source.db.lock:
             raw = source.db.raw(self.table)
             docs = raw.items() if ids is None else ((i, raw.get(i)) for i in ids)
+            if self.raw_sieve is not None:
+                docs = self.raw_sieve(docs, wanted)
             for record_id, doc in docs:
                 if doc is None:
                     continue

@@ -35,6 +35,7 @@ from rebound_tui.touches import (
     check_in_may_file,
     touch_entries,
     touch_may_file,
+    touch_sieve,
 )
 from rebound_tui.undo import UndoHistory
 
@@ -52,7 +53,7 @@ class RecordsCore:
         # Touches by contact (each person of an interaction) and by "co:" + company id; check-ins
         # by contact: kept in step with the writes (record_index.py).
         self.touch_index: GroupIndex[Interaction, Touch] = GroupIndex(
-            Interaction, touch_entries, touch_may_file
+            Interaction, touch_entries, touch_may_file, touch_sieve
         )
         self.check_in_index: GroupIndex[FollowUp, FollowUp] = GroupIndex(
             FollowUp, check_in_entries, check_in_may_file

@@ -8,6 +8,8 @@ playbook, the cadences, the cool-off guard, drafts and openings.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from rebound_tui.domain import cadence as cadence_mod
 from rebound_tui.domain import dates
@@ -55,6 +57,28 @@ def touch_may_file(doc: dict, key: str) -> bool:
         return True
     others = doc.get("with_ids")
     return type(others) is list and key in others
+
+
+def touch_sieve(
+    docs: Iterable[tuple[str, dict[str, Any] | None]], keys: tuple[str, ...]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The stored interactions that may be filed under any of `keys` (`touch_may_file` says
+    which exactly), in one pass with no call per document: a command's cool-off check scans
+    20,000 of them for a person and their company. (The ids are strings or None and
+    `with_ids` a list of strings: every stored document passed its check, domain/schema.py.)"""
+    people = frozenset(k for k in keys if not k.startswith(COMPANY_KEY))
+    companies = frozenset(k[len(COMPANY_KEY) :] for k in keys if k.startswith(COMPANY_KEY))
+    for record_id, doc in docs:
+        if doc is None:
+            continue
+        get = doc.get
+        others = get("with_ids")
+        if (
+            get("contact_id") in people
+            or get("company_id") in companies
+            or (others and not people.isdisjoint(others))
+        ):
+            yield record_id, doc
 
 
 def check_in_may_file(doc: dict, key: str) -> bool:

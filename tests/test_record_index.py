@@ -99,3 +99,34 @@ def test_touches_by_contact_cover_everyone_in_the_interaction(tmp_path: Path):
     i = svc.log("meeting", contact="Ana", with_ids=[b.id], on="2026-11-20")
     touches = svc.core.touch_groups()
     assert touches[a.id][i.id].day == touches[b.id][i.id].day == dt.date(2026, 11, 20)
+
+
+IDS = st.sampled_from(["p1", "p2", "p3", "c1", "c2"])
+TOUCH_DOCS = st.dictionaries(
+    st.sampled_from([f"i{n}" for n in range(12)]),
+    st.one_of(
+        st.none(),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "contact_id": st.one_of(st.none(), IDS),
+                "company_id": st.one_of(st.none(), IDS),
+                "with_ids": st.lists(IDS, max_size=3),
+            },
+        ),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(docs=TOUCH_DOCS, keys=st.lists(st.one_of(IDS, IDS.map(lambda i: "co:" + i)), max_size=3))
+def test_the_touch_sieve_keeps_exactly_the_documents_a_key_may_file(docs, keys) -> None:
+    """A command's scan sieves the interactions first: it must never drop one that
+    `touch_may_file` would file under a key asked (nor keep one it would not)."""
+    from rebound_tui.touches import touch_may_file, touch_sieve
+
+    wanted = tuple(dict.fromkeys(keys))
+    kept = [i for i, _ in touch_sieve(docs.items(), wanted)]
+    assert kept == [
+        i for i, d in docs.items() if d is not None and any(touch_may_file(d, k) for k in wanted)
+    ]
