@@ -174,11 +174,17 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
             self.service.setting("theme") if self.loaded else first.theme if first else None
         )
         self.start.first_paint()
-        self.call_after_refresh(self._add_searches)
+        if self.loaded:  # (else once the data is attached: start.py)
+            self.call_after_refresh(self.add_searches)
         self.due.focus_table()
         self.pane_layout.apply()
 
-    def _add_searches(self) -> None:
+    def on_ready(self) -> None:  # (Textual's Ready: the first frame is on screen)
+        self.start.ready()
+
+    def add_searches(self) -> None:
+        """Each pane's search input, hidden until "/" (`Pane.add_search`; "/" before this
+        makes its own)."""
         for pane in self.panes:
             pane.add_search()
 

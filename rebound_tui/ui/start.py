@@ -5,9 +5,11 @@ The app holds one `Start` (`app.start`) and calls it from `on_mount`; the app ro
 
 - with a service: the due pane from the data first, then (after the first paint) the other
   panes' rows built in a thread, and the first screen cached for the next start;
-- fast, with a first screen from the cache (startup.py): the due pane from it, then the data
-  file opened in a thread (loading.py) and attached: all three panes show the real data, the
-  due cursor on the same follow-up. Until then the other panes say they are loading.
+- fast, with a first screen from the cache (startup.py) or from the file's first tables: the
+  due pane from it, then, as soon as that frame is on screen, the data file opened in a thread
+  (loading.py; the other panes' rows taken from a first start's child process, views_helper.py,
+  when it has built them) and attached: all three panes show the real data, the due cursor on
+  the same follow-up. Until then the other panes say they are loading.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class StartHost(Protocol):
     def exit(self, result: Any = None, return_code: int = 0) -> None: ...
     def set_day(self, day: dt.date) -> None: ...
     def refresh_panes(self, *, force: bool = False) -> None: ...
+    def add_searches(self) -> None: ...
     def start_background(self) -> None:
         """Every pane shows the data: start the disk poll and the cadence sync."""
         ...
@@ -95,7 +98,16 @@ class Start:
                 pane.loading_text = LOADING
         app.due.show(first.due, first.summary, first.upcoming)
         app.set_day(self.first_day or dt.date.today())
-        app.call_after_refresh(self._start_loading)
+        # The open starts as soon as the first frame is on screen (`ready`, from Textual's
+        # Ready), not after the refresh that follows it: that waited for the footer's keys
+        # and the search inputs to be made (~0.1 s on the heavy file; benchmarks/RESULTS.md,
+        # "Session 11"). This is only in case Ready never comes.
+        app.call_after_refresh(self.ready)
+
+    def ready(self) -> None:
+        """The first frame is on screen: a fast start opens the data now (once)."""
+        if not self.app.loaded and self.loader is None and self.opener is not None:
+            self._start_loading()
 
     def _show_due_first(self) -> None:
         """Only the due pane, from the data: what the first paint needs."""
@@ -181,6 +193,8 @@ class Start:
                 pane.loading_text = None
         app.themes.remember_pending()  # a theme picked meanwhile
         app.refresh_panes(force=True)
+        # (Not made before: mounting three inputs shared the interpreter with the open.)
+        app.call_after_refresh(app.add_searches)
         self._background()
 
     def _background(self) -> None:
