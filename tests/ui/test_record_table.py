@@ -241,3 +241,32 @@ def test_sort_rows_puts_none_last(values: list[int | None], descending: bool) ->
     present = [v for v in out if v is not None]
     assert out == present + [None] * values.count(None)
     assert present == sorted(present, reverse=descending)
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1990),
+        st.none(),
+        st.integers(),
+    )
+)
+def test_a_value_is_measured_as_wide_as_it_is_shown(value) -> None:
+    """The fast count for printable ASCII agrees with measuring what is shown (escapes,
+    wide characters, the cut at LINE_MAX with its "…")."""
+    from rich.cells import cell_len
+
+    from rebound_tui.display import line
+    from rebound_tui.ui.widgets.record_table import shown_width
+
+    assert shown_width(value) == cell_len(line(value))
+
+
+def test_columns_fit_the_widest_value_shown_of_any_row() -> None:
+    table = RecordTable(COLUMNS)
+    rows = make_rows(50)
+    rows.append(Row("wide", "漢字" * 6 + "\x1b]0;x", 1))  # wide characters and an escape
+    table.rows = rows
+    assert table._natural["name"] == 24 + len("\\x1b]0;x")
+    table.rows = make_rows(50)
+    assert table._natural["name"] == len("Name 00000")

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rebound_tui.display import LINE_MAX
 from rebound_tui.display import line as shown
 from rebound_tui.ui.widgets.columns import (
     CELL_STYLES,
@@ -42,6 +43,15 @@ from rebound_tui.ui.widgets.columns import (
 __all__ = ["CELL_STYLES", "Column", "RecordTable", "RowLike", "fit_cells", "matches", "sort_rows"]
 
 T = TypeVar("T")
+
+
+def shown_width(value: object) -> int:
+    """The cells `shown(value)` takes on screen. Printable ASCII (most names) needs no escape
+    and is one cell a character: counted, not scanned (measuring every row of a large table
+    is done for each new set of rows)."""
+    if type(value) is str and value.isascii() and value.isprintable():
+        return len(value) if len(value) <= LINE_MAX else LINE_MAX + 1  # (cut: "…")
+    return cell_len(shown(value))
 
 
 class RecordTable(ScrollView, Generic[T], can_focus=True):
@@ -158,12 +168,17 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
         self._rebuild()
 
     def _measure(self) -> None:
-        """The longest value of each flexible column (over all rows, so search does not jump)."""
+        """The longest value of each flexible column (over all rows, so search does not jump),
+        each distinct value measured once (a company is named on thousands of people's rows)."""
         natural: dict[str, int] = {}
         for col in self.columns:
             if col.flex:
                 value = col.value
-                longest = max((cell_len(shown(value(r))) for r in self._source), default=0)
+                try:
+                    values: Any = {value(r) for r in self._source}
+                except TypeError:  # (a value that cannot be hashed: measured row by row)
+                    values = [value(r) for r in self._source]
+                longest = max(map(shown_width, values), default=0)
                 natural[col.key] = max(longest, cell_len(col.label))
         if natural != self._natural:
             self._natural = natural
