@@ -83,3 +83,60 @@ def test_every_kind_of_write_saves_the_bytes_of_a_full_encode(tmp_path: Path):
     check(svc, path)
     svc.add_contact("After all that", company=acme.id)
     check(svc, path)
+
+
+def _saved_file(tmp_path: Path) -> Path:
+    path = tmp_path / "rebound.json"
+    svc = Service.open(path, today=lambda: TODAY)
+    acme = svc.add_company("Acme")
+    for n in range(40):
+        svc.add_contact(f"Person {n:03}", company=acme.id)
+    svc.save()
+    return path
+
+
+def test_the_first_saves_layout_is_worked_out_from_the_file_read(tmp_path: Path, monkeypatch):
+    """An open leaves the file's layout to the first save (the dashboard waits for its data
+    meanwhile); that save then encodes only what changed, and gives the full encode's bytes."""
+    import rebound_tui.store.storage as storage_module
+
+    path = _saved_file(tmp_path)
+    svc = Service.open(path, today=lambda: TODAY, resident=True)
+    storage = svc.db.storage
+    assert storage._layout is None and storage._layout_due is not None
+    planned = []
+    plan = storage_module.plan
+    monkeypatch.setattr(storage_module, "plan", lambda *a: planned.append(a) or plan(*a))
+    svc.add_company("Globex")  # (after the open: the data as read is kept apart)
+    check(svc, path)
+    assert planned and storage._layout is not None and storage._layout_due is None
+
+
+def test_a_version_delivered_before_the_first_save_is_not_laid_out_as_the_one_read(
+    tmp_path: Path,
+):
+    path = _saved_file(tmp_path)
+    svc = Service.open(path, today=lambda: TODAY)
+    other = Service.open(path, today=lambda: TODAY)
+    other.add_company("From the other machine")
+    other.save()  # (replaced by rename: another inode, another size)
+    svc.add_company("Here")
+    check(svc, path)
+    assert {"From the other machine", "Here"} <= {c.name for c in svc.companies()}
+
+
+def test_a_file_rewritten_in_place_before_the_first_save_is_not_laid_out_as_read(
+    tmp_path: Path,
+):
+    """Changed in place after the open, same size: its record boundaries are not taken from
+    the bytes read then, nor its records copied."""
+    path = _saved_file(tmp_path)
+    svc = Service.open(path, today=lambda: TODAY)
+    raw = path.read_bytes()
+    at = raw.index(b'\n      "', raw.index(b'"contacts"'))  # a line inside a record
+    with open(path, "r+b") as file:  # same inode and size; another mtime and ctime
+        file.seek(at + 1)
+        file.write(b"\t")  # still JSON, no longer exactly how we write it
+    svc.add_company("Here")
+    check(svc, path)
+    assert "Here" in {c.name for c in svc.companies()}

@@ -149,3 +149,9 @@ def check_read_layout(data: dict[str, Any], where: int, junk: bytes) -> None:
     at = where % (len(raw) + 1)
     changed = raw[:at] + junk + raw[at:]  # one stray byte anywhere: maybe still valid JSON
     assert Layout.of_read(data, changed) is None
+    # The same, read a piece at a time (the dashboard's first save): the same layout, or none.
+    assert Layout.of_file(data, len(raw), lambda a, b: raw[a:b]) == found
+    assert Layout.of_file(data, len(changed), lambda a, b: changed[a:b]) is None
+    if at < len(raw):  # one byte replaced: the same size, other bytes
+        other = raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1 :]
+        assert Layout.of_file(data, len(other), lambda a, b: other[a:b]) is None

@@ -20,8 +20,9 @@ fresh fragments for the records that changed (`bytes`), and the result is byte f
 file encodes one record instead of thirty thousand and keeps no copy of the file in memory.
 
 Anything the plan cannot follow (a new or emptied table, a removed record) re-encodes that table.
-A file we read gets a layout only if it is byte for byte what `encode` writes (`Layout.of_read`);
-any other file is encoded whole at its first save, whose layout `Layout.of` then reads.
+A file we read gets a layout only if it is byte for byte what `encode` writes (`Layout.of_read`,
+or `Layout.of_file` at the dashboard's first save); any other file is encoded whole at its first
+save, whose layout `Layout.of` then reads.
 """
 
 from __future__ import annotations
@@ -124,43 +125,80 @@ class Layout:
         have a save copy spans that cut through records."""
         return cls.of(data, raw) if is_exact(data, raw) else None
 
+    @classmethod
+    def of_file(
+        cls, data: dict[str, Any], size: int, read: Callable[[int, int], bytes]
+    ) -> Layout | None:
+        """`of_read` for a file of `size` bytes read a piece at a time (`read(start, end)`),
+        never whole (the dashboard's first save, with all its data and rows in memory), each
+        record's place read off the encoding `_compare` checks the file against."""
+        out: dict[str, TableLayout] = {}
+
+        def chunk(name: str, encoded: bytes, first: int, end: int, at: int) -> None:
+            table = out.get(name)
+            if table is None:
+                records = data[name]
+                table = out[name] = TableLayout(records, sorted(records), [], at)
+            heads = [first] + [m.start() + 1 for m in _RECORD_LINE.finditer(encoded, first, end)]
+            table.lengths += map(operator.sub, [h - 2 for h in heads[1:]] + [end], heads)
+
+        def same(at: int, part: bytes | memoryview) -> bool:  # (a memcmp, as in is_exact)
+            return len(got := read(at, at + len(part))) == len(part) and got.startswith(part)
+
+        found = _compare(data, size, same, chunk)
+        found = found and all(len(t.lengths) == len(t) for t in out.values())
+        return cls(out, size) if found else None
+
 
 def is_exact(data: dict[str, Any], raw: bytes) -> bool:
     """Is `raw` (parsed to `data`) exactly what `fileformat.encode` writes for `data`? Then it
-    also gives no key twice (orjson writes each key of a dict once)."""
+    also gives no key twice (orjson writes each key of a dict once). (`raw.startswith(part,
+    at)` is a memcmp: comparing memoryviews goes byte by byte, 50 ms more on 26 MB.)"""
+    return _compare(data, len(raw), lambda at, part: raw.startswith(part, at))
+
+
+def _compare(
+    data: dict[str, Any],
+    size: int,
+    same: Callable[[int, bytes | memoryview], bool],
+    chunk: Callable[[str, bytes, int, int, int], None] | None = None,
+) -> bool:
+    """Does the file of `size` bytes (`same(at, part)`: it holds `part` at offset `at`) hold
+    exactly `encode(data)`? Compared a few thousand records at a time: `{"t": {some
+    records}}` encodes as the frame around exactly the file's bytes for those records (sorted
+    ids are contiguous), so no second copy of a whole table, let alone the file, is ever alive
+    at once. `chunk(table, encoded, first, end, at)` is told of each part that matched: the
+    records' bytes are `encoded[first:end]`, at offset `at` of the file."""
     tables = [name for name in sorted(data) if data[name]]
-    if not tables or not raw.startswith(b"{\n  ") or not raw.endswith(b"\n}\n"):
+    if not tables or not same(0, b"{\n  ") or size < 3 or not same(size - 3, b"\n}\n"):
         return False  # not our frame at all: no need to encode to know
-    # Compared a few thousand records at a time: `{"t": {some records}}` encodes as the
-    # frame around exactly the file's bytes for those records (sorted ids are contiguous),
-    # so no second copy of a whole table, let alone the file, is ever alive at once. Each
-    # comparison is `raw.startswith(part, at)`: a memcmp (comparing memoryviews goes byte by
-    # byte: 50 ms more over the 26 MB benchmark file).
     at = 0
     for n, name in enumerate(tables):
         records = data[name]
         if type(records) is not dict:
             return False
         head = table_head(name)
-        if not raw.startswith((b"{\n" if n == 0 else b",\n") + head, at):
+        if not same(at, (b"{\n" if n == 0 else b",\n") + head):
             return False
         at += 2 + len(head)
         ids = sorted(records)
         for c in range(0, len(ids), _VERIFY_RECORDS):
             if c:
-                if not raw.startswith(b",\n", at):
+                if not same(at, _SEP):
                     return False
                 at += 2
             part = {i: records[i] for i in ids[c : c + _VERIFY_RECORDS]}
             encoded = orjson.dumps({name: part}, option=OPTIONS)
-            inner = memoryview(encoded)[2 + len(head) : -len(b"\n  }\n}")]
-            if not raw.startswith(inner, at):
+            first, end = 2 + len(head), len(encoded) - len(b"\n  }\n}")
+            if not same(at, memoryview(encoded)[first:end]):
                 return False
-            at += len(inner)
-        if not raw.startswith(b"\n  }", at):
+            if chunk is not None:
+                chunk(name, encoded, first, end, at)
+            at += end - first
+        if not same(at, b"\n  }"):
             return False
         at += 4
-    return len(raw) - at == 3 and raw.startswith(b"\n}\n", at)
+    return size - at == 3
 
 
 def fragment(record_id: str, doc: Any) -> bytes:

@@ -137,6 +137,9 @@ class SyncStorage(Storage):
         self._sig: FileSig | None = None
         self._digest: bytes | None = None
         self._layout: Layout | None = None
+        # The first load's layout, left for the first save to work out (`_settle_layout`):
+        # (the file's signature, the data as parsed from it).
+        self._layout_due: tuple[FileSig, dict[str, Any]] | None = None
         self._checked_at = 0.0
         self._read_exact = False  # the file last parsed is exactly what `encode` writes
         self._read_spans: Any = None  # and its tables' spans, when it was parsed by table
@@ -217,11 +220,13 @@ class SyncStorage(Storage):
         memory: dict[str, Any] | None = None,
         parsed: dict[str, Any] | None = None,
         known_digest: bytes | None = None,
+        defer_layout: bool = False,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """`decode(raw)`, sparing the checks of bytes this machine already checked (or wrote):
         `store/checked.py`, and of records the same as in `memory` (what we hold, which passed
         them: `decode`'s `checked`). Remembers the bytes as checked, as a save remembers what
-        it writes from memory; also `_describe`s them."""
+        it writes from memory; also `_describe`s them (with `defer_layout`, all but the layout,
+        which the first save works out: `_settle_layout`)."""
         # Hashed on another thread while the file is parsed (or already, by a first start).
         digest = checked.Digest(raw) if known_digest is None else checked.Digest.known(known_digest)
         known: list[checked.Entry] = []
@@ -254,11 +259,17 @@ class SyncStorage(Storage):
         else:
             top = (found["top"] or None) if "top" in found else max_stamp(data)
         exact = entry.exact if entry is not None else None
-        described = _describe(raw, sig, data, exact, layout=not self.one_shot)
-        if exact is None and described[2] is not None:
-            exact = True
-        elif exact is None and not self.one_shot and sig is not None and not sig.coarse:
-            exact = False if os.name != "nt" else None
+        if defer_layout and sig is not None and not sig.coarse and os.name != "nt":
+            # Worked out by the first save (from the file, if it is still this version): not
+            # while the dashboard waits for its data (50-70 ms on the heavy file).
+            described: tuple[FileSig | None, bytes | None, Layout | None] = (sig, None, None)
+            self._layout_due = (sig, data)
+        else:
+            described = _describe(raw, sig, data, exact, layout=not self.one_shot)
+            if exact is None and described[2] is not None:
+                exact = True
+            elif exact is None and not self.one_shot and sig is not None and not sig.coarse:
+                exact = False if os.name != "nt" else None
         if entry is None or entry.exact != exact:
             strict = entry.strict if entry is not None else exact is True
             checked.remember(digest.value, checked.Entry(top or "", exact, strict))
@@ -280,7 +291,9 @@ class SyncStorage(Storage):
                 self._data = new_database()
                 self._remember(None, sig)
             else:
-                self._data, described = self._decode(raw, sig, parsed=parsed, known_digest=known)
+                self._data, described = self._decode(
+                    raw, sig, parsed=parsed, known_digest=known, defer_layout=not self.one_shot
+                )
                 del parsed
                 self._sig, self._digest, self._layout = described
             # A database born in memory has no identity on disk yet: if another process creates
@@ -551,8 +564,37 @@ class SyncStorage(Storage):
                 f"(chmod u+w {shlex.quote(str(self.path))}) and try again"
             )
 
+    def _settle_layout(self) -> None:
+        """The first load's layout (deferred by `_decode`), from the file if it is still the
+        version loaded: the data as parsed then is still there as it was (writes replace a
+        table's dict and a record's, never change them), and `Layout.of_file` compares the
+        two, a piece at a time. Outside the data lock: the dashboard keeps going meanwhile."""
+        due = self._layout_due
+        if due is None:
+            return
+        sig, data = due
+        layout = None
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except OSError:
+            fd = None
+        if fd is not None:
+            try:
+                if FileSig.from_stat(os.fstat(fd)) == sig:
+                    layout = Layout.of_file(data, sig.size, lambda a, b: read_at(fd, b - a, a))
+            except OSError:
+                layout = None
+            finally:
+                os.close(fd)
+        with self.lock:
+            if self._layout_due is due:
+                self._layout_due = None
+                if self._sig == sig and self._layout is None:
+                    self._layout = layout
+
     def _write_locked(self) -> bool:
         source: int | None = None
+        self._settle_layout()
         try:
             with self.lock:
                 assert self._data is not None
