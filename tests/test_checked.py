@@ -324,3 +324,75 @@ def test_the_version_of_the_checks_covers_every_module_they_are_made_of() -> Non
     assert files <= set(checked._CHECK_MODULES)
     root = Path(checked.__file__).parents[2]
     assert all((root / name).is_file() for name in checked._CHECK_MODULES)
+
+
+def _marks() -> list[str]:
+    folder = checked.checked_dir()
+    return [p.name for p in folder.glob(".*.checking")] if folder.exists() else []
+
+
+def test_a_load_waits_for_another_process_checking_the_same_bytes(
+    data_path: Path, checks: list[str]
+) -> None:
+    """A first start's child process checks a file new here while the dashboard paints: the
+    dashboard's own load then takes its verdict instead of checking the file again."""
+    import threading
+    import time
+
+    _seeded(data_path)
+    _remember_nothing(data_path)
+    digest = checked.digest_of(data_path.read_bytes())
+    marked = threading.Event()
+
+    def other_process() -> None:
+        with checked.checking(digest):
+            marked.set()
+            time.sleep(0.3)
+            checked.remember(digest, checked.Entry("", None, False))
+
+    thread = threading.Thread(target=other_process)
+    thread.start()
+    assert marked.wait(10)
+    checks.clear()
+    db = Database(data_path)
+    thread.join()
+    assert checks == []  # waited for the verdict, not checked here
+    assert len(list(db.live("companies"))) == 3 and _marks() == []
+
+
+def test_nobody_checking_or_a_dead_checker_means_no_wait(data_path: Path) -> None:
+    import time
+
+    _seeded(data_path)
+    _remember_nothing(data_path)
+    digest = checked.digest_of(data_path.read_bytes())
+    started = time.monotonic()
+    assert checked.lookup(digest, wait=5) is None
+    with checked.checking(digest):
+        (mark,) = checked.checked_dir().glob(".*.checking")
+        old = time.time() - checked.STALE_SECONDS - 60
+        os.utime(mark, (old, old))  # left by a process that died checking
+        assert checked.lookup(digest, wait=5) is None
+    assert time.monotonic() - started < 2
+
+
+def test_the_mark_is_held_while_a_load_checks_and_gone_after_even_if_it_fails(
+    data_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seeded(data_path)
+    _remember_nothing(data_path)
+    seen: list[list[str]] = []
+    real_sift = record_problems.sift
+
+    def sift_spy(table, records, **kw):
+        seen.append(_marks())
+        return real_sift(table, records, **kw)
+
+    monkeypatch.setattr(record_problems, "sift", sift_spy)
+    Database(data_path).storage.read()
+    assert seen and all(len(marks) == 1 for marks in seen) and _marks() == []
+    raw = data_path.read_bytes().replace(b'"Co 1"', b"[1]")  # a name that is not text
+    data_path.write_bytes(raw)
+    with pytest.raises(DataFileError):
+        Database(data_path).storage.read()
+    assert _marks() == []

@@ -32,11 +32,15 @@ import json
 import os
 import tempfile
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 KEEP = 64  # entries kept (each under 200 bytes)
+CHECKING_WAIT = 0.6  # the longest a load waits for another process checking the same bytes
+STALE_SECONDS = 30.0  # a mark older than this is a process that died checking
 # Every module the checks are made of (a test holds this to what record_problems.py imports).
 _CHECK_MODULES = (
     "rebound_tui/domain/schema.py",
@@ -145,8 +149,55 @@ class Digest:
         return self._value
 
 
-def lookup(digest: bytes) -> Entry | None:
-    """What this machine knows of the bytes with this SHA-256, or None."""
+def lookup(digest: bytes, wait: float = 0.0) -> Entry | None:
+    """What this machine knows of the bytes with this SHA-256, or None. With `wait`, while
+    another process is checking the same bytes (`checking`), up to that many seconds for its
+    verdict rather than none: a first start's child process (views_helper.py) checks a file
+    new here while the dashboard paints, and the dashboard then need not check it again."""
+    entry = _read(digest)
+    if entry is not None or wait <= 0:
+        return entry
+    marker, deadline = _marker_path(digest), time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            if time.time() - marker.stat().st_mtime > STALE_SECONDS:
+                break  # (left by a process that died checking)
+        except OSError:
+            break  # nobody is checking them (or just stopped: its entry is read below)
+        time.sleep(0.005)
+        entry = _read(digest)
+        if entry is not None:
+            return entry
+    return _read(digest)
+
+
+@contextlib.contextmanager
+def checking(digest: bytes) -> Iterator[None]:
+    """Tell this machine's other processes that these bytes are being checked now (until the
+    verdict is remembered, or the check failed): their `lookup` may wait for it."""
+    marker = _marker_path(digest)
+    try:
+        from rebound_tui.store.backups import make_private_dirs
+
+        make_private_dirs(marker.parent)
+        marker.write_bytes(b"")
+        made = True
+    except OSError:
+        made = False
+    try:
+        yield
+    finally:
+        if made:
+            with contextlib.suppress(OSError):
+                marker.unlink()
+
+
+def _marker_path(digest: bytes) -> Path:
+    entry = _entry_path(digest)
+    return entry.with_name(f".{entry.name}.checking")  # (a dot: never pruned as an entry)
+
+
+def _read(digest: bytes) -> Entry | None:
     try:
         text = _entry_path(digest).read_text(encoding="utf-8")
         value = json.loads(text)

@@ -230,13 +230,33 @@ class SyncStorage(Storage):
         # Hashed on another thread while the file is parsed (or already, by a first start).
         digest = checked.Digest(raw) if known_digest is None else checked.Digest.known(known_digest)
         known: list[checked.Entry] = []
+        marks = contextlib.ExitStack()  # (held from the decision to check to the verdict)
 
         def trusted(stamp_limit: str, strict: bool) -> bool:
-            entry = checked.lookup(digest.value)
+            entry = checked.lookup(digest.value, wait=checked.CHECKING_WAIT)
             if checked.trusts(entry, stamp_limit, strict=strict):
                 known.append(entry)  # type: ignore[arg-type]
                 return True
+            marks.enter_context(checked.checking(digest.value))
             return False
+
+        with marks:
+            return self._decoded(
+                raw, sig, digest, known, trusted, memory, parsed, defer_layout=defer_layout
+            )
+
+    def _decoded(
+        self,
+        raw: bytes,
+        sig: FileSig | None,
+        digest: checked.Digest,
+        known: list[checked.Entry],
+        trusted: Callable[[str, bool], bool],
+        memory: dict[str, Any] | None,
+        parsed: dict[str, Any] | None,
+        *,
+        defer_layout: bool,
+    ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
 
         resident = self.resident and memory is None  # the first load, not a refresh
         spans: list[Any] = []
