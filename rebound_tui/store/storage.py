@@ -257,7 +257,7 @@ class SyncStorage(Storage):
         *,
         defer_layout: bool,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
-
+        """The rest of `_decode`, inside its mark (`checked.checking`) once it checks."""
         resident = self.resident and memory is None  # the first load, not a refresh
         spans: list[Any] = []
         found: dict[str, Any] = {}  # (what the checks learn on the way: fileformat.decode)
@@ -393,6 +393,7 @@ class SyncStorage(Storage):
             self._data = self._merge_into_memory(disk)
             if FileSig.of(self.path) == sig:  # else a newer version came (maybe our own save):
                 self._sig, self._digest, self._layout = described  # the next check reads it
+            self._layout_due = None  # (nor does the data as first read stay for it)
             if self._data != disk:
                 # Memory holds what the delivered file lacks (say, a version made before our
                 # last save was synced over it): the file must get it back, edit or not.
