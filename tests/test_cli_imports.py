@@ -54,6 +54,14 @@ def test_a_write_loads_no_dashboard_rows(tmp_path):
     assert "rebound_tui.rows" in loaded_by(tmp_path, "due")  # (two due today: sorted)
 
 
+def test_reading_the_data_loads_no_file_lock_and_a_write_does(tmp_path):
+    """The lock is a save's (and a journal append's): not loaded to open the data, which the
+    dashboard waits for on a first start."""
+    loaded_by(tmp_path, "add", "company", "Acme")
+    assert "filelock" not in loaded_by(tmp_path, "due")
+    assert "filelock" in loaded_by(tmp_path, "add", "company", "Globex")
+
+
 def test_the_modules_load_when_their_command_needs_them(tmp_path):
     loaded_by(tmp_path, "add", "company", "Acme")
     assert "rebound_tui.domain.insights" in loaded_by(tmp_path, "stats", "--json")

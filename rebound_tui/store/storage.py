@@ -37,7 +37,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
 from platformdirs import user_cache_dir
 from tinydb.storages import Storage
 
@@ -475,6 +474,8 @@ class SyncStorage(Storage):
                 # Nothing of ours to write, nothing new to merge: skip encoding. (A new database
                 # nobody changed is not written either: looking around creates no file.)
                 return False
+        from filelock import FileLock, Timeout  # (the first save's: not the open's imports)
+
         try:
             with FileLock(lock_path_for(self.path), timeout=LOCK_TIMEOUT, mode=0o600):
                 for _ in range(SAVE_TRIES):
@@ -544,6 +545,8 @@ class SyncStorage(Storage):
                 return True
             if self._fresh or self._sig is None:
                 return False
+        from filelock import FileLock, Timeout
+
         try:
             with FileLock(lock_path_for(self.path), timeout=wait, mode=0o600):
                 with self.lock:
