@@ -157,8 +157,7 @@ class FakeHelper:
         return self.answer
 
 
-def test_the_loader_takes_the_childs_rows_or_builds_its_own(saved: Path, monkeypatch) -> None:
-    monkeypatch.setattr("rebound_tui.startup.remember", lambda *a: False)
+def test_the_loader_takes_the_childs_rows_or_builds_its_own(saved: Path) -> None:
     built = Views(Service.open(saved)).snapshot
     helper = FakeHelper(built)
     loaded = open_data(lambda: (Service.open(saved), None), helper)  # type: ignore[arg-type]

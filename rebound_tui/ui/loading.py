@@ -36,6 +36,7 @@ class Loaded:
 
     service: Service
     views: Views
+    state: FileState | None = None  # the file as read, when memory holds exactly it
 
 
 def open_data(
@@ -43,7 +44,8 @@ def open_data(
     helper: ViewsHelper | None = None,
 ) -> Loaded:
     """In a thread: open the data file, build every pane's rows (or take those the `helper`
-    process built meanwhile, when they are of this data), remember the first screen."""
+    process built meanwhile, when they are of this data). (The first screen is remembered
+    once they are on screen: `Start.attach`.)"""
     from rebound_tui.views import Views
 
     service, state = opener()
@@ -51,15 +53,11 @@ def open_data(
     prebuilt = helper.take(service) if helper is not None else None
     if prebuilt is not None:
         views.adopt(prebuilt)
-    snapshot = views.snapshot  # built here (unless taken), not on the UI thread
-    if state is not None and not service.unsaved:
-        from rebound_tui.startup import remember
-
-        remember(service, snapshot.entries, state)
+    views.snapshot  # noqa: B018 (built here, unless taken: not on the UI thread)
     # The parsed data lives as long as the app: keep the cyclic GC from walking it on every
     # full collection (those pauses were the slowest keystrokes on a large file).
     gc.freeze()
-    return Loaded(service, views)
+    return Loaded(service, views, state if not service.unsaved else None)
 
 
 def needs_data(app: Any, action: str | ActionParseResult, namespace: DOMNode | None) -> bool:

@@ -195,6 +195,9 @@ class Start:
         app.refresh_panes(force=True)
         # (Not made before: mounting three inputs shared the interpreter with the open.)
         app.call_after_refresh(app.add_searches)
+        if loaded.state is not None:  # the data as read: next start's first screen, once drawn
+            self.first_entries = (loaded.views.snapshot.entries, loaded.state)
+            app.call_after_refresh(self._remember_first_screen)
         self._background()
 
     def _background(self) -> None:

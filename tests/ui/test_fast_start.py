@@ -233,3 +233,29 @@ async def test_the_rows_painted_first_come_from_the_cache_only_when_it_matches(
     other.add_follow_up("Added by another process", due="2026-11-27")
     other.save()
     assert startup.first_screen(service.path, TODAY) is None
+
+
+async def test_the_first_screen_is_remembered_once_the_data_is_on_screen(
+    service: Service, first: startup.FirstScreen, monkeypatch
+) -> None:
+    """Not by the loader, which every pane waits for: after the frame that shows the data,
+    the data as read (its due entries, for the file state read)."""
+    calls: list[tuple] = []
+    monkeypatch.setattr(startup, "remember", lambda *args: calls.append((args, app.loaded)))
+    gate = threading.Event()
+    app = deferred(service.path, first, gate)
+    as_read = due_cache.file_state(service.path)  # (the app's saves change it later)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert calls == []
+        gate.set()
+        await loaded(app, pilot)
+        for _ in range(50):
+            if calls:
+                break
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        (args, was_loaded), *_ = calls
+        assert was_loaded and args[0] is app.service
+        assert args[1] is app.views.snapshot.entries  # (no edit since: the rows as read)
+        assert args[2] == as_read
