@@ -25,7 +25,6 @@ import os
 import pickle
 import subprocess
 import sys
-import time
 from collections import defaultdict
 from dataclasses import fields
 from operator import attrgetter
@@ -126,7 +125,6 @@ class ViewsHelper:
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self.process = process
-        self.started = time.monotonic()
 
     @classmethod
     def start(cls, path: Path) -> ViewsHelper | None:
