@@ -53,7 +53,6 @@ _NETWORK_NAMES = _names(NetworkRow)
 _NETWORK = attrgetter(*_NETWORK_NAMES)
 _WARMTH_AT = _NETWORK_NAMES.index("warmth")
 _DUE = attrgetter(*_names(DueRow))
-_ENTRY = attrgetter(*_names(DueEntry))
 _SUMMARY = attrgetter(*_names(DueSummary))
 
 
@@ -77,7 +76,7 @@ def to_wire(snapshot: Snapshot) -> dict[str, Any]:
         "due": [_DUE(row) for row in snapshot.due],
         "summary": _SUMMARY(snapshot.summary),
         "upcoming": [_DUE(row) for row in snapshot.upcoming],
-        "entries": [_ENTRY(entry) for entry in snapshot.entries],
+        "entries": [entry.values() for entry in snapshot.entries],  # (as the cache has them)
     }
 
 
@@ -108,7 +107,7 @@ def from_wire(payload: dict[str, Any]) -> Snapshot:
         summary=DueSummary(*payload["summary"]),
         upcoming=[DueRow(*values) for values in payload["upcoming"]],
         network_by_company=dict(by_company),
-        entries=[DueEntry(*values) for values in payload["entries"]],
+        entries=[DueEntry.from_values(values) for values in payload["entries"]],
     )
 
 
