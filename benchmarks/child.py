@@ -170,84 +170,88 @@ def child_startup(args: argparse.Namespace) -> None:
 
         Service.open = classmethod(timed_open)
 
-    sys.meta_path.insert(
-        0, _AfterImport({"rebound_tui.domain.dates": pin_today, "rebound_tui.service": time_open})
-    )
     from rebound_tui.store import due_cache  # the app imports it before its paint anyway
 
     due_cache.local_today = lambda: anchor
-    import rebound_tui.ui.app as ui_app
 
-    original_init = ui_app.ReboundApp.__init__
+    def probe_app(ui_app: Any) -> None:
+        """The probes, put on the app class when the program itself imports it: importing it
+        here first (Textual with it) would start the program's own work later than it does
+        (a first start's child process is started before Textual is imported)."""
+        original_init = ui_app.ReboundApp.__init__
 
-    def init(self, *a, **k) -> None:
-        original_init(self, *a, **k)
-        first = self.start.first_screen  # (a first start paints from the file's tables)
-        cached = first is not None and getattr(first, "source", "cache") == "cache"
-        _emit(fd, event="app", t=time.monotonic(), cached=cached, loaded=self.loaded)
-        table = self.due.table
-        seen = {"row": False}
-        render_line = table.render_line
+        def init(self, *a, **k) -> None:
+            original_init(self, *a, **k)
+            first = self.start.first_screen  # (a first start paints from the file's tables)
+            cached = first is not None and getattr(first, "source", "cache") == "cache"
+            _emit(fd, event="app", t=time.monotonic(), cached=cached, loaded=self.loaded)
+            table = self.due.table
+            seen = {"row": False}
+            render_line = table.render_line
 
-        def probe(y: int):
-            if y >= 1 and table.rows:
-                seen["row"] = True
-            return render_line(y)
+            def probe(y: int):
+                if y >= 1 and table.rows:
+                    seen["row"] = True
+                return render_line(y)
 
-        table.render_line = probe
+            table.render_line = probe
 
-        def shows() -> list[Any]:
-            net = self.network.table
-            screen = type(self.screen).__name__
-            out = [screen, len(self.screen_stack), net.cursor, net.filter, self.due.table.cursor]
-            # Last: whether every pane shows the data (a start paints the due pane first).
-            ready = bool(self.loaded and not self.start.building)
-            if args.insights:  # the figures on screen yet, and how often they were computed
-                filled = getattr(self.screen, "insights", None) is not None
-                return [*out, filled, self.insights.computed, ready]
-            return [*out, ready]
+            def shows() -> list[Any]:
+                net = self.network.table
+                screen = type(self.screen).__name__
+                due = self.due.table.cursor
+                out = [screen, len(self.screen_stack), net.cursor, net.filter, due]
+                # Last: whether every pane shows the data (a start paints the due pane first).
+                ready = bool(self.loaded and not self.start.building)
+                if args.insights:  # the figures on screen yet, and how often they were computed
+                    filled = getattr(self.screen, "insights", None) is not None
+                    return [*out, filled, self.insights.computed, ready]
+                return [*out, ready]
 
-        if args.insights == "cold":  # nothing computed ahead: each `i` computes the figures
-            self.insights.idle = 0
-            opened = self.insights.open
+            if args.insights == "cold":  # nothing computed ahead: each `i` computes the figures
+                self.insights.idle = 0
+                opened = self.insights.open
 
-            def open_cold(service: Any) -> None:
-                self.insights.key = self.insights.figures = None
-                opened(service)
+                def open_cold(service: Any) -> None:
+                    self.insights.key = self.insights.figures = None
+                    opened(service)
 
-            self.insights.open = open_cold
-        elif args.insights == "warm":  # computed ahead soon after the data is quiet
-            self.insights.idle = 0.5
+                self.insights.open = open_cold
+            elif args.insights == "warm":  # computed ahead soon after the data is quiet
+                self.insights.idle = 0.5
 
-        def painted() -> list[str]:
-            """The ids of the due rows on screen: run.py checks they are open follow-ups of
-            the file (so a cached first paint shows real data rows)."""
-            return [r.id for r in table.rows[:10]]
+            def painted() -> list[str]:
+                """The ids of the due rows on screen: run.py checks they are open follow-ups of
+                the file (so a cached first paint shows real data rows)."""
+                return [r.id for r in table.rows[:10]]
 
-        if args.prime:
-            _prime(self, fd)
-        else:
+            if args.prime:
+                _prime(self, fd)
+            else:
 
-            def usable() -> bool:
-                """Every pane shows its rows: the data is open and the views are built."""
-                return bool(
-                    self.loaded
-                    and not getattr(self, "_building", False)
-                    and self.bullpen.table.rows
-                    and self.network.table.rows
+                def usable() -> bool:
+                    """Every pane shows its rows: the data is open and the views are built."""
+                    return bool(
+                        self.loaded
+                        and not getattr(self, "_building", False)
+                        and self.bullpen.table.rows
+                        and self.network.table.rows
+                    )
+
+                _watch_paints(
+                    self,
+                    fd,
+                    lambda: seen["row"],
+                    args.session,
+                    shows,
+                    painted,
+                    usable if args.usable else None,
                 )
 
-            _watch_paints(
-                self,
-                fd,
-                lambda: seen["row"],
-                args.session,
-                shows,
-                painted,
-                usable if args.usable else None,
-            )
+        ui_app.ReboundApp.__init__ = init  # type: ignore[method-assign]
 
-    ui_app.ReboundApp.__init__ = init  # type: ignore[method-assign]
+    patches = {"rebound_tui.domain.dates": pin_today, "rebound_tui.service": time_open}
+    sys.meta_path.insert(0, _AfterImport({**patches, "rebound_tui.ui.app": probe_app}))
     from rebound_tui.cli import main
 
     sys.argv = ["rebound-tui", "--db", str(args.file)]
