@@ -7,6 +7,7 @@ diff. Decoding never turns an unreadable file into an empty database.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import uuid
@@ -75,6 +76,7 @@ def decode(
     found: dict[str, Any] | None = None,
     parsed: Mapping[str, Any] | None = None,
     share: bool = True,
+    fork_checks: bool = False,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -107,6 +109,11 @@ def decode(
 
     `share`: make equal strings one object while checking (`record_problems.table_problems`):
     less memory held, at some time; a command's one load, gone in a moment, need not.
+
+    `fork_checks`: a command's process on two cores or more may check the largest table in a
+    forked child while it checks the others (`split_check.py`), when the bytes are new here;
+    while it waits for the child, it finds whether they are exactly what `encode` writes
+    ("exact" in `found`).
 
     `found`, if given, gets what the checks learn on the way: "top", the file's highest stamp
     ("" for none) when every record was checked here (none spared by `trusted` or `checked`),
@@ -148,6 +155,8 @@ def decode(
             seen,
             parsed or {},
             share,
+            fork_checks,
+            found if not strict else None,  # (strict: `is_exact` below, for every file)
         )
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
@@ -289,6 +298,8 @@ def _parse_by_table(
     top: list[str] | None = None,
     given: Mapping[str, Any] | None = None,
     share: bool = True,
+    fork_checks: bool = False,
+    found: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time (the tables `given`, parsed already, first; then the
     largest first), each table checked (which makes its equal strings one object, see
@@ -320,6 +331,35 @@ def _parse_by_table(
     order = sorted(
         range(len(spans)), key=lambda i: (spans[i][0] not in given, spans[i][1] - spans[i][2])
     )
+
+    def check_table(index: int, value: Any) -> list[str]:
+        name = spans[index][0]
+        known = checked.get(name) if checked is not None else None
+        return table_problems(name, value, None, stamp_limit, now_ms, known, top, share=share)
+
+    apart = None
+    if fork_checks and check and trusted is not None and checked is None:
+        from rebound_tui.store import split_check
+
+        apart = split_check.apart_table(spans, given)
+    if apart is not None:  # the largest table is checked by a forked child
+
+        def meanwhile(parsed: dict[int, Any]) -> None:
+            """While the child checks: is the file exactly as we write it? (Then the command's
+            save copies the tables it left alone: `storage`'s `_read`.)"""
+            if found is not None:
+                from rebound_tui.store.layout import is_exact
+
+                with contextlib.suppress(TypeError, ValueError):  # (not yet checked: any value)
+                    found["exact"] = is_exact(_joined(spans, parsed, None, False)[0], raw)
+
+        try:
+            parsed, shown, spared = split_check.parse(
+                view, spans, apart, order, stamp_limit, now_ms, trusted, top, check_table, meanwhile
+            )
+        except orjson.JSONDecodeError:
+            return None
+        return _joined(spans, parsed, shown, spared)
     for index in order:
         name, start, stop = spans[index]
         try:
@@ -330,14 +370,20 @@ def _parse_by_table(
             spared, trusted = trusted(), None
             check = not spared
         if check:
-            known = checked.get(name) if checked is not None else None
-            problems[index] = table_problems(
-                name, value, None, stamp_limit, now_ms, known, top, share=share
-            )
+            problems[index] = check_table(index, value)
         parsed[index] = value
+    return _joined(spans, parsed, problems if check else None, spared)
+
+
+def _joined(
+    spans: list[tuple[str, int, int]],
+    parsed: dict[int, Any],
+    problems: dict[int, list[str]] | None,
+    spared: bool,
+) -> tuple[dict[str, Any], list[str] | None, bool]:
     # A name given twice keeps its last value, as a whole-file parse does.
     last = {spans[i][0]: i for i in range(len(spans))}
     data = {name: parsed[i] for name, i in last.items()}
-    if not check:
+    if problems is None:
         return data, None, spared
     return data, [p for i in sorted(last.values()) for p in problems[i]], False

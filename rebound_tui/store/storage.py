@@ -270,6 +270,8 @@ class SyncStorage(Storage):
             found=found,
             parsed=parsed,
             share=not self.one_shot,  # (a command's data is gone in a moment)
+            # A command's own process: the machine's other core may check a table meanwhile.
+            fork_checks=self.one_shot and resident,
         )
         self._read_spans = spans[0] if spans else None
         entry = known[0] if known else None
@@ -277,7 +279,7 @@ class SyncStorage(Storage):
             top = entry.max_stamp or None
         else:
             top = (found["top"] or None) if "top" in found else max_stamp(data)
-        exact = entry.exact if entry is not None else None
+        exact = entry.exact if entry is not None else found.get("exact")
         if defer_layout and sig is not None and not sig.coarse and os.name != "nt":
             # Worked out by the first save (from the file, if it is still this version): not
             # while the dashboard waits for its data (50-70 ms on the heavy file).

@@ -1,0 +1,237 @@
+"""A command's check of a file new here, its largest table checked in a forked child
+(`store/split_check.py`): the same verdict, the same highest stamp and the same data as the
+check in one process, whatever the child does."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rebound_tui.domain.merge import max_stamp
+from rebound_tui.service import Service
+from rebound_tui.store import checked, record_problems, split_check
+from rebound_tui.store.fileformat import DataFileError, decode, encode
+from tests.test_hostile_files import HOSTILE
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+
+@pytest.fixture(autouse=True)
+def small_tables_split(monkeypatch):
+    """Split at any size (the real threshold is 1 MB) and as if on two cores."""
+    monkeypatch.setattr(split_check, "MIN_BYTES", 0)
+    monkeypatch.setattr(split_check, "_cores", lambda: 2)
+
+
+@pytest.fixture
+def children(monkeypatch) -> list[str]:
+    """The tables a child was forked for."""
+    forked: list[str] = []
+    start = split_check.SplitCheck.start.__func__
+
+    def counted(cls, name, *a, **k):
+        child = start(cls, name, *a, **k)
+        if child is not None:
+            forked.append(name)
+        return child
+
+    monkeypatch.setattr(split_check.SplitCheck, "start", classmethod(counted))
+    return forked
+
+
+def a_file(tmp_path: Path, interactions: int = 30) -> dict[str, Any]:
+    """A real database whose largest table, the interactions, holds its highest stamp."""
+    path = tmp_path / "made.json"
+    path.unlink(missing_ok=True)
+    s = Service.open(path)
+    s.add_company("Acme")
+    person = s.add_contact("Dana", company="Acme")
+    s.add_follow_up("Write to Dana", contact=person.id, due="2026-12-20")
+    for n in range(interactions):
+        s.log("call", contact=person.id, note=f"call {n} " + "x" * 40)
+    s.save()
+    data = json.loads(path.read_bytes())
+    # The highest stamp is the child's to find (the tests of it would say nothing otherwise).
+    assert max_stamp({"interactions": data["interactions"]}) == max_stamp(data)
+    return data
+
+
+def with_bad(data: dict[str, Any], table: str) -> dict[str, Any]:
+    bad = json.loads(json.dumps(data))
+    record_id = sorted(bad[table])[len(bad[table]) // 2]
+    bad[table][record_id]["name" if table == "contacts" else "note"] = ["not", "text"]
+    return bad
+
+
+def refusal(raw: bytes, path: Path, **options: Any) -> str:
+    with pytest.raises(DataFileError) as caught:
+        decode(raw, path, trusted=lambda *a: False, **options)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("table", ["interactions", "contacts"])
+def test_a_bad_record_is_refused_in_the_same_words(tmp_path: Path, table: str, children) -> None:
+    raw = encode(with_bad(a_file(tmp_path), table))
+    path = tmp_path / "r.json"
+    alone = refusal(raw, path)
+    assert not children
+    split = refusal(raw, path, fork_checks=True)
+    assert children == ["interactions"]
+    assert split == alone
+    assert table in split and "note" in split or "name" in split
+
+
+def test_a_good_file_gives_the_same_data_and_highest_stamp(tmp_path: Path, children) -> None:
+    data = a_file(tmp_path)
+    raw = encode(data)
+    found: dict[str, Any] = {}
+    split = decode(
+        raw, tmp_path / "r.json", trusted=lambda *a: False, found=found, fork_checks=True
+    )
+    assert children == ["interactions"]
+    assert split == data
+    assert found == {"top": max_stamp(data), "exact": True}
+
+
+def test_bytes_checked_before_fork_no_child(tmp_path: Path, children) -> None:
+    data = a_file(tmp_path)
+    found: dict[str, Any] = {}
+    decoded = decode(encode(data), tmp_path / "r.json", trusted=lambda *a: True, found=found)
+    assert decoded == data and found == {}
+    assert not children
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"",  # nothing
+        b"not json",
+        b'{"problems": [1], "top": ""}',  # a problem that is not text
+        b'{"problems": [], "top": 5}',
+        b'["problems"]',
+        b'{"problems": []}',  # no highest stamp (asked for below)
+    ],
+)
+def test_a_child_that_answers_anything_else_is_not_believed(
+    tmp_path: Path, monkeypatch, answer: bytes
+) -> None:
+    """The parent checks the table itself, and finds the highest stamp all the same."""
+    data = a_file(tmp_path)
+    monkeypatch.setattr(split_check, "_answer", lambda *a: answer)
+    here: list[str] = []  # the tables checked in this process
+    real = record_problems.table_problems
+
+    def spy(name: str, *a: Any, **k: Any) -> list[str]:
+        here.append(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(record_problems, "table_problems", spy)
+    found: dict[str, Any] = {}
+    path = tmp_path / "r.json"
+    decode(encode(data), path, trusted=lambda *a: False, found=found, fork_checks=True)
+    assert "interactions" in here
+    assert found == {"top": max_stamp(data), "exact": True}
+    if answer != b'{"problems": []}':  # (well formed, where no stamp is asked for)
+        raw = encode(with_bad(data, "interactions"))
+        assert "interactions/" in refusal(raw, path, fork_checks=True)
+
+
+def test_a_child_that_fails_or_cannot_be_forked_changes_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    data = a_file(tmp_path)
+    raw = encode(with_bad(data, "interactions"))
+
+    def fails(*a: Any) -> bytes:
+        raise RuntimeError("the child fails")
+
+    monkeypatch.setattr(split_check, "_answer", fails)
+    assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
+
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(split_check.os, "fork", no_fork)
+    assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
+
+
+def test_one_core_or_a_small_table_checks_in_one_process(tmp_path: Path, monkeypatch, children):
+    raw = encode(with_bad(a_file(tmp_path), "interactions"))
+    monkeypatch.setattr(split_check, "_cores", lambda: 1)
+    refusal(raw, tmp_path / "r.json", fork_checks=True)
+    monkeypatch.setattr(split_check, "_cores", lambda: 2)
+    monkeypatch.setattr(split_check, "MIN_BYTES", 1 << 20)
+    refusal(raw, tmp_path / "r.json", fork_checks=True)
+    assert not children
+
+
+def test_a_command_process_splits_the_check_of_a_file_new_here(
+    tmp_path: Path, monkeypatch, children
+) -> None:
+    """What decides it: a command's own process (one-shot, resident) on bytes this machine has
+    not checked. The dashboard and a one-shot reader in another's process do not split."""
+    monkeypatch.setenv("REBOUND_LOCK_DIR", str(tmp_path / "locks"))
+    path = tmp_path / "r.json"
+    path.write_bytes(encode(with_bad(a_file(tmp_path), "interactions")))
+    for options in ({"one_shot": True}, {"resident": True}):
+        with pytest.raises(DataFileError, match="interactions/"):
+            Service.open(path, **options)
+    assert not children
+    with pytest.raises(DataFileError, match="interactions/"):
+        Service.open(path, one_shot=True, resident=True)
+    assert children == ["interactions"]
+    path.write_bytes(encode(a_file(tmp_path)))
+    shutil.rmtree(checked.checked_dir())  # (a_file's save remembered them: new here again)
+    Service.open(path, one_shot=True, resident=True)  # new bytes: checked, split again
+    assert children == ["interactions", "interactions"]
+    Service.open(path, one_shot=True, resident=True)  # checked before: not again
+    assert children == ["interactions", "interactions"]
+
+
+@pytest.mark.parametrize("ours", [True, False])
+def test_while_the_child_checks_the_command_finds_whether_the_file_is_exact(
+    tmp_path: Path, ours: bool, children
+) -> None:
+    """Then its save copies the tables it left alone (as after another command) instead of
+    encoding the whole file."""
+    data = a_file(tmp_path)
+    raw = encode(data)
+    if not ours:  # the same data, one letter written another way
+        assert raw.count(b'"Dana"') == 1
+        raw = raw.replace(b'"Dana"', b'"D\\u0061na"')
+    found: dict[str, Any] = {}
+    decode(raw, tmp_path / "r.json", trusted=lambda *a: False, found=found, fork_checks=True)
+    assert children == ["interactions"]
+    assert found == {"top": max_stamp(data), "exact": ours}
+    path = tmp_path / "r.json"
+    path.write_bytes(raw)
+    shutil.rmtree(checked.checked_dir(), ignore_errors=True)
+    service = Service.open(path, one_shot=True, resident=True)
+    assert service.db.storage._read_exact is ours
+    assert (service.db.storage._read is not None) is ours
+    service.add_company("Zeta")
+    service.save()
+    again = json.loads(path.read_bytes())
+    assert again["interactions"] == data["interactions"]
+    assert sorted(c["name"] for c in again["companies"].values()) == ["Acme", "Zeta"]
+    assert path.read_bytes() == encode(again)  # written exactly as we write, either way
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_every_hostile_file_is_refused_in_the_same_words(
+    tmp_path: Path, case: str, children
+) -> None:
+    change, words = HOSTILE[case]
+    data = a_file(tmp_path, interactions=3)
+    change(data)
+    raw = json.dumps(data, indent=2, sort_keys=True).encode()
+    path = tmp_path / "r.json"
+    alone = refusal(raw, path)
+    assert refusal(raw, path, fork_checks=True) == alone
+    assert all(word in alone for word in words)
+    assert len(children) == 1  # (the split path was taken)
