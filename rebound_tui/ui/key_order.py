@@ -9,9 +9,10 @@ before that: `AAA`, tab, tab, `4` in a form gave "Name AAA4", and the letters ty
 
 `InOrderKeys`, mixed into the app, queues each key (and paste) and lets the next one go only
 once the previous one is finished: handled by a priority binding, stopped by a widget, or
-bubbled up to the app, whose bindings ran. A screen pushed meanwhile first finishes mounting
-(and focusing its first field). The cost is a few trips through the message queues per key,
-far below a frame.
+bubbled up to the app, whose bindings ran; after enter, also once the message an input posts
+for it (Input.Submitted, which closes a search or a prompt) has bubbled up. A screen pushed or
+closed meanwhile first finishes mounting (and focusing its first field). The cost is a few
+trips through the message queues per key, far below a frame.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
 __all__ = ["InOrderKeys"]
+
+# Keys an input acts on by posting a message that others handle (enter: Input.Submitted): the
+# next key waits for that message to have bubbled up too. Without it, enter and the keys typed
+# right after, read together, left those keys in the input: `/mar`, enter, `3`, `d` searched for
+# "mar3d" instead of going to the due list and marking done; enter on a prompt's note, then `j`,
+# lost the `j`.
+SUBMITS = frozenset({"enter"})
 
 # Longest wait for one widget to process its queue: a safety net for a widget closed with the
 # key still queued (the next key then goes anyway), not a delay anything normally waits for.
@@ -89,12 +97,15 @@ class InOrderKeys:
                 await self._inorder_follow(event, self._inorder_target)
 
     async def _inorder_follow(self: App[Any], event: events.Event, node: MessagePump) -> None:
-        """Wait while the key bubbles from `node` up to the app (one queue per widget)."""
+        """Wait while the key bubbles from `node` up to the app (one queue per widget); for a
+        key that submits (`SUBMITS`), also while what it posted does: Input.Submitted, whose
+        handler up the tree closes a prompt or a search and moves the focus."""
+        submits = isinstance(event, events.Key) and event.key in SUBMITS
         while node is not None and node is not self:
             await _flush(node)
             # A widget that stopped the key did not pass it on (a screen passes it on anyway
             # when the app sent it, marked stopped).
-            if event._stop_propagation and not isinstance(node, Screen):
+            if event._stop_propagation and not isinstance(node, Screen) and not submits:
                 return
             node = node._parent  # type: ignore[assignment]
         await _flush(self)  # the app's bindings (tab, the panes' keys...) ran

@@ -7,9 +7,12 @@ moment it takes it."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 
 from rebound_tui.ui.app import ReboundApp
+from tests.ui.conftest import settle
 from tests.ui.test_app import SIZE, type_text
 
 KEYS = {"enter": "\r", "escape": "\x1b"}
@@ -64,3 +67,50 @@ async def test_enter_on_an_empty_search_closes_it(app: ReboundApp) -> None:
         assert app.focused is app.network.table
         await pilot.press("slash")  # it opens again
         assert app.focused is app.network.search_input
+
+
+async def test_keys_typed_right_after_enter_on_a_prompt_act_on_the_list(
+    app: ReboundApp, service
+) -> None:
+    """`d`, a note, enter, `j` typed faster than the app takes them: the note is the note, the
+    follow-up is done, and then the `j` moves the cursor from the next item (it is not typed
+    into the closing prompt, nor does it act before the prompt's answer)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        first = app.due.current
+        await pilot.press("d")
+        typed_together(app, "o", "k", "enter", "j")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "Screen"  # the prompt closed
+        done = service.find_follow_up(first.id)
+        assert done.status == "done"
+        assert [i.note for i in service.interactions() if i.follow_up_id == done.id] == ["ok"]
+        assert len(app.due.table.rows) >= 2
+        assert app.due.table.cursor == 1  # the second item left: after the done, one down
+
+
+async def test_a_prompt_opened_by_a_pane_answers_before_the_next_key(app: ReboundApp) -> None:
+    """A prompt's answer goes to whoever opened it, in that one's queue (here the due pane's,
+    not the app's): the key typed right after enter waits for it."""
+    from rebound_tui.ui.screens.prompts import NotePrompt
+
+    seen: list[tuple[str | None, int]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        app.due.call_later(  # (run by the pane: the pane is the prompt's requester)
+            app.push_screen,
+            NotePrompt("A note"),
+            lambda note: seen.append((note, app.due.table.cursor)),
+        )
+        await settle(pilot)
+        assert type(app.screen).__name__ == "NotePrompt"
+        assert app.screen._result_callbacks[-1].requester is app.due
+
+        async def busy() -> None:  # the pane still at work when the prompt answers
+            await asyncio.sleep(0.2)
+
+        app.due.call_later(busy)
+        typed_together(app, "h", "i", "enter", "j")
+        await settle(pilot)
+        assert seen == [("hi", 0)]  # answered before the `j` moved the cursor
+        assert app.due.table.cursor == 1

@@ -20,7 +20,7 @@ from textual.widgets import Input
 
 from rebound_tui.ui import text as ui_text
 from rebound_tui.ui.widgets.record_table import RecordTable
-from rebound_tui.ui.widgets.search_input import SearchInput
+from rebound_tui.ui.widgets.safe_input import SafeInput
 from rebound_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -183,7 +183,12 @@ class Pane(Vertical, Generic[T]):
         """The search input, made and mounted once (the app does it right after its first
         paint, so that keys typed after "/" go to it)."""
         if self.search_input is None:
-            self.search_input = SearchInput(self.keep_search, self.action_clear_search)
+            self.search_input = SafeInput(
+                placeholder="search as you type · enter keeps · esc clears",
+                classes="search",
+                compact=True,
+                select_on_focus=False,  # keys typed right after "/" must not be selected and lost
+            )
             self.search_input.display = False
             self._search_mounted = self.mount(self.search_input)
         return self.search_input
@@ -219,17 +224,12 @@ class Pane(Vertical, Generic[T]):
         self.table.filter = event.value
         self.update_title()
 
-    def keep_search(self) -> None:
-        """Enter in the search: the table takes the next keys (at once: `SearchInput`); an
-        empty search closes, once the keys typed before enter have reached it."""
+    @on(Input.Submitted, ".search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip() and self.search_input is not None:
+            self.search_input.display = False
         self.focus_table()
-        if self.search_input is not None:
-            self.search_input.call_later(self._close_empty_search)
-
-    def _close_empty_search(self) -> None:
-        search = self.search_input
-        if search is not None and not search.has_focus and not search.value.strip():
-            search.display = False
 
     def focus_table(self) -> None:
         """Focus now, not after the queued keys: "1 j" typed fast moves in the new pane."""
