@@ -20,7 +20,6 @@ import os
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,6 @@ import orjson
 
 from rebound_tui.domain.clock import ahead_limit, system_ms
 from rebound_tui.domain.record_check import check_doc
-from rebound_tui.domain.table_check import sift
 from rebound_tui.store import checked
 from rebound_tui.store.fileformat import (
     META_TABLE,
@@ -66,15 +64,8 @@ class Tables:
         return doc
 
     def all(self, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every record of the table, each checked (the whole table at once first, column by
-        column: `domain/table_check.py`). Raises Unreadable."""
-        records = self.tables.get(table, {})
-        if not self.trusted and type(records) is dict:
-            left = sift(table, records, limit=self._limit, share=False)  # (the open shares)
-            if left is not None:
-                cleared = set(records).difference(left)
-                self._passed.update(zip(repeat(table), cleared))
-        for record_id, doc in records.items():
+        """Every record of the table, each checked. Raises Unreadable."""
+        for record_id, doc in self.tables.get(table, {}).items():
             self._check(table, record_id, doc)
             yield record_id, doc
 
