@@ -160,6 +160,24 @@ def test_a_child_that_fails_or_cannot_be_forked_changes_nothing(
     assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
 
 
+def test_no_fork_beside_another_thread(tmp_path: Path, children) -> None:
+    """A thread that holds a lock at the fork would leave it held in the child forever."""
+    import threading
+
+    raw = encode(with_bad(a_file(tmp_path), "interactions"))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
+    finally:
+        release.set()
+        other.join()
+    assert not children
+    refusal(raw, tmp_path / "r.json", fork_checks=True)
+    assert children == ["interactions"]
+
+
 def test_one_core_or_a_small_table_checks_in_one_process(tmp_path: Path, monkeypatch, children):
     raw = encode(with_bad(a_file(tmp_path), "interactions"))
     monkeypatch.setattr(split_check, "_cores", lambda: 1)

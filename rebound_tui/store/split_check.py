@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -123,8 +124,8 @@ class SplitCheck:
         None where it cannot (no fork on this system, or the fork failed). `top`: the child
         also says the table's highest stamp."""
         fork = getattr(os, "fork", None)
-        if fork is None:
-            return None
+        if fork is None or threading.active_count() > 1:
+            return None  # (no fork here; or another thread may hold a lock the child needs)
         try:
             read_fd, write_fd = os.pipe()
         except OSError:
