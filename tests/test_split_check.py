@@ -5,9 +5,10 @@ check in one process, whatever the child does."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,7 +19,9 @@ from rebound_tui.store import checked, record_problems, split_check
 from rebound_tui.store.fileformat import DataFileError, decode, encode
 from tests.test_hostile_files import HOSTILE
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the check is split on Linux only"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -158,6 +161,28 @@ def test_a_child_that_fails_or_cannot_be_forked_changes_nothing(
 
     monkeypatch.setattr(split_check.os, "fork", no_fork)
     assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
+
+
+def test_a_child_that_does_not_answer_in_time_is_ended(tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    def stuck(*a: Any) -> bytes:
+        time.sleep(60)
+        return b""
+
+    monkeypatch.setattr(split_check, "_answer", stuck)
+    monkeypatch.setattr(split_check, "WAIT_SECONDS", 0.3)
+    raw = encode(with_bad(a_file(tmp_path), "interactions"))
+    started = time.monotonic()
+    assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
+    assert time.monotonic() - started < 10
+
+
+def test_no_fork_but_on_linux(tmp_path: Path, monkeypatch, children) -> None:
+    raw = encode(with_bad(a_file(tmp_path), "interactions"))
+    monkeypatch.setattr(split_check, "sys", SimpleNamespace(platform="darwin"))
+    assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
+    assert not children
 
 
 def test_no_fork_beside_another_thread(tmp_path: Path, children) -> None:

@@ -11,8 +11,10 @@ check uses, and the table's highest stamp.
 
 The child only reads: it writes nothing but its answer on a pipe, and ends with `os._exit`
 (no exit handlers, no buffered output of the parent flushed twice). Its answer is read as
-plain JSON and checked by type. If it cannot be forked, fails, or answers anything else, the
-parent checks the table itself: the split only ever saves time, never changes a verdict.
+plain JSON and checked by type. If it cannot be forked, fails, answers anything else or not
+within `WAIT_SECONDS`, the parent checks the table itself: the split only ever saves time,
+never changes a verdict. Linux only (a fork without exec is unsafe on macOS once some system
+libraries are loaded), and never while another thread runs.
 
 Not used by the dashboard (it keeps its data and shares equal strings while checking, which a
 child's check cannot do for it) nor by a first start's views_helper (it runs beside the
@@ -23,8 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,6 +40,8 @@ from rebound_tui.store.files import write_all
 __all__ = ["MIN_BYTES", "SplitCheck", "apart_table", "parse"]
 
 MIN_BYTES = 1 << 20  # a smaller table is checked in less time than a fork and its answer take
+WAIT_SECONDS = 30.0  # the longest the command waits for the child's answer (the extreme
+# benchmark file's interactions, 100,000 records, take it about a second)
 
 
 Spans = list[tuple[str, int, int]]  # (table, start, stop) of each table's value in the file
@@ -124,8 +131,10 @@ class SplitCheck:
         None where it cannot (no fork on this system, or the fork failed). `top`: the child
         also says the table's highest stamp."""
         fork = getattr(os, "fork", None)
-        if fork is None or threading.active_count() > 1:
-            return None  # (no fork here; or another thread may hold a lock the child needs)
+        if fork is None or not sys.platform.startswith("linux") or threading.active_count() > 1:
+            # No fork here; or (macOS) one without exec is unsafe once some system libraries
+            # are loaded; or another thread may hold a lock the child would need.
+            return None
         try:
             read_fd, write_fd = os.pipe()
         except OSError:
@@ -149,13 +158,22 @@ class SplitCheck:
         os.close(write_fd)
         return cls(pid, read_fd, top)
 
-    def verdict(self) -> tuple[list[str], str | None] | None:
+    def verdict(self, wait: float | None = None) -> tuple[list[str], str | None] | None:
         """(the problems found, the highest stamp or None) once the child is done; None if it
-        failed or answered anything else (the caller then checks the table itself)."""
-        parts = []
+        failed, answered anything else or took more than `wait` seconds (then it is ended; the
+        caller checks the table itself)."""
+        parts: list[bytes] = []
+        deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
         try:
-            while chunk := os.read(self._fd, 1 << 16):
+            while select.select([self._fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                chunk = os.read(self._fd, 1 << 16)
+                if not chunk:
+                    break
                 parts.append(chunk)
+            else:  # (no answer in time: a child stuck, never a reason to hang the command)
+                parts = []
+                with contextlib.suppress(OSError):
+                    os.kill(self.pid, signal.SIGKILL)
         except OSError:
             parts = []
         finally:
@@ -183,7 +201,7 @@ class SplitCheck:
         """The parent stopped before asking (an error, an interrupt): end the child."""
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
-        self.verdict()
+        self.verdict(wait=0.0)
 
 
 def _answer(
