@@ -178,6 +178,15 @@ def test_a_child_that_does_not_answer_in_time_is_ended(tmp_path: Path, monkeypat
     assert time.monotonic() - started < 10
 
 
+def test_a_pipe_that_cannot_be_watched_changes_nothing(tmp_path: Path, monkeypatch) -> None:
+    def cannot(*a: Any) -> Any:
+        raise ValueError("filedescriptor out of range in select()")
+
+    monkeypatch.setattr(split_check, "select", SimpleNamespace(select=cannot))
+    raw = encode(with_bad(a_file(tmp_path), "interactions"))
+    assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
+
+
 def test_no_fork_but_on_linux(tmp_path: Path, monkeypatch, children) -> None:
     raw = encode(with_bad(a_file(tmp_path), "interactions"))
     monkeypatch.setattr(split_check, "sys", SimpleNamespace(platform="darwin"))

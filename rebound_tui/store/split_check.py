@@ -174,7 +174,7 @@ class SplitCheck:
                 parts = []
                 with contextlib.suppress(OSError):
                     os.kill(self.pid, signal.SIGKILL)
-        except OSError:
+        except (OSError, ValueError):  # (ValueError: a descriptor `select` cannot watch)
             parts = []
         finally:
             os.close(self._fd)
