@@ -161,7 +161,11 @@ def test_a_bad_record_it_reads_leaves_the_start_to_the_whole_open(
     data = json.loads(filled.read_bytes())
     key = {"contacts": "contact_id", "companies": "company_id"}.get(table)
     named = {f.get(key) for f in data["followups"].values() if f.get("status") == "open"}
-    record_id = next(i for i in data[table] if table == "followups" or i in named)
+    record_id = next(
+        i
+        for i, doc in data[table].items()
+        if (doc.get("status") == "open" if table == "followups" else i in named)
+    )
     data[table][record_id][field] = value
     filled.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     _new_here(filled)
@@ -223,3 +227,39 @@ def test_a_file_changed_since_the_first_read_is_read_again(filled: Path) -> None
     assert startup.first_screen_from_file(filled, TODAY) is not None
     service = Service.open(filled, today=lambda: TODAY)
     assert any(c.name == "Delivered meanwhile" for c in service.companies())
+
+
+def _closed_one(path: Path) -> str:
+    """Mark one follow-up done; its id."""
+    service = Service.open(path, today=lambda: TODAY)
+    done = next(f for f in service.follow_ups() if f.is_open)
+    service.complete(done)
+    service.save()
+    return done.id
+
+
+def test_only_the_open_follow_ups_are_read_first(filled: Path, monkeypatch) -> None:
+    """The due pane shows open follow-ups: the others are not read (nor checked) before the
+    first paint; the whole open after it checks every record."""
+    done = _closed_one(filled)
+    _new_here(filled)
+    data = json.loads(filled.read_bytes())
+    seen = _count_checks(monkeypatch)
+    assert startup.first_screen_from_file(filled, TODAY) is not None
+    checked_ids = {s.split("/", 1)[1] for s in seen if s.startswith("followups/")}
+    opened = {i for i, d in data["followups"].items() if d.get("status", "open") == "open"}
+    assert checked_ids == opened
+    assert done not in checked_ids
+
+
+def test_a_bad_closed_follow_up_is_refused_by_the_whole_open(filled: Path) -> None:
+    from rebound_tui.errors import DataFileError
+
+    done = _closed_one(filled)
+    data = json.loads(filled.read_bytes())
+    data["followups"][done]["due"] = 5
+    filled.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    _new_here(filled)
+    assert startup.first_screen_from_file(filled, TODAY) is not None  # (not a row of it)
+    with pytest.raises(DataFileError, match=f"followups/{done}"):
+        Service.open(filled, today=lambda: TODAY)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,18 @@ class Tables:
         if doc is not None:
             self._check(table, record_id, doc)  # type: ignore[arg-type]
         return doc
+
+    def where(
+        self, table: str, maybe: Callable[[Any], bool]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The records of the table that `maybe` picks, each checked. `maybe` sees a record
+        before its check (any JSON value: it must be safe on all), and must pick every record
+        the caller would use were it valid; the others are not checked here (the whole open
+        checks every record, and refuses the file if any fails). Raises Unreadable."""
+        for record_id, doc in self.tables.get(table, {}).items():
+            if maybe(doc):
+                self._check(table, record_id, doc)
+                yield record_id, doc
 
     def all(self, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every record of the table, each checked. Raises Unreadable."""
