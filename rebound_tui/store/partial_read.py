@@ -10,8 +10,8 @@ Anything else (another layout, a table given twice, a format or schema this vers
 read, a record that fails its check) gives None: the whole open then reads the file and says
 what is wrong, as it always did. The records read are checked as a load checks them, unless
 these exact bytes passed every check on this machine before (`checked.py`), and only those a
-caller reads (`Tables`): a first start checks every follow-up, and only the companies and people
-they name.
+caller reads (`Tables`): a first start checks the follow-ups that may be open (`Tables.where`),
+and only the companies and people they name.
 """
 
 from __future__ import annotations
