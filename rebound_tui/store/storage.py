@@ -220,12 +220,14 @@ class SyncStorage(Storage):
         parsed: dict[str, Any] | None = None,
         known_digest: bytes | None = None,
         defer_layout: bool = False,
+        spans: list[Any] | None = None,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """`decode(raw)`, sparing the checks of bytes this machine already checked (or wrote):
         `store/checked.py`, and of records the same as in `memory` (what we hold, which passed
         them: `decode`'s `checked`). Remembers the bytes as checked, as a save remembers what
         it writes from memory; also `_describe`s them (with `defer_layout`, all but the layout,
-        which the first save works out: `_settle_layout`)."""
+        which the first save works out: `_settle_layout`). `parsed`, `known_digest`, `spans`:
+        what a first start's partial read found in these same bytes (partial_read.Kept)."""
         # Hashed on another thread while the file is parsed (or already, by a first start).
         digest = checked.Digest(raw) if known_digest is None else checked.Digest.known(known_digest)
         known: list[checked.Entry] = []
@@ -241,7 +243,7 @@ class SyncStorage(Storage):
 
         with marks:
             return self._decoded(
-                raw, sig, digest, known, trusted, memory, parsed, defer_layout=defer_layout
+                raw, sig, digest, known, trusted, memory, parsed, defer=defer_layout, spans=spans
             )
 
     def _decoded(
@@ -254,11 +256,12 @@ class SyncStorage(Storage):
         memory: dict[str, Any] | None,
         parsed: dict[str, Any] | None,
         *,
-        defer_layout: bool,
+        defer: bool,
+        spans: list[Any] | None = None,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """The rest of `_decode`, inside its mark (`checked.checking`) once it checks."""
         resident = self.resident and memory is None  # the first load, not a refresh
-        spans: list[Any] = []
+        found_spans: list[Any] = [spans] if spans is not None else []
         found: dict[str, Any] = {}  # (what the checks learn on the way: fileformat.decode)
         data = decode(
             raw,
@@ -266,21 +269,21 @@ class SyncStorage(Storage):
             trusted=trusted,
             checked=memory,
             resident=resident,
-            layout=spans,
+            layout=found_spans,
             found=found,
             parsed=parsed,
             share=not self.one_shot,  # (a command's data is gone in a moment)
             # A command's own process: the machine's other core may check a table meanwhile.
             fork_checks=self.one_shot and resident,
         )
-        self._read_spans = spans[0] if spans else None
+        self._read_spans = found_spans[0] if found_spans else None
         entry = known[0] if known else None
         if entry is not None:
             top = entry.max_stamp or None
         else:
             top = (found["top"] or None) if "top" in found else max_stamp(data)
         exact = entry.exact if entry is not None else found.get("exact")
-        if defer_layout and sig is not None and not sig.coarse and os.name != "nt":
+        if defer and sig is not None and not sig.coarse and os.name != "nt":
             # Worked out by the first save (from the file, if it is still this version): not
             # while the dashboard waits for its data (50-70 ms on the heavy file).
             described: tuple[FileSig | None, bytes | None, Layout | None] = (sig, None, None)
@@ -303,8 +306,10 @@ class SyncStorage(Storage):
         with self.lock:
             # A first start read this version and some of its tables already (partial_read.py).
             kept = partial_read.take(self.path) if self._data is None else None
+            spans = None
             if kept is not None:
                 raw, sig, parsed, known = kept.raw, kept.sig, kept.tables, kept.digest
+                spans = kept.spans
             else:
                 (raw, sig), parsed, known = self._read_disk(), None, None
             del kept
@@ -313,9 +318,14 @@ class SyncStorage(Storage):
                 self._remember(None, sig)
             else:
                 self._data, described = self._decode(
-                    raw, sig, parsed=parsed, known_digest=known, defer_layout=not self.one_shot
+                    raw,
+                    sig,
+                    parsed=parsed,
+                    known_digest=known,
+                    defer_layout=not self.one_shot,
+                    spans=spans,
                 )
-                del parsed
+                del parsed, spans
                 self._sig, self._digest, self._layout = described
             # A database born in memory has no identity on disk yet: if another process creates
             # the file first, we join that database instead of refusing it.
