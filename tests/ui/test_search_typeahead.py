@@ -1,5 +1,5 @@
-"""Keys typed faster than a busy app takes them: enter and escape in a search act before the
-next key is handed out, so the keys after them act on the pane (`widgets/search_input.py`).
+"""Keys typed faster than a busy app takes them: enter (and escape) in a search or a prompt act
+before the next key is handed out, so the keys after them act on the panes (`ui/key_order.py`).
 
 A busy app is simulated by putting the keys in its queue together, as the terminal driver does
 while the app is drawing or filtering: the app then hands each to the widget focused at the
