@@ -243,7 +243,15 @@ class SyncStorage(Storage):
 
         with marks:
             return self._decoded(
-                raw, sig, digest, known, trusted, memory, parsed, defer=defer_layout, spans=spans
+                raw,
+                sig,
+                digest,
+                known,
+                trusted,
+                memory,
+                parsed,
+                defer_layout=defer_layout,
+                spans=spans,
             )
 
     def _decoded(
@@ -256,7 +264,7 @@ class SyncStorage(Storage):
         memory: dict[str, Any] | None,
         parsed: dict[str, Any] | None,
         *,
-        defer: bool,
+        defer_layout: bool,
         spans: list[Any] | None = None,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """The rest of `_decode`, inside its mark (`checked.checking`) once it checks."""
@@ -283,7 +291,7 @@ class SyncStorage(Storage):
         else:
             top = (found["top"] or None) if "top" in found else max_stamp(data)
         exact = entry.exact if entry is not None else found.get("exact")
-        if defer and sig is not None and not sig.coarse and os.name != "nt":
+        if defer_layout and sig is not None and not sig.coarse and os.name != "nt":
             # Worked out by the first save (from the file, if it is still this version): not
             # while the dashboard waits for its data (50-70 ms on the heavy file).
             described: tuple[FileSig | None, bytes | None, Layout | None] = (sig, None, None)
