@@ -5,6 +5,7 @@ check in one process, whatever the child does."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -33,9 +34,11 @@ def small_tables_split(monkeypatch):
 
 @pytest.fixture
 def children(monkeypatch) -> list[str]:
-    """The tables a child was forked for."""
+    """The tables a child was forked for ("ahead": a child forked before the tables are
+    known, `SplitCheck.ahead`)."""
     forked: list[str] = []
     start = split_check.SplitCheck.start.__func__
+    ahead = split_check.SplitCheck.ahead.__func__
 
     def counted(cls, name, *a, **k):
         child = start(cls, name, *a, **k)
@@ -43,7 +46,14 @@ def children(monkeypatch) -> list[str]:
             forked.append(name)
         return child
 
+    def counted_ahead(cls, *a, **k):
+        child = ahead(cls, *a, **k)
+        if child is not None:
+            forked.append("ahead")
+        return child
+
     monkeypatch.setattr(split_check.SplitCheck, "start", classmethod(counted))
+    monkeypatch.setattr(split_check.SplitCheck, "ahead", classmethod(counted_ahead))
     return forked
 
 
@@ -236,13 +246,13 @@ def test_a_command_process_splits_the_check_of_a_file_new_here(
     assert not children
     with pytest.raises(DataFileError, match="interactions/"):
         Service.open(path, one_shot=True, resident=True)
-    assert children == ["interactions"]
+    assert children == ["ahead"]  # (the file changed since anything was checked here)
     path.write_bytes(encode(a_file(tmp_path)))
     shutil.rmtree(checked.checked_dir())  # (a_file's save remembered them: new here again)
     Service.open(path, one_shot=True, resident=True)  # new bytes: checked, split again
-    assert children == ["interactions", "interactions"]
+    assert children == ["ahead", "ahead"]
     Service.open(path, one_shot=True, resident=True)  # checked before: not again
-    assert children == ["interactions", "interactions"]
+    assert children == ["ahead", "ahead"]
 
 
 @pytest.mark.parametrize("ours", [True, False])
@@ -287,3 +297,153 @@ def test_every_hostile_file_is_refused_in_the_same_words(
     assert refusal(raw, path, fork_checks=True) == alone
     assert all(word in alone for word in words)
     assert len(children) == 1  # (the split path was taken)
+
+
+# -- a child forked ahead (before the tables are known: `SplitCheck.ahead`) ----------------------
+def decode_ahead(
+    raw: bytes, path: Path, *, trusted: bool = False, found: dict[str, Any] | None = None
+) -> tuple[Any, Any]:
+    """`decode` of bytes new here (or `trusted`) with a child forked ahead, as a command's
+    storage forks it: (the data, or the DataFileError raised; the child)."""
+    from rebound_tui.domain.clock import ahead_limit, system_ms
+
+    now = system_ms()
+    child = split_check.SplitCheck.ahead(raw, ahead_limit(now), now, True)
+    assert child is not None
+    try:
+        data = decode(
+            raw,
+            path,
+            trusted=lambda *a: trusted,
+            fork_checks=True,
+            now_ms=now,
+            ahead=child,
+            found=found,
+        )
+    except DataFileError as exc:
+        data = exc
+    finally:
+        child.abandon()
+    return data, child
+
+
+def checked_here(monkeypatch) -> list[str]:
+    """The tables checked in this process."""
+    here: list[str] = []
+    real = record_problems.table_problems
+
+    def spy(name: str, *a: Any, **k: Any) -> list[str]:
+        here.append(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(record_problems, "table_problems", spy)
+    return here
+
+
+@pytest.mark.parametrize("table", ["interactions", "contacts"])
+def test_a_child_forked_ahead_gives_the_same_verdict(
+    tmp_path: Path, table: str, monkeypatch
+) -> None:
+    raw = encode(with_bad(a_file(tmp_path), table))
+    path = tmp_path / "r.json"
+    alone = refusal(raw, path)
+    here = checked_here(monkeypatch)
+    split, _ = decode_ahead(raw, path)
+    assert str(split) == alone
+    assert "interactions" not in here  # (the child's verdict was taken)
+
+
+def test_a_child_forked_ahead_finds_the_highest_stamp(tmp_path: Path, monkeypatch) -> None:
+    data = a_file(tmp_path)
+    raw = encode(data)
+    here = checked_here(monkeypatch)
+    found: dict[str, Any] = {}
+    decoded, _ = decode_ahead(raw, tmp_path / "r.json", found=found)
+    assert decoded == data
+    assert found == {"top": max_stamp(data), "exact": True}
+    assert "interactions" not in here and "contacts" in here
+
+
+def test_a_child_forked_ahead_is_ended_when_the_bytes_were_checked_before(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import time
+
+    def slow(*a: Any) -> bytes:
+        time.sleep(60)
+        return b""
+
+    monkeypatch.setattr(split_check, "_answer", slow)
+    data = a_file(tmp_path)
+    started = time.monotonic()
+    decoded, child = decode_ahead(encode(data), tmp_path / "r.json", trusted=True)
+    assert decoded == data
+    assert time.monotonic() - started < 10  # (not waited for)
+    split_check._reap_all()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)  # ended and collected
+
+
+def test_an_answer_about_another_table_is_not_believed(tmp_path: Path, monkeypatch) -> None:
+    """A child forked ahead says which table it checked: the parent takes its verdict only for
+    the table it picks itself (here it parsed the file differently: it checks them all)."""
+    raw = encode(with_bad(a_file(tmp_path), "interactions"))
+    from rebound_tui.store import layout  # (the child finds the tables with layout's)
+
+    spans = layout.table_spans(raw)
+    assert spans is not None
+    # The child sees the interactions as empty: it checks another table, which passes.
+    moved = [(n, a, a) if n == "interactions" else (n, a, b) for n, a, b in spans]
+    parent = os.getpid()
+    monkeypatch.setattr(
+        layout, "table_spans", lambda raw: spans if os.getpid() == parent else moved
+    )
+    here = checked_here(monkeypatch)
+    refused, _ = decode_ahead(raw, tmp_path / "r.json")
+    assert "interactions/" in str(refused)
+    assert "interactions" in here
+
+
+def test_no_child_ahead_for_a_small_file_or_one_core(tmp_path: Path, monkeypatch) -> None:
+    raw = encode(a_file(tmp_path))
+    monkeypatch.setattr(split_check, "_cores", lambda: 1)
+    assert split_check.SplitCheck.ahead(raw, "9999", 0, True) is None
+    monkeypatch.setattr(split_check, "_cores", lambda: 2)
+    monkeypatch.setattr(split_check, "MIN_BYTES", len(raw) + 1)
+    assert split_check.SplitCheck.ahead(raw, "9999", 0, True) is None
+
+
+def test_a_command_forks_ahead_only_for_a_file_that_changed_since_anything_was_checked(
+    tmp_path: Path, monkeypatch, children
+) -> None:
+    """The guess (`checked.changed_since_checked`) picks when the child starts, never the
+    verdict: a file new here that looks known is split the late way, and checked all the same."""
+    monkeypatch.setenv("REBOUND_LOCK_DIR", str(tmp_path / "locks"))
+    path = tmp_path / "r.json"
+    path.write_bytes(encode(with_bad(a_file(tmp_path), "interactions")))
+    folder = checked.checked_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    later = path.stat().st_ctime + 60
+    os.utime(folder, (later, later))  # an entry written after the file changed (or so it looks)
+    with pytest.raises(DataFileError, match="interactions/"):
+        Service.open(path, one_shot=True, resident=True)
+    assert children == ["interactions"]
+    os.utime(folder, (later - 120, later - 120))
+    with pytest.raises(DataFileError, match="interactions/"):
+        Service.open(path, one_shot=True, resident=True)
+    assert children == ["interactions", "ahead"]
+
+
+def test_changed_since_checked(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("REBOUND_LOCK_DIR", str(tmp_path / "locks"))
+    path = tmp_path / "f.json"
+    path.write_bytes(b"{}")
+    ctime = path.stat().st_ctime_ns
+    assert checked.changed_since_checked(ctime)  # nothing checked here yet
+    checked.remember(b"\x01" * 32, checked.Entry("", True, True))
+    folder = checked.checked_dir()
+    os.utime(folder, ns=(ctime + 10**9, ctime + 10**9))
+    assert not checked.changed_since_checked(ctime)
+    assert checked.changed_since_checked(ctime + 2 * 10**9)  # the file changed since
+    with checked.checking(b"\x02" * 32):  # a mark is not an entry: it changes nothing
+        assert folder.stat().st_mtime_ns == ctime + 10**9

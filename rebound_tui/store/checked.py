@@ -105,13 +105,18 @@ def digest_of(raw: bytes | memoryview) -> bytes:
 class Digest:
     """The SHA-256 of some bytes, computed on another thread from the moment it is made."""
 
-    def __init__(self, raw: bytes | list[bytes | memoryview]) -> None:
-        """`raw`: the bytes, or the pieces they are made of, in order."""
+    def __init__(self, raw: bytes | list[bytes | memoryview], *, thread: bool = True) -> None:
+        """`raw`: the bytes, or the pieces they are made of, in order. Without `thread`, the
+        hash is computed when first asked for, on the asking thread (a machine's other core
+        may be busy already: `split_check`'s child forked ahead)."""
         self._value: bytes | None = None
         self._thread: threading.Thread | None = None
         size = len(raw) if not isinstance(raw, list) else sum(len(p) for p in raw)
-        if size < (1 << 20):
+        if not thread:
             self._raw: bytes | list[bytes | memoryview] | None = raw
+            return
+        if size < (1 << 20):
+            self._raw = raw
             self._run()  # small: a thread would cost more
             return
         self._raw = raw
@@ -145,6 +150,8 @@ class Digest:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        if self._value is None:
+            self._run()
         assert self._value is not None
         return self._value
 
@@ -193,8 +200,10 @@ def checking(digest: bytes) -> Iterator[None]:
 
 
 def _marker_path(digest: bytes) -> Path:
+    """Beside the entries' folder, not in it: that folder changes only when an entry is written
+    (`changed_since_checked`)."""
     entry = _entry_path(digest)
-    return entry.with_name(f".{entry.name}.checking")  # (a dot: never pruned as an entry)
+    return entry.parent.with_name("checking") / entry.name
 
 
 def _read(digest: bytes) -> Entry | None:
@@ -242,6 +251,18 @@ def _prune(folder: Path) -> None:
                 os.unlink(old.path)
     except OSError:
         return
+
+
+def changed_since_checked(ctime_ns: int) -> bool:
+    """A guess, never a trust: whether a file last changed at `ctime_ns` (its status change
+    time, which no copy can set back) changed after this machine last remembered checked bytes
+    (every entry written changes the folder). A file a sync tool has just delivered did; one
+    this machine wrote or checked since did not. It only lets a command start the check of a
+    file new here sooner (`split_check.SplitCheck.ahead`): the hash still decides."""
+    try:
+        return os.stat(checked_dir()).st_mtime_ns < ctime_ns
+    except OSError:
+        return True
 
 
 def trusts(entry: Entry | None, stamp_limit: str | None, *, strict: bool = False) -> bool:

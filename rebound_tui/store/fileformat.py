@@ -77,6 +77,7 @@ def decode(
     parsed: Mapping[str, Any] | None = None,
     share: bool = True,
     fork_checks: bool = False,
+    ahead: Any = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -115,7 +116,8 @@ def decode(
     `fork_checks`: a command's process on two cores or more may check the largest table in a
     forked child while it checks the others (`split_check.py`), when the bytes are new here;
     while it waits for the child, it finds whether they are exactly what `encode` writes
-    ("exact" in `found`).
+    ("exact" in `found`). `ahead`: that child, forked already (`split_check.SplitCheck.ahead`,
+    with `now_ms`); the caller ends it if it is not asked.
 
     `found`, if given, gets what the checks learn on the way: "top", the file's highest stamp
     ("" for none) when every record was checked here (none spared by `trusted` or `checked`),
@@ -159,6 +161,7 @@ def decode(
             share,
             fork_checks,
             found if not strict else None,  # (strict: `is_exact` below, for every file)
+            ahead,
         )
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
@@ -302,6 +305,7 @@ def _parse_by_table(
     share: bool = True,
     fork_checks: bool = False,
     found: dict[str, Any] | None = None,
+    ahead: Any = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time (the tables `given`, parsed already, first; then the
     largest first), each table checked (which makes its equal strings one object, see
@@ -357,7 +361,17 @@ def _parse_by_table(
 
         try:
             parsed, shown, spared = split_check.parse(
-                view, spans, apart, order, stamp_limit, now_ms, trusted, top, check_table, meanwhile
+                view,
+                spans,
+                apart,
+                order,
+                stamp_limit,
+                now_ms,
+                trusted,
+                top,
+                check_table,
+                meanwhile,
+                ahead,
             )
         except orjson.JSONDecodeError:
             return None

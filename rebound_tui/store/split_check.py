@@ -16,6 +16,17 @@ within `WAIT_SECONDS`, the parent checks the table itself: the split only ever s
 never changes a verdict. Linux only (a fork without exec is unsafe on macOS once some system
 libraries are loaded), and never while another thread runs.
 
+**Forked ahead.** Where the file looks new here before its hash is known (`checked.
+changed_since_checked`: it changed after this machine last remembered checked bytes, as when a
+sync tool has just delivered it), the command forks the child as soon as the bytes are read,
+before it hashes or parses anything (`SplitCheck.ahead`): the child finds the tables itself and
+checks the largest, which the parent then expects by name and place. That starts the longer
+half about 40 ms sooner. If the hash then says the bytes were checked before after all, the
+child is ended unasked: a guess only ever moves time, never a verdict.
+
+The child closes its end of the pipe before it ends: the parent reads the answer without
+waiting for the child's memory to be torn down, and collects the child later (`_reap`).
+
 Not used by the dashboard (it keeps its data and shares equal strings while checking, which a
 child's check cannot do for it) nor by a first start's views_helper (it runs beside the
 dashboard's own start: a third process on two cores would slow that start).
@@ -70,6 +81,7 @@ def parse(
     top: list[str] | None,
     check_table: Callable[[int, Any], list[str]],
     meanwhile: Callable[[dict[int, Any]], None] | None = None,
+    ahead: SplitCheck | None = None,
 ) -> tuple[dict[int, Any], dict[int, list[str]] | None, bool]:
     """`fileformat._parse_by_table` with the table `apart` checked by a child: the other
     tables parsed, then `trusted()` asked (the bytes' hash is computed meanwhile on another
@@ -78,13 +90,19 @@ def parse(
     `apart` is checked here). `meanwhile(parsed)` is what this process does while the child
     may still be checking (every table is parsed by then). Returns (each table's value, each
     table's problems or None when `trusted()` spared the checks, whether it did), by the tables'
-    places in `spans`."""
+    places in `spans`. `ahead`: the child forked already (`SplitCheck.ahead`), ended unasked
+    if `trusted()` spares the checks."""
     parsed = {i: orjson.loads(view[spans[i][1] : spans[i][2]]) for i in order if i != apart}
     name, start, stop = spans[apart]
     if trusted():
+        if ahead is not None:
+            ahead.abandon()
         parsed[apart] = orjson.loads(view[start:stop])
         return parsed, None, True
-    child = SplitCheck.start(name, view[start:stop], stamp_limit, now_ms, top is not None)
+    if ahead is not None:
+        child: SplitCheck | None = ahead.expecting(spans[apart])
+    else:
+        child = SplitCheck.start(name, view[start:stop], stamp_limit, now_ms, top is not None)
     problems: dict[int, list[str]] = {}
     try:
         for index in order:
@@ -120,8 +138,9 @@ class SplitCheck:
 
     def __init__(self, pid: int, answer_fd: int, top: bool) -> None:
         self.pid = pid
-        self._fd = answer_fd
+        self._fd: int | None = answer_fd
         self._top = top  # the answer says the highest stamp
+        self._span: tuple[str, int, int] | None = None  # the table the answer must be about
 
     @classmethod
     def start(
@@ -130,6 +149,27 @@ class SplitCheck:
         """Fork a child that parses the table `name` from `raw` (its JSON value) and checks it;
         None where it cannot (no fork on this system, or the fork failed). `top`: the child
         also says the table's highest stamp."""
+        return cls._fork(lambda: _answer(name, raw, stamp_limit, now_ms, top), top)
+
+    @classmethod
+    def ahead(
+        cls, raw: bytes, stamp_limit: str | None, now_ms: int, top: bool
+    ) -> SplitCheck | None:
+        """Fork a child that finds the tables of the whole file `raw` and checks the one
+        `apart_table` picks (saying which, and where), before this process has parsed or hashed
+        anything; None where it cannot, or where no table would be checked apart. Its verdict
+        is taken only for the table this process then picks too (`expecting`)."""
+        if len(raw) < MIN_BYTES or _cores() < 2:
+            return None
+        return cls._fork(lambda: _answer_whole(raw, stamp_limit, now_ms, top), top)
+
+    def expecting(self, span: tuple[str, int, int]) -> SplitCheck:
+        """The verdict counts only if it is about this table at this place."""
+        self._span = span
+        return self
+
+    @classmethod
+    def _fork(cls, answer: Callable[[], bytes], top: bool) -> SplitCheck | None:
         fork = getattr(os, "fork", None)
         if fork is None or not sys.platform.startswith("linux") or threading.active_count() > 1:
             # No fork here; or (macOS) one without exec is unsafe once some system libraries
@@ -149,7 +189,8 @@ class SplitCheck:
             code = 1
             try:
                 os.close(read_fd)
-                write_all(write_fd, _answer(name, raw, stamp_limit, now_ms, top))
+                write_all(write_fd, answer())
+                os.close(write_fd)  # (the answer is complete: the parent need not wait more)
                 code = 0
             except BaseException:  # noqa: BLE001, S110 (any failure: the parent checks instead)
                 pass
@@ -159,9 +200,11 @@ class SplitCheck:
         return cls(pid, read_fd, top)
 
     def verdict(self, wait: float | None = None) -> tuple[list[str], str | None] | None:
-        """(the problems found, the highest stamp or None) once the child is done; None if it
-        failed, answered anything else or took more than `wait` seconds (then it is ended; the
-        caller checks the table itself)."""
+        """(the problems found, the highest stamp or None) once the child has answered; None if
+        it failed, answered anything else or took more than `wait` seconds (then it is ended;
+        the caller checks the table itself)."""
+        if self._fd is None:
+            return None  # (asked before, or abandoned)
         parts: list[bytes] = []
         deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
         try:
@@ -176,16 +219,14 @@ class SplitCheck:
                     os.kill(self.pid, signal.SIGKILL)
         except (OSError, ValueError):  # (ValueError: a descriptor `select` cannot watch)
             parts = []
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
         finally:
             os.close(self._fd)
+            self._fd = None
+            _reap(self.pid)
         try:
-            _, status = os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            return None
-        if os.waitstatus_to_exitcode(status) != 0 or not parts:
-            return None
-        try:
-            answer = orjson.loads(b"".join(parts))
+            answer = orjson.loads(b"".join(parts)) if parts else None
         except orjson.JSONDecodeError:
             return None
         if type(answer) is not dict:
@@ -195,13 +236,51 @@ class SplitCheck:
             return None
         if type(top) is not (str if self._top else type(None)):
             return None
+        if self._span is not None and answer.get("table") != list(self._span):
+            return None  # (a child forked ahead checked another table, or none)
         return problems, top
 
     def abandon(self) -> None:
-        """The parent stopped before asking (an error, an interrupt): end the child."""
+        """The parent stopped before asking (an error, an interrupt, or the checks were spared):
+        end the child. Nothing once its verdict was taken."""
+        if self._fd is None:
+            return
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
         self.verdict(wait=0.0)
+
+
+# Children that had answered but not yet ended when their verdict was taken: collected later.
+_unreaped: list[int] = []
+_reap_at_exit = False
+
+
+def _reap(pid: int | None = None) -> None:
+    """Collect `pid` if it has ended (else later), and any child left from before; at the
+    process's end (atexit), wait for those still ending."""
+    global _unreaped, _reap_at_exit
+    if pid is not None:
+        if not _reap_at_exit:
+            import atexit
+
+            atexit.register(_reap_all)
+            _reap_at_exit = True
+        _unreaped.append(pid)
+    left = []
+    for child in _unreaped:
+        try:
+            if os.waitpid(child, os.WNOHANG) == (0, 0):
+                left.append(child)
+        except ChildProcessError:
+            pass
+    _unreaped = left
+
+
+def _reap_all() -> None:
+    for child in _unreaped:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(child, 0)
+    _unreaped.clear()
 
 
 def _answer(
@@ -213,3 +292,17 @@ def _answer(
     seen = [""] if top else None
     problems = table_problems(name, value, None, stamp_limit, now_ms, None, seen, share=False)
     return orjson.dumps({"problems": problems, "top": seen[0] if seen is not None else None})
+
+
+def _answer_whole(raw: bytes, stamp_limit: str | None, now_ms: int, top: bool) -> bytes:
+    """`_answer` for the table of the whole file `raw` that `apart_table` picks, with it:
+    "table" is [name, start, stop] (null when none is picked: the parent expects none then)."""
+    from rebound_tui.store.layout import table_spans
+
+    spans = table_spans(raw)
+    apart = apart_table(spans, {}) if spans is not None else None
+    if spans is None or apart is None:
+        return orjson.dumps({"table": None})
+    name, start, stop = spans[apart]
+    answer = orjson.loads(_answer(name, memoryview(raw)[start:stop], stamp_limit, now_ms, top))
+    return orjson.dumps({**answer, "table": [name, start, stop]})

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from platformdirs import user_cache_dir
 from tinydb.storages import Storage
 
+from rebound_tui.domain.clock import ahead_limit, system_ms
 from rebound_tui.domain.merge import MergeError, max_stamp, merge_databases
 
 # Defined in the leaf errors module so the faces can catch it without importing the store.
@@ -228,8 +229,29 @@ class SyncStorage(Storage):
         it writes from memory; also `_describe`s them (with `defer_layout`, all but the layout,
         which the first save works out: `_settle_layout`). `parsed`, `known_digest`, `spans`:
         what a first start's partial read found in these same bytes (partial_read.Kept)."""
-        # Hashed on another thread while the file is parsed (or already, by a first start).
-        digest = checked.Digest(raw) if known_digest is None else checked.Digest.known(known_digest)
+        now: int | None = None  # (the checks' clock, shared with a child forked ahead)
+        ahead = None
+        if (
+            self.one_shot
+            and self.resident
+            and memory is None
+            and parsed is None
+            and known_digest is None
+            and sig is not None
+            and checked.changed_since_checked(sig.ctime_ns)
+        ):
+            # Likely new here: the child checking its largest table starts now, before the
+            # hash and the parse (`split_check`, "Forked ahead"; before the hash's thread).
+            from rebound_tui.store.split_check import SplitCheck
+
+            now = system_ms()
+            ahead = SplitCheck.ahead(raw, ahead_limit(now), now, top=True)
+        # Hashed on another thread while the file is parsed (or already, by a first start; or,
+        # beside a child forked ahead, which has the other core, here when first needed).
+        if known_digest is not None:
+            digest = checked.Digest.known(known_digest)
+        else:
+            digest = checked.Digest(raw, thread=ahead is None)
         known: list[checked.Entry] = []
         marks = contextlib.ExitStack()  # (held from the decision to check to the verdict)
 
@@ -241,18 +263,24 @@ class SyncStorage(Storage):
             marks.enter_context(checked.checking(digest.value))
             return False
 
-        with marks:
-            return self._decoded(
-                raw,
-                sig,
-                digest,
-                known,
-                trusted,
-                memory,
-                parsed,
-                defer_layout=defer_layout,
-                spans=spans,
-            )
+        try:
+            with marks:
+                return self._decoded(
+                    raw,
+                    sig,
+                    digest,
+                    known,
+                    trusted,
+                    memory,
+                    parsed,
+                    defer_layout=defer_layout,
+                    spans=spans,
+                    now_ms=now,
+                    ahead=ahead,
+                )
+        finally:
+            if ahead is not None:
+                ahead.abandon()  # (not asked: the file was not split after all)
 
     def _decoded(
         self,
@@ -266,6 +294,8 @@ class SyncStorage(Storage):
         *,
         defer_layout: bool,
         spans: list[Any] | None = None,
+        now_ms: int | None = None,
+        ahead: Any = None,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """The rest of `_decode`, inside its mark (`checked.checking`) once it checks."""
         resident = self.resident and memory is None  # the first load, not a refresh
@@ -283,6 +313,8 @@ class SyncStorage(Storage):
             share=not self.one_shot,  # (a command's data is gone in a moment)
             # A command's own process: the machine's other core may check a table meanwhile.
             fork_checks=self.one_shot and resident,
+            now_ms=now_ms,
+            ahead=ahead,
         )
         self._read_spans = found_spans[0] if found_spans else None
         entry = known[0] if known else None
