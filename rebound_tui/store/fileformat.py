@@ -360,19 +360,8 @@ def _parse_by_table(
                     found["exact"] = is_exact(_joined(spans, parsed, None, False)[0], raw)
 
         try:
-            parsed, shown, spared = split_check.parse(
-                view,
-                spans,
-                apart,
-                order,
-                stamp_limit,
-                now_ms,
-                trusted,
-                top,
-                check_table,
-                meanwhile,
-                ahead,
-            )
+            checks = (stamp_limit, now_ms, trusted, top, check_table, meanwhile, ahead)
+            parsed, shown, spared = split_check.parse(view, spans, apart, order, *checks)
         except orjson.JSONDecodeError:
             return None
         return _joined(spans, parsed, shown, spared)
