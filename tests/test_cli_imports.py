@@ -72,3 +72,18 @@ def test_the_modules_load_when_their_command_needs_them(tmp_path):
 
 def test_the_import_kinds_of_the_parser_are_the_importers_sources():
     assert tuple(SOURCES) == IMPORT_KINDS
+
+
+def test_dateutils_parser_loads_only_when_used(tmp_path):
+    """pendulum imports dateutil's parser for text it cannot read itself, which we never give
+    it (`domain/dates.py` defers it)."""
+    loaded_by(tmp_path, "add", "company", "Acme")
+    loaded = loaded_by(tmp_path, "due")
+    assert "pendulum" in loaded and "dateutil.parser._parser" not in loaded
+    probe = (
+        "import sys, rebound_tui.domain.dates, pendulum;"
+        "print(pendulum.parse('March 4 2026', strict=False).date(),"
+        " 'dateutil.parser._parser' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.split() == ["2026-03-04", "True"], done.stderr  # (loaded when asked)

@@ -17,11 +17,38 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import importlib.util
 import os
 import re
+import sys
 from dataclasses import dataclass
 
-import pendulum
+
+def _defer_dateutil_parser() -> None:
+    """pendulum imports dateutil's parser (with its time zones and ctypes: about a tenth of a
+    command's imports) only to parse text it does not understand itself, which we never ask of
+    it (`parse_day` reads our own words). Loaded when first used, as the import system's own
+    `LazyLoader` does; nothing changes for a caller."""
+    if "dateutil.parser" in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec("dateutil.parser")
+    except (ImportError, ValueError):
+        return
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["dateutil.parser"] = module
+    spec.loader.exec_module(module)
+    # (On the package too, as an import would: `from dateutil import parser` then takes it as
+    # it is, without asking the module anything, which would load it.)
+    sys.modules["dateutil"].parser = module  # type: ignore[attr-defined]
+
+
+_defer_dateutil_parser()
+
+import pendulum  # noqa: E402 (after the deferral above)
 
 __all__ = [
     "DateError",
