@@ -74,9 +74,10 @@ def a_file(tmp_path: Path, interactions: int = 30) -> dict[str, Any]:
     return data
 
 
-def with_bad(data: dict[str, Any], table: str) -> dict[str, Any]:
+def with_bad(data: dict[str, Any], table: str, at: float = 0.5) -> dict[str, Any]:
+    """A bad record `at` that fraction of the way through the table's (sorted) records."""
     bad = json.loads(json.dumps(data))
-    record_id = sorted(bad[table])[len(bad[table]) // 2]
+    record_id = sorted(bad[table])[min(int(len(bad[table]) * at), len(bad[table]) - 1)]
     bad[table][record_id]["name" if table == "contacts" else "note"] = ["not", "text"]
     return bad
 
@@ -136,18 +137,11 @@ def test_a_child_that_answers_anything_else_is_not_believed(
     """The parent checks the table itself, and finds the highest stamp all the same."""
     data = a_file(tmp_path)
     monkeypatch.setattr(split_check, "_answer", lambda *a: answer)
-    here: list[str] = []  # the tables checked in this process
-    real = record_problems.table_problems
-
-    def spy(name: str, *a: Any, **k: Any) -> list[str]:
-        here.append(name)
-        return real(name, *a, **k)
-
-    monkeypatch.setattr(record_problems, "table_problems", spy)
+    here = checked_here(monkeypatch)
     found: dict[str, Any] = {}
     path = tmp_path / "r.json"
     decode(encode(data), path, trusted=lambda *a: False, found=found, fork_checks=True)
-    assert "interactions" in here
+    assert ("interactions", len(data["interactions"])) in here
     assert found == {"top": max_stamp(data), "exact": True}
     if answer != b'{"problems": []}':  # (well formed, where no stamp is asked for)
         raw = encode(with_bad(data, "interactions"))
@@ -327,30 +321,74 @@ def decode_ahead(
     return data, child
 
 
-def checked_here(monkeypatch) -> list[str]:
-    """The tables checked in this process."""
-    here: list[str] = []
+def checked_here(monkeypatch) -> list[tuple[str, int]]:
+    """The tables checked in this process, each with how many of its records."""
+    here: list[tuple[str, int]] = []
     real = record_problems.table_problems
 
-    def spy(name: str, *a: Any, **k: Any) -> list[str]:
-        here.append(name)
-        return real(name, *a, **k)
+    def spy(name: str, records: Any, *a: Any, **k: Any) -> list[str]:
+        here.append((name, len(records)))
+        return real(name, records, *a, **k)
 
     monkeypatch.setattr(record_problems, "table_problems", spy)
     return here
 
 
-@pytest.mark.parametrize("table", ["interactions", "contacts"])
+def interactions_here(here: list[tuple[str, int]]) -> int:
+    return sum(n for name, n in here if name == "interactions")
+
+
+@pytest.mark.parametrize(
+    ("table", "at"),
+    [("interactions", 0.0), ("interactions", 0.5), ("interactions", 1.0), ("contacts", 0.5)],
+)
 def test_a_child_forked_ahead_gives_the_same_verdict(
-    tmp_path: Path, table: str, monkeypatch
+    tmp_path: Path, table: str, at: float, monkeypatch
 ) -> None:
-    raw = encode(with_bad(a_file(tmp_path), table))
+    """Wherever the bad record is: in the child's share of the largest table, or in the rest,
+    which this process checks."""
+    data = a_file(tmp_path)
+    raw = encode(with_bad(data, table, at))
     path = tmp_path / "r.json"
     alone = refusal(raw, path)
     here = checked_here(monkeypatch)
     split, _ = decode_ahead(raw, path)
     assert str(split) == alone
-    assert "interactions" not in here  # (the child's verdict was taken)
+    assert 0 < interactions_here(here) <= len(data["interactions"]) // 2  # (the rest only)
+
+
+def test_bad_records_in_both_shares_are_listed_in_the_files_order(tmp_path: Path) -> None:
+    bad = with_bad(with_bad(a_file(tmp_path), "interactions", 0.0), "interactions", 1.0)
+    raw = encode(bad)
+    path = tmp_path / "r.json"
+    alone = refusal(raw, path)
+    assert "interactions/" in alone and "(and 1 more)" in alone
+    assert str(decode_ahead(raw, path)[0]) == alone
+    assert refusal(raw, path, fork_checks=True) == alone  # (and forked the late way)
+
+
+def test_a_record_given_twice_across_the_shares_is_judged_as_one_process_judges_it(
+    tmp_path: Path,
+) -> None:
+    """The file means the later value of a key given twice; the child saw the earlier one.
+    Then its verdict is not taken: the whole table is checked here."""
+    from rebound_tui.store.layout import fragment
+
+    data = a_file(tmp_path)
+    last = sorted(data["interactions"])[-1]
+    earlier = dict(data["interactions"][last], note=["not", "text"])
+    head = b'"interactions": {\n'
+    raw = encode(data).replace(head, head + fragment(last, earlier) + b",\n", 1)
+    path = tmp_path / "r.json"
+    assert decode(raw, path, trusted=lambda *a: False) == data  # (one process: passes)
+    assert decode_ahead(raw, path)[0] == data
+    assert decode(raw, path, trusted=lambda *a: False, fork_checks=True) == data
+    good = fragment(last, data["interactions"][last])
+    later_bad = encode(data).replace(good, fragment(last, earlier))
+    later_bad = later_bad.replace(head, head + good + b",\n", 1)
+    alone = refusal(later_bad, path)
+    assert str(decode_ahead(later_bad, path)[0]) == alone
+    assert refusal(later_bad, path, fork_checks=True) == alone
 
 
 def test_a_child_forked_ahead_finds_the_highest_stamp(tmp_path: Path, monkeypatch) -> None:
@@ -361,7 +399,8 @@ def test_a_child_forked_ahead_finds_the_highest_stamp(tmp_path: Path, monkeypatc
     decoded, _ = decode_ahead(raw, tmp_path / "r.json", found=found)
     assert decoded == data
     assert found == {"top": max_stamp(data), "exact": True}
-    assert "interactions" not in here and "contacts" in here
+    assert 0 < interactions_here(here) <= len(data["interactions"]) // 2
+    assert ("contacts", 1) in here
 
 
 def test_a_child_forked_ahead_is_ended_when_the_bytes_were_checked_before(
@@ -401,7 +440,7 @@ def test_an_answer_about_another_table_is_not_believed(tmp_path: Path, monkeypat
     here = checked_here(monkeypatch)
     refused, _ = decode_ahead(raw, tmp_path / "r.json")
     assert "interactions/" in str(refused)
-    assert "interactions" in here
+    assert ("interactions", 30) in here  # (all of them)
 
 
 def test_no_child_ahead_for_a_small_file_or_one_core(tmp_path: Path, monkeypatch) -> None:
@@ -447,3 +486,45 @@ def test_changed_since_checked(tmp_path: Path, monkeypatch) -> None:
     assert checked.changed_since_checked(ctime + 2 * 10**9)  # the file changed since
     with checked.checking(b"\x02" * 32):  # a mark is not an entry: it changes nothing
         assert folder.stat().st_mtime_ns == ctime + 10**9
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_cut_inside_a_record_gets_the_same_verdict(
+    tmp_path: Path, bad: bool, monkeypatch
+) -> None:
+    """The child's share ends at the comma before a record only where records are laid out as
+    `encode` lays them: in a file laid out otherwise the same bytes may sit between two fields
+    of a record. Then both parts are invalid JSON, and the verdict is still the one-process
+    one (the table is checked whole)."""
+    import orjson
+
+    data = a_file(tmp_path, interactions=60)
+    raw = encode(with_bad(data, "interactions", 1.0) if bad else data)
+    ((_, start, stop),) = [s for s in layout_spans(raw) if s[0] == "interactions"]
+    begin = raw.rfind(b'\n    "', start, start + (stop - start) // 2)  # a record's start
+    end = raw.find(b'\n    "', begin + 1, stop)  # the next one's
+    assert start < begin < end
+    monkeypatch.setattr(split_check, "SHARE", (begin + 10 - start) / (stop - start))
+    # The record around the cut, its fields' separators as another program may lay them.
+    record = raw[begin:end].replace(b',\n      "', b'  ,\n    "')
+    odd = raw[:begin] + record + raw[end:]
+    cut = split_check.cut_point(odd, start, stop)
+    assert cut is not None and begin < cut < end - 2
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(split_check._parts(memoryview(odd), start, stop, cut)[0])
+    path = tmp_path / "r.json"
+    try:
+        alone: Any = decode(odd, path, trusted=lambda *a: False)
+    except DataFileError as exc:
+        alone = str(exc)
+    split = decode_ahead(odd, path)[0]
+    assert (split if isinstance(split, dict) else str(split)) == alone
+    assert bad is isinstance(alone, str)
+
+
+def layout_spans(raw: bytes) -> list[tuple[str, int, int]]:
+    from rebound_tui.store.layout import table_spans
+
+    spans = table_spans(raw)
+    assert spans is not None
+    return spans
