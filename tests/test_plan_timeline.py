@@ -123,6 +123,24 @@ def test_the_service_gives_a_rejected_company_its_plan(tmp_path) -> None:
     assert service.plan_of(None) == []
 
 
+def test_a_plan_builds_only_its_companys_follow_ups(tmp_path) -> None:
+    """The first status line after a large file opens asks for one company's plan: the same
+    timeline as from every follow-up, without building the others (5,000 on the heavy file)."""
+    service = Service.open(tmp_path / "rebound.json", today=lambda: TODAY)
+    for name, days in (("Northshore Logistics", 11), ("Acme", 40), ("Globex", 3)):
+        service.add_company(name, priority=4)
+        service.reject(name, on=(TODAY - dt.timedelta(days=days)).isoformat())
+    service.save()
+    fresh = Service.open(tmp_path / "rebound.json", today=lambda: TODAY)
+    company = fresh.find_company("Acme")
+    steps = fresh.plan_of(company.id)
+    assert "followups" not in fresh.core._cache  # (nothing but Acme's built)
+    everyone = [f for f in fresh.follow_ups(include_closed=True) if f.company_id == company.id]
+    offsets = {r.id: str(r.offset) for r in fresh.rules() if r.offset is not None}
+    assert steps == timeline(everyone, TODAY, offsets) and len(steps) > 3
+    assert fresh.plan_of(company.id) == steps  # (and from the records built since)
+
+
 def test_the_step_after_a_given_one() -> None:
     plan = rejection_plan(TODAY - dt.timedelta(days=11))
     steps = timeline(plan, TODAY, OFFSETS)
