@@ -23,8 +23,12 @@ import contextlib
 import io
 import os
 import pickle
+import select
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections import defaultdict
 from dataclasses import fields
 from operator import attrgetter
@@ -122,14 +126,18 @@ class _PlainValues(pickle.Unpickler):
 class ViewsHelper:
     """The child process building the panes' rows of one data file."""
 
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+    def __init__(self, process: subprocess.Popen[bytes] | _Forked) -> None:
         self.process = process
 
     @classmethod
     def start(cls, path: Path) -> ViewsHelper | None:
         """Start the child on `path` (None if it cannot be started: the loader builds the rows
-        itself). It imports this same package (its folder first on its path, and `-P`: not
-        one in the folder the dashboard was started from)."""
+        itself). Forked where it can be (`_fork`); else a new interpreter that imports this
+        same package (its folder first on its path, and `-P`: not one in the folder the
+        dashboard was started from)."""
+        forked = _fork(path)
+        if forked is not None:
+            return cls(forked)
         import rebound_tui
 
         root = str(Path(rebound_tui.__file__).resolve().parent.parent)
@@ -186,6 +194,111 @@ class ViewsHelper:
             process.wait(timeout=5)
         if process.stdout is not None:
             process.stdout.close()
+
+
+class _Forked:
+    """A child forked by `_fork`: what `ViewsHelper` asks of a `subprocess.Popen`."""
+
+    def __init__(self, pid: int, answer_fd: int) -> None:
+        self.pid = pid
+        self.stdout: io.BufferedReader | None = os.fdopen(answer_fd, "rb")
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # (collected already)
+                self.returncode = -1
+                return self.returncode
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout or 0.0)
+            time.sleep(0.002)
+        assert self.returncode is not None
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def communicate(self, timeout: float | None = None) -> tuple[bytes, None]:
+        """The whole answer and the child's end, within `timeout` seconds (else
+        TimeoutExpired, the child still running)."""
+        if self.stdout is None:
+            raise ValueError("read already")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        fd, parts = self.stdout.fileno(), []
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not select.select([fd], [], [], left)[0]:
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout or 0.0)
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            parts.append(chunk)
+        self.stdout.close()
+        self.stdout = None
+        self.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return b"".join(parts), None
+
+
+def _fork(path: Path) -> _Forked | None:
+    """The child as a fork of this process, which has imported little yet (the dashboard starts
+    it before Textual): it need not start an interpreter (about 40 ms on the heavy benchmark
+    file's first start, beside the dashboard's own). Linux only (a fork without exec is unsafe
+    on macOS once some system libraries are loaded), and never while another thread runs (it
+    may hold a lock the child would need); None then, or if the fork fails."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:  # the child: no terminal, its answer on the pipe, no exit handlers of ours
+        code = 1
+        try:
+            os.close(read_fd)
+            os.setsid()  # (no signal meant for the dashboard's terminal)
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            code = _answer_to(path, write_fd)
+        except BaseException:  # noqa: BLE001, S110 (the dashboard then builds the rows itself)
+            pass
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return _Forked(pid, read_fd)
+
+
+def _answer_to(path: Path, fd: int) -> int:
+    """The child's life after the fork: as `_run_as_process`, its answer written to `fd`."""
+    import gc
+
+    from rebound_tui.store.files import write_all
+
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(NICENESS)
+    gc.disable()
+    out = answer(path)
+    if out is None:
+        return 1
+    write_all(fd, out)
+    return 0
 
 
 # -- the child's side ----------------------------------------------------------------------------

@@ -168,3 +168,57 @@ def test_the_loader_takes_the_childs_rows_or_builds_its_own(saved: Path) -> None
     # Taken rows are those of this generation: an edit builds them anew.
     loaded.service.add_company("After the start")
     assert "After the start" in [row.company for row in loaded.views.snapshot.bullpen]
+
+
+FORKED = """
+import sys, threading, time
+from pathlib import Path
+from rebound_tui import views_helper
+from rebound_tui.service import Service
+from rebound_tui.views import Views
+path, how = Path(sys.argv[1]), sys.argv[2]
+if how == "thread":  # another thread runs: a new interpreter instead of a fork
+    threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
+if how == "stuck":  # a child that never answers
+    views_helper.answer = lambda path: time.sleep(60)
+helper = views_helper.ViewsHelper.start(path)
+service = Service.open(path)
+taken = helper.take(service, wait=0.5 if how == "stuck" else 60)
+print(type(helper.process).__name__, helper.process.poll() is not None,
+      taken is not None and taken == Views(service).snapshot)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked on Linux only")
+@pytest.mark.parametrize(
+    ("how", "out"),
+    [
+        ("fork", "_Forked True True"),  # forked: the same rows, the child ended and collected
+        ("thread", "Popen True True"),
+        ("stuck", "_Forked True False"),  # not waited for past `wait`: ended
+    ],
+)
+def test_the_child_is_forked_where_it_safely_can_be(saved: Path, how: str, out: str) -> None:
+    """In a process with one thread (as the dashboard starts it, before Textual), the child is
+    a fork: no interpreter to start. It writes nothing where the dashboard's output goes."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED, str(saved), how],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout.strip(), done.stderr) == (out, "")
+
+
+def test_a_fork_that_fails_starts_an_interpreter_instead(saved: Path, monkeypatch) -> None:
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(views_helper.os, "fork", no_fork)
+    monkeypatch.setattr(views_helper.threading, "active_count", lambda: 1)
+    helper = ViewsHelper.start(saved)
+    assert helper is not None and isinstance(helper.process, subprocess.Popen)
+    service = Service.open(saved)
+    assert helper.take(service, wait=60) == Views(service).snapshot
