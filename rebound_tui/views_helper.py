@@ -3,18 +3,20 @@
 A first start on a large file waits mostly for one core: after the first paint, a thread opens
 the data and then builds the bullpen's and the network's rows (a quarter of a second on the
 heavy benchmark file, all of it Python holding the interpreter), while the machine's other core
-idles. So the dashboard starts this module as a child process as it starts: the child opens the
-same file as a one-shot reader, builds every pane's rows (`views.build`) and sends them back.
-The dashboard's loader, once its own open is done, takes them instead of building them, if they
-are of exactly the data it holds: the file in the same state (device, inode, size, times) read
-with nothing unsaved on either side, and the same day. Otherwise, or when the child failed or
-is late, it builds them itself as before: the helper only ever saves time.
+idles. So the dashboard starts a child process as it starts (on Linux a fork of it, made before
+it imports Textual: no interpreter to start; elsewhere this module run by a new interpreter):
+the child opens the same file as a one-shot reader, builds every pane's rows (`views.build`)
+and sends them back. The dashboard's loader, once its own open is done, takes them instead of
+building them, if they are of exactly the data it holds: the file in the same state (device,
+inode, size, times) read with nothing unsaved on either side, and the same day. Otherwise, or
+when the child failed or is late, it builds them itself as before: the helper only ever saves
+time.
 
 The child writes nothing but what any command leaves (the checks' cache, store/checked.py),
-never touches the terminal (no standard input, its errors go nowhere), and dies with a broken
-pipe if the dashboard is gone. Its answer is plain values (tuples of strings, numbers, None),
-read back by an unpickler that refuses every class and function: nothing in it can run code,
-and every row is rebuilt here from those values.
+never touches the terminal (no standard input, its output and errors go nowhere), and dies
+with a broken pipe if the dashboard is gone. Its answer is plain values (tuples of strings,
+numbers, None), read back by an unpickler that refuses every class and function: nothing in it
+can run code, and every row is rebuilt here from those values.
 """
 
 from __future__ import annotations
