@@ -85,3 +85,11 @@ def atomic_write(path: Path, raw: bytes, mode: int = EXPORT_MODE) -> None:
     from rebound_tui.store.files import atomic_write as write
 
     write(path, raw, mode)
+
+
+def read_early(path: Path) -> None:
+    """A command will open `path` first thing: read it now, before the service is imported, and
+    start its check if it looks new here (store/early_read.py)."""
+    from rebound_tui.store import early_read
+
+    early_read.prepare(path)

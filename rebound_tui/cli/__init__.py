@@ -94,6 +94,28 @@ class OneCommand:
 
 
 _VALUED = ("--db", "--backups")  # the top-level options that take a value
+# Commands that open the data file first thing: their process reads it (and, when it looks new
+# here, starts checking it) while it imports the service (`Context.read_early`).
+READS_DATA = frozenset(
+    {
+        "add",
+        "edit",
+        "delete",
+        "log",
+        "follow-up",
+        "due",
+        "done",
+        "snooze",
+        "reschedule",
+        "drop",
+        "list",
+        "reject",
+        "hired",
+        "opening",
+        "export",
+        "stats",
+    }
+)
 
 
 def command_named(argv: Sequence[str]) -> str | None:
@@ -209,6 +231,8 @@ def _run(argv: list[str], *, process: bool = False) -> tuple[int, bool]:
 
         db = getattr(args, "db", None)
         with safe_streams(), Context(db, demo=args.demo, resident=process) as ctx:
+            if process and args.command in READS_DATA and not args.demo:
+                ctx.read_early()
             code = args.func(args, ctx)
             if args.command not in ("sync", "check") or args.demo:  # (they list copies)
                 for note in ctx.copy_notes():

@@ -265,6 +265,13 @@ def changed_since_checked(ctime_ns: int) -> bool:
         return True
 
 
+def seen_again() -> None:
+    """A file that looked new here (`changed_since_checked`) held bytes checked before: mark
+    the entries' folder as if one were written now, so that the guess is right next time."""
+    with contextlib.suppress(OSError):
+        os.utime(checked_dir())
+
+
 def trusts(entry: Entry | None, stamp_limit: str | None, *, strict: bool = False) -> bool:
     """May a file with this entry skip its checks now? (No stamp beyond `stamp_limit`.)"""
     if entry is None or (strict and not entry.strict):

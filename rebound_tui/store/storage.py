@@ -45,7 +45,7 @@ from rebound_tui.domain.merge import MergeError, max_stamp, merge_databases
 
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import SaveError as SaveError
-from rebound_tui.store import checked, partial_read
+from rebound_tui.store import checked, early_read, partial_read
 from rebound_tui.store.backups import make_private_dirs
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, encode, new_database
 from rebound_tui.store.files import (
@@ -222,16 +222,20 @@ class SyncStorage(Storage):
         known_digest: bytes | None = None,
         defer_layout: bool = False,
         spans: list[Any] | None = None,
+        early: early_read.Prepared | None = None,
     ) -> tuple[dict[str, Any], tuple[FileSig | None, bytes | None, Layout | None]]:
         """`decode(raw)`, sparing the checks of bytes this machine already checked (or wrote):
         `store/checked.py`, and of records the same as in `memory` (what we hold, which passed
         them: `decode`'s `checked`). Remembers the bytes as checked, as a save remembers what
         it writes from memory; also `_describe`s them (with `defer_layout`, all but the layout,
         which the first save works out: `_settle_layout`). `parsed`, `known_digest`, `spans`:
-        what a first start's partial read found in these same bytes (partial_read.Kept)."""
+        what a first start's partial read found in these same bytes (partial_read.Kept).
+        `early`: the check a command's process started on these bytes (early_read.py)."""
         now: int | None = None  # (the checks' clock, shared with a child forked ahead)
         ahead = None
-        if (
+        if early is not None:
+            now, ahead = early.now_ms, early.child
+        elif (
             self.one_shot
             and self.resident
             and memory is None
@@ -250,6 +254,8 @@ class SyncStorage(Storage):
         # beside a child forked ahead, which has the other core, here when first needed).
         if known_digest is not None:
             digest = checked.Digest.known(known_digest)
+        elif early is not None:
+            digest = early.digest  # (hashed since the command line read the file)
         else:
             digest = checked.Digest(raw, thread=ahead is None)
         known: list[checked.Entry] = []
@@ -281,6 +287,8 @@ class SyncStorage(Storage):
         finally:
             if ahead is not None:
                 ahead.abandon()  # (not asked: the file was not split after all)
+                if known:  # the guess was wrong: these bytes were checked here before
+                    checked.seen_again()
 
     def _decoded(
         self,
@@ -346,10 +354,16 @@ class SyncStorage(Storage):
         with self.lock:
             # A first start read this version and some of its tables already (partial_read.py).
             kept = partial_read.take(self.path) if self._data is None else None
+            # A command's process read it already, and started its check (early_read.py).
+            early = None
+            if kept is None and self._data is None and self.one_shot and self.resident:
+                early = early_read.take(self.path)
             spans = None
             if kept is not None:
                 raw, sig, parsed, known = kept.raw, kept.sig, kept.tables, kept.digest
                 spans = kept.spans
+            elif early is not None:
+                raw, sig, parsed, known = early.raw, early.sig, None, None
             else:
                 (raw, sig), parsed, known = self._read_disk(), None, None
             del kept
@@ -364,8 +378,9 @@ class SyncStorage(Storage):
                     known_digest=known,
                     defer_layout=not self.one_shot,
                     spans=spans,
+                    early=early,
                 )
-                del parsed, spans
+                del parsed, spans, early
                 self._sig, self._digest, self._layout = described
             # A database born in memory has no identity on disk yet: if another process creates
             # the file first, we join that database instead of refusing it.

@@ -1,0 +1,190 @@
+"""A command's data file read before the service is imported, its check started then
+(`store/early_read.py`): taken by the first load only for the same version of the file, with
+the same verdict as any load; otherwise the child is ended."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rebound_tui.service import Service
+from rebound_tui.store import checked, early_read, split_check, storage
+from rebound_tui.store.fileformat import DataFileError, encode
+from tests.test_split_check import a_file, with_bad
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the check is split on Linux only"
+)
+
+
+@pytest.fixture(autouse=True)
+def small_files_split(monkeypatch, tmp_path: Path):
+    """Split at any size (the real threshold is 1 MB), as if on two cores; a cache of our own."""
+    monkeypatch.setattr(split_check, "MIN_BYTES", 0)
+    monkeypatch.setattr(early_read, "MIN_BYTES", 0)
+    monkeypatch.setattr(split_check, "_cores", lambda: 2)
+    monkeypatch.setenv("REBOUND_LOCK_DIR", str(tmp_path / "locks"))
+    yield
+    early_read._drop_all()
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[Path]:
+    """The files the storage read from disk itself."""
+    seen: list[Path] = []
+    real = storage.SyncStorage._read_disk
+
+    def spy(self: Any) -> Any:
+        seen.append(self.path)
+        return real(self)
+
+    monkeypatch.setattr(storage.SyncStorage, "_read_disk", spy)
+    return seen
+
+
+def new_here(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "r.json"
+    path.write_bytes(encode(data))
+    checked_dir = checked.checked_dir()
+    if checked_dir.exists():
+        old = path.stat().st_ctime - 60
+        os.utime(checked_dir, (old, old))  # (the file changed after anything was checked)
+    return path
+
+
+def test_a_command_takes_the_file_it_read_early(tmp_path: Path, reads) -> None:
+    data = a_file(tmp_path)
+    path = new_here(tmp_path, data)
+    reads.clear()
+    early_read.prepare(path)
+    assert early_read._prepared  # read, and its check under way
+    service = Service.open(path, one_shot=True, resident=True)
+    assert reads == []  # (not read again)
+    assert not early_read._prepared
+    assert {c.name for c in service.companies()} == {"Acme"}
+
+
+@pytest.mark.parametrize("table", ["interactions", "contacts"])
+def test_a_bad_record_is_refused_in_the_same_words(tmp_path: Path, table: str) -> None:
+    bad = new_here(tmp_path, with_bad(a_file(tmp_path), table))
+    with pytest.raises(DataFileError) as alone:
+        Service.open(bad, one_shot=True)  # (another process's read: no split, no early read)
+    early_read.prepare(bad)
+    assert early_read._prepared
+    with pytest.raises(DataFileError) as early:
+        Service.open(bad, one_shot=True, resident=True)
+    assert str(early.value) == str(alone.value) and f"{table}/" in str(early.value)
+
+
+def test_a_file_changed_since_it_was_read_is_read_again(tmp_path: Path, reads) -> None:
+    data = a_file(tmp_path)
+    path = new_here(tmp_path, data)
+    reads.clear()
+    early_read.prepare(path)
+    (child,) = [p.child for p in early_read._prepared.values()]
+    time.sleep(0.01)
+    path.write_bytes(encode(with_bad(data, "interactions")))  # another version: a bad one
+    with pytest.raises(DataFileError, match="interactions/"):
+        Service.open(path, one_shot=True, resident=True)
+    assert reads == [path]
+    split_check._reap_all()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)  # ended and collected
+
+
+def test_nothing_is_read_early_for_a_file_that_looks_known(tmp_path: Path) -> None:
+    path = new_here(tmp_path, a_file(tmp_path))  # (bytes a_file's save wrote: known here)
+    early_read.prepare(path)
+    assert early_read._prepared  # (it looks new: it changed after the last entry)
+    Service.open(path, one_shot=True, resident=True)  # trusted: the guess was wrong...
+    early_read.prepare(path)
+    assert not early_read._prepared  # ...and is right the next time
+    early_read.prepare(tmp_path / "missing.json")
+    assert not early_read._prepared
+
+
+def test_a_check_nobody_takes_is_ended(tmp_path: Path) -> None:
+    path = new_here(tmp_path, a_file(tmp_path))
+    early_read.prepare(path)
+    (child,) = [p.child for p in early_read._prepared.values()]
+    early_read._drop_all()  # (what the process's end does)
+    split_check._reap_all()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)
+
+
+PROBE = """
+import sys
+from rebound_tui.cli import main
+from rebound_tui.store import early_read
+take = early_read.take
+
+def taken(path):
+    prepared = take(path)
+    print("taken early" if prepared is not None else "read at the open", flush=True)
+    return prepared
+
+early_read.take = taken
+sys.argv = ["rebound-tui", *sys.argv[1:]]
+main()  # as the command's own process runs it (it ends the process)
+"""
+
+
+def big_file(tmp_path: Path, bad: bool = False) -> Path:
+    """A file of more than 1 MB (the real threshold of a split), as a sync tool delivers it."""
+    path = tmp_path / "big.json"
+    service = Service.open(path)
+    with service.playbook_paused():
+        service.add_company("Acme")
+        person = service.add_contact("Dana", company="Acme")
+        for n in range(700):
+            service.log("call", contact=person.id, note=f"call {n} " + "x" * 1600)
+    service.save()
+    data = orjson_loads(path.read_bytes())
+    if bad:
+        data = with_bad(data, "interactions")
+    path.write_bytes(encode(data))
+    assert path.stat().st_size > split_check.MIN_BYTES
+    return path
+
+
+def orjson_loads(raw: bytes) -> Any:
+    import orjson
+
+    return orjson.loads(raw)
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_command_process_reads_its_file_early(tmp_path: Path, monkeypatch, bad: bool) -> None:
+    """As a user runs it: `rebound-tui due` on a file just delivered (nothing checked here
+    since) takes the bytes it read before the service was imported; a bad record in them is
+    refused as always, and the file left as it was."""
+    import subprocess
+
+    monkeypatch.undo()  # (a real process: the real thresholds)
+    env = dict(os.environ, REBOUND_LOCK_DIR=str(tmp_path / "fresh-locks"))
+    path = big_file(tmp_path, bad)
+    before = path.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "--db", str(path), "due"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    if split_check._cores() < 2:
+        pytest.skip("one core: no check is split, none read early")
+    assert done.stdout.splitlines()[0] == "taken early", done.stderr
+    if bad:
+        assert done.returncode == 1
+        assert "interactions/" in done.stderr and "rebound-tui check" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    else:
+        assert done.returncode == 0, done.stderr
+    assert path.read_bytes() == before
