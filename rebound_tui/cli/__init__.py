@@ -21,6 +21,7 @@ from typing import NoReturn
 
 from rebound_tui import __version__
 from rebound_tui.cli.context import Context, Failure, UsageError, check_utf8
+from rebound_tui.paths import resolve_data_path
 
 GROUP_NAMES = ("records", "openings", "sync", "playbook", "io", "insights")
 
@@ -95,7 +96,7 @@ class OneCommand:
 
 _VALUED = ("--db", "--backups")  # the top-level options that take a value
 # Commands that open the data file first thing: their process reads it (and, when it looks new
-# here, starts checking it) while it imports the service (`Context.read_early`).
+# here, starts checking it) before it imports the command's module and the service (`read_early`).
 READS_DATA = frozenset(
     {
         "add",
@@ -132,6 +133,23 @@ def command_named(argv: Sequence[str]) -> str | None:
         else:
             return arg
     return None
+
+
+def read_early(argv: Sequence[str]) -> None:
+    """Read the data file of the command `argv` runs (its top-level options read ahead of the
+    whole parser) and start its check if it looks new here (store/early_read.py). Anything
+    unusual leaves it to the open, which reports it."""
+    try:
+        known, _ = build_parser(commands=False).parse_known_args(argv)
+    except (UsageError, SystemExit):
+        return
+    if known.demo:
+        return
+    from rebound_tui.datafile import read_early as prepare
+
+    path, _ = resolve_data_path(getattr(known, "db", None))
+    if path.is_file():
+        prepare(path)
 
 
 def dashboard_args(argv: Sequence[str]) -> argparse.Namespace | None:
@@ -212,6 +230,8 @@ def _run(argv: list[str], *, process: bool = False) -> tuple[int, bool]:
         gc.disable()
     try:
         check_utf8(argv)
+        if process and command_named(argv) in READS_DATA:
+            read_early(argv)
         args = dashboard_args(argv)
         if args is None:
             args = build_parser(only=command_named(argv)).parse_args(argv)
@@ -231,8 +251,6 @@ def _run(argv: list[str], *, process: bool = False) -> tuple[int, bool]:
 
         db = getattr(args, "db", None)
         with safe_streams(), Context(db, demo=args.demo, resident=process) as ctx:
-            if process and args.command in READS_DATA and not args.demo:
-                ctx.read_early()
             code = args.func(args, ctx)
             if args.command not in ("sync", "check") or args.demo:  # (they list copies)
                 for note in ctx.copy_notes():

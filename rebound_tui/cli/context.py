@@ -78,14 +78,6 @@ class Context:
         os.environ["REBOUND_BACKUPS"] = str(self._demo_dir / "backups")
         return make_demo_copy(self._demo_dir, dates.today())
 
-    def read_early(self) -> None:
-        """The command will open the data: read the file now, before the service is imported,
-        and start its check if it looks new here (store/early_read.py)."""
-        if self._service is None and self.path.is_file():
-            from rebound_tui.datafile import read_early
-
-            read_early(self.path)
-
     @property
     def service(self) -> Service:
         if self._service is None:
