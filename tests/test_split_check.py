@@ -289,8 +289,9 @@ def test_every_hostile_file_is_refused_in_the_same_words(
     path = tmp_path / "r.json"
     alone = refusal(raw, path)
     assert refusal(raw, path, fork_checks=True) == alone
+    assert str(decode_ahead(raw, path)[0]) == alone  # (and by a child forked ahead)
     assert all(word in alone for word in words)
-    assert len(children) == 1  # (the split path was taken)
+    assert len(children) == 2 and children[1] == "ahead"  # (both split paths were taken)
 
 
 # -- a child forked ahead (before the tables are known: `SplitCheck.ahead`) ----------------------
@@ -399,8 +400,9 @@ def test_a_child_forked_ahead_finds_the_highest_stamp(tmp_path: Path, monkeypatc
     decoded, _ = decode_ahead(raw, tmp_path / "r.json", found=found)
     assert decoded == data
     assert found == {"top": max_stamp(data), "exact": True}
+    # The child checked every other table too: here only the rest of the largest.
+    assert [name for name, _ in here] == ["interactions"]
     assert 0 < interactions_here(here) <= len(data["interactions"]) // 2
-    assert ("contacts", 1) in here
 
 
 def test_a_child_forked_ahead_is_ended_when_the_bytes_were_checked_before(
@@ -504,7 +506,9 @@ def test_a_cut_inside_a_record_gets_the_same_verdict(
     begin = raw.rfind(b'\n    "', start, start + (stop - start) // 2)  # a record's start
     end = raw.find(b'\n    "', begin + 1, stop)  # the next one's
     assert start < begin < end
-    monkeypatch.setattr(split_check, "SHARE", (begin + 10 - start) / (stop - start))
+    share = (begin + 10 - start) / (stop - start)
+    monkeypatch.setattr(split_check, "SHARE", share)
+    monkeypatch.setattr(split_check, "AHEAD_SHARE", share)
     # The record around the cut, its fields' separators as another program may lay them.
     record = raw[begin:end].replace(b',\n      "', b'  ,\n    "')
     odd = raw[:begin] + record + raw[end:]
@@ -528,3 +532,36 @@ def layout_spans(raw: bytes) -> list[tuple[str, int, int]]:
     spans = table_spans(raw)
     assert spans is not None
     return spans
+
+
+@pytest.mark.parametrize(
+    "others",
+    [
+        None,  # no other tables' problems
+        [],  # not one per table
+        "others",
+        [[1], [], [], None, []],  # a problem that is not text
+        [[], [], [], [], []],  # a list where the largest table is (it has none of its own)
+    ],
+)
+def test_a_child_forked_ahead_that_answers_anything_else_is_not_believed(
+    tmp_path: Path, monkeypatch, others: Any
+) -> None:
+    """A child forked ahead checks every other table too; anything but one list of messages
+    per table (none for the largest) and every table is checked here, in the same words."""
+    data = a_file(tmp_path)
+    bad = encode(with_bad(data, "contacts"))
+    real = split_check._answer_whole
+
+    def forged(raw: bytes, *a: Any) -> bytes:
+        answer = json.loads(real(raw, *a))
+        assert len(answer["others"]) == 5  # (the file's tables: the forgeries above fit it)
+        answer["others"] = others
+        answer["problems"] = []
+        return json.dumps(answer).encode()
+
+    monkeypatch.setattr(split_check, "_answer_whole", forged)
+    here = checked_here(monkeypatch)
+    path = tmp_path / "r.json"
+    assert str(decode_ahead(bad, path)[0]) == refusal(bad, path)
+    assert {"contacts", "interactions"} <= {name for name, _ in here}

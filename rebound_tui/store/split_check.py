@@ -1,7 +1,7 @@
-"""A command's check of a file new here, its largest table in a forked child.
+"""A command's check of a file new here, most of it in a forked child.
 
 A command (`rebound-tui done ...`) on a file this machine has not checked before (just
-delivered by a sync tool) checks every record: on the heavy benchmark file about 0.13 s of
+delivered by a sync tool) checks every record: on the heavy benchmark file about 0.15 s of
 Python, holding the interpreter, while the machine's other core idles. So, where the system can
 fork, the command forks once it knows the file is new here (`checked.py`): the child parses and
 checks the first three quarters (`SHARE`) of the largest table's records (on the heavy file the
@@ -11,23 +11,20 @@ parent then takes the child's verdict: the problems it found, in the words the c
 their highest stamp. (A record id given in both shares, whose later value is the one the file
 means, has the whole table checked by the parent instead.)
 
-The child only reads: it writes nothing but its answer on a pipe, and ends with `os._exit`
-(no exit handlers, no buffered output of the parent flushed twice). Its answer is read as
-plain JSON and checked by type. If it cannot be forked, fails, answers anything else or not
-within `WAIT_SECONDS`, the parent checks the table itself: the split only ever saves time,
-never changes a verdict. Linux only (a fork without exec is unsafe on macOS once some system
-libraries are loaded), and never while another thread runs.
-
 **Forked ahead.** Where the file looks new here before its hash is known (`checked.
-changed_since_checked`: it changed after this machine last remembered checked bytes, as when a
-sync tool has just delivered it), the command forks the child as soon as the bytes are read,
-before it hashes or parses anything (`SplitCheck.ahead`): the child finds the tables itself and
-checks the largest, which the parent then expects by name and place. That starts the longer
-half about 40 ms sooner. If the hash then says the bytes were checked before after all, the
-child is ended unasked: a guess only ever moves time, never a verdict.
+changed_since_checked`, as after a sync tool's delivery), the command forks the child as soon
+as it has read the bytes (`SplitCheck.ahead`; `early_read.py`: before it imports the service).
+That child finds the tables itself, checks every table but the largest and `AHEAD_SHARE` of
+that one, and says which parts of the file it checked; the parent only parses those, and takes
+the verdict only if it is about the parts it expects. If the hash then says the bytes were
+checked before after all, the child is ended unasked: a guess only ever moves time.
 
-The child closes its end of the pipe before it ends: the parent reads the answer without
-waiting for the child's memory to be torn down, and collects the child later (`_reap`).
+The child only reads: it writes nothing but its answer on a pipe (closed before it ends, so the
+parent need not wait for its teardown; collected later, `_reap`), and ends with `os._exit`.
+Its answer is plain JSON, checked by type. If it cannot be forked, fails, answers anything else
+or not within `WAIT_SECONDS`, the parent checks those tables itself: the split only ever saves
+time, never changes a verdict. Linux only (a fork without exec is unsafe on macOS once some
+system libraries are loaded), and never while another thread runs.
 
 Not used by the dashboard (it keeps its data and shares equal strings while checking, which a
 child's check cannot do for it) nor by a first start's views_helper (it runs beside the
@@ -53,18 +50,14 @@ from rebound_tui.store.files import write_all
 __all__ = ["MIN_BYTES", "SplitCheck", "apart_table", "parse"]
 
 MIN_BYTES = 1 << 20  # a smaller table is checked in less time than a fork and its answer take
-# The child's share of the largest table's bytes: it parses and checks those records, while this
-# process, which parses the whole table anyway, checks the rest (measured: the two then end
-# together on the heavy benchmark file).
-SHARE = 0.75
-_NEXT_RECORD = (
-    b',\n    "'  # between two records of a table, as `encode` (and an indent of 2) lays them
-)
-WAIT_SECONDS = 30.0  # the longest the command waits for the child's answer (the extreme
-# benchmark file's interactions, 100,000 records, take it about a second)
-
+SHARE = 0.75  # of the largest table, the child's (both end together on the heavy file)
+AHEAD_SHARE = 0.6  # a child forked ahead's, which checks every other table too (measured so)
+_NEXT_RECORD = b',\n    "'  # between two records of a table as `encode` (or indent 2) lays them
+WAIT_SECONDS = 30.0  # the longest wait for an answer (the extreme file's takes about 1 s)
 
 Spans = list[tuple[str, int, int]]  # (table, start, stop) of each table's value in the file
+# A verdict: its records' problems, their highest stamp, and (forked ahead) each other table's.
+Verdict = tuple[list[str], str | None, list[list[str] | None] | None]
 
 
 def apart_table(spans: Spans, given: Mapping[str, Any]) -> int | None:
@@ -79,13 +72,14 @@ def apart_table(spans: Spans, given: Mapping[str, Any]) -> int | None:
     return index
 
 
-def cut_point(raw: bytes, start: int, stop: int) -> int | None:
+def cut_point(raw: bytes, start: int, stop: int, share: float | None = None) -> int | None:
     """Where the child's share of the table `raw[start:stop]` (a JSON object) ends: at the
-    comma before a record, about SHARE of the way in; None where no such comma follows (then
+    comma before a record, about `share` of the way in; None where no such comma follows (then
     the child checks the whole table). A cut anywhere but between two records of the table
     leaves both parts invalid JSON (their braces do not balance): never a wrong verdict, only
     the whole check here."""
-    at = raw.find(_NEXT_RECORD, start + int((stop - start) * SHARE), stop)
+    share = SHARE if share is None else share
+    at = raw.find(_NEXT_RECORD, start + int((stop - start) * share), stop)
     return at if at > start else None
 
 
@@ -116,8 +110,8 @@ def parse(
     `apart` is checked here). `meanwhile(parsed)` is what this process does while the child
     may still be checking (every table is parsed by then). Returns (each table's value, each
     table's problems or None when `trusted()` spared the checks, whether it did), by the tables'
-    places in `spans`. `ahead`: the child forked already (`SplitCheck.ahead`), ended unasked
-    if `trusted()` spares the checks."""
+    places in `spans`. `ahead`: the child forked already (`SplitCheck.ahead`: it checks the
+    other tables too), ended unasked if `trusted()` spares the checks."""
     parsed = {i: orjson.loads(view[spans[i][1] : spans[i][2]]) for i in order if i != apart}
     name, start, stop = spans[apart]
     if trusted():
@@ -125,9 +119,11 @@ def parse(
             ahead.abandon()
         parsed[apart] = orjson.loads(view[start:stop])
         return parsed, None, True
-    cut = cut_point(view.obj, start, stop)  # type: ignore[arg-type]
-    where = [name, start, stop, cut]  # (what the child's answer must be about)
+    raw: bytes = view.obj  # type: ignore[assignment]
+    cut = cut_point(raw, start, stop, None if ahead is None else AHEAD_SHARE)
+    where: list[Any] = [name, start, stop, cut]  # (what the child's answer must be about)
     if ahead is not None:
+        where.append([list(span) for span in spans])
         child: SplitCheck | None = ahead.expecting(where)
     else:
         mine = (view[start:stop],) if cut is None else (view[start:cut], b"}")
@@ -135,7 +131,7 @@ def parse(
     problems: dict[int, list[str]] = {}
     try:
         for index in order:
-            if index != apart:
+            if index != apart and ahead is None:
                 problems[index] = check_table(index, parsed[index])
         # The whole table, from the child's part and the rest; the rest checked here.
         values = [orjson.loads(part) for part in _parts(view, start, stop, cut)]
@@ -159,9 +155,13 @@ def parse(
         if child is not None:
             child.abandon()
     if verdict is None:
-        problems[apart] = check_table(apart, parsed[apart])
+        for index in order if ahead is not None else [apart]:
+            problems[index] = check_table(index, parsed[index])
     else:
-        problems[apart], highest = verdict[0] + rest, verdict[1]
+        problems[apart], highest, others = verdict[0] + rest, verdict[1], verdict[2]
+        for index, found in enumerate(others or ()):
+            if found is not None:
+                problems[index] = found
         if top is not None and highest is not None and highest > top[0]:
             top[0] = highest
     return parsed, problems, False
@@ -205,17 +205,16 @@ class SplitCheck:
     def ahead(
         cls, raw: bytes, stamp_limit: str | None, now_ms: int, top: bool
     ) -> SplitCheck | None:
-        """Fork a child that finds the tables of the whole file `raw` and checks the one
-        `apart_table` picks (saying which, and where), before this process has parsed or hashed
-        anything; None where it cannot, or where no table would be checked apart. Its verdict
-        is taken only for the table this process then picks too (`expecting`)."""
+        """Fork a child that finds the tables of the whole file `raw` and checks them (see
+        `_answer_whole`) before this process has parsed or hashed anything; None where it
+        cannot. Its verdict is taken only for the parts this process expects (`expecting`)."""
         if len(raw) < MIN_BYTES or _cores() < 2:
             return None
         return cls._fork(lambda: _answer_whole(raw, stamp_limit, now_ms, top), top)
 
     def expecting(self, where: list[Any]) -> SplitCheck:
-        """The verdict counts only if it is about this part of the file: [the table's name, its
-        start, its stop, where the child's part of it ends (None: the whole table)]."""
+        """The verdict counts only if it is about this part of the file: [the table, its start,
+        its stop, where the child's part ends (None: all of it), (ahead) every table's span]."""
         self._where = where
         return self
 
@@ -250,10 +249,11 @@ class SplitCheck:
         os.close(write_fd)
         return cls(pid, read_fd, top)
 
-    def verdict(self, wait: float | None = None) -> tuple[list[str], str | None] | None:
-        """(the problems found, the highest stamp or None) once the child has answered; None if
-        it failed, answered anything else or took more than `wait` seconds (then it is ended;
-        the caller checks the table itself)."""
+    def verdict(self, wait: float | None = None) -> Verdict | None:
+        """(the problems found, the highest stamp or None, and those of the other tables for a
+        child forked ahead, else None) once the child has answered; None if it failed,
+        answered anything else or took more than `wait` seconds (then it is ended; the caller
+        checks the tables itself)."""
         if self._fd is None:
             return None  # (asked before, or abandoned)
         parts: list[bytes] = []
@@ -283,13 +283,24 @@ class SplitCheck:
         if type(answer) is not dict:
             return None
         problems, top = answer.get("problems"), answer.get("top")
-        if type(problems) is not list or any(type(p) is not str for p in problems):
+        if not _text_list(problems):
             return None
         if type(top) is not (str if self._top else type(None)):
             return None
         if self._where is not None and answer.get("table") != self._where:
             return None  # (a child forked ahead checked another part of the file, or none)
-        return problems, top
+        others = answer.get("others")
+        if self._where is not None and len(self._where) == 5:  # (forked ahead: all tables)
+            if type(others) is not list or len(others) != len(self._where[4]):
+                return None
+            if others[self._where[4].index(self._where[:3])] is not None:
+                return None
+            for found in others:
+                if found is not None and not _text_list(found):
+                    return None
+        elif others is not None:
+            return None
+        return problems, top, others
 
     def abandon(self) -> None:
         """The parent stopped before asking (an error, an interrupt, or the checks were spared):
@@ -301,30 +312,33 @@ class SplitCheck:
         self.verdict(wait=0.0)
 
 
+def _text_list(value: Any) -> bool:
+    return type(value) is list and all(type(p) is str for p in value)
+
+
 # Children that had answered but not yet ended when their verdict was taken: collected later.
 _unreaped: list[int] = []
 _reap_at_exit = False
 
 
-def _reap(pid: int | None = None) -> None:
+def _reap(pid: int) -> None:
     """Collect `pid` if it has ended (else later), and any child left from before; at the
     process's end (atexit), wait for those still ending."""
     global _unreaped, _reap_at_exit
-    if pid is not None:
-        if not _reap_at_exit:
-            import atexit
+    if not _reap_at_exit:
+        import atexit
 
-            atexit.register(_reap_all)
-            _reap_at_exit = True
-        _unreaped.append(pid)
-    left = []
-    for child in _unreaped:
-        try:
-            if os.waitpid(child, os.WNOHANG) == (0, 0):
-                left.append(child)
-        except ChildProcessError:
-            pass
-    _unreaped = left
+        atexit.register(_reap_all)
+        _reap_at_exit = True
+    _unreaped.append(pid)
+    _unreaped = [child for child in _unreaped if not _ended(child)]
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return os.waitpid(pid, os.WNOHANG) != (0, 0)
+    except ChildProcessError:
+        return True
 
 
 def _reap_all() -> None:
@@ -332,6 +346,15 @@ def _reap_all() -> None:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(child, 0)
     _unreaped.clear()
+
+
+def _problems(name: str, raw: Any, stamp_limit: str | None, now_ms: int, seen: Any) -> list[str]:
+    """The problems of the records of table `name` in `raw` (a JSON object, or its pieces);
+    `seen`: [the highest stamp so far], raised to theirs."""
+    from rebound_tui.store.record_problems import table_problems
+
+    value: Any = orjson.loads(b"".join(raw) if isinstance(raw, tuple) else raw)
+    return table_problems(name, value, None, stamp_limit, now_ms, None, seen, share=False)
 
 
 def _answer(
@@ -342,19 +365,18 @@ def _answer(
     top: bool,
     where: list[Any] | None = None,
 ) -> bytes:
-    from rebound_tui.store.record_problems import table_problems
-
-    value: Any = orjson.loads(b"".join(raw) if isinstance(raw, tuple) else raw)
     seen = [""] if top else None
-    problems = table_problems(name, value, None, stamp_limit, now_ms, None, seen, share=False)
-    answer = {"problems": problems, "top": seen[0] if seen is not None else None}
+    answer = {"problems": _problems(name, raw, stamp_limit, now_ms, seen)}
+    answer["top"] = seen[0] if seen is not None else None
     return orjson.dumps(answer if where is None else {**answer, "table": where})
 
 
 def _answer_whole(raw: bytes, stamp_limit: str | None, now_ms: int, top: bool) -> bytes:
-    """`_answer` for the child's part of the table of the whole file `raw` that `apart_table`
-    picks, saying which: "table" is [name, start, stop, cut] (`cut_point`; null when no table
-    is picked: the parent then expects none)."""
+    """The answer of a child forked ahead: `_answer` for its share of the table of the whole
+    file `raw` that `apart_table` picks, saying which ("table": [name, start, stop, cut (of
+    `cut_point`, with AHEAD_SHARE), every table's [name, start, stop]], or null when no table
+    is picked: the parent then expects none), with "others", the problems of every other
+    table (null at the picked one's place), and the highest stamp of all it checked."""
     from rebound_tui.store.layout import table_spans
 
     spans = table_spans(raw)
@@ -362,7 +384,17 @@ def _answer_whole(raw: bytes, stamp_limit: str | None, now_ms: int, top: bool) -
     if spans is None or apart is None:
         return orjson.dumps({"table": None})
     name, start, stop = spans[apart]
-    cut = cut_point(raw, start, stop)
-    view = memoryview(raw)
+    cut, view, seen = cut_point(raw, start, stop, AHEAD_SHARE), memoryview(raw), [""]
+    others = [
+        None if index == apart else _problems(other, view[a:b], stamp_limit, now_ms, seen)
+        for index, (other, a, b) in enumerate(spans)
+    ]
     mine = (view[start:stop],) if cut is None else (view[start:cut], b"}")
-    return _answer(name, mine, stamp_limit, now_ms, top, [name, start, stop, cut])
+    return orjson.dumps(
+        {
+            "problems": _problems(name, mine, stamp_limit, now_ms, seen),
+            "top": seen[0] if top else None,
+            "table": [name, start, stop, cut, [list(span) for span in spans]],
+            "others": others,
+        }
+    )
