@@ -188,3 +188,57 @@ def test_a_command_process_reads_its_file_early(tmp_path: Path, monkeypatch, bad
     else:
         assert done.returncode == 0, done.stderr
     assert path.read_bytes() == before
+
+
+def zombies() -> set[int]:
+    """Processes that ended and were never collected (`Z` in /proc/PID/stat)."""
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if stat.rsplit(")", 1)[-1].split()[0] == "Z":
+                out.add(int(entry.name))
+    return out
+
+
+def test_a_command_that_never_opens_its_file_leaves_no_child(tmp_path: Path, monkeypatch) -> None:
+    """`done --help` reads a big file new here early (the command is known before its options
+    are), then only prints help: the child is ended and collected before the process ends (an
+    orphan is not collected everywhere)."""
+    import subprocess
+
+    monkeypatch.undo()
+    env = dict(os.environ, REBOUND_LOCK_DIR=str(tmp_path / "fresh-locks"))
+    path = big_file(tmp_path)
+    before = zombies()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+            "--db",
+            str(path),
+            "done",
+            "--help",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and "usage: rebound-tui done" in done.stdout, done.stderr
+    time.sleep(0.2)
+    assert zombies() - before == set()
+
+
+def test_an_abandoned_child_is_collected_at_once(tmp_path: Path) -> None:
+    path = new_here(tmp_path, a_file(tmp_path))
+    early_read.prepare(path)
+    (child,) = [p.child for p in early_read._prepared.values()]
+    child.abandon()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)

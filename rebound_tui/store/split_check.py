@@ -103,15 +103,14 @@ def parse(
     meanwhile: Callable[[dict[int, Any]], None] | None = None,
     ahead: SplitCheck | None = None,
 ) -> tuple[dict[int, Any], dict[int, list[str]] | None, bool]:
-    """`fileformat._parse_by_table` with the table `apart` checked by a child: the other
-    tables parsed, then `trusted()` asked (the bytes' hash is computed meanwhile on another
-    thread); if they must be checked, the child is forked, the other tables are checked here
-    (`check_table`), `apart` is parsed here too, and the child's verdict taken (without one,
-    `apart` is checked here). `meanwhile(parsed)` is what this process does while the child
-    may still be checking (every table is parsed by then). Returns (each table's value, each
-    table's problems or None when `trusted()` spared the checks, whether it did), by the tables'
-    places in `spans`. `ahead`: the child forked already (`SplitCheck.ahead`: it checks the
-    other tables too), ended unasked if `trusted()` spares the checks."""
+    """`fileformat._parse_by_table` with most of the table `apart` checked by a child: the
+    other tables parsed, then `trusted()` asked; if they must be checked, the child is forked
+    (or `ahead`, forked already, which checks the other tables too; ended unasked if `trusted()`
+    spares the checks), the other tables are checked here (`check_table`), `apart` is parsed
+    and the rest of it checked here, and the child's verdict taken (without one, all it would
+    have checked is checked here). `meanwhile(parsed)`: done while the child may still check.
+    Returns (each table's value, each table's problems or None when `trusted()` spared the
+    checks, whether it did), by the tables' places in `spans`."""
     parsed = {i: orjson.loads(view[spans[i][1] : spans[i][2]]) for i in order if i != apart}
     name, start, stop = spans[apart]
     if trusted():
@@ -247,6 +246,12 @@ class SplitCheck:
             finally:
                 os._exit(code)
         os.close(write_fd)
+        global _reap_at_exit
+        if not _reap_at_exit:  # (registered now: not while the exit handlers run)
+            import atexit
+
+            atexit.register(_reap_all)
+            _reap_at_exit = True
         return cls(pid, read_fd, top)
 
     def verdict(self, wait: float | None = None) -> Verdict | None:
@@ -303,33 +308,28 @@ class SplitCheck:
         return problems, top, others
 
     def abandon(self) -> None:
-        """The parent stopped before asking (an error, an interrupt, or the checks were spared):
-        end the child. Nothing once its verdict was taken."""
+        """End the child unasked (an error, an interrupt, checks spared); not once it answered."""
         if self._fd is None:
             return
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
         self.verdict(wait=0.0)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)  # (killed: gone in a moment; never left a zombie)
 
 
 def _text_list(value: Any) -> bool:
     return type(value) is list and all(type(p) is str for p in value)
 
 
-# Children that had answered but not yet ended when their verdict was taken: collected later.
-_unreaped: list[int] = []
+_unreaped: list[int] = []  # children that answered but had not ended yet: collected later
 _reap_at_exit = False
 
 
 def _reap(pid: int) -> None:
-    """Collect `pid` if it has ended (else later), and any child left from before; at the
-    process's end (atexit), wait for those still ending."""
-    global _unreaped, _reap_at_exit
-    if not _reap_at_exit:
-        import atexit
-
-        atexit.register(_reap_all)
-        _reap_at_exit = True
+    """Collect `pid` if it has ended (else at the process's end, `_reap_all`), and any child
+    left from before."""
+    global _unreaped
     _unreaped.append(pid)
     _unreaped = [child for child in _unreaped if not _ended(child)]
 
