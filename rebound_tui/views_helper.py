@@ -29,7 +29,6 @@ import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import defaultdict
 from dataclasses import fields
@@ -255,36 +254,27 @@ class _Forked:
 def _fork(path: Path) -> _Forked | None:
     """The child as a fork of this process, which has imported little yet (the dashboard starts
     it before Textual): it need not start an interpreter (about 40 ms on the heavy benchmark
-    file's first start, beside the dashboard's own). Linux only (a fork without exec is unsafe
-    on macOS once some system libraries are loaded), and never while another thread runs (it
-    may hold a lock the child would need); None then, or if the fork fails."""
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+    file's first start, beside the dashboard's own). None where it cannot be forked safely
+    (`files.fork_with_pipe`: Linux only, never beside another thread), or if the fork fails."""
+    from rebound_tui.store.files import fork_with_pipe
+
+    forked = fork_with_pipe()
+    if forked is None:
         return None
-    try:
-        read_fd, write_fd = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
-        return None
+    pid, fd = forked
     if pid == 0:  # the child: no terminal, its answer on the pipe, no exit handlers of ours
         code = 1
         try:
-            os.close(read_fd)
             os.setsid()  # (no signal meant for the dashboard's terminal)
             null = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(null, fd)
-            code = _answer_to(path, write_fd)
+            for std in (0, 1, 2):
+                os.dup2(null, std)
+            code = _answer_to(path, fd)
         except BaseException:  # noqa: BLE001, S110 (the dashboard then builds the rows itself)
             pass
         finally:
             os._exit(code)
-    os.close(write_fd)
-    return _Forked(pid, read_fd)
+    return _Forked(pid, fd)
 
 
 def _answer_to(path: Path, fd: int) -> int:

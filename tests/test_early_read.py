@@ -5,6 +5,7 @@ the same verdict as any load; otherwise the child is ended."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -159,27 +160,31 @@ def orjson_loads(raw: bytes) -> Any:
     return orjson.loads(raw)
 
 
-@pytest.mark.parametrize("bad", [False, True])
-def test_a_command_process_reads_its_file_early(tmp_path: Path, monkeypatch, bad: bool) -> None:
-    """As a user runs it: `rebound-tui due` on a file just delivered (nothing checked here
-    since) takes the bytes it read before the service was imported; a bad record in them is
-    refused as always, and the file left as it was."""
-    import subprocess
-
-    monkeypatch.undo()  # (a real process: the real thresholds)
+def run_probe(tmp_path: Path, probe: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A command run as its own process by `probe`, on a cache folder where nothing was checked
+    yet (skipped on one core: no check is split there, none read early)."""
+    if split_check._cores() < 2:
+        pytest.skip("one core: no check is split, none read early")
     env = dict(os.environ, REBOUND_LOCK_DIR=str(tmp_path / "fresh-locks"))
-    path = big_file(tmp_path, bad)
-    before = path.read_bytes()
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "--db", str(path), "due"],
+    return subprocess.run(
+        [sys.executable, "-c", probe, *args],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
         check=False,
     )
-    if split_check._cores() < 2:
-        pytest.skip("one core: no check is split, none read early")
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_command_process_reads_its_file_early(tmp_path: Path, monkeypatch, bad: bool) -> None:
+    """As a user runs it: `rebound-tui due` on a file just delivered (nothing checked here
+    since) takes the bytes it read before the service was imported; a bad record in them is
+    refused as always, and the file left as it was."""
+    monkeypatch.undo()  # (a real process: the real thresholds)
+    path = big_file(tmp_path, bad)
+    before = path.read_bytes()
+    done = run_probe(tmp_path, PROBE, "--db", str(path), "due")
     assert done.stdout.splitlines()[0] == "taken early", done.stderr
     if bad:
         assert done.returncode == 1
@@ -211,21 +216,9 @@ def test_a_command_that_never_opens_its_file_leaves_no_child(tmp_path: Path, mon
     """`done --help` reads a big file new here early (the command is known before its options
     are), then only prints help: its child is ended and collected before the process ends (an
     orphan is not collected on every system: this VM's init leaves it a zombie)."""
-    import subprocess
-
     monkeypatch.undo()
-    env = dict(os.environ, REBOUND_LOCK_DIR=str(tmp_path / "fresh-locks"))
     path = big_file(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD_PROBE, "--db", str(path), "done", "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    if split_check._cores() < 2:
-        pytest.skip("one core: no check is split, none read early")
+    done = run_probe(tmp_path, CHILD_PROBE, "--db", str(path), "done", "--help")
     assert done.returncode == 0 and "usage: rebound-tui done" in done.stdout, done.stderr
     (pid,) = [int(line.split()[1]) for line in done.stdout.splitlines() if line.startswith("child")]
     time.sleep(0.2)

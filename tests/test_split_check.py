@@ -16,7 +16,7 @@ import pytest
 
 from rebound_tui.domain.merge import max_stamp
 from rebound_tui.service import Service
-from rebound_tui.store import checked, record_problems, split_check
+from rebound_tui.store import checked, files, record_problems, split_check
 from rebound_tui.store.fileformat import DataFileError, decode, encode
 from tests.test_hostile_files import HOSTILE
 
@@ -193,7 +193,7 @@ def test_a_pipe_that_cannot_be_watched_changes_nothing(tmp_path: Path, monkeypat
 
 def test_no_fork_but_on_linux(tmp_path: Path, monkeypatch, children) -> None:
     raw = encode(with_bad(a_file(tmp_path), "interactions"))
-    monkeypatch.setattr(split_check, "sys", SimpleNamespace(platform="darwin"))
+    monkeypatch.setattr(files, "sys", SimpleNamespace(platform="darwin"))
     assert "interactions/" in refusal(raw, tmp_path / "r.json", fork_checks=True)
     assert not children
 

@@ -9,6 +9,7 @@ import json
 import pickle
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -217,7 +218,7 @@ def test_a_fork_that_fails_starts_an_interpreter_instead(saved: Path, monkeypatc
         raise OSError("no more processes")
 
     monkeypatch.setattr(views_helper.os, "fork", no_fork)
-    monkeypatch.setattr(views_helper.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # (as before Textual starts)
     helper = ViewsHelper.start(saved)
     assert helper is not None and isinstance(helper.process, subprocess.Popen)
     service = Service.open(saved)

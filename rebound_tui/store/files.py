@@ -15,6 +15,7 @@ import errno
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -140,6 +141,31 @@ def read_only_mode(path: Path) -> int | None:
     except FileNotFoundError:
         return None
     return None if mode & stat.S_IWUSR else stat.S_IMODE(mode)
+
+
+def fork_with_pipe() -> tuple[int, int] | None:
+    """Fork this process with a pipe from the child to it: (the child's pid and the pipe's read
+    end) here, (0 and the write end) in the child. None where a fork without exec is unsafe or
+    fails: anywhere but Linux (on macOS, once some system libraries are loaded), and beside
+    another thread (it may hold a lock the child would need)."""
+    fork = getattr(os, "fork", None)
+    if fork is None or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:
+        os.close(read_fd)
+        return 0, write_fd
+    os.close(write_fd)
+    return pid, read_fd
 
 
 def write_all(fd: int, raw: bytes) -> None:

@@ -37,15 +37,13 @@ import contextlib
 import os
 import select
 import signal
-import sys
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
 
-from rebound_tui.store.files import write_all
+from rebound_tui.store.files import fork_with_pipe, write_all
 
 __all__ = ["MIN_BYTES", "SplitCheck", "apart_table", "parse"]
 
@@ -219,40 +217,27 @@ class SplitCheck:
 
     @classmethod
     def _fork(cls, answer: Callable[[], bytes], top: bool) -> SplitCheck | None:
-        fork = getattr(os, "fork", None)
-        if fork is None or not sys.platform.startswith("linux") or threading.active_count() > 1:
-            # No fork here; or (macOS) one without exec is unsafe once some system libraries
-            # are loaded; or another thread may hold a lock the child would need.
+        forked = fork_with_pipe()
+        if forked is None:
             return None
-        try:
-            read_fd, write_fd = os.pipe()
-        except OSError:
-            return None
-        try:
-            pid = fork()
-        except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
-            return None
+        pid, fd = forked
         if pid == 0:  # the child: answer, and end without anything else the parent would do
             code = 1
             try:
-                os.close(read_fd)
-                write_all(write_fd, answer())
-                os.close(write_fd)  # (the answer is complete: the parent need not wait more)
+                write_all(fd, answer())
+                os.close(fd)  # (the answer is complete: the parent need not wait more)
                 code = 0
             except BaseException:  # noqa: BLE001, S110 (any failure: the parent checks instead)
                 pass
             finally:
                 os._exit(code)
-        os.close(write_fd)
         global _reap_at_exit
         if not _reap_at_exit:  # (registered now: not while the exit handlers run)
             import atexit
 
             atexit.register(_reap_all)
             _reap_at_exit = True
-        return cls(pid, read_fd, top)
+        return cls(pid, fd, top)
 
     def verdict(self, wait: float | None = None) -> Verdict | None:
         """(the problems found, the highest stamp or None, and those of the other tables for a
