@@ -138,3 +138,26 @@ def test_a_scan_reads_the_whole_table_once_per_question_not_per_write(
     full = once.core.touch_index.groups(once.core)  # built from scratch: the same groups
     assert touches[person.id] == full[person.id]
     assert touches["co:" + person.company_id] == full["co:" + person.company_id]
+
+
+def test_open_follow_ups_equal_those_of_the_full_records(demo: Path) -> None:
+    """A one-shot reader builds only the open follow-ups (`follow_ups`): the same list, in the
+    same order, as the full records give; a follow-up stored without a status is open."""
+    import json
+
+    full, _ = _pair(demo)
+    closed, deleted, *_ = full.core.follow_ups()
+    full.core.update(closed, {"status": "done"})
+    full.core.delete(deleted)
+    full.save()
+    data = json.loads(demo.read_text())
+    no_status = next(d for d in data["followups"].values() if d.get("status") == "open")
+    del no_status["status"]
+    demo.write_text(json.dumps(data))
+    full, once = _pair(demo)
+    expected = [f for f in full.core.follow_ups(include_closed=True) if f.is_open]
+    assert full.core.follow_ups() == expected
+    assert once.core.follow_ups() == expected
+    assert closed.id not in {f.id for f in expected} and deleted.id not in {f.id for f in expected}
+    assert once.core._cache.get(FollowUp.TABLE) is None  # (only the open ones were built)
+    assert once.core.follow_ups(include_closed=True) == full.core.follow_ups(include_closed=True)
