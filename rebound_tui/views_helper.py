@@ -29,6 +29,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from dataclasses import fields
@@ -167,7 +168,9 @@ class ViewsHelper:
             return None
         except (OSError, ValueError):
             return None
-        if self.process.returncode != 0 or not out:
+        # (None: a forked child, its answer written whole, still ending; a partial answer is
+        # refused by the unpickler below)
+        if self.process.returncode not in (0, None) or not out:
             return None
         try:
             answer = _PlainValues(io.BytesIO(out)).load()
@@ -204,17 +207,25 @@ class _Forked:
         self.pid = pid
         self.stdout: io.BufferedReader | None = os.fdopen(answer_fd, "rb")
         self.returncode: int | None = None
+        self._lock = threading.Lock()  # (collected by one thread: the others read its code)
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                pid, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:  # (collected already)
-                self.returncode = -1
-                return self.returncode
-            if pid:
-                self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
+        with self._lock:
+            if self.returncode is None:
+                try:
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                except ChildProcessError:  # (collected by something else)
+                    self.returncode = -1
+                    return self.returncode
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+            return self.returncode
+
+    def _collect(self) -> None:
+        """Wait (in a thread) for the child's end, then collect it."""
+        with contextlib.suppress(OSError):  # (collected already: ChildProcessError)
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)  # (ended, not collected)
+        self.poll()
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -231,8 +242,9 @@ class _Forked:
                 os.kill(self.pid, signal.SIGKILL)
 
     def communicate(self, timeout: float | None = None) -> tuple[bytes, None]:
-        """The whole answer and the child's end, within `timeout` seconds (else
-        TimeoutExpired, the child still running)."""
+        """The whole answer, within `timeout` seconds (else TimeoutExpired, the child still
+        running). The child closes its end once it has written the answer, then ends: it is
+        collected by a thread meanwhile, not waited for (`returncode` may be None here)."""
         if self.stdout is None:
             raise ValueError("read already")
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -247,7 +259,8 @@ class _Forked:
             parts.append(chunk)
         self.stdout.close()
         self.stdout = None
-        self.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        if self.poll() is None:
+            threading.Thread(target=self._collect, name="views helper", daemon=True).start()
         return b"".join(parts), None
 
 
@@ -290,6 +303,9 @@ def _answer_to(path: Path, fd: int) -> int:
     if out is None:
         return 1
     write_all(fd, out)
+    # Closed now, not by the exit: the kernel frees the child's memory (a few hundred MB on
+    # the heavy file) before it closes its files, and the dashboard reads to the end.
+    os.close(fd)
     return 0
 
 

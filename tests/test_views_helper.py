@@ -86,7 +86,7 @@ def test_the_child_builds_the_rows_of_the_data_the_dashboard_opens(saved: Path) 
     taken = helper.take(service, wait=60)
     if dt.date.today() != day:
         pytest.skip("midnight passed during the test: the answer is for another day")
-    assert helper.process.returncode == 0
+    assert helper.process.wait(30) == 0  # (a fork may still be ending once its answer is read)
     assert taken is not None and taken == Views(service).snapshot
 
 
@@ -121,7 +121,7 @@ def test_a_child_that_cannot_read_the_file_answers_nothing(saved: Path, tmp_path
     helper = ViewsHelper.start(bad)
     assert helper is not None
     assert helper.take(Service.open(saved), wait=60) is None
-    assert helper.process.returncode == 1
+    assert helper.process.wait(30) == 1
     # The same in this process: no output at all (the terminal is the dashboard's).
     assert views_helper.main([str(bad)]) == 1
     assert views_helper.main([str(tmp_path / "missing.json")]) == 1
@@ -182,11 +182,18 @@ if how == "thread":  # another thread runs: a new interpreter instead of a fork
     threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
 if how == "stuck":  # a child that never answers
     views_helper.answer = lambda path: time.sleep(60)
+if how == "linger":  # a child that ends long after its answer is written
+    answer_to = views_helper._answer_to
+    views_helper._answer_to = lambda path, fd: answer_to(path, fd) + time.sleep(60) or 0
+started = time.monotonic()
 helper = views_helper.ViewsHelper.start(path)
 service = Service.open(path)
 taken = helper.take(service, wait=0.5 if how == "stuck" else 60)
-print(type(helper.process).__name__, helper.process.poll() is not None,
-      taken is not None and taken == Views(service).snapshot)
+late = [time.monotonic() - started < 30, helper.process.poll() is None]
+if how == "linger":
+    helper.stop()
+print(type(helper.process).__name__, helper.process.wait(30) is not None,
+      taken is not None and taken == Views(service).snapshot, *(late if how == "linger" else []))
 """
 
 
@@ -197,6 +204,9 @@ print(type(helper.process).__name__, helper.process.poll() is not None,
         ("fork", "_Forked True True"),  # forked: the same rows, the child ended and collected
         ("thread", "Popen True True"),
         ("stuck", "_Forked True False"),  # not waited for past `wait`: ended
+        # Taken as soon as it is written whole, not when the child has ended (it closes its
+        # pipe first); ended and collected all the same.
+        ("linger", "_Forked True True True True"),
     ],
 )
 def test_the_child_is_forked_where_it_safely_can_be(saved: Path, how: str, out: str) -> None:
