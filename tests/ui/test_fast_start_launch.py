@@ -160,6 +160,37 @@ def test_what_the_first_paint_imports_stays_light() -> None:
     ]
 
 
+def test_a_first_start_imports_the_service_before_it_forks_the_helper(data_path, service) -> None:
+    """No cache: the service and the views are imported before the helper is forked, so the
+    fork has them, and so has the loader after the first paint; Textual is imported after."""
+    import json
+    import subprocess
+
+    from rebound_test_helpers import PYTHON, python_env
+
+    assert data_path.is_file() and startup.first_screen(data_path, TODAY) is None
+    code = (
+        "import json, sys\n"
+        "from rebound_tui import views_helper\n"
+        "def start(path):\n"
+        "    names = ('rebound_tui.service', 'rebound_tui.views', 'textual.app')\n"
+        "    print(json.dumps([name in sys.modules for name in names]))\n"
+        "    raise SystemExit(0)\n"
+        "views_helper.ViewsHelper.start = staticmethod(start)\n"
+        "from rebound_tui.ui.launch import launch\n"
+        "launch(sys.argv[1], False)\n"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", code, str(data_path)],
+        capture_output=True,
+        text=True,
+        env=python_env(),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [True, True, False]
+
+
 @pytest.mark.parametrize("tables_first", [True, False])
 def test_the_command_line_pauses_the_collector_until_the_data_is_open(
     data_path, service, monkeypatch, today, tables_first
