@@ -198,14 +198,17 @@ class ViewsHelper:
             process.wait(timeout=5)
         if process.stdout is not None:
             process.stdout.close()
+        if isinstance(process, _Forked):
+            process.release()
 
 
 class _Forked:
     """A child forked by `_fork`: what `ViewsHelper` asks of a `subprocess.Popen`."""
 
-    def __init__(self, pid: int, answer_fd: int) -> None:
+    def __init__(self, pid: int, answer_fd: int, store: int | None = None) -> None:
         self.pid = pid
         self.stdout: io.BufferedReader | None = os.fdopen(answer_fd, "rb")
+        self.store = store  # (the answer is there, written whole when the pipe closes)
         self.returncode: int | None = None
         self._lock = threading.Lock()  # (collected by one thread: the others read its code)
 
@@ -220,6 +223,12 @@ class _Forked:
                 if pid:
                     self.returncode = os.waitstatus_to_exitcode(status)
             return self.returncode
+
+    def release(self) -> None:
+        """Close the file in memory (the answer read, or no longer wanted)."""
+        if self.store is not None:
+            os.close(self.store)
+            self.store = None
 
     def _collect(self) -> None:
         """Wait (in a thread) for the child's end, then collect it."""
@@ -259,9 +268,20 @@ class _Forked:
             parts.append(chunk)
         self.stdout.close()
         self.stdout = None
+        if self.store is not None:
+            parts = [_read_whole(self.store)]
+            self.release()
         if self.poll() is None:
             threading.Thread(target=self._collect, name="views helper", daemon=True).start()
         return b"".join(parts), None
+
+
+def _read_whole(fd: int) -> bytes:
+    parts, at = [], 0
+    while chunk := os.pread(fd, 1 << 22, at):
+        parts.append(chunk)
+        at += len(chunk)
+    return b"".join(parts)
 
 
 def _fork(path: Path) -> _Forked | None:
@@ -271,8 +291,11 @@ def _fork(path: Path) -> _Forked | None:
     (`files.fork_with_pipe`: Linux only, never beside another thread), or if the fork fails."""
     from rebound_tui.store.files import fork_with_pipe
 
+    store = _memory_file()
     forked = fork_with_pipe()
     if forked is None:
+        if store is not None:
+            os.close(store)
         return None
     pid, fd = forked
     if pid == 0:  # the child: no terminal, its answer on the pipe, no exit handlers of ours
@@ -282,16 +305,27 @@ def _fork(path: Path) -> _Forked | None:
             null = os.open(os.devnull, os.O_RDWR)
             for std in (0, 1, 2):
                 os.dup2(null, std)
-            code = _answer_to(path, fd)
+            code = _answer_to(path, fd, store)
         except BaseException:  # noqa: BLE001, S110 (the dashboard then builds the rows itself)
             pass
         finally:
             os._exit(code)
-    return _Forked(pid, fd)
+    return _Forked(pid, fd, store)
 
 
-def _answer_to(path: Path, fd: int) -> int:
-    """The child's life after the fork: as `_run_as_process`, its answer written to `fd`."""
+def _memory_file() -> int | None:
+    """A file in memory for the forked child's answer (None: it goes through the pipe). Through
+    a pipe, 64 KB at a time, each read waits for the child (at a lower priority) to be run
+    again: 25-30 ms for the heavy file's 1.8 MB, once the dashboard is ready for them."""
+    try:
+        return os.memfd_create("rebound-tui views", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+
+
+def _answer_to(path: Path, fd: int, store: int | None = None) -> int:
+    """The child's life after the fork: as `_run_as_process`, its answer written to `store`
+    (a file in memory), or else to the pipe `fd`; then the pipe is closed."""
     import gc
 
     from rebound_tui.store.files import write_all
@@ -302,7 +336,7 @@ def _answer_to(path: Path, fd: int) -> int:
     out = answer(path)
     if out is None:
         return 1
-    write_all(fd, out)
+    write_all(fd if store is None else store, out)
     # Closed now, not by the exit: the kernel frees the child's memory (a few hundred MB on
     # the heavy file) before it closes its files, and the dashboard reads to the end.
     os.close(fd)

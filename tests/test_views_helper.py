@@ -184,16 +184,23 @@ if how == "stuck":  # a child that never answers
     views_helper.answer = lambda path: time.sleep(60)
 if how == "linger":  # a child that ends long after its answer is written
     answer_to = views_helper._answer_to
-    views_helper._answer_to = lambda path, fd: answer_to(path, fd) + time.sleep(60) or 0
+    views_helper._answer_to = lambda *args: answer_to(*args) + time.sleep(60) or 0
+if how == "pipe":  # no file in memory: the answer comes through the pipe
+    views_helper._memory_file = lambda: None
 started = time.monotonic()
 helper = views_helper.ViewsHelper.start(path)
+store = getattr(helper.process, "store", None) is not None
 service = Service.open(path)
 taken = helper.take(service, wait=0.5 if how == "stuck" else 60)
-late = [time.monotonic() - started < 30, helper.process.poll() is None]
+extra = {
+    "linger": [time.monotonic() - started < 30, helper.process.poll() is None],
+    "fork": [store, getattr(helper.process, "store", None) is None],  # (read, then closed)
+    "pipe": [store],
+}.get(how, [])
 if how == "linger":
     helper.stop()
 print(type(helper.process).__name__, helper.process.wait(30) is not None,
-      taken is not None and taken == Views(service).snapshot, *(late if how == "linger" else []))
+      taken is not None and taken == Views(service).snapshot, *extra)
 """
 
 
@@ -201,7 +208,10 @@ print(type(helper.process).__name__, helper.process.wait(30) is not None,
 @pytest.mark.parametrize(
     ("how", "out"),
     [
-        ("fork", "_Forked True True"),  # forked: the same rows, the child ended and collected
+        # Forked: the same rows (written to a file in memory, closed once read), the child
+        # ended and collected; without such a file, through the pipe.
+        ("fork", "_Forked True True True True"),
+        ("pipe", "_Forked True True False"),
         ("thread", "Popen True True"),
         ("stuck", "_Forked True False"),  # not waited for past `wait`: ended
         # Taken as soon as it is written whole, not when the child has ended (it closes its
