@@ -73,6 +73,15 @@ def test_a_class_or_function_in_the_answer_is_refused(saved: Path) -> None:
         from_wire({"network": []})  # (what is missing: the loader then builds the rows)
 
 
+def test_a_warmth_level_this_version_does_not_know_is_refused(saved: Path) -> None:
+    wire = to_wire(Views(Service.open(saved)).snapshot)
+    row = list(wire["network"][0])
+    for level in ("scorching", ["hot"]):  # (the loader then builds the rows itself)
+        row[views_helper._WARMTH_AT] = (level, 1.0, False)
+        with pytest.raises((KeyError, TypeError)):
+            from_wire(dict(wire, network=[tuple(row)]))
+
+
 def _finished(helper: ViewsHelper) -> None:
     """Let the child end before the test changes anything (its answer waits in the pipe)."""
     helper.process.wait(timeout=60)
