@@ -92,4 +92,4 @@ def read_early(path: Path) -> None:
     start its check if it looks new here (store/early_read.py)."""
     from rebound_tui.store import early_read
 
-    early_read.prepare(path)
+    early_read.prepare(path, early_read.Reading(path))  # (read while `prepare` imports)

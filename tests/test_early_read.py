@@ -98,15 +98,38 @@ def test_a_file_changed_since_it_was_read_is_read_again(tmp_path: Path, reads) -
         os.waitpid(child.pid, os.WNOHANG)  # ended and collected
 
 
-def test_nothing_is_read_early_for_a_file_that_looks_known(tmp_path: Path) -> None:
+def test_a_file_that_looks_known_is_read_early_without_a_child(tmp_path: Path, reads) -> None:
     path = new_here(tmp_path, a_file(tmp_path))  # (bytes a_file's save wrote: known here)
     early_read.prepare(path)
-    assert early_read._prepared  # (it looks new: it changed after the last entry)
+    (early,) = early_read._prepared.values()
+    assert early.child is not None  # (it looks new: it changed after the last entry)
     Service.open(path, one_shot=True, resident=True)  # trusted: the guess was wrong...
     early_read.prepare(path)
-    assert not early_read._prepared  # ...and is right the next time
+    (early,) = early_read._prepared.values()
+    assert early.child is None  # ...and is right the next time: read and hashed, no child
+    reads.clear()
+    service = Service.open(path, one_shot=True, resident=True)
+    assert reads == [] and not early_read._prepared  # (taken, not read again)
+    assert {c.name for c in service.companies()} == {"Acme"}
     early_read.prepare(tmp_path / "missing.json")
     assert not early_read._prepared
+
+
+def test_a_small_file_is_left_to_the_load(tmp_path: Path, monkeypatch, reads) -> None:
+    path = new_here(tmp_path, a_file(tmp_path))
+    monkeypatch.setattr(early_read, "MIN_BYTES", path.stat().st_size + 1)
+    reads.clear()
+    early_read.prepare(path)
+    assert not early_read._prepared
+    Service.open(path, one_shot=True, resident=True)
+    assert reads == [path]
+
+
+def test_a_reading_gives_the_bytes_between_two_equal_states(tmp_path: Path) -> None:
+    path = new_here(tmp_path, a_file(tmp_path))
+    before, raw, after = early_read.Reading(path).result()
+    assert raw == path.read_bytes() and before.st_ino == after.st_ino == path.stat().st_ino
+    assert early_read.Reading(tmp_path / "missing.json").result() is None
 
 
 def test_a_check_nobody_takes_is_ended(tmp_path: Path) -> None:
@@ -201,8 +224,8 @@ from rebound_tui.cli import main
 from rebound_tui.store import early_read
 prepare = early_read.prepare
 
-def prepared(path):
-    prepare(path)
+def prepared(path, *reading):
+    prepare(path, *reading)
     for early in early_read._prepared.values():
         print("child", early.child.pid, flush=True)
 

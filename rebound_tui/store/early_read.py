@@ -1,18 +1,20 @@
 """A command's data file read before the service is imported, and checked from then on.
 
 A command's process spends about a tenth of a second importing the service (pendulum, TinyDB,
-the playbook...) before it opens the data. On a file that looks new here
-(`checked.changed_since_checked`: what a sync tool's delivery does) the check that the open
-will need can start before that: as soon as the command line knows the command and the file,
-it reads the file, forks the check's child (`split_check.SplitCheck.ahead`) and starts hashing
-the bytes on another thread (`prepare`). The storage's first load takes all three (`take`) if
-the file is still that version; else, or if nothing takes them, the child is ended. Nothing is
-trusted on the way: the load checks these bytes as it checks any, and the hash still decides
-whether they were checked before.
+the playbook...) before it opens the data. As soon as the command line knows the command and the
+file, a thread reads the file (`Reading`) while the imports this module needs go on (a read of
+the heavy benchmark file's 26 MB takes 10-15 ms, which releases the interpreter). Then
+`prepare` starts hashing the bytes on another thread, and, on a file that looks new here
+(`checked.changed_since_checked`: what a sync tool's delivery does), forks the check's child
+first (`split_check.SplitCheck.ahead`). The storage's first load takes the bytes, the hash and
+the child (`take`) if the file is still that version; else, or if nothing takes them, the child
+is ended. Nothing is trusted on the way: the load checks these bytes as it checks any, and the
+hash still decides whether they were checked before.
 
-Only where the child would be forked at all (Linux, two cores or more, no other thread, a
-table of 1 MB or more: `split_check`); anything unusual (no file, no permission, a file
-changing while it is read) leaves it to the load, which reports what is wrong.
+Only for a file of 1 MB or more (`split_check.MIN_BYTES`; a smaller one is read by the load as
+before), and the child only where it would be forked at all (Linux, two cores or more, no other
+thread: `split_check`); anything unusual (no file, no permission, a file changing while it is
+read) leaves it to the load, which reports what is wrong.
 """
 
 from __future__ import annotations
@@ -20,56 +22,82 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-from dataclasses import dataclass
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from rebound_tui.domain.clock import ahead_limit, system_ms
-from rebound_tui.store import checked
-from rebound_tui.store.files import FileSig
-from rebound_tui.store.split_check import MIN_BYTES, SplitCheck
+if TYPE_CHECKING:
+    from rebound_tui.store import checked
+    from rebound_tui.store.files import FileSig
+    from rebound_tui.store.split_check import SplitCheck
 
-__all__ = ["Prepared", "prepare", "take"]
+__all__ = ["Prepared", "Reading", "prepare", "take"]
+
+MIN_BYTES = 1 << 20  # (split_check's: a test may lower both)
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A file version read early, its check under way."""
+class Prepared(NamedTuple):
+    """A file version read early, its hash (and, if it looks new here, its check) under way."""
 
     sig: FileSig
     raw: bytes
-    child: SplitCheck  # forked ahead (`SplitCheck.ahead`), with `now_ms` as its clock
+    child: SplitCheck | None  # forked ahead (`SplitCheck.ahead`), with `now_ms` as its clock
     now_ms: int
     digest: checked.Digest  # the bytes' SHA-256, computed on another thread
+
+
+class Reading:
+    """The file at `path` read on a thread, started now: (its status before, its bytes, its
+    status after) once `result` is asked, or None if it could not be read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = os.path.realpath(path)
+        self._found: tuple[os.stat_result, bytes, os.stat_result] | None = None
+        self._thread = threading.Thread(target=self._read, name="rebound-read", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        with contextlib.suppress(OSError, ValueError, MemoryError), open(self.path, "rb") as fh:
+            before = os.fstat(fh.fileno())
+            if before.st_size >= MIN_BYTES:
+                raw = fh.read()
+                self._found = (before, raw, os.fstat(fh.fileno()))
+
+    def result(self) -> tuple[os.stat_result, bytes, os.stat_result] | None:
+        self._thread.join()  # (done: `prepare` may fork now, with one thread)
+        return self._found
 
 
 _prepared: dict[str, Prepared] = {}  # by real path; one at most
 _at_exit = False
 
 
-def prepare(path: Path) -> None:
-    """Read the file at `path` and start its check, if it looks new here (see the module)."""
-    real = os.path.realpath(path)
-    try:
-        with open(real, "rb") as fh:
-            before = FileSig.from_stat(os.fstat(fh.fileno()))
-            if before.size < MIN_BYTES or not checked.changed_since_checked(before.ctime_ns):
-                return
-            raw = fh.read()
-            if FileSig.from_stat(os.fstat(fh.fileno())) != before:
-                return  # (written to meanwhile: the load reads it again)
-    except OSError:
+def prepare(path: Path, reading: Reading | None = None) -> None:
+    """Take the file at `path` as `reading` read it (else read it now), start its hash, and its
+    check if it looks new here (see the module)."""
+    from rebound_tui.domain.clock import ahead_limit, system_ms
+    from rebound_tui.store import checked
+    from rebound_tui.store.files import FileSig
+    from rebound_tui.store.split_check import SplitCheck
+
+    reading = reading if reading is not None else Reading(path)
+    found = reading.result()
+    if found is None:
         return
+    before, raw, after = FileSig.from_stat(found[0]), found[1], FileSig.from_stat(found[2])
+    if after != before:
+        return  # (written to meanwhile: the load reads it again)
     now = system_ms()
-    child = SplitCheck.ahead(raw, ahead_limit(now), now, True)
-    if child is None:
-        return
+    child = None
+    if checked.changed_since_checked(before.ctime_ns):
+        child = SplitCheck.ahead(raw, ahead_limit(now), now, True)
     global _at_exit
     _drop_all()
     if not _at_exit:
         atexit.register(_drop_all)  # (a command that never opened its data)
         _at_exit = True
     # The hash's thread only now: a fork beside another thread is never made.
-    _prepared[real] = Prepared(before, raw, child, now, checked.Digest(raw))
+    _prepared[reading.path] = Prepared(before, raw, child, now, checked.Digest(raw))
 
 
 def take(path: Path) -> Prepared | None:
@@ -78,14 +106,18 @@ def take(path: Path) -> Prepared | None:
     prepared = _prepared.pop(os.path.realpath(path), None)
     if prepared is None:
         return None
+    from rebound_tui.store.files import FileSig
+
     if FileSig.of(path) != prepared.sig:
-        prepared.child.abandon()
+        if prepared.child is not None:
+            prepared.child.abandon()
         return None
     return prepared
 
 
 def _drop_all() -> None:
     for prepared in _prepared.values():
-        with contextlib.suppress(OSError):
-            prepared.child.abandon()
+        if prepared.child is not None:
+            with contextlib.suppress(OSError):
+                prepared.child.abandon()
     _prepared.clear()
