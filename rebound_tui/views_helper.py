@@ -270,19 +270,11 @@ class _Forked:
         self.stdout.close()
         self.stdout = None
         if self.store is not None:
-            parts = [_read_whole(self.store)]
+            parts = [os.pread(self.store, os.fstat(self.store).st_size, 0)]  # (short: refused)
             self.release()
         if self.poll() is None:
             threading.Thread(target=self._collect, name="views helper", daemon=True).start()
         return b"".join(parts), None
-
-
-def _read_whole(fd: int) -> bytes:
-    parts, at = [], 0
-    while chunk := os.pread(fd, 1 << 22, at):
-        parts.append(chunk)
-        at += len(chunk)
-    return b"".join(parts)
 
 
 def _fork(path: Path) -> _Forked | None:
