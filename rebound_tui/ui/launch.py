@@ -8,9 +8,9 @@ paints the due pane from it and opens the file in a thread after that first pain
 cache, the due pane is made from the three tables it needs, read before the rest of the file
 (store/partial_read.py), and the start goes on the same way. Then a file
 that cannot be read makes the app exit, and the same line is printed here, with the same exit
-status. A cached start imports neither the service nor pendulum nor TinyDB before the paint; a
-first start imports the service before it forks the helper that builds the rows
-(views_helper.py), so that neither the helper nor the loader imports it again.
+status. This path imports neither the service nor pendulum nor TinyDB before the paint (a
+first start's helper, forked before Textual is imported, imports them itself:
+views_helper.py).
 """
 
 from __future__ import annotations
@@ -110,9 +110,6 @@ def _make(path: Path, helpers: list[ViewsHelper]):  # -> ReboundApp
     today = startup.local_today()
     first = startup.first_screen(path, today) if today is not None else None
     if first is None and today is not None and path.is_file():
-        # The service and the views first: the fork has them, and so has the loader after the
-        # first paint (imported there, beside the UI thread, they took 60-75 ms; here 40-60).
-        import rebound_tui.views  # noqa: F401
         from rebound_tui.views_helper import ViewsHelper
 
         helpers.extend(child for child in [ViewsHelper.start(path)] if child is not None)

@@ -160,9 +160,10 @@ def test_what_the_first_paint_imports_stays_light() -> None:
     ]
 
 
-def test_a_first_start_imports_the_service_before_it_forks_the_helper(data_path, service) -> None:
-    """No cache: the service and the views are imported before the helper is forked, so the
-    fork has them, and so has the loader after the first paint; Textual is imported after."""
+def test_a_first_start_forks_its_helper_before_the_service_and_textual(data_path, service) -> None:
+    """No cache: the helper that builds the rows is forked before the service, the views and
+    Textual are imported (importing the service first made the first paint 30-35 ms later,
+    measured beside the bare app; the panes were not usable sooner after a command)."""
     import json
     import subprocess
 
@@ -188,7 +189,7 @@ def test_a_first_start_imports_the_service_before_it_forks_the_helper(data_path,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [True, True, False]
+    assert json.loads(done.stdout) == [False, False, False]
 
 
 @pytest.mark.parametrize("tables_first", [True, False])
