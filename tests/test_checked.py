@@ -360,6 +360,39 @@ def test_a_load_waits_for_another_process_checking_the_same_bytes(
     assert len(list(db.live("companies"))) == 3 and _marks() == []
 
 
+def test_a_load_waits_longer_for_the_check_of_a_bigger_file(
+    data_path: Path, checks: list[str], monkeypatch
+) -> None:
+    """The wait grows with the file (a check takes ~10 ms a MB): on the extreme benchmark file
+    the dashboard stopped waiting after 0.6 s and checked its 119 MB beside its helper."""
+    import threading
+    import time
+
+    _seeded(data_path)
+    _remember_nothing(data_path)
+    size = data_path.stat().st_size
+    monkeypatch.setattr(checked, "CHECKING_WAIT", 0.05)
+    assert checked.waiting_time(size) == 0.05  # (a small file: the least wait)
+    monkeypatch.setattr(checked, "CHECKING_WAIT_PER_MB", 10 / (size / 1e6))
+    assert abs(checked.waiting_time(size) - 10) < 1e-6  # (as if this file were big)
+    digest = checked.digest_of(data_path.read_bytes())
+    marked = threading.Event()
+
+    def other_process() -> None:
+        with checked.checking(digest):
+            marked.set()
+            time.sleep(0.5)  # (ten times the least wait)
+            checked.remember(digest, checked.Entry("", None, False))
+
+    thread = threading.Thread(target=other_process)
+    thread.start()
+    assert marked.wait(10)
+    checks.clear()
+    Database(data_path)
+    thread.join()
+    assert checks == []  # waited for the verdict, not checked here
+
+
 def test_nobody_checking_or_a_dead_checker_means_no_wait(data_path: Path) -> None:
     import time
 

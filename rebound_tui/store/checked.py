@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 KEEP = 64  # entries kept (each under 200 bytes)
-CHECKING_WAIT = 0.6  # the longest a load waits for another process checking the same bytes
+CHECKING_WAIT = 0.6  # the longest a load waits for another process checking the same bytes...
+CHECKING_WAIT_PER_MB = 0.025  # ...or this much a MB if longer (a check takes ~10 ms a MB)
 STALE_SECONDS = 30.0  # a mark older than this is a process that died checking
 # Every module the checks are made of (a test holds this to what record_problems.py imports).
 _CHECK_MODULES = (
@@ -176,6 +177,14 @@ def lookup(digest: bytes, wait: float = 0.0) -> Entry | None:
         if entry is not None:
             return entry
     return _read(digest)
+
+
+def waiting_time(size: int) -> float:
+    """How long a load of `size` bytes waits for another process checking them (`lookup`):
+    longer for a bigger file, whose check takes longer. Checking them itself meanwhile would
+    double the work on a machine whose cores are busy already (a first start's dashboard and
+    its helper: on the extreme benchmark file, both checked its 119 MB)."""
+    return max(CHECKING_WAIT, CHECKING_WAIT_PER_MB * size / 1e6)
 
 
 @contextlib.contextmanager

@@ -262,7 +262,7 @@ class SyncStorage(Storage):
         marks = contextlib.ExitStack()  # (held from the decision to check to the verdict)
 
         def trusted(stamp_limit: str, strict: bool) -> bool:
-            entry = checked.lookup(digest.value, wait=checked.CHECKING_WAIT)
+            entry = checked.lookup(digest.value, wait=checked.waiting_time(len(raw)))
             if checked.trusts(entry, stamp_limit, strict=strict):
                 known.append(entry)  # type: ignore[arg-type]
                 return True
