@@ -166,7 +166,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
                 yield self.bullpen
                 yield self.network
         yield StatusLine(on_height=self.pane_layout.fit)
-        yield DashboardFooter(compact=True, show_command_palette=False)
+        yield DashboardFooter()
 
     def on_mount(self) -> None:
         first = self.start.first_screen

@@ -1,10 +1,10 @@
 """Dropping the watchers that Textual keeps for widgets already gone (Textual issue #6666).
 
-A widget that watches a longer-lived object (`self.watch(app, "theme", ...)`, as TextArea does,
-or a footer key's `data_bind` on its footer) leaves `(widget, callback)` in that object's list of
-watchers, and Textual prunes the list only when the watched value changes. Until then the list
-holds the widget and everything it holds. Our long-lived objects (the app, the dashboard's
-footer) drop those entries once the widgets are gone.
+A widget that watches a longer-lived object (`self.watch(app, "theme", ...)`, as TextArea does)
+leaves `(widget, callback)` in that object's list of watchers, and Textual prunes the list only
+when the watched value changes. Until then the list holds the widget and everything it holds.
+The app drops those entries once the widgets are gone. (The dashboard's footer makes no key
+widgets: ui/widgets/footer.py.)
 """
 
 from __future__ import annotations
