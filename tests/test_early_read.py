@@ -5,6 +5,7 @@ the same verdict as any load; otherwise the child is ended."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -255,3 +256,72 @@ def test_an_abandoned_child_is_collected_at_once(tmp_path: Path) -> None:
     child.abandon()
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, os.WNOHANG)
+
+
+def test_the_tables_found_before_the_fork_serve_the_child_and_the_load(
+    tmp_path: Path, monkeypatch, reads
+) -> None:
+    """On a file new here `prepare` finds the tables itself before it forks the child: the child
+    does not look for them again, and neither does the load."""
+    from rebound_tui.store import layout
+
+    data = a_file(tmp_path)
+    path = new_here(tmp_path, data)
+    found: list[int] = []
+    real = layout.table_spans
+    here = os.getpid()
+
+    def counted(raw: bytes) -> Any:
+        if os.getpid() != here:
+            raise AssertionError("the child looked for the tables")  # (then it gives no answer)
+        found.append(here)
+        return real(raw)
+
+    monkeypatch.setattr(layout, "table_spans", counted)
+    early_read.prepare(path)
+    prepared = early_read._prepared[os.path.realpath(path)]
+    assert prepared.child is not None
+    assert prepared.spans == real(path.read_bytes())
+    verdict = prepared.child.expecting(
+        [*_where(prepared.spans, path), [list(s) for s in prepared.spans]]
+    ).verdict()
+    assert verdict is not None and verdict[0] == []  # it answered, without looking for them
+    assert found == [here]
+    early_read._drop_all()
+    found.clear()
+    early_read.prepare(path)
+    service = Service.open(path, one_shot=True, resident=True)
+    assert found == [here]  # (prepare's; the load took them)
+    assert {c.name for c in service.companies()} == {"Acme"}
+
+
+def _where(spans: Any, path: Path) -> list[Any]:
+    """What a child forked ahead says it checked: the largest table and the child's share."""
+    raw = path.read_bytes()
+    index = split_check.apart_table(spans, {})
+    name, start, stop = spans[index]
+    return [name, start, stop, split_check.cut_point(raw, start, stop, split_check.AHEAD_SHARE)]
+
+
+def test_a_command_imports_its_save_s_lock_while_the_child_checks(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The time a command would only wait for the child: the save's imports are done then (and
+    not when the child has answered already)."""
+    calls: list[str] = []
+    monkeypatch.setattr(storage, "_import_for_save", lambda: calls.append("import"))
+    data = a_file(tmp_path)
+    for answered in (False, True):
+        calls.clear()
+        monkeypatch.setattr(split_check.SplitCheck, "answered", lambda self, a=answered: a)
+        path = new_here(tmp_path, data)
+        shutil.rmtree(checked.checked_dir(), ignore_errors=True)
+        early_read.prepare(path)
+        service = Service.open(path, one_shot=True, resident=True)
+        assert {c.name for c in service.companies()} == {"Acme"}
+        assert calls == ([] if answered else ["import"])
+    calls.clear()
+    monkeypatch.setattr(split_check.SplitCheck, "answered", lambda self: False)
+    shutil.rmtree(checked.checked_dir(), ignore_errors=True)
+    Service.open(new_here(tmp_path, data), resident=True)  # the dashboard: no save's imports
+    assert calls == []

@@ -565,3 +565,15 @@ def test_a_child_forked_ahead_that_answers_anything_else_is_not_believed(
     path = tmp_path / "r.json"
     assert str(decode_ahead(bad, path)[0]) == refusal(bad, path)
     assert {"contacts", "interactions"} <= {name for name, _ in here}
+
+
+def test_a_child_has_answered_once_its_answer_arrives(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    child = split_check.SplitCheck(os.getpid(), read, top=False)
+    assert not child.answered()
+    os.write(write, b"{")
+    assert child.answered()
+    os.close(write)
+    os.close(read)
+    child._fd = None
+    assert child.answered()  # (asked or abandoned: nothing to wait for)

@@ -5,11 +5,11 @@ the playbook...) before it opens the data. As soon as the command line knows the
 file, a thread reads the file (`Reading`) while the imports this module needs go on (a read of
 the heavy benchmark file's 26 MB takes 10-15 ms, which releases the interpreter). Then
 `prepare` starts hashing the bytes on another thread, and, on a file that looks new here
-(`checked.changed_since_checked`: what a sync tool's delivery does), forks the check's child
-first (`split_check.SplitCheck.ahead`). The storage's first load takes the bytes, the hash and
-the child (`take`) if the file is still that version; else, or if nothing takes them, the child
-is ended. Nothing is trusted on the way: the load checks these bytes as it checks any, and the
-hash still decides whether they were checked before.
+(`checked.changed_since_checked`: what a sync tool's delivery does), first finds its tables and
+forks the check's child (`split_check.SplitCheck.ahead`). The storage's first load takes the
+bytes, the hash, the tables and the child (`take`) if the file is still that version; else, or
+if nothing takes them, the child is ended. Nothing is trusted on the way: the load checks these
+bytes as it checks any, and the hash still decides whether they were checked before.
 
 Only for a file of 1 MB or more (`split_check.MIN_BYTES`; a smaller one is read by the load as
 before), and the child only where it would be forked at all (Linux, two cores or more, no other
@@ -44,6 +44,7 @@ class Prepared(NamedTuple):
     child: SplitCheck | None  # forked ahead (`SplitCheck.ahead`), with `now_ms` as its clock
     now_ms: int
     digest: checked.Digest  # the bytes' SHA-256, computed on another thread
+    spans: list[tuple[str, int, int]] | None = None  # the tables' (found for the child)
 
 
 class Reading:
@@ -88,16 +89,22 @@ def prepare(path: Path, reading: Reading | None = None) -> None:
     if after != before:
         return  # (written to meanwhile: the load reads it again)
     now = system_ms()
-    child = None
+    child = spans = None
     if checked.changed_since_checked(before.ctime_ns):
-        child = SplitCheck.ahead(raw, ahead_limit(now), now, True)
+        # The tables found here, before the fork: the child starts a little later but need not
+        # find them itself (a forked child's first pass over 26 MB took 22-37 ms, here 10), and
+        # the load takes them too.
+        from rebound_tui.store.layout import table_spans
+
+        spans = table_spans(raw)
+        child = SplitCheck.ahead(raw, ahead_limit(now), now, True, spans)
     global _at_exit
     _drop_all()
     if not _at_exit:
         atexit.register(_drop_all)  # (a command that never opened its data)
         _at_exit = True
     # The hash's thread only now: a fork beside another thread is never made.
-    _prepared[reading.path] = Prepared(before, raw, child, now, checked.Digest(raw))
+    _prepared[reading.path] = Prepared(before, raw, child, now, checked.Digest(raw), spans)
 
 
 def take(path: Path) -> Prepared | None:

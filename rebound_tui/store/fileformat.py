@@ -78,6 +78,7 @@ def decode(
     share: bool = True,
     fork_checks: bool = False,
     ahead: Any = None,
+    idle: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -117,7 +118,8 @@ def decode(
     forked child while it checks the others (`split_check.py`), when the bytes are new here;
     while it waits for the child, it finds whether they are exactly what `encode` writes
     ("exact" in `found`). `ahead`: that child, forked already (`split_check.SplitCheck.ahead`,
-    with `now_ms`); the caller ends it if it is not asked.
+    with `now_ms`); the caller ends it if it is not asked. `idle`: work the caller will do
+    anyway (a command's save imports), done while this process would wait for that child.
 
     `found`, if given, gets what the checks learn on the way: "top", the file's highest stamp
     ("" for none) when every record was checked here (none spared by `trusted` or `checked`),
@@ -162,6 +164,7 @@ def decode(
             fork_checks,
             found if not strict else None,  # (strict: `is_exact` below, for every file)
             ahead,
+            idle,
         )
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
@@ -306,6 +309,7 @@ def _parse_by_table(
     fork_checks: bool = False,
     found: dict[str, Any] | None = None,
     ahead: Any = None,
+    idle: Callable[[], None] | None = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time (the tables `given`, parsed already, first; then the
     largest first), each table checked (which makes its equal strings one object, see
@@ -360,7 +364,7 @@ def _parse_by_table(
                     found["exact"] = is_exact(_joined(spans, parsed, None, False)[0], raw)
 
         try:
-            checks = (stamp_limit, now_ms, trusted, top, check_table, meanwhile, ahead)
+            checks = (stamp_limit, now_ms, trusted, top, check_table, meanwhile, ahead, idle)
             parsed, shown, spared = split_check.parse(view, spans, apart, order, *checks)
         except orjson.JSONDecodeError:
             return None

@@ -2,33 +2,31 @@
 
 A command (`rebound-tui done ...`) on a file this machine has not checked before (just
 delivered by a sync tool) checks every record: on the heavy benchmark file about 0.15 s of
-Python, holding the interpreter, while the machine's other core idles. So, where the system can
-fork, the command forks once it knows the file is new here (`checked.py`): the child parses and
-checks the first three quarters (`SHARE`) of the largest table's records (on the heavy file the
-interactions, 60% of the bytes) from the bytes both processes already hold, while the parent
-checks the other tables, parses the largest for itself and checks the rest of its records. The
-parent then takes the child's verdict: the problems it found, in the words the check uses, and
-their highest stamp. (A record id given in both shares, whose later value is the one the file
-means, has the whole table checked by the parent instead.)
+Python, holding the interpreter, while the other core idles. So, where the system can fork, the
+command forks once it knows the file is new here (`checked.py`): the child parses and checks
+three quarters (`SHARE`) of the largest table's records (on the heavy file the interactions, 60%
+of the bytes) from the bytes both processes hold, while the parent checks the other tables,
+parses the largest and checks the rest of its records, then takes the child's verdict: the
+problems it found, in the check's words, and their highest stamp. (A record id given in both
+shares, whose later value is the one the file means, has the parent check the whole table.)
 
 **Forked ahead.** Where the file looks new here before its hash is known (`checked.
 changed_since_checked`, as after a sync tool's delivery), the command forks the child as soon
-as it has read the bytes (`SplitCheck.ahead`; `early_read.py`: before it imports the service).
-That child finds the tables itself, checks every table but the largest and `AHEAD_SHARE` of
-that one, and says which parts of the file it checked; the parent only parses those, and takes
-the verdict only if it is about the parts it expects. If the hash then says the bytes were
-checked before after all, the child is ended unasked: a guess only ever moves time.
+as it has read the bytes and found the tables (`SplitCheck.ahead`; `early_read.py`: before it
+imports the service). That child checks every table but the largest and `AHEAD_SHARE` of that
+one, and says which parts it checked; the parent parses those, and takes the verdict only if
+it is about the parts it expects. If the hash then says the bytes were checked before after
+all, the child is ended unasked: a guess only ever moves time. A parent done first does what
+it would do later anyway (`parse`'s `idle`: a command's save imports) before it waits.
 
 The child only reads: it writes nothing but its answer on a pipe (closed before it ends, so the
 parent need not wait for its teardown; collected later, `_reap`), and ends with `os._exit`.
 Its answer is plain JSON, checked by type. If it cannot be forked, fails, answers anything else
 or not within `WAIT_SECONDS`, the parent checks those tables itself: the split only ever saves
 time, never changes a verdict. Linux only (a fork without exec is unsafe on macOS once some
-system libraries are loaded), and never while another thread runs.
-
-Not used by the dashboard (it keeps its data and shares equal strings while checking, which a
-child's check cannot do for it) nor by a first start's views_helper (it runs beside the
-dashboard's own start: a third process on two cores would slow that start).
+system libraries are loaded), and never while another thread runs. Not used by the dashboard
+(it keeps its data and shares equal strings while checking, which a child cannot do for it) nor
+by a first start's views_helper (beside the dashboard's own start, a third busy process).
 """
 
 from __future__ import annotations
@@ -100,6 +98,7 @@ def parse(
     check_table: Callable[[int, Any], list[str]],
     meanwhile: Callable[[dict[int, Any]], None] | None = None,
     ahead: SplitCheck | None = None,
+    idle: Callable[[], None] | None = None,
 ) -> tuple[dict[int, Any], dict[int, list[str]] | None, bool]:
     """`fileformat._parse_by_table` with most of the table `apart` checked by a child: the
     other tables parsed, then `trusted()` asked; if they must be checked, the child is forked
@@ -107,6 +106,7 @@ def parse(
     spares the checks), the other tables are checked here (`check_table`), `apart` is parsed
     and the rest of it checked here, and the child's verdict taken (without one, all it would
     have checked is checked here). `meanwhile(parsed)`: done while the child may still check.
+    `idle()`: done if the child has not answered by then (work the caller would do later).
     Returns (each table's value, each table's problems or None when `trusted()` spared the
     checks, whether it did), by the tables' places in `spans`."""
     parsed = {i: orjson.loads(view[spans[i][1] : spans[i][2]]) for i in order if i != apart}
@@ -146,6 +146,8 @@ def parse(
         del values
         if meanwhile is not None:
             meanwhile(parsed)
+        if idle is not None and child is not None and not child.answered():
+            idle()  # (this process would only wait)
         verdict = child.verdict() if child is not None else None
         child = None
     finally:
@@ -200,14 +202,14 @@ class SplitCheck:
 
     @classmethod
     def ahead(
-        cls, raw: bytes, stamp_limit: str | None, now_ms: int, top: bool
+        cls, raw: bytes, stamp_limit: str | None, now_ms: int, top: bool, spans: Spans | None = None
     ) -> SplitCheck | None:
-        """Fork a child that finds the tables of the whole file `raw` and checks them (see
-        `_answer_whole`) before this process has parsed or hashed anything; None where it
-        cannot. Its verdict is taken only for the parts this process expects (`expecting`)."""
+        """Fork a child that checks the tables (at `spans`, else found there) of the whole file
+        `raw` (`_answer_whole`) before this process has parsed or hashed anything; None where
+        it cannot. Its verdict counts only for the parts this process expects (`expecting`)."""
         if len(raw) < MIN_BYTES or _cores() < 2:
             return None
-        return cls._fork(lambda: _answer_whole(raw, stamp_limit, now_ms, top), top)
+        return cls._fork(lambda: _answer_whole(raw, stamp_limit, now_ms, top, spans), top)
 
     def expecting(self, where: list[Any]) -> SplitCheck:
         """The verdict counts only if it is about this part of the file: [the table, its start,
@@ -238,6 +240,12 @@ class SplitCheck:
             atexit.register(_reap_all)
             _reap_at_exit = True
         return cls(pid, fd, top)
+
+    def answered(self) -> bool:
+        """Has the child's answer begun to arrive (or its pipe closed)? Without waiting."""
+        with contextlib.suppress(OSError, ValueError):
+            return self._fd is None or bool(select.select([self._fd], [], [], 0)[0])
+        return True
 
     def verdict(self, wait: float | None = None) -> Verdict | None:
         """(the problems found, the highest stamp or None, and those of the other tables for a
@@ -320,10 +328,9 @@ def _reap(pid: int) -> None:
 
 
 def _ended(pid: int) -> bool:
-    try:
+    with contextlib.suppress(ChildProcessError):
         return os.waitpid(pid, os.WNOHANG) != (0, 0)
-    except ChildProcessError:
-        return True
+    return True
 
 
 def _reap_all() -> None:
@@ -356,15 +363,18 @@ def _answer(
     return orjson.dumps(answer if where is None else {**answer, "table": where})
 
 
-def _answer_whole(raw: bytes, stamp_limit: str | None, now_ms: int, top: bool) -> bytes:
+def _answer_whole(
+    raw: bytes, stamp_limit: str | None, now_ms: int, top: bool, spans: Spans | None = None
+) -> bytes:
     """The answer of a child forked ahead: `_answer` for its share of the table of the whole
     file `raw` that `apart_table` picks, saying which ("table": [name, start, stop, cut (of
     `cut_point`, with AHEAD_SHARE), every table's [name, start, stop]], or null when no table
     is picked: the parent then expects none), with "others", the problems of every other
-    table (null at the picked one's place), and the highest stamp of all it checked."""
+    table (null at the picked one's place), and the highest stamp of all it checked. `spans`:
+    the tables of `raw` (`layout.table_spans`), found here if not given."""
     from rebound_tui.store.layout import table_spans
 
-    spans = table_spans(raw)
+    spans = table_spans(raw) if spans is None else spans
     apart = apart_table(spans, {}) if spans is not None else None
     if spans is None or apart is None:
         return orjson.dumps({"table": None})

@@ -106,6 +106,12 @@ def _describe(
     return sig, None, Layout.of(data, raw) if exact else Layout.of_read(data, raw)
 
 
+def _import_for_save() -> None:
+    """What a save imports (the lock: 11-21 ms of imports), while a command would only wait for
+    the child checking its file (`split_check`); else the save imports it."""
+    import filelock  # noqa: F401
+
+
 class SyncStorage(Storage):
     """TinyDB storage for one data file that other machines and processes also write."""
 
@@ -229,8 +235,9 @@ class SyncStorage(Storage):
         them: `decode`'s `checked`). Remembers the bytes as checked, as a save remembers what
         it writes from memory; also `_describe`s them (with `defer_layout`, all but the layout,
         which the first save works out: `_settle_layout`). `parsed`, `known_digest`, `spans`:
-        what a first start's partial read found in these same bytes (partial_read.Kept).
-        `early`: the check a command's process started on these bytes (early_read.py)."""
+        what a first start's partial read found in these same bytes (partial_read.Kept; the
+        spans also from a command's early read). `early`: the check a command's process
+        started on these bytes (early_read.py)."""
         now: int | None = None  # (the checks' clock, shared with a child forked ahead)
         ahead = None
         if early is not None:
@@ -323,6 +330,7 @@ class SyncStorage(Storage):
             fork_checks=self.one_shot and resident,
             now_ms=now_ms,
             ahead=ahead,
+            idle=_import_for_save if self.one_shot else None,
         )
         self._read_spans = found_spans[0] if found_spans else None
         entry = known[0] if known else None
@@ -364,6 +372,7 @@ class SyncStorage(Storage):
                 spans = kept.spans
             elif early is not None:
                 raw, sig, parsed, known = early.raw, early.sig, None, None
+                spans = early.spans
             else:
                 (raw, sig), parsed, known = self._read_disk(), None, None
             del kept
