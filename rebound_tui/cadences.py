@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 from rebound_tui.domain import cadence as cadence_mod
 from rebound_tui.domain import clock, dates
-from rebound_tui.domain.cadence import Touch
 from rebound_tui.domain.model import Contact, FollowUp
 from rebound_tui.domain.playbook import render_title
 from rebound_tui.records_core import RecordsCore
@@ -57,15 +56,15 @@ class Cadences:
             (r for r in self.rulebook.rules() if r.trigger == "cadence" and r.enabled), None
         )
         # Each contact's own touches and check-ins, from indexes kept in step with the data:
-        # re-timing one person's check-in must not scan every interaction and follow-up.
+        # re-timing one person's check-in must not scan every interaction and follow-up. The
+        # touches only of a person with a cadence (in a command, each is a scan of every
+        # interaction: 9.5 ms on the heavy file, where 1 person in 20 has a cadence).
         touch_index = core.touch_groups()
         check_in_index = core.check_in_groups()
-        touches_of: dict[str, list[Touch]] = {}
         open_by: dict[str, list[FollowUp]] = {}
         done_by: dict[str, list[dt.date]] = {}
         by_hand: set[str] = set()
         for cid in ids:
-            touches_of[cid] = [t for t in touch_index.get(cid, {}).values() if t.id != exclude]
             for f in check_in_index.get(cid, {}).values():
                 if cadence_mod.contact_of(f.origin) is not None:
                     if f.is_open:
@@ -92,10 +91,11 @@ class Cadences:
                 for f in opens:
                     core.delete(f)
                 continue
+            touches = [t for t in touch_index.get(cid, {}).values() if t.id != exclude]
             check = cadence_mod.plan_check_in(
                 cid,
                 span,
-                touches_of.get(cid, []),
+                touches,
                 core.today(),
                 done_by.get(cid, []),
                 since=self.contact_since(person),

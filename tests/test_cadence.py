@@ -277,3 +277,31 @@ def test_snoozing_or_dropping_never_warms_anyone(svc: Service):
     assert label() == before
     svc.drop("Ask Dana about the panel")
     assert label() == before
+
+
+def test_only_a_person_with_a_cadence_has_their_touches_read(svc: Service, monkeypatch):
+    """Re-timing after a log or a done reads a person's touches (in a command, a scan of every
+    interaction) only where a check-in is planned from them."""
+    ann = svc.add_contact("Ann Lee", company="Acme", cadence="6w")
+    bob = svc.add_contact("Bob Roe", company="Acme")
+    asked: list[str] = []
+    real = svc.core.touch_groups
+
+    def spied():
+        groups = real()
+
+        class Spy(dict):
+            def get(self, key, default=None):
+                asked.append(key)
+                return groups.get(key, default)
+
+        return Spy()
+
+    monkeypatch.setattr(svc.core, "touch_groups", spied)
+    svc.log("call", contact="Bob Roe", on="2026-11-20")
+    assert asked == []
+    svc.log("call", contact="Ann Lee", on="2026-11-20")
+    assert asked == [ann.id]
+    (f,) = check_ins(svc)
+    assert f.due == "2027-01-01"  # six weeks after the call: the touches were read
+    assert bob.id not in {c.contact_id for c in check_ins(svc)}
