@@ -114,6 +114,13 @@ async def test_the_pointer_highlights_a_key_and_shows_its_tooltip(app: ReboundAp
         assert footer.hovered is not None and footer.hovered.action == "help"
         assert footer.tooltip == "Show every key"
         assert footer.render().spans != plain.spans  # drawn on the hover colours
+        assert not footer.allow_select  # (a drag over the keys selects no text)
+        app.network.focus_table()  # other keys: no key is under the pointer until it moves
+        await settle(pilot)
+        assert footer.hovered is None and footer.tooltip is None
+        await pilot.hover(DashboardFooter, offset=(cell_of(footer, "help"), 0))
+        await settle(pilot)
+        assert footer.hovered is not None and footer.hovered.action == "help"
         await pilot.hover("#panes")
         await settle(pilot)
         assert footer.hovered is None

@@ -55,6 +55,8 @@ class FooterItem:
 class DashboardFooter(Widget, can_focus=False):
     """The keys in force on the screen, on one line."""
 
+    ALLOW_SELECT = False  # (as Textual's footer: a drag over the keys selects no text)
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "dashboard-footer--key",
         "dashboard-footer--description",
@@ -110,7 +112,8 @@ class DashboardFooter(Widget, can_focus=False):
         items = self.keys_in_force(screen)
         if items != self.items:
             self.items = items
-            self.hovered = None
+            self.hovered = None  # (the pointer's next move finds its key again)
+            self.tooltip = None
             self.refresh()
 
     def keys_in_force(self, screen: Screen) -> tuple[FooterItem, ...]:
