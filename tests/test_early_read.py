@@ -325,3 +325,13 @@ def test_a_command_imports_its_save_s_lock_while_the_child_checks(
     shutil.rmtree(checked.checked_dir(), ignore_errors=True)
     Service.open(new_here(tmp_path, data), resident=True)  # the dashboard: no save's imports
     assert calls == []
+
+
+def test_the_save_s_imports_while_waiting(monkeypatch) -> None:
+    """`_import_for_save` imports the lock; a lock that cannot be imported is the save's to
+    report (where it always was), not the wait's."""
+    monkeypatch.delitem(sys.modules, "filelock", raising=False)
+    storage._import_for_save()
+    assert "filelock" in sys.modules
+    monkeypatch.setitem(sys.modules, "filelock", None)  # (an import of it now fails)
+    storage._import_for_save()  # no error here

@@ -109,7 +109,8 @@ def _describe(
 def _import_for_save() -> None:
     """What a save imports (the lock: 11-21 ms of imports), while a command would only wait for
     the child checking its file (`split_check`); else the save imports it."""
-    import filelock  # noqa: F401
+    with contextlib.suppress(ImportError):  # (then the save says what is missing, where it did)
+        import filelock  # noqa: F401
 
 
 class SyncStorage(Storage):
