@@ -49,6 +49,9 @@ def _open_error(exc: BaseException) -> str | None:
     return None
 
 
+UI_SWITCH_INTERVAL = 0.001  # seconds a thread holds the interpreter while another waits
+
+
 def launch(db: str | None, demo: bool) -> int:
     """Run the dashboard on the chosen data file; the exit status for the CLI."""
     helpers: list[ViewsHelper] = []  # (started by `_make` on a first start)
@@ -75,9 +78,18 @@ def launch(db: str | None, demo: bool) -> int:
     # The command line paused the cyclic collector while it imported and read (cli._run); what
     # is there now stays for the session (`_make` froze it): no collection need walk it.
     gc.enable()
+    # The background work (the data's open at a first start, the check-ins' sync, saves, the
+    # insights' figures) runs in threads that share the interpreter with the UI thread: a key
+    # that comes meanwhile waits for a thread's turn to end, 5 ms by default, often more than
+    # once. At 1 ms, the keys typed right after a start on the heavy file, beside the check-ins'
+    # sync (the benchmark's 3b), read a p95 of 48 ms instead of 55 (the median of 18 runs each,
+    # alternated; benchmarks/RESULTS.md, "Session 15"); every pane was usable no later.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(UI_SWITCH_INTERVAL)
     try:
         app.run()
     finally:
+        sys.setswitchinterval(switch_interval)  # (what follows has no keys to wait)
         for child in helpers:
             child.stop()  # (its answer taken already; or the app quit before the data was open)
     if getattr(app, "load_error", None) is not None:

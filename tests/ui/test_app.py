@@ -631,6 +631,30 @@ def test_launch_runs_and_saves_what_is_left(tmp_path, monkeypatch) -> None:
     assert reopen(path).find_company("Left unsaved")
 
 
+def test_launch_runs_the_app_with_a_short_switch_interval(tmp_path, monkeypatch) -> None:
+    """Keys wait less for the background threads' turns (ui/launch.py)."""
+    import sys
+
+    from rebound_tui.ui import app as app_module
+    from rebound_tui.ui.launch import UI_SWITCH_INTERVAL, launch
+
+    made: list[FakeApp] = []
+    monkeypatch.setattr(app_module, "make_app", fake_make_app(made))
+    seen: list[float] = []
+    ran = FakeApp.run
+
+    def run(self) -> None:
+        seen.append(sys.getswitchinterval())
+        ran(self)
+
+    monkeypatch.setattr(FakeApp, "run", run)
+    before = sys.getswitchinterval()
+    assert launch(db=str(tmp_path / "rebound.json"), demo=False) == 0
+    assert len(seen) == 1 and abs(seen[0] - UI_SWITCH_INTERVAL) < 1e-6
+    assert before > UI_SWITCH_INTERVAL  # (shorter than Python's default)
+    assert sys.getswitchinterval() == before  # (as it was once the app has quit)
+
+
 def test_launch_exits_non_zero_after_a_crash_and_still_saves(tmp_path, monkeypatch) -> None:
     from rebound_tui.ui import app as app_module
     from rebound_tui.ui.launch import launch
