@@ -49,7 +49,13 @@ def _open_error(exc: BaseException) -> str | None:
     return None
 
 
-UI_SWITCH_INTERVAL = 0.001  # seconds a thread holds the interpreter while another waits
+# Seconds a thread holds the interpreter while another waits, once the dashboard has started
+# (Python's default is 5 ms). Its background work (the check-ins' sync, saves, the insights'
+# figures) runs in threads that share the interpreter with the UI thread, and a key that comes
+# meanwhile waits for a thread's turn to end, often more than once. Not before: set before the
+# first paint, it made a second start's first paint 279 -> 348 ms (benchmarks/RESULTS.md,
+# "Session 15").
+UI_SWITCH_INTERVAL = 0.001
 
 
 def launch(db: str | None, demo: bool) -> int:
@@ -78,14 +84,10 @@ def launch(db: str | None, demo: bool) -> int:
     # The command line paused the cyclic collector while it imported and read (cli._run); what
     # is there now stays for the session (`_make` froze it): no collection need walk it.
     gc.enable()
-    # The background work (the data's open at a first start, the check-ins' sync, saves, the
-    # insights' figures) runs in threads that share the interpreter with the UI thread: a key
-    # that comes meanwhile waits for a thread's turn to end, 5 ms by default, often more than
-    # once. At 1 ms, the keys typed right after a start on the heavy file, beside the check-ins'
-    # sync (the benchmark's 3b), read a p95 of 48 ms instead of 55 (the median of 18 runs each,
-    # alternated; benchmarks/RESULTS.md, "Session 15"); every pane was usable no later.
+    # The session's thread switch interval, from the moment every pane has its rows
+    # (ui/start.py, `Start._background`), restored when the app has quit.
+    app.start.switch_interval = UI_SWITCH_INTERVAL
     switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(UI_SWITCH_INTERVAL)
     try:
         app.run()
     finally:

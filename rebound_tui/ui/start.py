@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -81,6 +82,9 @@ class Start:
         self.first_entries: tuple[Any, FileState] | None = None
         self.building = False  # the views are being built in a thread after the first paint
         self.loader: Worker[Loaded] | None = None
+        # The thread switch interval of the session once every pane has its rows (launch.py
+        # sets it; None: left as it is, as in tests).
+        self.switch_interval: float | None = None
 
     def first_paint(self) -> None:
         """Show the due pane (from the data, or from the cached first screen) and schedule the
@@ -209,6 +213,8 @@ class Start:
         the panes; benchmarks/RESULTS.md, "Session 10".)"""
         from rebound_tui.ui.stylesheet import preload_screen_css
 
+        if self.switch_interval is not None:
+            sys.setswitchinterval(self.switch_interval)
         self.app.call_after_refresh(self.app.start_background)
         self.app.call_after_refresh(preload_screen_css, self.app)
 

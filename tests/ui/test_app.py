@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, Tabs
 
@@ -588,6 +591,7 @@ class FakeApp:
         self.ran = False
         self.options: dict = {}
         self.return_code: int | None = None  # as Textual's App: set when it crashed
+        self.start = SimpleNamespace(switch_interval=None)  # (launch sets the session's)
 
     def run(self) -> None:
         self.ran = True
@@ -631,8 +635,9 @@ def test_launch_runs_and_saves_what_is_left(tmp_path, monkeypatch) -> None:
     assert reopen(path).find_company("Left unsaved")
 
 
-def test_launch_runs_the_app_with_a_short_switch_interval(tmp_path, monkeypatch) -> None:
-    """Keys wait less for the background threads' turns (ui/launch.py)."""
+def test_launch_gives_the_session_a_short_switch_interval(tmp_path, monkeypatch) -> None:
+    """Keys wait less for the background threads' turns once the dashboard has started
+    (ui/launch.py, applied by `Start._background`); as it was once the app has quit."""
     import sys
 
     from rebound_tui.ui import app as app_module
@@ -640,19 +645,46 @@ def test_launch_runs_the_app_with_a_short_switch_interval(tmp_path, monkeypatch)
 
     made: list[FakeApp] = []
     monkeypatch.setattr(app_module, "make_app", fake_make_app(made))
-    seen: list[float] = []
     ran = FakeApp.run
 
     def run(self) -> None:
-        seen.append(sys.getswitchinterval())
+        sys.setswitchinterval(self.start.switch_interval)  # (as the started app does)
         ran(self)
 
     monkeypatch.setattr(FakeApp, "run", run)
     before = sys.getswitchinterval()
     assert launch(db=str(tmp_path / "rebound.json"), demo=False) == 0
-    assert len(seen) == 1 and abs(seen[0] - UI_SWITCH_INTERVAL) < 1e-6
-    assert before > UI_SWITCH_INTERVAL  # (shorter than Python's default)
-    assert sys.getswitchinterval() == before  # (as it was once the app has quit)
+    assert made[0].start.switch_interval == UI_SWITCH_INTERVAL < before
+    assert sys.getswitchinterval() == before
+
+
+@pytest.mark.parametrize("asked", [None, 0.002])
+async def test_the_switch_interval_is_set_once_every_pane_has_its_rows(
+    app: ReboundApp, asked: float | None
+) -> None:
+    """Not before the first paint (it slowed a second start's paint), and only if launch asked."""
+    import sys
+
+    before = sys.getswitchinterval()
+    app.start.switch_interval = asked
+    seen: list[float] = []
+    started = app.start_background
+
+    def start_background() -> None:
+        seen.append(sys.getswitchinterval())
+        started()
+
+    app.start_background = start_background  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.loaded and app.bullpen.table.rows
+    finally:
+        now = sys.getswitchinterval()
+        sys.setswitchinterval(before)
+    assert len(seen) == 1
+    assert abs(seen[0] - (before if asked is None else asked)) < 1e-9
+    assert abs(now - (before if asked is None else asked)) < 1e-9
 
 
 def test_launch_exits_non_zero_after_a_crash_and_still_saves(tmp_path, monkeypatch) -> None:
