@@ -17,6 +17,7 @@ from rebound_tui.store import table_chunks
 from rebound_tui.store.fileformat import encode
 from rebound_tui.store.layout import table_spans
 from rebound_tui.store.record_problems import table_problems
+from tests.test_parse_by_table import tables as tables_
 from tests.test_split_check import a_file, with_bad
 
 NOW = 1_800_000_000_000  # 2027-01-15
@@ -31,6 +32,28 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def table_text(raw: bytes, name: str) -> bytes:
     (start, stop) = next((a, b) for n, a, b in table_spans(raw) or [] if n == name)
     return raw[start:stop]
+
+
+def checker(name: str, seen: list[str]):
+    def check(value: Any) -> list[str]:
+        return table_problems(name, value, None, LIMIT, NOW, None, seen)
+
+    return check
+
+
+def given_twice(data: dict[str, Any]) -> tuple[bytes, str]:
+    """The interactions' text with the last record also given first, bad and stamped later
+    than anything else; and that stamp."""
+    good = data["interactions"]
+    twice = sorted(good)[-1]
+    early = json.loads(json.dumps(good[twice]))
+    early["note"] = ["not", "text"]
+    early["_clock"]["note"] = "2026-12-31T00:00:00.000Z-0000-aaaaaaaa"
+    first = table_text(encode({"interactions": {twice: early}}), "interactions")
+    rest = table_text(encode(data), "interactions")
+    text = first[: first.rindex(b"\n  }")] + b"," + rest[1:]  # (`twice` first and last)
+    assert text.count(twice.encode()) == 2
+    return text, early["_clock"]["note"]
 
 
 def whole(name: str, text: bytes) -> tuple[list[str], str]:
@@ -85,6 +108,11 @@ def test_the_same_verdict_and_highest_stamp_as_the_whole_table(
     assert chunked(table, text) == expected
     assert chunked(table, memoryview(text)) == expected
     assert bool(expected[0]) == bad
+    # A load that keeps the data: the table itself too, in its order, its equal strings shared.
+    value, seen = orjson.loads(text), [""]
+    got, found = table_chunks.parse_checked(memoryview(text), checker(table, seen), seen)
+    assert got == value and list(got) == list(value)
+    assert (found, seen[0]) == expected
 
 
 def test_a_share_given_in_pieces_as_split_check_cuts_it(data, monkeypatch) -> None:
@@ -119,19 +147,11 @@ def test_a_record_given_twice_counts_once_with_its_later_value(data, monkeypatch
     """The first value (bad, and stamped later than anything else) is what the file no
     longer means: neither its problem nor its stamp counts, as in a parse of the whole."""
     monkeypatch.setattr(table_chunks, "CHUNK_BYTES", 400)
-    good = data["interactions"]
-    twice = sorted(good)[-1]
-    early = json.loads(json.dumps(good[twice]))
-    early["note"] = ["not", "text"]
-    early["_clock"]["note"] = "2026-12-31T00:00:00.000Z-0000-aaaaaaaa"
-    first = table_text(encode({"interactions": {twice: early}}), "interactions")
-    rest = table_text(encode(data), "interactions")
-    text = first[: first.rindex(b"\n  }")] + b"," + rest[1:]  # (`twice` first and last)
-    assert text.count(twice.encode()) == 2
+    text, late = given_twice(data)
     assert len(table_chunks.chunks(text)) > 2
     expected = whole("interactions", text)
     assert expected[0] == []
-    assert expected[1] < early["_clock"]["note"]
+    assert expected[1] < late
     assert chunked("interactions", text) == expected
 
 
@@ -149,3 +169,65 @@ def test_the_split_check_child_checks_in_pieces(tmp_path: Path, monkeypatch) -> 
     answer = orjson.loads(split_check._answer_whole(raw, LIMIT, NOW, True))
     assert calls
     assert any("interactions/" in p for p in answer["problems"])
+
+
+def test_a_load_in_pieces_of_a_record_given_twice_keeps_its_later_value(data, monkeypatch):
+    monkeypatch.setattr(table_chunks, "CHUNK_BYTES", 400)
+    text, late = given_twice(data)
+    seen = [""]
+    got, found = table_chunks.parse_checked(text, checker("interactions", seen), seen)
+    assert got == orjson.loads(text) == data["interactions"]
+    assert list(got) == list(orjson.loads(text))
+    assert found == [] and seen[0] < late
+
+
+def test_decode_checks_a_file_new_here_in_pieces(tmp_path: Path, monkeypatch) -> None:
+    """The load of a file whose records must be checked takes every table but the first it
+    parses in pieces: the same refusal, the same data and highest stamp as in one piece."""
+    from rebound_tui.domain.merge import max_stamp
+    from rebound_tui.store import fileformat
+    from rebound_tui.store.fileformat import DataFileError, decode
+
+    calls: list[int] = []
+    real = table_chunks.chunks
+    monkeypatch.setattr(table_chunks, "chunks", lambda raw: calls.append(1) or real(raw))
+    data = a_file(tmp_path, interactions=40)
+    raw = encode(with_bad(data, "interactions", 0.7))
+    with pytest.raises(DataFileError) as whole:
+        decode(raw, tmp_path / "r.json", trusted=lambda *a: False)
+    monkeypatch.setattr(table_chunks, "CHUNK_BYTES", 300)
+    with pytest.raises(DataFileError) as pieces:
+        decode(raw, tmp_path / "r.json", trusted=lambda *a: False)
+    assert str(pieces.value) == str(whole.value) and "interactions/" in str(whole.value)
+    assert calls
+    found: dict[str, Any] = {}
+    good = encode(data)
+    assert decode(good, tmp_path / "r.json", trusted=lambda *a: False, found=found) == data
+    assert found == {"top": max_stamp(data)}
+    assert fileformat._parse_by_table(good, check=True)[0] == data  # (no hash asked: all so)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tables_, st.sampled_from(["ours", "indent2", "compact"]), st.integers(min_value=1, max_value=60)
+)
+def test_any_table_in_pieces_as_in_one(body: dict[str, Any], style: str, size: int) -> None:
+    """Hostile and odd tables, cut anywhere a record might start: the same data, key order
+    and problems as one whole parse."""
+    from rebound_tui.store.fileformat import _parse_by_table, new_database
+    from rebound_tui.store.record_problems import shape_problems
+
+    data = {**new_database("d" * 32), **body}
+    raw = {
+        "ours": encode(data),
+        "indent2": json.dumps(data, indent=2).encode(),
+        "compact": json.dumps(data).encode(),
+    }[style]
+    before, table_chunks.CHUNK_BYTES = table_chunks.CHUNK_BYTES, size
+    try:
+        split = _parse_by_table(raw, check=True)
+    finally:
+        table_chunks.CHUNK_BYTES = before
+    if split is not None:
+        assert split[0] == orjson.loads(raw) and list(split[0]) == list(orjson.loads(raw))
+        assert split[1] == shape_problems(orjson.loads(raw))

@@ -190,6 +190,7 @@ def decode(
         if problems:
             raise shape_error(path, problems)
         if strict:
+            from rebound_tui.store.duplicate_keys import duplicate_key
             from rebound_tui.store.layout import is_exact
 
             # Our own encoding gives no key twice: only another layout needs the slow parse.
@@ -258,43 +259,6 @@ def checked_meta(data: Any, path: Path | str) -> dict[str, Any]:
     return data
 
 
-def duplicate_key(raw: bytes) -> str | None:
-    """Where an object of a parsed-and-checked file gives one key twice, or None.
-
-    orjson keeps the last value of a repeated key; another program may keep the first. Only
-    run on files already checked (nesting is bounded, so the stdlib parser cannot recurse
-    too deep)."""
-    import json
-
-    from rebound_tui.domain.schema import safe_name
-
-    found: list[tuple[str, dict[str, Any]]] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in items:
-            if key in out and not found:
-                found.append((key, out))
-            out[key] = value
-        return out
-
-    try:
-        data = json.loads(raw, object_pairs_hook=pairs)
-    except (ValueError, RecursionError):
-        return "the file reads differently with another JSON parser"
-    if not found:
-        return None
-    key, holder = found[0]
-    where = ""
-    for table, records in data.items() if type(data) is dict else ():
-        if holder is records:
-            where = f"table {safe_name(table)}: "
-        for record_id, doc in records.items() if type(records) is dict else ():
-            if holder is doc or (type(doc) is dict and any(v is holder for v in doc.values())):
-                where = f"{safe_name(table)}/{safe_name(record_id)}: "
-    return f"{where}the key '{safe_name(key)}' is given twice"
-
-
 def _parse_by_table(
     raw: bytes,
     check: bool,
@@ -315,6 +279,9 @@ def _parse_by_table(
     largest first), each table checked (which makes its equal strings one object, see
     `merge.check_doc`) before the next is parsed; with the problems `shape_problems` would
     list, and whether `trusted()` (asked once the first table is parsed) spared the checks.
+    A table parsed once the checks are known to be due is parsed a piece at a time, each piece
+    checked as it is parsed (`table_chunks.parse_checked`): so where `trusted()` is still to be
+    asked, the second largest table is parsed first (while the hash ends), the largest next.
     None if the file is not laid out that way: the caller then parses it whole (which also
     reports any error).
 
@@ -326,6 +293,7 @@ def _parse_by_table(
     view = memoryview(raw)
     from rebound_tui.store.layout import table_spans
     from rebound_tui.store.record_problems import table_problems
+    from rebound_tui.store.table_chunks import parse_checked
 
     spans = layout[0] if layout else table_spans(raw)
     if spans is None:
@@ -369,9 +337,15 @@ def _parse_by_table(
         except orjson.JSONDecodeError:
             return None
         return _joined(spans, parsed, shown, spared)
+    if check and trusted is not None and len(order) > 2 and spans[order[0]][0] not in given:
+        order[:2] = order[1::-1]  # (the largest second: parsed with its check, as below)
     for index in order:
         name, start, stop = spans[index]
         try:
+            if check and trusted is None and name not in given:  # each piece checked as parsed
+                check_this = lambda value, i=index: check_table(i, value)  # noqa: E731
+                parsed[index], problems[index] = parse_checked(view[start:stop], check_this, top)
+                continue
             value = given[name] if name in given else orjson.loads(view[start:stop])
         except orjson.JSONDecodeError:
             return None
