@@ -42,7 +42,8 @@ KEEP = 64  # entries kept (each under 200 bytes)
 CHECKING_WAIT = 0.6  # the longest a load waits for another process checking the same bytes...
 CHECKING_WAIT_PER_MB = 0.025  # ...or this much a MB if longer (a check takes ~10 ms a MB)
 STALE_SECONDS = 30.0  # a mark older than this is a process that died checking
-# Every module the checks are made of (a test holds this to what record_problems.py imports).
+# Every module the checks are made of (a test holds this to what record_problems.py imports,
+# and to the modules fileformat.py checks with).
 _CHECK_MODULES = (
     "rebound_tui/domain/schema.py",
     "rebound_tui/domain/model.py",
@@ -52,7 +53,9 @@ _CHECK_MODULES = (
     "rebound_tui/domain/clock.py",
     "rebound_tui/domain/days.py",
     "rebound_tui/store/fileformat.py",
+    "rebound_tui/store/duplicate_keys.py",
     "rebound_tui/store/record_problems.py",
+    "rebound_tui/store/table_chunks.py",
     "rebound_tui/store/layout.py",
     "rebound_tui/store/checked.py",
 )

@@ -292,8 +292,6 @@ def _parse_by_table(
     """
     view = memoryview(raw)
     from rebound_tui.store.layout import table_spans
-    from rebound_tui.store.record_problems import table_problems
-    from rebound_tui.store.table_chunks import parse_checked
 
     spans = layout[0] if layout else table_spans(raw)
     if spans is None:
@@ -311,6 +309,8 @@ def _parse_by_table(
     )
 
     def check_table(index: int, value: Any) -> list[str]:
+        from rebound_tui.store.record_problems import table_problems  # (only if checked)
+
         name = spans[index][0]
         known = checked.get(name) if checked is not None else None
         return table_problems(name, value, None, stamp_limit, now_ms, known, top, share=share)
@@ -343,6 +343,8 @@ def _parse_by_table(
         name, start, stop = spans[index]
         try:
             if check and trusted is None and name not in given:  # each piece checked as parsed
+                from rebound_tui.store.table_chunks import parse_checked
+
                 check_this = lambda value, i=index: check_table(i, value)  # noqa: E731
                 parsed[index], problems[index] = parse_checked(view[start:stop], check_this, top)
                 continue
