@@ -361,7 +361,7 @@ class Openings:
             ally_id=ally.id if ally else None,
             today=self.core.today(),
         )
-        existing = {f.origin: f for f in self.core.records(FollowUp).values() if f.origin}
+        existing = self.core.follow_up_origins()
         return self.playbook.create_planned(plan(event, self.playbook.rules(), context), existing)
 
     def _plan_status(self, opening: Opening, change: StatusChange) -> list[FollowUp]:

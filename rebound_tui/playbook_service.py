@@ -13,7 +13,7 @@ what it created that is still open. All writes happen inside the calling action,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -89,9 +89,9 @@ class Playbook:
         self._touch_cache = fresh
         return out
 
-    def origins(self) -> dict[str, FollowUp]:
-        """Every follow-up that has an origin, done and dropped ones too, by origin."""
-        return {f.origin: f for f in self.core.follow_ups(include_closed=True) if f.origin}
+    def origins(self) -> set[str]:
+        """The origins of the follow-ups there are, done and dropped ones too."""
+        return self.core.follow_up_origins()
 
     def bosses(self, company_id: str | None) -> list[str]:
         """The ids of the company's contacts whose role is boss."""
@@ -134,7 +134,7 @@ class Playbook:
         self,
         event: Event,
         hired_name: str | None = None,
-        origins: Mapping[str, FollowUp] | None = None,
+        origins: Collection[str] | None = None,
     ) -> PlanContext:
         core = self.core
         contacts = core.records(Contact)
@@ -205,7 +205,7 @@ class Playbook:
         return self.create_planned(plan(event, self.rules(), context), existing)
 
     def create_planned(
-        self, planned: Iterable[PlannedFollowUp], existing: dict[str, FollowUp]
+        self, planned: Iterable[PlannedFollowUp], existing: set[str]
     ) -> list[FollowUp]:
         """Write the planned follow-ups whose origin is not in `existing` (which grows)."""
         created = []
@@ -223,7 +223,7 @@ class Playbook:
                     origin=p.origin,
                 )
             )
-            existing[p.origin] = f
+            existing.add(p.origin)
             created.append(f)
         return created
 

@@ -168,6 +168,16 @@ class RecordsCore:
                 ]
         return sorted(items, key=lambda f: (f.due, f.title.lower()))
 
+    def follow_up_origins(self) -> set[str]:
+        """The origin of every live follow-up that has one, done and dropped ones too: read
+        from the stored records (as `FollowUp.from_doc` reads it), without building them. (A
+        one-shot `done` of a repeating rule's follow-up built all 20,000 of the extreme file's
+        for this: 0.17 s.)"""
+        live = record.is_live
+        with self.db.lock:
+            docs = self.db.raw(FollowUp.TABLE).values()
+            return {o for d in docs if (o := d.get("origin")) and live(d)}
+
     def one(self, cls: type[R], record_id: str | None) -> R | None:
         """The live record with this id, or None. A one-shot command (`Database.one_shot`)
         that has not built the table's records builds only this one."""

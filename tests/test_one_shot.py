@@ -161,3 +161,52 @@ def test_open_follow_ups_equal_those_of_the_full_records(demo: Path) -> None:
     assert closed.id not in {f.id for f in expected} and deleted.id not in {f.id for f in expected}
     assert once.core._cache.get(FollowUp.TABLE) is None  # (only the open ones were built)
     assert once.core.follow_ups(include_closed=True) == full.core.follow_ups(include_closed=True)
+
+
+def test_done_of_a_repeating_rule_builds_no_other_follow_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Completing the monthly news check plans the next one unless its origin exists already
+    (done and dropped follow-ups count): a command answers that from the stored origins, not
+    by building every follow-up (`RecordsCore.follow_up_origins`)."""
+    from rebound_tui.domain.playbook import parse_origin
+
+    path = tmp_path / "rebound.json"
+    full = Service.open(path, today=lambda: TODAY)
+    full.add_company("Acme")
+    full.add_contact("Darlene", company="Acme", role="boss")
+    full.reject("Acme", on="2026-10-01", boss="Darlene")
+    for n in range(30):  # others, closed and open, with and without origins
+        other = full.add_follow_up(f"Other {n}", due="2026-12-01", company="Acme")
+        if n % 3 == 0:
+            full.complete(other)
+    full.save()
+    origins = {f.origin for f in full.core.follow_ups(include_closed=True) if f.origin}
+    once = Service.open(path, one_shot=True, today=lambda: TODAY)
+    assert once.core.follow_up_origins() == origins
+    check = next(
+        f
+        for f in once.core.follow_ups()
+        if (o := parse_origin(f.origin)) and o.rule_id == "rejection-news-check"
+    )
+    built: list[str] = []
+    real = FollowUp.from_doc.__func__
+
+    def counted(cls, record_id, doc):
+        built.append(record_id)
+        return real(cls, record_id, doc)
+
+    monkeypatch.setattr(FollowUp, "from_doc", classmethod(counted))
+    done, _ = once.complete(check, on="2026-11-27")
+    assert len(built) <= 1  # (at most the one completed; none of the 30 others)
+    (nxt,) = [
+        f
+        for f in once.core.live_where(FollowUp, "status", "open")
+        if (o := parse_origin(f.origin)) and o.rule_id == "rejection-news-check"
+    ]
+    assert nxt.due == "2026-12-27" and parse_origin(nxt.origin).n == 1
+    assert done.status == "done"
+    once.save()
+    full = Service.open(path, today=lambda: TODAY)  # (the whole service reads the same)
+    expected = {f.origin for f in full.core.follow_ups(include_closed=True) if f.origin}
+    assert full.core.follow_up_origins() == expected == origins | {nxt.origin}
