@@ -43,14 +43,15 @@ from typing import Any
 
 import orjson
 
+from rebound_tui.store import table_chunks
 from rebound_tui.store.files import fork_with_pipe, write_all
+from rebound_tui.store.table_chunks import NEXT_RECORD
 
 __all__ = ["MIN_BYTES", "SplitCheck", "apart_table", "parse"]
 
 MIN_BYTES = 1 << 20  # a smaller table is checked in less time than a fork and its answer take
 SHARE = 0.75  # of the largest table, the child's (both end together on the heavy file)
 AHEAD_SHARE = 0.8  # a child forked ahead's, which checks every other table too (measured so)
-_NEXT_RECORD = b',\n    "'  # between two records of a table as `encode` (or indent 2) lays them
 WAIT_SECONDS = 30.0  # the longest wait for an answer (the extreme file's takes about 1 s)
 
 Spans = list[tuple[str, int, int]]  # (table, start, stop) of each table's value in the file
@@ -77,7 +78,7 @@ def cut_point(raw: bytes, start: int, stop: int, share: float | None = None) -> 
     leaves both parts invalid JSON (their braces do not balance): never a wrong verdict, only
     the whole check here."""
     share = SHARE if share is None else share
-    at = raw.find(_NEXT_RECORD, start + int((stop - start) * share), stop)
+    at = raw.find(NEXT_RECORD, start + int((stop - start) * share), stop)
     return at if at > start else None
 
 
@@ -346,8 +347,6 @@ def _problems(name: str, raw: Any, stamp_limit: str | None, now_ms: int, seen: A
     """The problems of the records of table `name` in `raw` (a JSON object, or its pieces),
     checked a few hundred KB at a time (`table_chunks.py`); `seen`: [the highest stamp so
     far], raised to theirs."""
-    from rebound_tui.store import table_chunks
-
     return table_chunks.problems(name, raw, stamp_limit, now_ms, seen)
 
 

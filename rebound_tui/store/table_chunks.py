@@ -13,7 +13,7 @@ objects are still in the caches:
   instead of 486 ms with equal strings shared (the dashboard), 223 instead of 296 without (a
   command), best of 8 (`parse_checked`).
 
-A piece is cut at the comma before a record (`split_check.cut_point`'s `,\n    "`, as
+A piece is cut at the comma before a record (`NEXT_RECORD`, `,\n    "`, as
 `encode` lays a table out) and made an object of its own with a brace on each side. The pieces
 count only if every one of them is a JSON object and no record id is in two of them: a cut
 anywhere but between two records of the table leaves some piece's braces unbalanced (a piece
@@ -31,12 +31,11 @@ from typing import Any
 
 import orjson
 
-from rebound_tui.store.record_problems import table_problems
-
-__all__ = ["CHUNK_BYTES", "chunks", "parse_checked", "problems"]
+__all__ = ["CHUNK_BYTES", "NEXT_RECORD", "chunks", "parse_checked", "problems"]
 
 CHUNK_BYTES = 1 << 18  # about 256 KB a piece (measured: 128 KB-1 MB all do about as well)
-_NEXT_RECORD = re.compile(rb',\n    "')  # (split_check's `_NEXT_RECORD`)
+NEXT_RECORD = b',\n    "'  # between two records of a table as `encode` (or indent 2) lays them
+_NEXT_RECORD = re.compile(re.escape(NEXT_RECORD))  # (a memoryview has no `find`)
 
 
 def chunks(raw: bytes | memoryview | tuple[Any, ...]) -> list[bytes | memoryview]:
@@ -78,6 +77,8 @@ def problems(
     """`table_problems` of the table `name` whose JSON text is `raw` (as `chunks` takes it),
     checked piece by piece, each piece dropped before the next is parsed (see the module's
     doc); `seen`: [the highest stamp so far], raised to theirs."""
+
+    from rebound_tui.store.record_problems import table_problems  # (not for `split_check`'s import)
 
     def check(value: Any) -> list[str]:
         return table_problems(name, value, None, stamp_limit, now_ms, None, seen, share=False)
