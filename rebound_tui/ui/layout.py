@@ -24,6 +24,7 @@ NARROW_BELOW = 80  # columns: below this the panes become tabs
 LOWER_MIN = 6  # rows the bullpen and the network keep: border, header, three rows
 DUE_MIN = 5
 STATUS_ROWS = 3  # the status line on a wide terminal: fixed, so the panes never jump
+AROUND_ROWS = 1 + STATUS_ROWS + 1  # the header, the status line and the footer
 
 
 class PaneLayout:
@@ -87,8 +88,10 @@ class PaneLayout:
             due.styles.height = "1fr"
             return
         available = self.app.query_one("#panes").size.height
+        if available <= 0:  # not laid out yet (the first frame): the screen but the rows around
+            available = self.app.size.height - AROUND_ROWS  # (refitted once laid out)
         if available <= 0:
-            return  # not laid out yet: the resize that follows fits it
+            return
         wanted = due.wanted_height()
         due.styles.height = max(DUE_MIN, min(wanted, available - LOWER_MIN))
 
@@ -111,6 +114,8 @@ class PaneLayout:
         tabs = self.tabs
         if tabs is not None:
             tabs.display = narrow
+        if not narrow:  # fitted now, so the first frame has the heights: no layout after it
+            self.fit()
         self.app.call_after_refresh(self.fit)  # the size of #panes is known after the refresh
         if not narrow:
             for widget in (due, self.lower, bullpen, network):

@@ -46,6 +46,29 @@ async def test_the_due_pane_gets_the_height_it_needs_at_80x24(tmp_path) -> None:
         assert app.due.table.scrollable_content_region.height - 1 >= len(app.due.table.rows)
 
 
+async def test_the_first_frame_has_the_fitted_heights(tmp_path) -> None:
+    # Fitted before the first frame (the screen's size less the header, the status line and
+    # the footer), not after it: no second layout of the whole screen beside the start's load.
+    app = demo(tmp_path)
+    first: dict[str, int] = {}
+    ready = app.start.ready
+
+    def on_first_frame() -> None:
+        first.setdefault("due", app.due.outer_size.height)
+        first.setdefault("wanted", app.due.wanted_height())
+        first.setdefault("status", app.query_one(StatusLine).outer_size.height)
+        ready()
+
+    app.start.ready = on_first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panes = app.query_one("#panes").outer_size.height
+        assert panes == 40 - 5  # (layout.AROUND_ROWS)
+        assert first["status"] == 3
+        assert 6 < first["wanted"] < panes - 6
+        assert first["due"] == first["wanted"]  # (the stylesheet's 2fr would be 2/3 of them)
+
+
 async def test_the_status_line_shows_the_selected_due_row_whole(tmp_path) -> None:
     app = demo(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -190,6 +190,26 @@ async def test_mouse_click_moves_and_double_click_selects() -> None:
         assert table.sort_key == "score" and not table.descending
 
 
+async def test_a_resize_that_keeps_the_height_lays_nothing_out_again() -> None:
+    # Only the height scrolls: a width in the virtual size made every first frame's resize lay
+    # the whole screen out again (a tenth of a second of a start on the heavy file).
+    app = TableApp(make_rows(50))
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(RecordTable)
+        before = table.virtual_size
+        assert before.height == 51  # the header and the rows
+        layouts: list[bool] = []
+        refresh = table.refresh
+        table.refresh = lambda *a, **k: layouts.append(k.get("layout", False)) or refresh(*a, **k)
+        await pilot.resize_terminal(100, 20)
+        await pilot.pause()
+        assert table.size.width == 100
+        assert table.virtual_size == before
+        assert not any(layouts)
+        await pilot.press("end")  # still scrolls to the last row
+        assert table.cursor == 49 and table.scroll_y > 0
+
+
 async def test_mouse_wheel_scrolls() -> None:
     app = TableApp(make_rows(200))
     async with app.run_test(size=(60, 12)) as pilot:

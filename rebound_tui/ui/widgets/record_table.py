@@ -378,9 +378,12 @@ class RecordTable(ScrollView, Generic[T], can_focus=True):
 
     # -- layout and rendering -------------------------------------------------------------------
     def _update_virtual_size(self) -> None:
+        """Only the height scrolls (the columns fit the width): a width of 0, so that a resize
+        that keeps the height lays nothing out again (the first frame's, on a start: a tenth
+        of a second on the heavy file, beside the load)."""
         width = self.scrollable_content_region.width
         height = len(self._view) + 1 if self._view else len(self._empty_wrapped(width))
-        self.virtual_size = Size(self.scrollable_content_region.width, height)
+        self.virtual_size = Size(0, height)
 
     def on_resize(self, event: events.Resize) -> None:
         self._lines.clear()
