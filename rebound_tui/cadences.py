@@ -134,9 +134,9 @@ class Cadences:
                 changed.append(core.update(keep, {"due": due, "origin": check.origin}))
         return changed
 
-    def contact_since(self, contact: Contact) -> dt.date | None:
+    def contact_since(self, contact: Contact, today: dt.date | None = None) -> dt.date | None:
         """The day a relationship starts counting: the day met (`met_on`), else the local day
-        the contact was added; never after today."""
+        the contact was added; never after today (`today`, if the caller has it)."""
         day = day_of(contact.met_on)
         if day is None:
             doc = self.core.db.raw(Contact.TABLE).get(contact.id)
@@ -145,4 +145,6 @@ class Cadences:
                 day = dates.local_day_of(clock.stamp_instant(stamp)) if stamp else None
             except (clock.ClockError, dates.DateError, TypeError):
                 day = None
-        return min(day, self.core.today()) if day is not None else None
+        if day is None:
+            return None
+        return min(day, today if today is not None else self.core.today())

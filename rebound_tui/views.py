@@ -261,7 +261,7 @@ def build(service: Service, today: dt.date) -> Snapshot:
             exchanges.get(p.id, ()),
             today,
             cadence=cadence,
-            since=service.contact_since(p) if cadence is not None else None,
+            since=service.contact_since(p, today) if cadence is not None else None,
         )
         row = NetworkRow(
             id=p.id,

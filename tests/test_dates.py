@@ -413,6 +413,42 @@ def test_parse_day_across_dst() -> None:
     assert parse_day("tomorrow", t) == D(2026, 11, 2)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1900, 1, 2),
+        max_value=dt.datetime(2200, 1, 1),
+        timezones=st.just(dt.UTC),
+    ),
+    st.sampled_from(
+        ["UTC", "America/Chicago", "Pacific/Auckland", "Asia/Kathmandu", "Europe/Dublin"]
+    ),
+    st.sampled_from(["Z", "+00:00", "-05:30", "+13:45"]),
+)
+def test_local_day_of_text_is_the_day_of_the_instant_in_the_zone(
+    moment: dt.datetime, zone: str, offset: str
+) -> None:
+    # The text path converts with Python's own datetime: the same day as pendulum's instant.
+    text = moment.astimezone(
+        dt.UTC
+        if offset in ("Z", "+00:00")
+        else dt.datetime.fromisoformat(f"2026-01-01T00:00{offset}").tzinfo
+    ).isoformat()
+    if offset == "Z":
+        text = text.replace("+00:00", "Z")
+    expected = pendulum.instance(moment).in_timezone(zone).date()
+    got = local_day_of(text, zone)
+    assert got == expected and type(got) is pendulum.Date
+    assert local_day_of(moment, zone) == expected
+
+
+def test_local_day_of_text_out_of_range_or_without_offset_is_refused() -> None:
+    with pytest.raises(DateError, match="out of range"):
+        local_day_of("0001-01-01T00:30:00+01:00", "America/Chicago")  # (the year 0)
+    with pytest.raises(DateError, match="with offset"):
+        local_day_of("2026-11-27T05:30:00", "UTC")
+
+
 def test_local_day_of_accepts_aware_datetimes_and_refuses_naive() -> None:
     aware = dt.datetime(2026, 11, 27, 5, 30, tzinfo=dt.UTC)
     assert local_day_of(aware, "America/Chicago") == D(2026, 11, 26)

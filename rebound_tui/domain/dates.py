@@ -356,11 +356,8 @@ def format_instant(dt: _dt.datetime) -> str:
     )
 
 
-def parse_instant(text: str) -> pendulum.DateTime:
-    """Parse an ISO 8601 date-time WITH offset ('Z' or '+hh:mm'); returned in UTC.
-
-    Text without an offset is refused: it names no single instant.
-    """
+def _instant(text: str) -> _dt.datetime:
+    """An ISO 8601 date-time WITH offset, as an aware datetime in its own offset."""
     if not isinstance(text, str):
         raise DateError(f"bad instant {_quote(text)}: use ISO 8601 with offset")
     try:
@@ -371,6 +368,15 @@ def parse_instant(text: str) -> pendulum.DateTime:
         raise DateError(
             f"bad instant {_quote(text)}: use ISO 8601 with offset, like 2026-11-27T10:15:00.123Z"
         )
+    return dt
+
+
+def parse_instant(text: str) -> pendulum.DateTime:
+    """Parse an ISO 8601 date-time WITH offset ('Z' or '+hh:mm'); returned in UTC.
+
+    Text without an offset is refused: it names no single instant.
+    """
+    dt = _instant(text)
     try:
         return pendulum.instance(dt).in_timezone("UTC")
     except (ValueError, OverflowError):
@@ -379,5 +385,12 @@ def parse_instant(text: str) -> pendulum.DateTime:
 
 def local_day_of(instant: str | _dt.datetime, tz: str | None = None) -> pendulum.Date:
     """The local calendar day (in zone `tz`) on which `instant` falls."""
-    dt = parse_instant(instant) if isinstance(instant, str) else _aware(instant)
-    return dt.in_timezone(local_tz(tz)).date()
+    if not isinstance(instant, str):
+        return _aware(instant).in_timezone(local_tz(tz)).date()
+    # Text (a record's stamp, a mail's date): Python's own conversion, not through a pendulum
+    # DateTime (a sixth of the time: the network pane times every check-in from a stamp).
+    dt = _instant(instant)
+    try:
+        return as_date(dt.astimezone(local_tz(tz)))
+    except (ValueError, OverflowError):
+        raise DateError(f"bad instant {_quote(instant)}: out of range") from None
