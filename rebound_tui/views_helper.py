@@ -113,7 +113,7 @@ def from_wire(payload: dict[str, Any]) -> Snapshot:
         network=network,
         due=list(map(DueRow._make, payload["due"])),
         summary=DueSummary(*payload["summary"]),
-        upcoming=[DueRow(*values) for values in payload["upcoming"]],
+        upcoming=list(map(DueRow._make, payload["upcoming"])),
         network_by_company=dict(by_company),
         entries=[DueEntry.from_values(values) for values in payload["entries"]],
     )

@@ -87,9 +87,8 @@ class PaneLayout:
         if self.narrow:
             due.styles.height = "1fr"
             return
-        available = self.app.query_one("#panes").size.height
-        if available <= 0:  # not laid out yet (the first frame): the screen but the rows around
-            available = self.app.size.height - AROUND_ROWS  # (refitted once laid out)
+        # Not laid out yet (the first frame): the screen but the rows around (refitted after).
+        available = self.app.query_one("#panes").size.height or self.app.size.height - AROUND_ROWS
         if available <= 0:
             return
         wanted = due.wanted_height()
