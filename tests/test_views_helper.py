@@ -75,22 +75,49 @@ def test_a_class_or_function_in_the_answer_is_refused(saved: Path) -> None:
 
 def test_a_warmth_level_this_version_does_not_know_is_refused(saved: Path) -> None:
     wire = to_wire(Views(Service.open(saved)).snapshot)
-    row = list(wire["network"][0])
+    columns = list(wire["network"])
+    heats = list(columns[views_helper._WARMTH_AT])
     for level in ("scorching", ["hot"]):  # (the loader then builds the rows itself)
-        row[views_helper._WARMTH_AT] = (level, 1.0, False)
+        heats[0] = (level, 1.0, False)
+        columns[views_helper._WARMTH_AT] = tuple(heats)
         with pytest.raises((KeyError, TypeError)):
-            from_wire(dict(wire, network=[tuple(row)]))
+            from_wire(dict(wire, network=columns))
 
 
 def test_a_row_of_another_shape_is_refused(saved: Path) -> None:
     # (a row with a value more or less, as another version might send: the loader then builds
     # the rows itself rather than show a row whose values moved)
     wire = to_wire(Views(Service.open(saved)).snapshot)
-    for table in ("bullpen", "network", "due"):
+    for table in ("bullpen", "due"):
         row = wire[table][0]
         for shape in (row[:-1], (*row, "")):
             with pytest.raises(TypeError):
                 from_wire(dict(wire, **{table: [shape]}))
+    # The network goes as columns, one per field: a field more or less is refused, and so is
+    # a column longer or shorter than the others (a row would take another row's value).
+    columns = wire["network"]
+    rows = len(columns[0])
+    assert len(columns) == len(views_helper._NETWORK_NAMES) and rows > 1
+    assert {len(column) for column in columns} == {rows}
+    for shape in (columns[:-1], [*columns, ("",) * rows]):
+        with pytest.raises(TypeError):
+            from_wire(dict(wire, network=shape))
+    for cut in (0, views_helper._WARMTH_AT, len(columns) - 1):
+        for column in (columns[cut][:-1], (*columns[cut], columns[cut][0])):
+            with pytest.raises(ValueError):
+                from_wire(dict(wire, network=[*columns[:cut], column, *columns[cut + 1 :]]))
+    for bad in ((), "network", {"rows": []}):
+        with pytest.raises(TypeError):
+            from_wire(dict(wire, network=bad))
+
+
+def test_no_people_and_no_companies_go_as_empty_columns(data_path: Path) -> None:
+    svc = Service.open(data_path)
+    snapshot = Views(svc).snapshot
+    assert not snapshot.network and not snapshot.bullpen
+    wire = to_wire(snapshot)
+    assert wire["network"] == [()] * len(views_helper._NETWORK_NAMES)
+    assert from_wire(wire) == snapshot
 
 
 def _finished(helper: ViewsHelper) -> None:
