@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from rebound_tui.domain import dates, record, references
@@ -40,6 +41,7 @@ from rebound_tui.touches import (
 from rebound_tui.undo import UndoHistory
 
 R = TypeVar("R", bound=Record)
+_DAY, _ID = itemgetter(0), itemgetter(1)  # (of an interaction fact)
 
 
 class RecordsCore:
@@ -145,7 +147,11 @@ class RecordsCore:
             for i, d in self.db.raw(Interaction.TABLE).items()
             if live(d)
         ]
-        facts.sort()  # by day, then id (ids differ: no two facts are compared past the id)
+        # By day, then id: sorted by id, then (stably) by day. Each sort compares strings only;
+        # one sort of the tuples compared ids through the tuples' comparison wherever days tie
+        # (most of the time): 15 -> 6 ms on the heavy benchmark file's 20,000.
+        facts.sort(key=_ID)
+        facts.sort(key=_DAY)
         return facts
 
     def follow_ups(self, include_closed: bool = False) -> list[FollowUp]:

@@ -229,6 +229,11 @@ def test_interaction_facts_are_the_interactions_as_records(service: Service) -> 
     gone = db.create("interactions", {"kind": "call", "day": "2026-09-01", "contact_id": bob})
     db.delete("interactions", gone)
     db.create("interactions", {"kind": "interview", "day": "2026-10-01", "company_id": "c1"})
+    back = db.create("interactions", {"kind": "email", "day": "2026-08-01", "with_ids": []})
+    db.delete("interactions", back)
+    db.update("interactions", back, {"note": "an edit after the delete restores it"})
+    for record_id in ("f" * 32, "0" * 32, "a" * 32):  # one day, ids out of order
+        db.create("interactions", {"kind": "note", "day": "2026-07-01"}, record_id)
     expected = [
         (i.day, i.id, i.kind, i.company_id, i.contact_id, tuple(i.with_ids or ()))
         for i in service.interactions()
@@ -236,3 +241,5 @@ def test_interaction_facts_are_the_interactions_as_records(service: Service) -> 
     facts = [(*f[:5], tuple(f[5])) for f in service.interaction_facts()]
     assert facts == expected and len(facts) >= 2
     assert all(f[1] != gone for f in facts)
+    assert [f[1] for f in facts[:3]] == ["0" * 32, "a" * 32, "f" * 32]  # by day, then id
+    assert facts[3] == ("2026-08-01", back, "email", None, None, ())  # restored, no one with
