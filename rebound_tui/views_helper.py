@@ -92,6 +92,8 @@ def from_wire(payload: dict[str, Any]) -> Snapshot:
     columns = payload["network"]
     if type(columns) is not list or len(columns) != len(_NETWORK_NAMES):
         raise TypeError("not the network's columns")
+    if any(type(column) is not tuple for column in columns):  # (a text would zip as letters)
+        raise TypeError("a column that is not a tuple of values")
     warmths: dict[tuple[Any, ...], Warmth] = {}
     levels = {level.value: level for level in Level}  # (`Level(value)` costs ~1 us a row)
     heats = []

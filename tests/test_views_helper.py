@@ -109,6 +109,9 @@ def test_a_row_of_another_shape_is_refused(saved: Path) -> None:
     for bad in ((), "network", {"rows": []}):
         with pytest.raises(TypeError):
             from_wire(dict(wire, network=bad))
+    for column in ("x" * rows, list(columns[0])):  # (a text of as many letters: not a column)
+        with pytest.raises(TypeError):
+            from_wire(dict(wire, network=[column, *columns[1:]]))
 
 
 def test_no_people_and_no_companies_go_as_empty_columns(data_path: Path) -> None:
