@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -143,10 +144,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     state = "after a command" if args.known else "file new here"
     print(f"first start, {state}, {args.size}: {file}")
+    try:
+        seen = _traced_runs(args.runs, file, root, log, known=args.known)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)  # (the copies of the data file among it)
+    print(f"\nmedian of {args.runs} runs (ms from the process's start):")
+    for key, values in sorted(seen.items(), key=lambda kv: statistics.median(kv[1])):
+        print(f"  {statistics.median(values):7.0f}  {key}  ({len(values)} runs)")
+    return 0
+
+
+def _traced_runs(runs: int, file: Path, root: Path, log: Path, *, known: bool):
+    """Each run's steps, printed; every step's times over the runs."""
     seen: dict[str, list[float]] = {}
-    for n in range(args.runs):
+    for n in range(runs):
         log.unlink(missing_ok=True)
-        result = run.startup_runs(file, 1, root / "runs", usable=True, known=args.known)[0]
+        result = run.startup_runs(file, 1, root / "runs", usable=True, known=known)[0]
         paint, usable = result.at("paint") * 1000, result.at("usable") * 1000
         print(f"run {n + 1}: first paint {paint:.0f} ms, every pane usable {usable:.0f} ms")
         firsts: dict[str, float] = {}
@@ -157,10 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {who} {at:7.0f} ms  cpu {cpu:6.0f} ms  {label}")
         for key, at in [*firsts.items(), ("  first paint", paint), ("  every pane usable", usable)]:
             seen.setdefault(key, []).append(at)
-    print(f"\nmedian of {args.runs} runs (ms from the process's start):")
-    for key, values in sorted(seen.items(), key=lambda kv: statistics.median(kv[1])):
-        print(f"  {statistics.median(values):7.0f}  {key}  ({len(values)} runs)")
-    return 0
+    return seen
 
 
 if __name__ == "__main__":
