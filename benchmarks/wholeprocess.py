@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 TIME = shutil.which("time") or "/usr/bin/time"
 
@@ -63,12 +63,38 @@ def tinydb_copy(src: Path, dest: Path) -> dict[str, dict[str, int]]:
     return ids
 
 
-def _run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak resident KB of one whole process (through GNU time)."""
+class Usage(NamedTuple):
+    """One whole process as GNU time saw it (its CPU and faults include the children it
+    waited for: a command's forked check)."""
+
+    wall: float  # seconds, spawn to exit
+    peak_kb: int = 0  # maximum resident size
+    faults: int = 0  # minor page faults: memory touched for the first time
+    user: float = 0.0  # CPU seconds in Python and C
+    system: float = 0.0  # CPU seconds in the kernel (mostly those faults, on a VM)
+
+
+TIME_FORMAT = "%M %R %U %S"
+
+
+def usage_of(report: str, wall: float) -> Usage:
+    """The `Usage` in GNU time's report (`TIME_FORMAT`, on its last line); zeros for what it
+    does not say."""
+    lines = report.strip().splitlines()
+    fields = lines[-1].split() if lines else []
+    try:
+        peak, faults, user, system = fields[-4:]
+        return Usage(wall, int(peak), int(faults), float(user), float(system))
+    except ValueError:
+        return Usage(wall)
+
+
+def _run(argv: list[str], env: dict[str, str]) -> Usage:
+    """One whole process, through GNU time."""
     report = Path(env["REBOUND_LOCK_DIR"]).parent / "time.txt"
     t0 = time.perf_counter()
     done = subprocess.run(
-        [TIME, "-f", "%M", "-o", str(report), *argv],
+        [TIME, "-f", TIME_FORMAT, "-o", str(report), *argv],
         env=env,
         capture_output=True,
         text=True,
@@ -78,10 +104,38 @@ def _run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     if done.returncode != 0:
         raise RuntimeError(f"{argv[:4]} failed ({done.returncode}): {done.stderr[-1500:]}")
     try:
-        peak = int(report.read_text().split()[-1])
-    except (OSError, ValueError, IndexError):
-        peak = 0
-    return took, peak
+        return usage_of(report.read_text(), took)
+    except OSError:
+        return Usage(took)
+
+
+def cpu_line(runs: list[Usage]) -> str:
+    """The medians of some runs' CPU and faults, in words."""
+    if not runs:
+        return "no runs"
+    user = statistics.median(u.user for u in runs) * 1000
+    system = statistics.median(u.system for u in runs) * 1000
+    faults = statistics.median(u.faults for u in runs)
+    return f"user {user:.0f} ms, system {system:.0f} ms, {faults:,.0f} page faults"
+
+
+def page_fault_us(megabytes: int = 32) -> float:
+    """What this machine charges for touching fresh memory: microseconds per page fault (an
+    anonymous mapping touched once a page). About 0.1-0.3 on bare metal; a process that parses
+    a 26 MB file touches some 30,000 new pages."""
+    import mmap
+
+    size = megabytes << 20
+    page = mmap.PAGESIZE
+    area = mmap.mmap(-1, size)
+    try:
+        t0 = time.perf_counter()
+        for at in range(0, size, page):
+            area[at] = 1
+        took = time.perf_counter() - t0
+    finally:
+        area.close()
+    return took / (size // page) * 1e6
 
 
 def _open_follow_ups(path: Path, today: str) -> list[tuple[str, str, str | None]]:
@@ -118,8 +172,10 @@ def figure_cli(
     checked = Path(env["REBOUND_LOCK_DIR"]) / "checked"
     commands = ("done", "snooze", "log", "add")
     results: dict[str, dict[str, list[float]]] = {}
+    usages: dict[str, dict[str, list[Usage]]] = {}
     for command in commands:
         results[command] = {"warm": [], "cold": [], "tinydb": []}
+        usages[command] = {"warm": [], "cold": [], "tinydb": []}
         for n in range(reps):
             for state in ("warm", "cold"):
                 rid, cid, name = follow_ups.pop()
@@ -141,13 +197,15 @@ def figure_cli(
                     base = ["companies", "insert", {"name": f"Bench Co {n}", "priority": 3}]
                 if state == "cold":
                     shutil.rmtree(checked, ignore_errors=True)
-                took, _ = _run(argv, env)
-                results[command][state].append(took)
+                used = _run(argv, env)
+                results[command][state].append(used.wall)
+                usages[command][state].append(used)
                 if state == "warm":
                     table, action, arg = base
                     tiny_argv = [sys.executable, str(script), str(tiny), table, action]
-                    took, _ = _run([*tiny_argv, json.dumps(arg)], env)
-                    results[command]["tinydb"].append(took)
+                    used = _run([*tiny_argv, json.dumps(arg)], env)
+                    results[command]["tinydb"].append(used.wall)
+                    usages[command]["tinydb"].append(used)
         base_s = statistics.median(results[command]["tinydb"])
         for state, label in (("warm", "after another command"), ("cold", "file new here")):
             ours_s = statistics.median(results[command][state])
@@ -163,7 +221,14 @@ def figure_cli(
             )
         runs = {k: [_ms(v) for v in vs] for k, vs in results[command].items()}
         print(f"  cli {command} {size}: {runs}")
+        labels = (("warm", "after a command"), ("cold", "new here"), ("tinydb", "stock"))
+        for state, label in labels:
+            print(f"    {label}: {cpu_line(usages[command][state])}")
     rep.raw[f"cli_{size}"] = results
+    rep.raw[f"cli_usage_{size}"] = {
+        command: {state: [u._asdict() for u in runs] for state, runs in states.items()}
+        for command, states in usages.items()
+    }
 
 
 SETUP_EDIT = """\
@@ -208,7 +273,7 @@ def figure_sync(rep: Any, size: str, file: Path, root: Path, env_for: Any, reps:
         _edit(setup, file, copy, 10 + n, other)
         if not copy.exists():
             raise RuntimeError("the conflict copy was not left for sync to merge")
-        took, peak = _run([*cli_argv(), "--db", str(main), "sync"], env)
+        took, peak, *_ = _run([*cli_argv(), "--db", str(main), "sync"], env)
         if copy.exists():
             raise RuntimeError("sync left the conflict copy")
         times.append(took)
@@ -236,7 +301,7 @@ def figure_sync(rep: Any, size: str, file: Path, root: Path, env_for: Any, reps:
     times, peaks = [], []
     for _ in range(reps):
         shutil.copyfile(ours, work / "ours-run.json")
-        took, peak = _run(
+        took, peak, *_ = _run(
             [*cli_argv(), "merge-driver", str(base), str(work / "ours-run.json"), str(theirs)],
             env,
         )
