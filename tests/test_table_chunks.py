@@ -231,3 +231,93 @@ def test_any_table_in_pieces_as_in_one(body: dict[str, Any], style: str, size: i
     if split is not None:
         assert split[0] == orjson.loads(raw) and list(split[0]) == list(orjson.loads(raw))
         assert split[1] == shape_problems(orjson.loads(raw))
+
+
+# -- `parse`: a table that needs no check, in pieces ---------------------------------------------
+def test_a_table_parsed_in_pieces_is_the_table_in_its_order(data, monkeypatch) -> None:
+    monkeypatch.setattr(table_chunks, "CHUNK_BYTES", 500)
+    text = table_text(encode(data), "interactions")
+    calls: list[int] = []
+    real = table_chunks.chunks
+    monkeypatch.setattr(table_chunks, "chunks", lambda raw: calls.append(1) or real(raw))
+    got = table_chunks.parse(memoryview(text))
+    assert got == orjson.loads(text) and list(got) == list(orjson.loads(text))
+    assert len(real(text)) > 5 and calls
+    cut = text.find(b',\n    "', len(text) // 2)  # (split_check's share: up to a cut, then "}")
+    share = table_chunks.parse((memoryview(text)[:cut], b"}"))
+    assert share == orjson.loads(text[:cut] + b"}") and list(share) == list(
+        orjson.loads(text[:cut] + b"}")
+    )
+
+
+def test_a_table_parsed_in_pieces_keeps_the_later_value_of_a_record_given_twice(
+    data, monkeypatch
+) -> None:
+    monkeypatch.setattr(table_chunks, "CHUNK_BYTES", 400)
+    text, _late = given_twice(data)
+    got = table_chunks.parse(text)
+    assert got == orjson.loads(text) and list(got) == list(orjson.loads(text))
+
+
+def test_text_that_is_no_table_fails_as_one_parse_does(monkeypatch) -> None:
+    monkeypatch.setattr(table_chunks, "CHUNK_BYTES", 8)
+    ok = b'{\n    "a": {"x": 1},\n    "b": [2],\n    "c": "three",\n    "d": null\n}'
+    assert table_chunks.parse(ok) == orjson.loads(ok)
+    assert table_chunks.parse(b"[1, 2, 3]") == [1, 2, 3]
+    for bad in (ok[:-1], ok.replace(b'"b"', b"b"), ok + b"x", b""):
+        with pytest.raises(orjson.JSONDecodeError):
+            orjson.loads(bad)
+        with pytest.raises(orjson.JSONDecodeError):
+            table_chunks.parse(bad)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tables_, st.sampled_from(["ours", "indent2", "compact"]), st.integers(min_value=1, max_value=60)
+)
+def test_any_table_parsed_in_pieces_as_in_one(body: dict[str, Any], style: str, size: int) -> None:
+    """Hostile and odd tables (any JSON value), cut anywhere a record might start: the same
+    value and key order as one parse."""
+    for name, table in body.items():
+        spans = table_spans(encode({name: table})) if style == "ours" else None
+        if spans:
+            text = table_text(encode({name: table}), name)
+        else:
+            text = json.dumps(table, indent=2 if style == "indent2" else None).encode()
+        before, table_chunks.CHUNK_BYTES = table_chunks.CHUNK_BYTES, size
+        try:
+            got = table_chunks.parse(text)
+        finally:
+            table_chunks.CHUNK_BYTES = before
+        expected = orjson.loads(text)
+        assert got == expected and type(got) is type(expected)
+        if type(expected) is dict:
+            assert list(got) == list(expected)
+
+
+def test_loads_parse_their_tables_in_pieces(tmp_path: Path, monkeypatch) -> None:
+    """A command's split check, a load of bytes checked before and a first start's partial
+    read each take their tables through `parse`: the same data as before."""
+    from rebound_tui.store import split_check
+    from rebound_tui.store.fileformat import decode
+    from rebound_tui.store.partial_read import read_tables
+
+    data = a_file(tmp_path, interactions=40)
+    raw = encode(data)
+    path = tmp_path / "r.json"
+    path.write_bytes(raw)
+    monkeypatch.setattr(table_chunks, "CHUNK_BYTES", 300)
+    calls: list[int] = []
+    real = table_chunks.parse
+    monkeypatch.setattr(table_chunks, "parse", lambda text: calls.append(1) or real(text))
+    assert decode(raw, path, trusted=lambda *a: True) == data  # (spared: parsed only)
+    assert calls
+    calls.clear()
+    tables = read_tables(path, ("followups", "contacts"))
+    assert tables is not None and tables.tables["contacts"] == data["contacts"]
+    assert calls
+    calls.clear()
+    monkeypatch.setattr(split_check, "MIN_BYTES", 1)
+    monkeypatch.setattr(split_check, "_cores", lambda: 2)
+    assert decode(raw, path, trusted=lambda *a: False, fork_checks=True) == data
+    assert len(calls) >= 2  # (the other tables, and the largest one's parts)

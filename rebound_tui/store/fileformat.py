@@ -22,6 +22,7 @@ from rebound_tui.domain.schema import META_TABLE as META_TABLE
 
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import DataFileError as DataFileError
+from rebound_tui.store import table_chunks
 
 FORMAT_NAME = "rebound-tui"
 SCHEMA_VERSION = 1
@@ -348,7 +349,7 @@ def _parse_by_table(
                 check_this = lambda value, i=index: check_table(i, value)  # noqa: E731
                 parsed[index], problems[index] = parse_checked(view[start:stop], check_this, top)
                 continue
-            value = given[name] if name in given else orjson.loads(view[start:stop])
+            value = given[name] if name in given else table_chunks.parse(view[start:stop])
         except orjson.JSONDecodeError:
             return None
         if check and trusted is not None:

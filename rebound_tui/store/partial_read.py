@@ -27,7 +27,7 @@ import orjson
 
 from rebound_tui.domain.clock import ahead_limit, system_ms
 from rebound_tui.domain.record_check import check_doc
-from rebound_tui.store import checked
+from rebound_tui.store import checked, table_chunks
 from rebound_tui.store.fileformat import (
     META_TABLE,
     DataFileError,
@@ -126,7 +126,7 @@ def read_tables(
         if name in tables:
             return None  # a table given twice: the whole read says what it keeps
         try:
-            tables[name] = orjson.loads(view[start:stop])
+            tables[name] = table_chunks.parse(view[start:stop])
         except orjson.JSONDecodeError:
             return None
         if type(tables[name]) is not dict:

@@ -83,10 +83,11 @@ def cut_point(raw: bytes, start: int, stop: int, share: float | None = None) -> 
 
 
 def _parts(view: memoryview, start: int, stop: int, cut: int | None) -> list[Any]:
-    """The table `view[start:stop]` as the child's part and the rest, each a JSON object."""
+    """The table `view[start:stop]` as the child's part and the rest, each a JSON object (the
+    child's as `table_chunks.chunks` takes it: not copied whole)."""
     if cut is None:
         return [view[start:stop]]
-    return [b"".join((view[start:cut], b"}")), b"".join((b"{", view[cut + 1 : stop]))]
+    return [(view[start:cut], b"}"), b"".join((b"{", view[cut + 1 : stop]))]
 
 
 def parse(
@@ -112,12 +113,12 @@ def parse(
     `idle()`: done if the child has not answered by then (work the caller would do later).
     Returns (each table's value, each table's problems or None when `trusted()` spared the
     checks, whether it did), by the tables' places in `spans`."""
-    parsed = {i: orjson.loads(view[spans[i][1] : spans[i][2]]) for i in order if i != apart}
+    parsed = {i: table_chunks.parse(view[spans[i][1] : spans[i][2]]) for i in order if i != apart}
     name, start, stop = spans[apart]
     if trusted():
         if ahead is not None:
             ahead.abandon()
-        parsed[apart] = orjson.loads(view[start:stop])
+        parsed[apart] = table_chunks.parse(view[start:stop])
         return parsed, None, True
     raw: bytes = view.obj  # type: ignore[assignment]
     cut = cut_point(raw, start, stop, None if ahead is None else AHEAD_SHARE)
@@ -134,7 +135,7 @@ def parse(
             if index != apart and ahead is None:
                 problems[index] = check_table(index, parsed[index])
         # The whole table, from the child's part and the rest; the rest checked here.
-        values = [orjson.loads(part) for part in _parts(view, start, stop, cut)]
+        values = [table_chunks.parse(part) for part in _parts(view, start, stop, cut)]
         table, count = values[0], len(values[0])
         rest: list[str] = []
         if len(values) == 2:
