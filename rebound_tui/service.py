@@ -35,7 +35,7 @@ __all__ = [
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -104,12 +104,21 @@ class Service:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, one_shot: bool = False, resident: bool = False, **kwargs: Any
+        cls,
+        path: Path | str,
+        *,
+        one_shot: bool = False,
+        resident: bool = False,
+        summaries: Mapping[str, Callable[[dict[str, Any]], list[Any]]] | None = None,
+        **kwargs: Any,
     ) -> Service:
         """`one_shot`: for one command that saves at most once (the CLI; see Database);
         `resident`: what it reads first stays until the process ends or a newer version
-        replaces it (the CLI as its own process, the dashboard; see `fileformat.decode`)."""
-        return cls(Database(path, one_shot=one_shot, resident=resident), **kwargs)
+        replaces it (the CLI as its own process, the dashboard; see `fileformat.decode`);
+        `summaries`: tables kept only as a summary (a reader that needs no more, never saved:
+        views_helper.py; see Database)."""
+        db = Database(path, one_shot=one_shot, resident=resident, summaries=summaries)
+        return cls(db, **kwargs)
 
     @property
     def path(self) -> Path:

@@ -341,12 +341,18 @@ def _answer_to(path: Path, fd: int, store: int | None = None) -> int:
 def answer(path: Path) -> bytes | None:
     """The child's answer for the data file `path`: its state as read, the day, and every
     pane's rows (None when there is nothing to send: no file, or memory is not the file)."""
+    from rebound_tui.domain.model import Interaction
+    from rebound_tui.records_core import interaction_facts_of
     from rebound_tui.service import Service
     from rebound_tui.views import Views
 
     if not path.is_file():
         return None
-    service = Service.open(path, one_shot=True)
+    facts = {Interaction.TABLE: interaction_facts_of}  # (most of a file: the rows need these)
+    try:
+        service = Service.open(path, one_shot=True, summaries=facts)
+    except Exception:  # noqa: BLE001 (conflict copies or a journal to merge: the whole open)
+        service = Service.open(path, one_shot=True)
     state = service.disk_state()
     if state is None:
         return None

@@ -8,7 +8,7 @@ random strings used as TinyDB document ids (never TinyDB's integer counter).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from rebound_tui.store.backups import Backups
 from rebound_tui.store.fileformat import META_ID, META_TABLE, meta_of
 from rebound_tui.store.storage import SyncStorage
 from rebound_tui.store.sync import ConflictCopies
+from rebound_tui.store.table_chunks import Summary
 
 # Back up the previous version on the first save of a session and then at most this often.
 BACKUP_EVERY_SECONDS = 600
@@ -54,11 +55,13 @@ class Database:
         *,
         one_shot: bool = False,
         resident: bool = False,
+        summaries: Mapping[str, Callable[[dict[str, Any]], list[Any]]] | None = None,
     ) -> None:
         """`one_shot`: this process runs one command and saves at most once (the CLI).
         `resident`: the data read first stays until the process ends or a newer version
         replaces it (the CLI as its own process, the dashboard): the collector need never walk
-        it (`fileformat.decode`)."""
+        it (`fileformat.decode`). `summaries`: tables the load keeps only a summary of, for a
+        reader that needs no more (`summary`); such a database is never saved."""
         self.path = Path(path)
         self.one_shot = one_shot
         self.clock = clock or HybridClock()
@@ -71,6 +74,7 @@ class Database:
             one_shot=one_shot,
             resident=resident,
             stamp_bound=self.clock.bound,
+            summaries=summaries,
         )
         self.copies = ConflictCopies(self.path, self.backups)
         self.storage.copies = self.copies  # merged by every load and every save
@@ -137,6 +141,11 @@ class Database:
     def raw(self, table: str) -> Mapping[str, dict[str, Any]]:
         """The stored documents of a table by id, tombstones included (read-only use)."""
         return self.storage.read().get(table, {})
+
+    def summary(self, table: str) -> list[Any] | None:
+        """The summary the load kept of `table` (`summaries`), or None if it kept the table."""
+        value = self.storage.read().get(table)
+        return value.value if type(value) is Summary else None
 
     def get(self, table: str, record_id: str) -> dict[str, Any] | None:
         doc = self.table(table).get(doc_id=record_id)

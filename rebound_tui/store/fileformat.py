@@ -80,6 +80,7 @@ def decode(
     fork_checks: bool = False,
     ahead: Any = None,
     idle: Callable[[], None] | None = None,
+    summaries: Mapping[str, Callable[[dict[str, Any]], list[Any]]] | None = None,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -121,6 +122,11 @@ def decode(
     ("exact" in `found`). `ahead`: that child, forked already (`split_check.SplitCheck.ahead`,
     with `now_ms`); the caller ends it if it is not asked. `idle`: work the caller will do
     anyway (a command's save imports), done while this process would wait for that child.
+
+    `summaries`: tables (by name) of which only a summary is kept, each table's function
+    giving the summary of some of its records: such a table is parsed and checked a piece at a
+    time, and the data holds a `table_chunks.Summary` in its place (a one-shot reader that
+    needs no more: `views_helper`).
 
     `found`, if given, gets what the checks learn on the way: "top", the file's highest stamp
     ("" for none) when every record was checked here (none spared by `trusted` or `checked`),
@@ -166,6 +172,7 @@ def decode(
             found if not strict else None,  # (strict: `is_exact` below, for every file)
             ahead,
             idle,
+            summaries or {},
         )
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
@@ -275,6 +282,7 @@ def _parse_by_table(
     found: dict[str, Any] | None = None,
     ahead: Any = None,
     idle: Callable[[], None] | None = None,
+    summaries: Mapping[str, Callable[[dict[str, Any]], list[Any]]] | None = None,
 ) -> tuple[dict[str, Any], list[str] | None, bool] | None:
     """The file parsed one table at a time (the tables `given`, parsed already, first; then the
     largest first), each table checked (which makes its equal strings one object, see
@@ -317,7 +325,8 @@ def _parse_by_table(
         return table_problems(name, value, None, stamp_limit, now_ms, known, top, share=share)
 
     apart = None
-    if fork_checks and check and trusted is not None and checked is None:
+    summaries = summaries or {}
+    if fork_checks and check and trusted is not None and checked is None and not summaries:
         from rebound_tui.store import split_check
 
         apart = split_check.apart_table(spans, given)
@@ -342,6 +351,19 @@ def _parse_by_table(
         order[:2] = order[1::-1]  # (the largest second: parsed with its check, as below)
     for index in order:
         name, start, stop = spans[index]
+        if name in summaries and name not in given:  # kept only as its summary
+            if check and trusted is not None:
+                spared, trusted = trusted(), None
+                check = not spared
+            check_one = (lambda value, i=index: check_table(i, value)) if check else None
+            try:
+                summary, problems[index] = table_chunks.summarize(
+                    view[start:stop], check_one or table_chunks.no_check, top, summaries[name]
+                )
+            except orjson.JSONDecodeError:
+                return None
+            parsed[index] = table_chunks.Summary(summary)
+            continue
         try:
             if check and trusted is None and name not in given:  # each piece checked as parsed
                 from rebound_tui.store.table_chunks import parse_checked

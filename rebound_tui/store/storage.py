@@ -45,7 +45,7 @@ from rebound_tui.domain.merge import MergeError, max_stamp, merge_databases
 
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import SaveError as SaveError
-from rebound_tui.store import checked, early_read, partial_read
+from rebound_tui.store import checked, early_read, partial_read, table_chunks
 from rebound_tui.store.backups import make_private_dirs
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode, encode, new_database
 from rebound_tui.store.files import (
@@ -125,8 +125,13 @@ class SyncStorage(Storage):
         one_shot: bool = False,
         resident: bool = False,
         stamp_bound: Callable[[], str | None] | None = None,
+        summaries: Mapping[str, Callable[[dict[str, Any]], list[Any]]] | None = None,
     ) -> None:
         self.path = Path(path)
+        # Tables the first load keeps only a summary of (`fileformat.decode`): a reader that
+        # needs no more (views_helper.py). Such data is never saved.
+        self._summaries = dict(summaries or {})
+        self.summarized = False
         # A one-shot command (the CLI) saves at most once: no layout of the file it read.
         self.one_shot = one_shot
         # The first load stays until the process ends or is replaced (`decode`'s `resident`).
@@ -327,6 +332,7 @@ class SyncStorage(Storage):
             found=found,
             parsed=parsed,
             share=not self.one_shot,  # (a command's data is gone in a moment)
+            summaries=self._summaries if memory is None else None,
             # A command's own process: the machine's other core may check a table meanwhile.
             fork_checks=self.one_shot and resident,
             now_ms=now_ms,
@@ -334,6 +340,8 @@ class SyncStorage(Storage):
             idle=_import_for_save if self.one_shot else None,
         )
         self._read_spans = found_spans[0] if found_spans else None
+        if memory is None and self._summaries:
+            self.summarized = any(type(v) is table_chunks.Summary for v in data.values())
         entry = known[0] if known else None
         if entry is not None:
             top = entry.max_stamp or None
@@ -377,6 +385,8 @@ class SyncStorage(Storage):
             else:
                 (raw, sig), parsed, known = self._read_disk(), None, None
             del kept
+            if self._summaries and (self._copies_waiting() or self.write_ahead.path.exists()):
+                self._summaries = {}  # (a copy or a journal to merge in: whole tables)
             if raw is None:
                 self._data = new_database()
                 self._remember(None, sig)
@@ -541,6 +551,7 @@ class SyncStorage(Storage):
         """
         if self._data is None:
             return False
+        self._refuse_summary()
         with self.lock:
             if (
                 not self.dirty
@@ -597,6 +608,8 @@ class SyncStorage(Storage):
         """Merge this machine's journal into memory (the in-memory lock held); -> is there one."""
         if self._data is None:
             return False
+        if self.summarized and self.write_ahead.path.exists():
+            raise RuntimeError(f"{self.path}: loaded as summaries, a journal to merge in")
         before, hint = self._data, self.max_stamp_hint
         merged, top, present = self.write_ahead.merged_into(before)
         self._journal_left = present  # (a save removes it, even if the file has it all)
@@ -617,6 +630,7 @@ class SyncStorage(Storage):
         of the save that rewrites the file; False if only that save can (no file yet, records
         removed), or another process held the lock for `wait` seconds. `written`: the ids
         written since the last commit, if the caller knows them (`Journal.append`)."""
+        self._refuse_summary()
         with self.lock:
             if self._data is None or not self.dirty:
                 return True
@@ -641,6 +655,8 @@ class SyncStorage(Storage):
         file memory was just read from, exactly as we write it (`ConflictCopies.merge_into`)."""
         if self.copies is None or self._data is None or self._fresh:
             return [], False
+        if self.summarized and self._copies_waiting():
+            raise RuntimeError(f"{self.path}: loaded as summaries, a copy to merge in")
         before, hint = self._data, self.max_stamp_hint
         self._data, merged_in, changed = self.copies.merge_into(self._data, base)
         tops = [one.top for one in merged_in]
@@ -654,6 +670,13 @@ class SyncStorage(Storage):
             if self._on_load:
                 self._on_load(self._data)
         return merged_in, changed
+
+    def _copies_waiting(self) -> bool:
+        return self.copies is not None and self.copies.waiting()
+
+    def _refuse_summary(self) -> None:
+        if self.summarized:  # (a table's records are not in memory: writing would lose them)
+            raise RuntimeError(f"{self.path}: loaded as summaries, never saved")
 
     def _refuse_read_only(self) -> None:
         """A data file the user made read-only (chmod 0400) is not replaced behind their back."""

@@ -36,7 +36,17 @@ from typing import Any
 
 import orjson
 
-__all__ = ["CHUNK_BYTES", "NEXT_RECORD", "chunks", "parse", "parse_checked", "problems"]
+__all__ = [
+    "CHUNK_BYTES",
+    "NEXT_RECORD",
+    "chunks",
+    "no_check",
+    "parse",
+    "parse_checked",
+    "problems",
+    "Summary",
+    "summarize",
+]
 
 CHUNK_BYTES = 1 << 18  # about 256 KB a piece (measured: 128 KB-1 MB all do about as well)
 NEXT_RECORD = b',\n    "'  # between two records of a table as `encode` (or indent 2) lays them
@@ -102,10 +112,11 @@ def parse(raw: bytes | memoryview | tuple[Any, ...]) -> Any:
     the same few hundred KB serve every piece. A page touched for the first time costs a
     fault (about 3.5 us on the benchmark machine, a virtual one): the heavy file's tables,
     parsed in a fresh process, took 5,600 fewer faults and 10-30 ms less (of 130 ms)."""
-    return _in_pieces(raw, _no_check, None, keep=True)[0]
+    return _in_pieces(raw, no_check, None, keep=True)[0]
 
 
-def _no_check(value: Any) -> list[str]:
+def no_check(value: Any) -> list[str]:
+    """A check that finds nothing (for a table whose check is spared or done elsewhere)."""
     return []
 
 
@@ -117,7 +128,36 @@ def parse_checked(
     it is parsed, while its objects are still in the caches (a load that keeps the data: about
     a third less time than a parse of the whole table, then its check). `check` raises `top`,
     [the highest stamp so far]; the pieces' records are joined into one table, in its order."""
-    return _in_pieces(raw, check, top, keep=True)
+    table, found, _ = _in_pieces(raw, check, top, keep=True)
+    return table, found
+
+
+class Summary:
+    """What a load kept of a table it was asked to summarize (`fileformat.decode`'s
+    `summaries`): `extract`'s summary of its records, not the records. Not a table: code that
+    reads it as one fails at once (it holds no records to read wrongly)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: list[Any]) -> None:
+        self.value = value
+
+
+def summarize(
+    raw: bytes | memoryview,
+    check: Callable[[Any], list[str]],
+    top: list[str] | None,
+    extract: Callable[[dict[str, Any]], list[Any]],
+) -> tuple[list[Any], list[str]]:
+    """What `extract` says of the table whose JSON text is `raw`, and `check`'s problems with
+    it, without keeping the table: parsed and checked a piece at a time as `problems` does,
+    each piece summarized (`extract` of its records, concatenated in the table's order) and
+    dropped. The same summary and problems as `extract(t)` and `check(t)` of the whole table
+    `t` (a piece with problems is not summarized: the load refuses the file anyway). For a
+    process that needs a summary of a large table, not its records (`views_helper`: the
+    interactions' facts)."""
+    _, found, summary = _in_pieces(raw, check, top, keep=False, extract=extract)
+    return summary, found
 
 
 def _in_pieces(
@@ -126,8 +166,10 @@ def _in_pieces(
     top: list[str] | None,
     *,
     keep: bool,
-) -> tuple[Any, list[str]]:
+    extract: Callable[[dict[str, Any]], list[Any]] | None = None,
+) -> tuple[Any, list[str], list[Any]]:
     pieces = chunks(raw)
+    summary: list[Any] = []
     if len(pieces) > 1:
         before = None if top is None else top[0]
         table: dict[str, Any] = {}
@@ -139,17 +181,23 @@ def _in_pieces(
                 value = orjson.loads(piece)
                 if type(value) is not dict:
                     raise ValueError("a piece that is not an object")
-                found += check(value)
+                wrong = check(value)
+                if extract is not None and not wrong:
+                    summary += extract(value)
+                found += wrong
                 count += len(value)
                 ids.update(value)
                 del value
         except ValueError:  # (orjson's errors among them)
             count = -1
         if count == len(ids):
-            return (table if keep else None), found
+            return (table if keep else None), found, summary
         # A cut inside a record, or an id given twice: the table whole, and the highest stamp
         # as it says (an earlier value of a record given twice does not count).
         if top is not None and before is not None:
             top[0] = before
     whole: Any = orjson.loads(b"".join(raw) if isinstance(raw, tuple) else raw)
-    return whole, check(whole)
+    found = check(whole)
+    if extract is not None and not found:
+        summary = extract(whole)
+    return whole, found, summary
