@@ -64,6 +64,11 @@ def interaction_facts_of(
     ]
 
 
+# What a reader that needs only those facts asks a load to keep of the interactions (a
+# summary, not the records: `Database`'s `summaries`; views_helper.py).
+INTERACTION_FACTS = {Interaction.TABLE: interaction_facts_of}
+
+
 class RecordsCore:
     """One data file's records, for the service's parts (see module doc)."""
 

@@ -48,6 +48,7 @@ __all__ = ["ViewsHelper", "from_wire", "main", "to_wire"]
 FORMAT = 2  # of the answer: bumped whenever the rows or their encoding change
 NICENESS = 10  # the child's: it yields to the dashboard (and to everything else)
 WAIT_SECONDS = 5.0  # the longest the loader waits for the child once its own open is done
+_KEPT: list[Any] = []  # what the child's answer was made of: its process ends, nothing is freed
 
 
 def _names(cls: type) -> tuple[str, ...]:
@@ -341,24 +342,23 @@ def _answer_to(path: Path, fd: int, store: int | None = None) -> int:
 def answer(path: Path) -> bytes | None:
     """The child's answer for the data file `path`: its state as read, the day, and every
     pane's rows (None when there is nothing to send: no file, or memory is not the file)."""
-    from rebound_tui.domain.model import Interaction
-    from rebound_tui.records_core import interaction_facts_of
+    from rebound_tui.records_core import INTERACTION_FACTS
     from rebound_tui.service import Service
-    from rebound_tui.views import Views
+    from rebound_tui.views import build
 
     if not path.is_file():
         return None
-    facts = {Interaction.TABLE: interaction_facts_of}  # (most of a file: the rows need these)
-    try:
-        service = Service.open(path, one_shot=True, summaries=facts)
+    _KEPT.clear()
+    try:  # (of the interactions, most of a file, only the facts the rows take)
+        service = Service.open(path, one_shot=True, summaries=INTERACTION_FACTS)
     except Exception:  # noqa: BLE001 (conflict copies or a journal to merge: the whole open)
         service = Service.open(path, one_shot=True)
     state = service.disk_state()
     if state is None:
         return None
-    snapshot = Views(service).snapshot
-    day = service.today().isoformat()
-    return pickle.dumps((FORMAT, tuple(state), day, to_wire(snapshot)), protocol=5)
+    today = service.today()
+    _KEPT.append(snapshot := build(service, today, keep=_KEPT))  # (freed by the exit, not here)
+    return pickle.dumps((FORMAT, tuple(state), today.isoformat(), to_wire(snapshot)), protocol=5)
 
 
 def main(argv: list[str] | None = None) -> int:

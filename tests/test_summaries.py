@@ -222,3 +222,30 @@ def test_the_helpers_answer_is_the_whole_builds(data_path: Path) -> None:
     _format, _state, _day, wire = views_helper._PlainValues(io.BytesIO(out)).load()
     assert views_helper.from_wire(wire) == Views(Service.open(data_path)).snapshot
     assert pickle.loads(out)[0] == views_helper.FORMAT
+
+
+def test_the_helper_asks_for_the_facts_and_keeps_what_its_answer_was_made_of(
+    data_path: Path, monkeypatch
+) -> None:
+    from rebound_tui import views_helper
+    from rebound_tui.records_core import INTERACTION_FACTS
+    from rebound_tui.views import build
+
+    svc = _saved(data_path)
+    asked: list[Any] = []
+    real = Service.open.__func__  # type: ignore[attr-defined]
+
+    def spy(cls, path, **options):
+        asked.append(options.get("summaries"))
+        return real(cls, path, **options)
+
+    monkeypatch.setattr(Service, "open", classmethod(spy))
+    assert views_helper.answer(data_path) is not None
+    assert asked == [INTERACTION_FACTS]
+    kept = list(views_helper._KEPT)
+    assert len(kept) == 2 and type(kept[1]).__name__ == "Snapshot"  # (the makings, the rows)
+    assert views_helper.answer(data_path) is not None
+    assert len(views_helper._KEPT) == 2 and views_helper._KEPT[1] is not kept[1]  # (cleared)
+    keep: list[Any] = []
+    today = svc.today()
+    assert build(svc, today, keep=keep) == build(svc, today) and len(keep) == 1
