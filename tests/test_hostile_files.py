@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rebound_test_helpers import PYTHON, assert_one_line_error, digest, python_env, snapshot
 
@@ -475,8 +475,26 @@ def small_file(tmp_path_factory) -> bytes:
     return path.read_bytes()
 
 
+def test_an_empty_priority_is_no_priority(tmp_path_factory, small_file) -> None:
+    """A follow-up's priority given as "" (how a file may say "none" for an optional number:
+    schema.py) reads as none: its company's priority orders the due list (the test below found
+    a sort that took "" for a number), and a repeat made from it has none either."""
+    data = json.loads(small_file)
+    for doc in data["followups"].values():
+        doc["priority"] = ""
+        doc["_clock"]["priority"] = doc["_created"]
+    path = tmp_path_factory.mktemp("p") / "rebound.json"
+    path.write_bytes(json.dumps(data, indent=2).encode())
+    svc = Service.open(path)
+    items = svc.due()
+    assert items and all(item.follow_up.priority is None for item in items)
+    assert {item.importance for item in items} == {3}  # (Acme's priority)
+    assert all(f.priority is None for f in svc.follow_ups())
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(where=ANY_FIELD, value=JSON_VALUES)
+@example(where=("followups", "priority"), value="")  # (found by CI, session 19)
 def test_a_file_decode_accepts_works_in_every_command(tmp_path_factory, small_file, where, value):
     from rebound_tui.io.csvout import csv_tables
     from rebound_tui.io.ics import export_ics

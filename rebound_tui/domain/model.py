@@ -335,6 +335,10 @@ class FollowUp(Record):
     # What created it ("rule:<rule>:<event>:<person>"): applying a rule twice never duplicates.
     origin: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.priority == "":  # (how a file may say "none" for an optional number: schema.py)
+            self.priority = None
+
     def validate(self) -> None:
         check_required("follow-up title", self.title)
         check_day("due date", self.due)
