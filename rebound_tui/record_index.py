@@ -29,6 +29,9 @@ RawSieve = Callable[
     [Iterable[tuple[str, dict[str, Any] | None]], tuple[str, ...]],
     Iterator[tuple[str, dict[str, Any]]],
 ]
+# The strings a stored document filed under one of these keys holds as a field's value: the
+# database may then give only the documents holding one (`Database.candidates`).
+RawValues = Callable[[Iterable[str]], list[str]]
 
 
 class Source(Protocol):
@@ -54,12 +57,14 @@ class GroupIndex(Generic[R, V]):
         entries: Entries[R, V],
         raw_match: RawMatch | None = None,
         raw_sieve: RawSieve | None = None,
+        raw_values: RawValues | None = None,
     ) -> None:
         self.cls = cls
         self.table: str = cls.TABLE  # type: ignore[attr-defined]
         self.entries = entries
         self.raw_match = raw_match
         self.raw_sieve = raw_sieve
+        self.raw_values = raw_values
         self._epoch: int | None = None
         self._seen = 0
         self._groups: dict[str, dict[str, V]] = {}
@@ -118,7 +123,12 @@ class GroupIndex(Generic[R, V]):
         live = record.is_live
         with source.db.lock:
             raw = source.db.raw(self.table)
-            docs = raw.items() if ids is None else ((i, raw.get(i)) for i in ids)
+            if ids is not None:
+                docs: Iterable[tuple[str, Any]] = ((i, raw.get(i)) for i in ids)
+            elif self.raw_values is not None:
+                docs = source.db.candidates(self.table, self.raw_values(wanted))
+            else:
+                docs = raw.items()
             if self.raw_sieve is not None:
                 docs = self.raw_sieve(docs, wanted)
             for record_id, doc in docs:

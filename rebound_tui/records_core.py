@@ -34,39 +34,16 @@ from rebound_tui.store.database import Database
 from rebound_tui.touches import (
     check_in_entries,
     check_in_may_file,
+    interaction_facts_of,
     touch_entries,
     touch_may_file,
     touch_sieve,
+    touch_values,
 )
 from rebound_tui.undo import UndoHistory
 
 R = TypeVar("R", bound=Record)
 _DAY, _ID = itemgetter(0), itemgetter(1)  # (of an interaction fact)
-
-
-def interaction_facts_of(
-    table: Mapping[str, dict[str, Any]],
-) -> list[tuple[str, str, str, str | None, str | None, Any]]:
-    """(day, id, kind, company_id, contact_id, with_ids) of each live interaction of the
-    stored records `table`, in its order (`RecordsCore.interaction_facts` sorts them)."""
-    live = record.is_live
-    return [
-        (
-            d.get("day", ""),
-            i,
-            d.get("kind", "note"),
-            d.get("company_id"),
-            d.get("contact_id"),
-            d.get("with_ids") or (),
-        )
-        for i, d in table.items()
-        if live(d)
-    ]
-
-
-# What a reader that needs only those facts asks a load to keep of the interactions (a
-# summary, not the records: `Database`'s `summaries`; views_helper.py).
-INTERACTION_FACTS = {Interaction.TABLE: interaction_facts_of}
 
 
 class RecordsCore:
@@ -80,7 +57,7 @@ class RecordsCore:
         # Touches by contact (each person of an interaction) and by "co:" + company id; check-ins
         # by contact: kept in step with the writes (record_index.py).
         self.touch_index: GroupIndex[Interaction, Touch] = GroupIndex(
-            Interaction, touch_entries, touch_may_file, touch_sieve
+            Interaction, touch_entries, touch_may_file, touch_sieve, touch_values
         )
         self.check_in_index: GroupIndex[FollowUp, FollowUp] = GroupIndex(
             FollowUp, check_in_entries, check_in_may_file
@@ -222,9 +199,10 @@ class RecordsCore:
         if cached is not None and cached[0] == self.db.epoch:
             return [r for r in self.records(cls).values() if getattr(r, field) == value]
         with self.db.lock:
+            docs = self.db.candidates(cls.TABLE, [value])  # (every record if not text)
             return [
                 cls.from_fields(i, record.user_fields(doc))  # type: ignore[misc]
-                for i, doc in self.db.raw(cls.TABLE).items()
+                for i, doc in docs
                 if doc.get(field) == value and record.is_live(doc)
             ]
 

@@ -2,17 +2,18 @@
 and its company ("co:" + id) get it; check-ins are filed by the contact they keep warm.
 
 Plain functions of one record each, shared by the records core (which keeps the indexes), the
-playbook, the cadences, the cool-off guard, drafts and openings.
+playbook, the cadences, the cool-off guard, drafts and openings; and the facts of every
+interaction the rows need (`interaction_facts_of`: what a first start's helper keeps).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rebound_tui.domain import cadence as cadence_mod
-from rebound_tui.domain import dates
+from rebound_tui.domain import dates, record
 from rebound_tui.domain.cadence import Touch
 from rebound_tui.domain.model import FollowUp, Interaction
 
@@ -59,6 +60,12 @@ def touch_may_file(doc: dict, key: str) -> bool:
     return type(others) is list and key in others
 
 
+def touch_values(keys: Iterable[str]) -> list[str]:
+    """The ids a stored interaction filed under one of `keys` holds as a field's value (a
+    person's, or a company's): what a scan may search the stored bytes for."""
+    return [k[len(COMPANY_KEY) :] if k.startswith(COMPANY_KEY) else k for k in keys]
+
+
 def touch_sieve(
     docs: Iterable[tuple[str, dict[str, Any] | None]], keys: tuple[str, ...]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -93,3 +100,28 @@ def check_in_entries(f: FollowUp) -> list[tuple[str, FollowUp]]:
     if cid is None and f.kind == "check-in":
         cid = f.contact_id
     return [(cid, f)] if cid else []
+
+
+def interaction_facts_of(
+    table: Mapping[str, dict[str, Any]],
+) -> list[tuple[str, str, str, str | None, str | None, Any]]:
+    """(day, id, kind, company_id, contact_id, with_ids) of each live interaction of the
+    stored records `table`, in its order (`RecordsCore.interaction_facts` sorts them)."""
+    live = record.is_live
+    return [
+        (
+            d.get("day", ""),
+            i,
+            d.get("kind", "note"),
+            d.get("company_id"),
+            d.get("contact_id"),
+            d.get("with_ids") or (),
+        )
+        for i, d in table.items()
+        if live(d)
+    ]
+
+
+# What a reader that needs only those facts asks a load to keep of the interactions (a
+# summary, not the records: `Database`'s `summaries`; views_helper.py).
+INTERACTION_FACTS = {Interaction.TABLE: interaction_facts_of}

@@ -342,8 +342,8 @@ def _answer_to(path: Path, fd: int, store: int | None = None) -> int:
 def answer(path: Path) -> bytes | None:
     """The child's answer for the data file `path`: its state as read, the day, and every
     pane's rows (None when there is nothing to send: no file, or memory is not the file)."""
-    from rebound_tui.records_core import INTERACTION_FACTS
     from rebound_tui.service import Service
+    from rebound_tui.touches import INTERACTION_FACTS
     from rebound_tui.views import build
 
     if not path.is_file():

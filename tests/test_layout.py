@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rebound_tui.store import layout
+from rebound_tui.store import exact, layout
 from rebound_tui.store.fileformat import decode, encode
 from rebound_tui.store.layout import SMALL_TABLE, Layout, Span, plan, render
 
@@ -134,11 +134,11 @@ def test_a_file_that_is_not_the_encoding_has_no_layout():
     st.sampled_from([1, 2, 2000]),
 )
 def test_a_read_file_gets_a_layout_only_if_it_is_our_exact_bytes(data, where, junk, chunk):
-    saved, layout._VERIFY_RECORDS = layout._VERIFY_RECORDS, chunk  # records checked at once
+    saved, exact._VERIFY_RECORDS = exact._VERIFY_RECORDS, chunk  # records checked at once
     try:
         check_read_layout(data, where, junk)
     finally:
-        layout._VERIFY_RECORDS = saved
+        exact._VERIFY_RECORDS = saved
 
 
 def check_read_layout(data: dict[str, Any], where: int, junk: bytes) -> None:

@@ -11,13 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rebound_tui.store import fileformat
-from rebound_tui.store.fileformat import (
-    DataFileError,
-    _parse_by_table,
-    decode,
-    encode,
-    new_database,
-)
+from rebound_tui.store.by_table import parse_by_table
+from rebound_tui.store.fileformat import DataFileError, decode, encode, new_database
 from rebound_tui.store.record_problems import shape_problems
 
 names = st.sampled_from(["contacts", "companies", 'x\\"y', "ünï", "rules"])
@@ -45,7 +40,7 @@ def test_same_data_and_problems_as_one_whole_parse(body: dict[str, Any], style: 
         "compact": json.dumps(data).encode(),
         "crlf": json.dumps(data, indent=2).replace("\n", "\r\n").encode(),
     }[style]
-    split = _parse_by_table(raw, check=True)
+    split = parse_by_table(raw, check=True)
     if split is not None:
         parsed, problems, spared = split
         assert not spared
@@ -58,7 +53,7 @@ def test_same_data_and_problems_as_one_whole_parse(body: dict[str, Any], style: 
 
 def test_a_table_given_twice_keeps_the_last_like_a_whole_parse():
     raw = b'{\n  "a": {"x": {}},\n  "meta": {"db": {}},\n  "a": {"y": {}}\n}\n'
-    split = _parse_by_table(raw, check=False)
+    split = parse_by_table(raw, check=False)
     assert split is not None and split[0] == whole(raw) == {"a": {"y": {}}, "meta": {"db": {}}}
 
 
@@ -89,7 +84,7 @@ def test_decode_takes_the_table_path_and_checks_each_table(monkeypatch, tmp_path
 def test_whitespace_json_does_not_allow_is_refused_as_by_a_whole_parse(junk: bytes, tmp_path):
     raw = encode({**new_database(), "contacts": {"a": {"name": "x", "_clock": {}}}})
     for bad in (junk + raw, raw + junk):
-        assert _parse_by_table(bad, check=True) is None
+        assert parse_by_table(bad, check=True) is None
         with pytest.raises(DataFileError):
             decode(bad, tmp_path / "f.json")
 

@@ -346,7 +346,7 @@ def interactions_here(here: list[tuple[str, int]]) -> int:
 def test_a_child_forked_ahead_gives_the_same_verdict(
     tmp_path: Path, table: str, at: float, monkeypatch
 ) -> None:
-    """Wherever the bad record is: in the child's share of the largest table, or in the rest,
+    """Wherever the bad record is: in the largest table, which the child checks, or in another,
     which this process checks."""
     data = a_file(tmp_path)
     raw = encode(with_bad(data, table, at))
@@ -355,7 +355,8 @@ def test_a_child_forked_ahead_gives_the_same_verdict(
     here = checked_here(monkeypatch)
     split, _ = decode_ahead(raw, path)
     assert str(split) == alone
-    assert 0 < interactions_here(here) <= len(data["interactions"]) // 2  # (the rest only)
+    assert interactions_here(here) == 0  # (the child's, all of it)
+    assert {name for name, _ in here} == {"companies", "contacts", "followups", "meta"}
 
 
 def test_bad_records_in_both_shares_are_listed_in_the_files_order(tmp_path: Path) -> None:
@@ -400,9 +401,8 @@ def test_a_child_forked_ahead_finds_the_highest_stamp(tmp_path: Path, monkeypatc
     decoded, _ = decode_ahead(raw, tmp_path / "r.json", found=found)
     assert decoded == data
     assert found == {"top": max_stamp(data), "exact": True}
-    # The child checked every other table too: here only the rest of the largest.
-    assert [name for name, _ in here] == ["interactions"]
-    assert 0 < interactions_here(here) <= len(data["interactions"]) // 2
+    # The child checked the largest table, this process every other one.
+    assert interactions_here(here) == 0 and len(here) == len(data) - 1
 
 
 def test_a_child_forked_ahead_is_ended_when_the_bytes_were_checked_before(
@@ -508,7 +508,6 @@ def test_a_cut_inside_a_record_gets_the_same_verdict(
     assert start < begin < end
     share = (begin + 10 - start) / (stop - start)
     monkeypatch.setattr(split_check, "SHARE", share)
-    monkeypatch.setattr(split_check, "AHEAD_SHARE", share)
     # The record around the cut, its fields' separators as another program may lay them.
     record = raw[begin:end].replace(b',\n      "', b'  ,\n    "')
     odd = raw[:begin] + record + raw[end:]
@@ -523,7 +522,46 @@ def test_a_cut_inside_a_record_gets_the_same_verdict(
         alone = str(exc)
     split = decode_ahead(odd, path)[0]
     assert (split if isinstance(split, dict) else str(split)) == alone
+    try:  # (forked late: the child's share cut at SHARE)
+        late: Any = decode(odd, path, trusted=lambda *a: False, fork_checks=True)
+    except DataFileError as exc:
+        late = str(exc)
+    assert late == alone
     assert bad is isinstance(alone, str)
+
+
+@pytest.mark.parametrize("ahead", [True, False])
+def test_a_largest_table_laid_out_as_we_write_it_may_stay_bytes(tmp_path: Path, ahead) -> None:
+    """`sparse`: the child checks all of the largest table and says whether its bytes are
+    exactly `encode`'s; only then is it left as bytes (`sparse_table.py`), else parsed."""
+    from rebound_tui.store.sparse_table import SparseTable, whole
+
+    data = a_file(tmp_path, interactions=60)
+    path = tmp_path / "r.json"
+    good = encode(data)
+    start = good.index(b'"interactions": {') + len(b'"interactions": ')
+    odd = good[:start] + good[start:].replace(b'"kind": ', b'"kind":  ', 1)  # (a space more)
+    for raw, kept in ((good, True), (odd, False)):
+        found: dict[str, Any] = {}
+        now = __import__("time").time_ns() // 10**6
+        child = split_check.SplitCheck.ahead(raw, None, now, True) if ahead else None
+        try:
+            decoded = decode(
+                raw,
+                path,
+                trusted=lambda *a: False,
+                fork_checks=True,
+                found=found,
+                ahead=child,
+                sparse=True,
+                now_ms=now,
+            )
+        finally:
+            if child is not None:
+                child.abandon()
+        assert (type(decoded["interactions"]) is SparseTable) is kept
+        assert {k: whole(v) for k, v in decoded.items()} == data
+        assert found["exact"] is kept and found["top"] == max_stamp(data)
 
 
 def layout_spans(raw: bytes) -> list[tuple[str, int, int]]:

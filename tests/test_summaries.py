@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rebound_tui.domain.merge import max_stamp
-from rebound_tui.records_core import interaction_facts_of
 from rebound_tui.service import Service
 from rebound_tui.store import checked, table_chunks
 from rebound_tui.store.fileformat import DataFileError, decode, encode
+from rebound_tui.touches import interaction_facts_of
 from rebound_tui.views import Views
 from tests.test_split_check import a_file, with_bad
 from tests.test_table_chunks import LIMIT, NOW, checker, given_twice, table_text
@@ -228,7 +228,7 @@ def test_the_helper_asks_for_the_facts_and_keeps_what_its_answer_was_made_of(
     data_path: Path, monkeypatch
 ) -> None:
     from rebound_tui import views_helper
-    from rebound_tui.records_core import INTERACTION_FACTS
+    from rebound_tui.touches import INTERACTION_FACTS
     from rebound_tui.views import build
 
     svc = _saved(data_path)

@@ -185,7 +185,7 @@ def test_decode_checks_a_file_new_here_in_pieces(tmp_path: Path, monkeypatch) ->
     """The load of a file whose records must be checked takes every table but the first it
     parses in pieces: the same refusal, the same data and highest stamp as in one piece."""
     from rebound_tui.domain.merge import max_stamp
-    from rebound_tui.store import fileformat
+    from rebound_tui.store import by_table
     from rebound_tui.store.fileformat import DataFileError, decode
 
     calls: list[int] = []
@@ -204,7 +204,7 @@ def test_decode_checks_a_file_new_here_in_pieces(tmp_path: Path, monkeypatch) ->
     good = encode(data)
     assert decode(good, tmp_path / "r.json", trusted=lambda *a: False, found=found) == data
     assert found == {"top": max_stamp(data)}
-    assert fileformat._parse_by_table(good, check=True)[0] == data  # (no hash asked: all so)
+    assert by_table.parse_by_table(good, check=True)[0] == data  # (no hash asked: all so)
 
 
 @settings(max_examples=200, deadline=None)
@@ -214,7 +214,8 @@ def test_decode_checks_a_file_new_here_in_pieces(tmp_path: Path, monkeypatch) ->
 def test_any_table_in_pieces_as_in_one(body: dict[str, Any], style: str, size: int) -> None:
     """Hostile and odd tables, cut anywhere a record might start: the same data, key order
     and problems as one whole parse."""
-    from rebound_tui.store.fileformat import _parse_by_table, new_database
+    from rebound_tui.store.by_table import parse_by_table
+    from rebound_tui.store.fileformat import new_database
     from rebound_tui.store.record_problems import shape_problems
 
     data = {**new_database("d" * 32), **body}
@@ -225,7 +226,7 @@ def test_any_table_in_pieces_as_in_one(body: dict[str, Any], style: str, size: i
     }[style]
     before, table_chunks.CHUNK_BYTES = table_chunks.CHUNK_BYTES, size
     try:
-        split = _parse_by_table(raw, check=True)
+        split = parse_by_table(raw, check=True)
     finally:
         table_chunks.CHUNK_BYTES = before
     if split is not None:

@@ -24,6 +24,7 @@ from rebound_tui.domain.record_check import check_doc
 from rebound_tui.domain.schema import safe_name
 from rebound_tui.store.backups import Backups
 from rebound_tui.store.fileformat import META_ID, META_TABLE, meta_of
+from rebound_tui.store.sparse_table import SparseTable, with_record
 from rebound_tui.store.storage import SyncStorage
 from rebound_tui.store.sync import ConflictCopies
 from rebound_tui.store.table_chunks import Summary
@@ -142,6 +143,13 @@ class Database:
         """The stored documents of a table by id, tombstones included (read-only use)."""
         return self.storage.read().get(table, {})
 
+    def candidates(self, table: str, values: Iterable[str]) -> Iterable[tuple[str, Any]]:
+        """(id, stored document), tombstones included, of the records of `table` that may hold
+        one of the strings `values` as a field's value or in a list (a superset to filter):
+        every record, but those a table left as bytes holds them in (store/sparse_table.py)."""
+        records = self.raw(table)
+        return records.candidates(values) if type(records) is SparseTable else records.items()
+
     def summary(self, table: str) -> list[Any] | None:
         """The summary the load kept of `table` (`summaries`), or None if it kept the table."""
         value = self.storage.read().get(table)
@@ -174,9 +182,7 @@ class Database:
         # whole data), without TinyDB's upsert re-keying the whole table twice per write.
         # Copy-on-write: a reader on another thread may be iterating the old table dict.
         data = self.storage.read()
-        records = dict(data.get(table, {}))
-        records[record_id] = doc
-        self.storage.write({**data, table: records})
+        self.storage.write({**data, table: with_record(data.get(table, {}), record_id, doc)})
         self.changes.setdefault(table, []).append(record_id)
 
     def create(self, table: str, fields: Mapping[str, Any], record_id: str | None = None) -> str:

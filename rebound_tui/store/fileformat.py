@@ -7,7 +7,6 @@ diff. Decoding never turns an unreadable file into an empty database.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import re
 import uuid
@@ -22,7 +21,7 @@ from rebound_tui.domain.schema import META_TABLE as META_TABLE
 
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import DataFileError as DataFileError
-from rebound_tui.store import table_chunks
+from rebound_tui.store.by_table import parse_by_table
 
 FORMAT_NAME = "rebound-tui"
 SCHEMA_VERSION = 1
@@ -81,6 +80,7 @@ def decode(
     ahead: Any = None,
     idle: Callable[[], None] | None = None,
     summaries: Mapping[str, Callable[[dict[str, Any]], list[Any]]] | None = None,
+    sparse: bool = False,
 ) -> dict[str, Any]:
     """Parse and check a data file's bytes; raise DataFileError on anything we can't trust.
 
@@ -128,6 +128,9 @@ def decode(
     time, and the data holds a `table_chunks.Summary` in its place (a one-shot reader that
     needs no more: `views_helper`).
 
+    `sparse`: with `fork_checks`, the largest table may stay its bytes (`sparse_table.py`): the
+    caller keeps it so only if "exact" (below) or a trusted entry says so, else parses it.
+
     `found`, if given, gets what the checks learn on the way: "top", the file's highest stamp
     ("" for none) when every record was checked here (none spared by `trusted` or `checked`),
     without another walk; "exact", with `strict`, whether the bytes are exactly what `encode`
@@ -157,7 +160,7 @@ def decode(
         ask = None
         if check_records and trusted is not None:
             ask = lambda: trusted(stamp_limit, strict)  # noqa: E731
-        split = _parse_by_table(
+        split = parse_by_table(
             raw,
             check_records,
             stamp_limit,
@@ -173,6 +176,7 @@ def decode(
             ahead,
             idle,
             summaries or {},
+            sparse,
         )
         problems = split[1] if split is not None else None
         data = split[0] if split is not None else orjson.loads(raw)
@@ -199,7 +203,7 @@ def decode(
             raise shape_error(path, problems)
         if strict:
             from rebound_tui.store.duplicate_keys import duplicate_key
-            from rebound_tui.store.layout import is_exact
+            from rebound_tui.store.exact import is_exact
 
             # Our own encoding gives no key twice: only another layout needs the slow parse.
             exact = is_exact(data, raw)
@@ -265,133 +269,3 @@ def checked_meta(data: Any, path: Path | str) -> dict[str, Any]:
     if not isinstance(meta.get("db_id"), str) or not meta["db_id"]:
         raise DataFileError(path, "the metadata record has no database id")
     return data
-
-
-def _parse_by_table(
-    raw: bytes,
-    check: bool,
-    stamp_limit: str | None = None,
-    now_ms: int = 0,
-    trusted: Callable[[], bool] | None = None,
-    checked: Mapping[str, Any] | None = None,
-    layout: list[Any] | None = None,
-    top: list[str] | None = None,
-    given: Mapping[str, Any] | None = None,
-    share: bool = True,
-    fork_checks: bool = False,
-    found: dict[str, Any] | None = None,
-    ahead: Any = None,
-    idle: Callable[[], None] | None = None,
-    summaries: Mapping[str, Callable[[dict[str, Any]], list[Any]]] | None = None,
-) -> tuple[dict[str, Any], list[str] | None, bool] | None:
-    """The file parsed one table at a time (the tables `given`, parsed already, first; then the
-    largest first), each table checked (which makes its equal strings one object, see
-    `merge.check_doc`) before the next is parsed; with the problems `shape_problems` would
-    list, and whether `trusted()` (asked once the first table is parsed) spared the checks.
-    A table parsed once the checks are known to be due is parsed a piece at a time, each piece
-    checked as it is parsed (`table_chunks.parse_checked`): so where `trusted()` is still to be
-    asked, the second largest table is parsed first (while the hash ends), the largest next.
-    None if the file is not laid out that way: the caller then parses it whole (which also
-    reports any error).
-
-    Why: `orjson.loads` of the whole file holds its bytes, its parse tree (about 1.5x the file)
-    and every Python object at once: the load is the session's memory peak. One table at a
-    time, the tree is only the largest table's. (Measured on the heavy file: the load's peak
-    +123 -> +84 MB over the imports; `benchmarks/memory_profile.py`.)
-    """
-    view = memoryview(raw)
-    from rebound_tui.store.layout import table_spans
-
-    spans = layout[0] if layout else table_spans(raw)
-    if spans is None:
-        return None
-    if layout is not None and not layout:
-        layout.append(spans)
-    parsed: dict[int, Any] = {}
-    problems: dict[int, list[str]] = {}
-    spared = False
-    # Tables given first (checking them makes their equal strings one object before the big
-    # tables are parsed: the load's memory peak), then the others largest first.
-    given = given or {}
-    order = sorted(
-        range(len(spans)), key=lambda i: (spans[i][0] not in given, spans[i][1] - spans[i][2])
-    )
-
-    def check_table(index: int, value: Any) -> list[str]:
-        from rebound_tui.store.record_problems import table_problems  # (only if checked)
-
-        name = spans[index][0]
-        known = checked.get(name) if checked is not None else None
-        return table_problems(name, value, None, stamp_limit, now_ms, known, top, share=share)
-
-    apart = None
-    summaries = summaries or {}
-    if fork_checks and check and trusted is not None and checked is None and not summaries:
-        from rebound_tui.store import split_check
-
-        apart = split_check.apart_table(spans, given)
-    if apart is not None:  # the largest table is checked by a forked child
-
-        def meanwhile(parsed: dict[int, Any]) -> None:
-            """While the child checks: is the file exactly as we write it? (Then the command's
-            save copies the tables it left alone: `storage`'s `_read`.)"""
-            if found is not None:
-                from rebound_tui.store.layout import is_exact
-
-                with contextlib.suppress(TypeError, ValueError):  # (not yet checked: any value)
-                    found["exact"] = is_exact(_joined(spans, parsed, None, False)[0], raw)
-
-        try:
-            checks = (stamp_limit, now_ms, trusted, top, check_table, meanwhile, ahead, idle)
-            parsed, shown, spared = split_check.parse(view, spans, apart, order, *checks)
-        except orjson.JSONDecodeError:
-            return None
-        return _joined(spans, parsed, shown, spared)
-    if check and trusted is not None and len(order) > 2 and spans[order[0]][0] not in given:
-        order[:2] = order[1::-1]  # (the largest second: parsed with its check, as below)
-    for index in order:
-        name, start, stop = spans[index]
-        if name in summaries and name not in given:  # kept only as its summary
-            if check and trusted is not None:
-                spared, trusted = trusted(), None
-                check = not spared
-            check_one = (lambda value, i=index: check_table(i, value)) if check else None
-            try:
-                summary, problems[index] = table_chunks.summarize(
-                    view[start:stop], check_one or table_chunks.no_check, top, summaries[name]
-                )
-            except orjson.JSONDecodeError:
-                return None
-            parsed[index] = table_chunks.Summary(summary)
-            continue
-        try:
-            if check and trusted is None and name not in given:  # each piece checked as parsed
-                from rebound_tui.store.table_chunks import parse_checked
-
-                check_this = lambda value, i=index: check_table(i, value)  # noqa: E731
-                parsed[index], problems[index] = parse_checked(view[start:stop], check_this, top)
-                continue
-            value = given[name] if name in given else table_chunks.parse(view[start:stop])
-        except orjson.JSONDecodeError:
-            return None
-        if check and trusted is not None:
-            spared, trusted = trusted(), None
-            check = not spared
-        if check:
-            problems[index] = check_table(index, value)
-        parsed[index] = value
-    return _joined(spans, parsed, problems if check else None, spared)
-
-
-def _joined(
-    spans: list[tuple[str, int, int]],
-    parsed: dict[int, Any],
-    problems: dict[int, list[str]] | None,
-    spared: bool,
-) -> tuple[dict[str, Any], list[str] | None, bool]:
-    # A name given twice keeps its last value, as a whole-file parse does.
-    last = {spans[i][0]: i for i in range(len(spans))}
-    data = {name: parsed[i] for name, i in last.items()}
-    if problems is None:
-        return data, None, spared
-    return data, [p for i in sorted(last.values()) for p in problems[i]], False

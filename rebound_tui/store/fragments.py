@@ -40,6 +40,7 @@ from rebound_tui.store.layout import (
     fragment,
     table_spans,
 )
+from rebound_tui.store.sparse_table import SparseTable, whole
 
 # A record's key line in a table laid out as `encode` writes it: deeper lines are indented six
 # spaces or more, and a raw newline only ever appears between tokens.
@@ -258,12 +259,16 @@ def file_pieces(
             bufs.append((name, view[span[0] : span[1]]))
             continue
         same = False
-        patched = _patched(version, span, read.get(name), data[name]) if span else None
+        before, after = read.get(name), data[name]
+        if type(after) is SparseTable:
+            patched = _patched_sparse(span, before, after) if span else None
+        else:
+            patched = _patched(version, span, before, after) if span else None
         if patched is not None:
             values.append((name, patched))
             bufs.append((name, [view[p.start : p.end] if type(p) is Span else p for p in patched]))
         else:
-            value = table_value(name, data[name])
+            value = table_value(name, whole(after))
             values.append((name, value))
             bufs.append((name, value))
     return framed(values), framed(bufs), same
@@ -319,7 +324,34 @@ def _patched(
             if where is None:
                 return None
             edits.append((where[0], 1, where[1], fragment(record_id, after[record_id])))
-    edits.sort(key=lambda edit: (edit[0], edit[1]))  # (inserts keep their sorted order)
+    return _applied(edits, start, stop)
+
+
+def _patched_sparse(span: tuple[int, int], before: Any, after: SparseTable) -> list[Piece] | None:
+    """`_patched` for a table left as the bytes at `span` (`sparse_table.py`): its records
+    written since it was read (`after.written`) encoded, the rest copied; None if it is not
+    a version of the table read (`before`) over those bytes, or if too much was written."""
+    if not after.same_bytes(before) or after.span != span or len(after.written) > _PATCH_MAX:
+        return None
+    start, stop = span
+    edits: list[tuple[int, int, int, bytes]] = []  # as in `_patched`
+    for record_id in sorted(after.written):
+        piece = fragment(record_id, after.written[record_id])
+        where = after.find(record_id)
+        if where is not None:
+            edits.append((where[0], 1, where[1], piece))
+            continue
+        at = after.insert_at(record_id)
+        last = stop - len(_TABLE_CLOSE)
+        edits.append((last, 0, last, _SEP + piece) if at is None else (at, 0, at, piece + _SEP))
+    return _applied(edits, start, stop)
+
+
+def _applied(edits: list[tuple[int, int, int, bytes]], start: int, stop: int) -> list[Piece]:
+    """The table value at `start:stop` as spans of it and the `edits` (from, kind, to, bytes:
+    the bytes `from:to` replaced; kind 0, an insert, comes before a replace at the same
+    place, and inserts at one place keep their order)."""
+    edits.sort(key=lambda edit: (edit[0], edit[1]))
     pieces: list[Piece] = []
     at = start
     for begin, _kind, end, value in edits:

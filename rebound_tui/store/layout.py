@@ -37,13 +37,13 @@ from typing import Any
 
 import orjson
 
-OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+from rebound_tui.store.exact import OPTIONS, compare, is_exact, table_head
+
 # The records of tables this small are all encoded at every save (and copied where their bytes did
 # not change): cheap, and safe even if a record there was updated in place (TinyDB's own `upsert`,
 # which we use for the metadata record, does that).
 SMALL_TABLE = 64
 _SEP = b",\n"
-_VERIFY_RECORDS = 2000  # records encoded at once to check a file we read
 _RECORD_LINE = re.compile(rb'\n    "')
 
 
@@ -131,7 +131,7 @@ class Layout:
     ) -> Layout | None:
         """`of_read` for a file of `size` bytes read a piece at a time (`read(start, end)`),
         never whole (the dashboard's first save, with all its data and rows in memory), each
-        record's place read off the encoding `_compare` checks the file against."""
+        record's place read off the encoding `exact.compare` checks the file against."""
         out: dict[str, TableLayout] = {}
 
         def chunk(name: str, encoded: bytes, first: int, end: int, at: int) -> None:
@@ -145,60 +145,9 @@ class Layout:
         def same(at: int, part: bytes | memoryview) -> bool:  # (a memcmp, as in is_exact)
             return len(got := read(at, at + len(part))) == len(part) and got.startswith(part)
 
-        found = _compare(data, size, same, chunk)
+        found = compare(data, size, same, chunk)
         found = found and all(len(t.lengths) == len(t) for t in out.values())
         return cls(out, size) if found else None
-
-
-def is_exact(data: dict[str, Any], raw: bytes) -> bool:
-    """Is `raw` (parsed to `data`) exactly what `fileformat.encode` writes for `data`? Then it
-    also gives no key twice (orjson writes each key of a dict once). (`raw.startswith(part,
-    at)` is a memcmp: comparing memoryviews goes byte by byte, 50 ms more on 26 MB.)"""
-    return _compare(data, len(raw), lambda at, part: raw.startswith(part, at))
-
-
-def _compare(
-    data: dict[str, Any],
-    size: int,
-    same: Callable[[int, bytes | memoryview], bool],
-    chunk: Callable[[str, bytes, int, int, int], None] | None = None,
-) -> bool:
-    """Does the file of `size` bytes (`same(at, part)`: it holds `part` at offset `at`) hold
-    exactly `encode(data)`? Compared a few thousand records at a time: `{"t": {some
-    records}}` encodes as the frame around exactly the file's bytes for those records (sorted
-    ids are contiguous), so no second copy of a whole table, let alone the file, is ever alive
-    at once. `chunk(table, encoded, first, end, at)` is told of each part that matched: the
-    records' bytes are `encoded[first:end]`, at offset `at` of the file."""
-    tables = [name for name in sorted(data) if data[name]]
-    if not tables or not same(0, b"{\n  ") or size < 3 or not same(size - 3, b"\n}\n"):
-        return False  # not our frame at all: no need to encode to know
-    at = 0
-    for n, name in enumerate(tables):
-        records = data[name]
-        if type(records) is not dict:
-            return False
-        head = table_head(name)
-        if not same(at, (b"{\n" if n == 0 else b",\n") + head):
-            return False
-        at += 2 + len(head)
-        ids = sorted(records)
-        for c in range(0, len(ids), _VERIFY_RECORDS):
-            if c:
-                if not same(at, _SEP):
-                    return False
-                at += 2
-            part = {i: records[i] for i in ids[c : c + _VERIFY_RECORDS]}
-            encoded = orjson.dumps({name: part}, option=OPTIONS)
-            first, end = 2 + len(head), len(encoded) - len(b"\n  }\n}")
-            if not same(at, memoryview(encoded)[first:end]):
-                return False
-            if chunk is not None:
-                chunk(name, encoded, first, end, at)
-            at += end - first
-        if not same(at, b"\n  }"):
-            return False
-        at += 4
-    return size - at == 3
 
 
 def fragment(record_id: str, doc: Any) -> bytes:
@@ -238,10 +187,6 @@ def table_spans(raw: bytes) -> list[tuple[str, int, int]] | None:
             return None
         spans.append((name, match.end(), stop))
     return spans
-
-
-def table_head(name: str) -> bytes:
-    return b"  " + orjson.dumps(name) + b": {\n"
 
 
 class _Writer:

@@ -62,6 +62,7 @@ from rebound_tui.store.files import (
 from rebound_tui.store.fragments import Version, file_pieces
 from rebound_tui.store.journal import Journal
 from rebound_tui.store.layout import Layout, Piece, plan
+from rebound_tui.store.sparse_table import SparseTable, whole
 
 if TYPE_CHECKING:
     from rebound_tui.store.sync import Accepted, ConflictCopies
@@ -338,6 +339,8 @@ class SyncStorage(Storage):
             now_ms=now_ms,
             ahead=ahead,
             idle=_import_for_save if self.one_shot else None,
+            # A command reads a few of its largest table's records: the rest stays bytes.
+            sparse=self.one_shot and resident and not self._summaries,
         )
         self._read_spans = found_spans[0] if found_spans else None
         if memory is None and self._summaries:
@@ -362,6 +365,8 @@ class SyncStorage(Storage):
         if entry is None or entry.exact != exact:
             strict = entry.strict if entry is not None else exact is True
             checked.remember(digest.value, checked.Entry(top or "", exact, strict))
+        if exact is not True and any(type(v) is SparseTable for v in data.values()):
+            data = {name: whole(value) for name, value in data.items()}  # (not our layout)
         self.max_stamp_hint = (data, top)
         self._read_exact = exact is True
         return data, described
@@ -469,6 +474,7 @@ class SyncStorage(Storage):
         # Records the same as in memory need no check (memory is replaced by copies on write,
         # so the tables taken here stay as they are while the dashboard edits).
         with self.lock:
+            self._unsparse()
             memory = self._data
         disk, described = self._decode(raw, sig, memory)  # records taken stay its bytes
         del raw
@@ -519,6 +525,7 @@ class SyncStorage(Storage):
     def merge_in(self, other: dict[str, Any]) -> bool:
         """Merge another copy of this database (a conflict copy) into memory; True if it added."""
         with self.lock:
+            self._unsparse()
             current = self.read()
             if db_id_of(other) != db_id_of(current):
                 raise MergeError("the copy belongs to a different database")
@@ -610,6 +617,8 @@ class SyncStorage(Storage):
             return False
         if self.summarized and self.write_ahead.path.exists():
             raise RuntimeError(f"{self.path}: loaded as summaries, a journal to merge in")
+        if self.write_ahead.path.exists():
+            self._unsparse()
         before, hint = self._data, self.max_stamp_hint
         merged, top, present = self.write_ahead.merged_into(before)
         self._journal_left = present  # (a save removes it, even if the file has it all)
@@ -641,6 +650,7 @@ class SyncStorage(Storage):
         try:
             with FileLock(lock_path_for(self.path), timeout=wait, mode=0o600):
                 with self.lock:
+                    self._unsparse()
                     data = dict(self._data)
                 return self.write_ahead.append(data, written)
         except Timeout:
@@ -657,6 +667,8 @@ class SyncStorage(Storage):
             return [], False
         if self.summarized and self._copies_waiting():
             raise RuntimeError(f"{self.path}: loaded as summaries, a copy to merge in")
+        if self._copies_waiting():
+            self._unsparse()
         before, hint = self._data, self.max_stamp_hint
         self._data, merged_in, changed = self.copies.merge_into(self._data, base)
         tops = [one.top for one in merged_in]
@@ -670,6 +682,16 @@ class SyncStorage(Storage):
             if self._on_load:
                 self._on_load(self._data)
         return merged_in, changed
+
+    def _unsparse(self) -> None:
+        """Every table in memory parsed (a merge reads whole tables; `sparse_table.py`)."""
+        data = self._data
+        if data is None or not any(type(v) is SparseTable for v in data.values()):
+            return
+        self._data = {name: whole(value) for name, value in data.items()}
+        hint = self.max_stamp_hint
+        if hint is not None and hint[0] is data:
+            self.max_stamp_hint = (self._data, hint[1])
 
     def _copies_waiting(self) -> bool:
         return self.copies is not None and self.copies.waiting()
@@ -733,6 +755,8 @@ class SyncStorage(Storage):
                     step = plan(self._layout, data, lambda a, b: read_at(fd, b - a, a))
                 elif source is not None and self._read is not None and self._read[0] == old_sig:
                     tables = file_pieces(self._read[1], data, self._read[2])
+                if step is None and tables is None:
+                    data = {name: whole(value) for name, value in data.items()}
                 raw = encode(data) if step is None and tables is None else None
             if step is not None and step.unchanged:
                 return self._saved(step.layout, old_sig, generation, data, written=False)

@@ -8,7 +8,7 @@ objects are still in the caches:
 - a process that keeps nothing (`split_check.py`'s forked child) frees each piece before it
   parses the next, so the same few MB are used again: its answer took 200 ms instead of 310 ms,
   with 3,000 page faults instead of 19,500 (`problems`);
-- a load that keeps the data (`fileformat._parse_by_table`, for a file whose records must be
+- a load that keeps the data (`by_table.parse_by_table`, for a file whose records must be
   checked) joins the pieces into the table: the heavy file's load and check took 297 ms
   instead of 486 ms with equal strings shared (the dashboard), 223 instead of 296 without (a
   command), best of 8 (`parse_checked`);
@@ -48,6 +48,7 @@ __all__ = [
     "summarize",
 ]
 
+_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS  # (layout.OPTIONS: `encode`'s)
 CHUNK_BYTES = 1 << 18  # about 256 KB a piece (measured: 128 KB-1 MB all do about as well)
 NEXT_RECORD = b',\n    "'  # between two records of a table as `encode` (or indent 2) lays them
 _NEXT_RECORD = re.compile(re.escape(NEXT_RECORD))  # (a memoryview has no `find`)
@@ -88,17 +89,69 @@ def problems(
     stamp_limit: str | None,
     now_ms: int,
     seen: list[str] | None,
+    exact: list[bool] | None = None,
 ) -> list[str]:
     """`table_problems` of the table `name` whose JSON text is `raw` (as `chunks` takes it),
     checked piece by piece, each piece dropped before the next is parsed (see the module's
-    doc); `seen`: [the highest stamp so far], raised to theirs."""
+    doc); `seen`: [the highest stamp so far], raised to theirs. `exact`, if given, gets
+    whether `raw` (a whole table's value) is exactly what `fileformat.encode` writes for the
+    table (`Exact`)."""
 
     from rebound_tui.store.record_problems import table_problems  # (not for `split_check`'s import)
+
+    laid_out = Exact(name) if exact is not None else None
 
     def check(value: Any) -> list[str]:
         return table_problems(name, value, None, stamp_limit, now_ms, None, seen, share=False)
 
-    return _in_pieces(raw, check, seen, keep=False)[1]
+    found = _in_pieces(raw, check, seen, keep=False, exact=laid_out)[1]
+    if exact is not None and laid_out is not None:
+        exact.append(laid_out.ok)
+    return found
+
+
+class Exact:
+    """Is a table's value, read piece by piece, exactly what `encode` writes for the table
+    `name`? Each piece's records are encoded and compared with the piece's bytes (sorted keys,
+    two-space indent, no id twice: orjson's encoding of a dict of the piece), and each
+    piece's first id must sort after the last id of the piece before. `ok` stays False for
+    anything else (a table that was not split, or is not framed as `encode` frames one)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._skip = len(orjson.dumps({name: {}}, option=_OPTIONS)) - len(b"{}\n}")
+        self.reset()
+
+    def reset(self) -> None:
+        """Judge again from the first piece (the table read whole after all)."""
+        self._last_id: str | None = None
+        self._wrong = False
+        self.ok = False
+
+    def piece(self, value: dict[str, Any], text: bytes | memoryview, last: bool) -> None:
+        """The piece `text` (the `chunks` text of some records, the last one's with the
+        table's close), parsed to `value`."""
+        if self._wrong:
+            return
+        text = text if type(text) is bytes else bytes(text)
+        tail = b"\n  }" if last else b"}"
+        size = len(text) - 2 - len(tail)  # (the records' bytes, after "{\n")
+        encoded = orjson.dumps({self._name: value}, option=_OPTIONS)
+        at = self._skip + 2  # (the records' bytes in `encoded`: the table's "{\n" and on)
+        ids = list(value)
+        right = (
+            bool(ids)
+            and text.startswith(b"{\n")
+            and text.endswith(tail)
+            and len(encoded) - at - len(b"\n  }\n}") == size
+            and encoded.startswith(memoryview(text)[2 : 2 + size], at)  # (a memcmp)
+            and (self._last_id is None or ids[0] > self._last_id)
+        )
+        if not right:
+            self._wrong, self.ok = True, False
+            return
+        self._last_id = ids[-1]
+        self.ok = last
 
 
 def parse(raw: bytes | memoryview | tuple[Any, ...]) -> Any:
@@ -167,6 +220,7 @@ def _in_pieces(
     *,
     keep: bool,
     extract: Callable[[dict[str, Any]], list[Any]] | None = None,
+    exact: Exact | None = None,
 ) -> tuple[Any, list[str], list[Any]]:
     pieces = chunks(raw)
     summary: list[Any] = []
@@ -177,10 +231,12 @@ def _in_pieces(
         found: list[str] = []
         count = 0
         try:
-            for piece in pieces:
+            for n, piece in enumerate(pieces):
                 value = orjson.loads(piece)
                 if type(value) is not dict:
                     raise ValueError("a piece that is not an object")
+                if exact is not None:
+                    exact.piece(value, piece, n == len(pieces) - 1)
                 wrong = check(value)
                 if extract is not None and not wrong:
                     summary += extract(value)
@@ -196,7 +252,12 @@ def _in_pieces(
         # as it says (an earlier value of a record given twice does not count).
         if top is not None and before is not None:
             top[0] = before
-    whole: Any = orjson.loads(b"".join(raw) if isinstance(raw, tuple) else raw)
+    text = b"".join(raw) if isinstance(raw, tuple) else raw
+    whole: Any = orjson.loads(text)
+    if exact is not None:
+        exact.reset()  # (judged again, on the whole table)
+        if type(whole) is dict:
+            exact.piece(whole, text, True)
     found = check(whole)
     if extract is not None and not found:
         summary = extract(whole)
