@@ -310,3 +310,49 @@ def test_a_merge_parses_the_table_first(tmp_path, split_small):
     notes = {d["note"] for d in orjson.loads(path.read_bytes())["interactions"].values()}
     assert {"from the other one", "from this one"} <= notes
     assert checked  # (the module the loads use)
+
+
+def test_versions_of_the_same_bytes_compare_by_what_was_written():
+    raw, sparse = laid_out({"a": {"kind": "call"}, "b": {"kind": "note"}})
+    assert sparse.with_record("a", {"kind": "call"}) == sparse  # (the same value written)
+    assert sparse.with_record("a", {"kind": "note"}) != sparse
+    assert sparse.with_records({"c": {}}) != sparse
+    assert sparse == {"a": {"kind": "call"}, "b": {"kind": "note"}}  # (else as mappings)
+    assert sparse._shared.whole is not None  # (that one parsed it)
+
+
+@pytestmark_linux
+@pytest.mark.parametrize("many", [False, True])
+def test_a_conflict_copy_merges_into_the_bytes_record_by_record(
+    tmp_path, split_small, monkeypatch, many
+):
+    """A copy read where it differs from our file holds a few interactions: they are merged
+    into the table left as bytes, which is not parsed; a copy with more is merged whole."""
+    if many:
+        monkeypatch.setattr(sparse_mod, "MAX_WRITTEN", 0)
+        monkeypatch.setattr("rebound_tui.store.sync.MAX_WRITTEN", 0)
+    path, person, follow_up = made(tmp_path)
+    Service.open(path, one_shot=True, resident=True)  # (checked here: trusted from now)
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_bytes(path.read_bytes())
+    other = Service.open(elsewhere)
+    edited = sorted(other.db.raw("interactions"))[5]
+    other.db.update("interactions", edited, {"note": "edited elsewhere [/]"})
+    other.log("call", contact=person, note="logged elsewhere")
+    other.save()
+    copy = tmp_path / "data.sync-conflict-20261205-081522-VJDTRJ7.json"
+    elsewhere.rename(copy)
+    s = Service.open(path, one_shot=True, resident=True)
+    table = tables_of(s.db)["interactions"]
+    if many:
+        assert type(table) is dict
+    else:
+        assert type(table) is SparseTable and table._shared.whole is None
+    s.log("call", contact=person, note="logged here")
+    s.save()
+    raw = path.read_bytes()
+    data = orjson.loads(raw)
+    assert encode(data) == raw and not copy.exists()
+    notes = [d["note"] for d in data["interactions"].values()]
+    assert {"logged elsewhere", "logged here"} <= set(notes) and len(notes) == 43
+    assert data["interactions"][edited]["note"] == "edited elsewhere [/]"

@@ -15,7 +15,7 @@ with them, so callers may edit a result freely.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -228,17 +228,7 @@ def merge_tables(a: dict, b: dict, *, share: bool = False) -> dict:
     cp = _same if share else _copy
     if share and len(b) * 4 < len(a):
         # A few records into many (a conflict copy read sparse): the rest as they are.
-        out = dict(a)
-        for rid, db in b.items():
-            da = out.get(rid, _MISSING)
-            if da is _MISSING or da is db or da == db:
-                out[rid] = da if da is not _MISSING else db
-                continue
-            try:
-                out[rid] = merge_docs(da, db)
-            except MergeError as exc:
-                raise MergeError(f"record {rid!r}: {exc}") from None
-        return out
+        return {**a, **merged_records(a, b)}
     out = {}
     for rid, da in a.items():
         db = b.get(rid, _MISSING)
@@ -252,6 +242,23 @@ def merge_tables(a: dict, b: dict, *, share: bool = False) -> dict:
     for rid, db in b.items():
         if rid not in a:
             out[rid] = cp(db)
+    return out
+
+
+def merged_records(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
+    """What merging the records of `b` (a few) into the table `a` changes, by id: each record
+    of `b` that `a` lacks, and each one that differs merged with `a`'s (`merge_docs`); the
+    inputs are shared, not copied. Only `b` is walked: `a` may be any mapping."""
+    out: dict[str, Any] = {}
+    for rid, db in b.items():
+        da = a.get(rid, _MISSING)
+        if da is _MISSING:
+            out[rid] = db
+        elif da is not db and da != db:
+            try:
+                out[rid] = merge_docs(da, db)
+            except MergeError as exc:
+                raise MergeError(f"record {rid!r}: {exc}") from None
     return out
 
 

@@ -667,8 +667,7 @@ class SyncStorage(Storage):
             return [], False
         if self.summarized and self._copies_waiting():
             raise RuntimeError(f"{self.path}: loaded as summaries, a copy to merge in")
-        if self._copies_waiting():
-            self._unsparse()
+        # (A table left as bytes takes a copy's few records as they are: `sync._into_bytes`.)
         before, hint = self._data, self.max_stamp_hint
         self._data, merged_in, changed = self.copies.merge_into(self._data, base)
         tops = [one.top for one in merged_in]

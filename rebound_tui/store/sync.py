@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rebound_tui.domain.clock import ahead_limit, system_ms
-from rebound_tui.domain.merge import MergeError, merge_databases
+from rebound_tui.domain.merge import MergeError, merge_databases, merged_records
 from rebound_tui.domain.schema import safe_name
 from rebound_tui.store import checked
 from rebound_tui.store.backups import Backups
@@ -30,6 +30,7 @@ from rebound_tui.store.conflicts import ConflictCopy, find_conflict_copies
 from rebound_tui.store.fileformat import DataFileError, db_id_of, decode
 from rebound_tui.store.files import FileSig
 from rebound_tui.store.fragments import Version, sparse_copy
+from rebound_tui.store.sparse_table import MAX_WRITTEN, SparseTable, whole
 
 
 class CopyRefused(Exception):
@@ -73,6 +74,25 @@ def read_copy(
             "it is a different rebound database (another database id), so it is never merged"
         )
     return data, top
+
+
+def _into_bytes(data: dict[str, Any], copy: dict[str, Any]) -> tuple[dict, dict]:
+    """(`data`, `copy`) with the copy's records of each table `data` holds as bytes (a command's,
+    `sparse_table.py`) merged in already, record by record, and taken out of the copy: a copy
+    read where it differs holds a few, and the rest of the table need not be parsed. A copy
+    holding many (read whole) has the table parsed instead, and merged as any other."""
+    tables = [name for name in copy if type(data.get(name)) is SparseTable]
+    if not tables:
+        return data, copy
+    data, copy = dict(data), dict(copy)
+    for name in tables:
+        theirs = copy[name]
+        if type(theirs) is dict and len(theirs) <= MAX_WRITTEN:
+            data[name] = data[name].with_records(merged_records(data[name], theirs))
+            del copy[name]
+        else:
+            data[name] = whole(data[name])
+    return data, copy
 
 
 def _ours(raw: bytes, path: Path, db_id: str | None) -> bool:
@@ -211,7 +231,7 @@ class ConflictCopies:
         changed = False
         for one in self.read(db_id_of(data), data, base):
             try:
-                merged = merge_databases(data, one.data, share=True)
+                merged = merge_databases(*_into_bytes(data, one.data), share=True)
             except Exception as exc:  # noqa: BLE001 - a copy that cannot merge waits, named
                 self.merge_failed(one.copy, exc)
                 continue
