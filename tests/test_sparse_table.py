@@ -132,6 +132,7 @@ def test_many_lookups_parse_the_table_once(monkeypatch):
 
 def test_a_common_value_or_a_value_not_text_gives_every_record(monkeypatch):
     monkeypatch.setattr(sparse_mod, "MAX_HITS", 2)
+    monkeypatch.setattr(sparse_mod, "HIT_BYTES", 1 << 30)
     table = {f"r{n}": {"kind": "call", "n": n} for n in range(5)}
     raw, sparse = laid_out(table)
     assert dict(sparse.candidates(["call"])) == table
