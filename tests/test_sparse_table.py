@@ -145,6 +145,7 @@ def test_it_is_no_dict_so_nothing_reads_it_as_an_empty_one():
     with pytest.raises(TypeError):
         orjson.dumps({"t": sparse})
     assert whole(sparse) == {"a": {"kind": "call"}} and whole({"b": 1}) == {"b": 1}
+    assert encode({"a": {"x": {"v": 1}}, "t": sparse}) == raw  # (encode parses it: a rescue)
 
 
 def test_is_exact_takes_a_table_left_as_bytes_where_it_sits():
@@ -357,3 +358,20 @@ def test_a_conflict_copy_merges_into_the_bytes_record_by_record(
     notes = [d["note"] for d in data["interactions"].values()]
     assert {"logged elsewhere", "logged here"} <= set(notes) and len(notes) == 43
     assert data["interactions"][edited]["note"] == "edited elsewhere [/]"
+
+
+def test_the_dashboards_commit_journals_an_edit_to_a_table_left_as_bytes(tmp_path, monkeypatch):
+    """A resident open (the dashboard's) of a file checked here before leaves its largest table
+    as bytes; the first commit parses it, and the journal holds the edit (a crash before the
+    save loses nothing)."""
+    monkeypatch.setattr(sparse_mod, "MIN_BYTES", 0)
+    path, person, _ = made(tmp_path)
+    name = max(table_spans(path.read_bytes()) or [], key=lambda s: s[2] - s[1])[0]
+    s = Service.open(path, resident=True)
+    assert type(tables_of(s.db)[name]) is SparseTable
+    s.log("call", contact=person, note="journaled, not saved")
+    assert s.commit(wait=1)
+    assert type(tables_of(s.db)[name]) is dict
+    other = Service.open(path)  # (another process: the file and the journal)
+    notes = {d.get("note") for d in other.db.raw("interactions").values()}
+    assert "journaled, not saved" in notes

@@ -14,7 +14,8 @@ from typing import Any
 
 import orjson
 
-from rebound_tui.store import table_chunks
+from rebound_tui.store import sparse_table, table_chunks
+from rebound_tui.store.sparse_table import SparseTable
 
 __all__ = ["parse_by_table"]
 
@@ -44,7 +45,9 @@ def parse_by_table(
     A table parsed once the checks are known to be due is parsed a piece at a time, each piece
     checked as it is parsed (`table_chunks.parse_checked`): so where `trusted()` is still to be
     asked, the second largest table is parsed first (while the hash ends), the largest next.
-    None if the file is not laid out that way: the caller then parses it whole (which also
+    `sparse`: the largest table, when its checks are spared, is left as its bytes
+    (`sparse_table.py`; the caller keeps it so only if the file is exactly as `encode` writes
+    it). None if the file is not laid out that way: the caller then parses it whole (which also
     reports any error).
 
     Why: `orjson.loads` of the whole file holds its bytes, its parse tree (about 1.5x the file)
@@ -105,6 +108,7 @@ def parse_by_table(
         if found is not None and laid_out and not laid_out[0]:
             found["exact"] = False  # (and the table was parsed)
         return _joined(spans, parsed, shown, spared)
+    largest = _sparse_candidate(spans) if sparse else None
     if check and trusted is not None and len(order) > 2 and spans[order[0]][0] not in given:
         order[:2] = order[1::-1]  # (the largest second: parsed with its check, as below)
     for index in order:
@@ -129,6 +133,10 @@ def parse_by_table(
                 check_this = lambda value, i=index: check_table(i, value)  # noqa: E731
                 parsed[index], problems[index] = parse_checked(view[start:stop], check_this, top)
                 continue
+            if sparse and not check and name == largest and name not in given:
+                # Checked before, and laid out as we write it? (The caller's: else parsed.)
+                parsed[index] = SparseTable(raw, start, stop)
+                continue
             value = given[name] if name in given else table_chunks.parse(view[start:stop])
         except orjson.JSONDecodeError:
             return None
@@ -139,6 +147,13 @@ def parse_by_table(
             problems[index] = check_table(index, value)
         parsed[index] = value
     return _joined(spans, parsed, problems if check else None, spared)
+
+
+def _sparse_candidate(spans: list[tuple[str, int, int]]) -> str | None:
+    """The table a load may leave as bytes (`sparse`): the largest, if large and given once."""
+    name, start, stop = max(spans, key=lambda span: span[2] - span[1])
+    once = [n for n, *_ in spans].count(name) == 1
+    return name if once and stop - start >= sparse_table.MIN_BYTES else None
 
 
 def _joined(

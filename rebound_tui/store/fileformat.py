@@ -22,6 +22,7 @@ from rebound_tui.domain.schema import META_TABLE as META_TABLE
 # Defined in the leaf errors module so the faces can catch it without importing the store.
 from rebound_tui.errors import DataFileError as DataFileError
 from rebound_tui.store.by_table import parse_by_table
+from rebound_tui.store.sparse_table import whole
 
 FORMAT_NAME = "rebound-tui"
 SCHEMA_VERSION = 1
@@ -47,9 +48,9 @@ def new_database(db_id: str | None = None) -> dict[str, Any]:
 
 
 def encode(data: dict[str, Any]) -> bytes:
-    """Deterministic bytes: the same data always gives the same file (empty tables left out)."""
-    if not all(data.values()):
-        data = {table: records for table, records in data.items() if records}
+    """Deterministic bytes: the same data always gives the same file (empty tables left out; a
+    table left as its bytes, `sparse_table.py`, parsed)."""
+    data = {table: whole(records) for table, records in data.items() if records}
     options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
     return orjson.dumps(data, option=options)
 

@@ -36,6 +36,7 @@ from rebound_tui.store.backups import make_private_dirs
 from rebound_tui.store.fileformat import META_TABLE, DataFileError, db_id_of, decode
 from rebound_tui.store.files import FILE_MODE, read_at, write_all
 from rebound_tui.store.layout import SMALL_TABLE, changed_ids
+from rebound_tui.store.sparse_table import SparseTable
 
 SUFFIX = ".journal"
 
@@ -89,6 +90,8 @@ class Journal:
         out: dict[str, Any] = {}
         for name, records in data.items():
             before = basis.get(name)
+            if type(before) is SparseTable:  # (memory held the table as bytes then: as read)
+                before = before.whole()
             if records is before or name == META_TABLE:
                 continue
             if type(records) is not dict or type(before) not in (dict, type(None)):

@@ -30,7 +30,9 @@ Not a dict subclass on purpose: code that would read a dict's storage directly (
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
@@ -41,6 +43,7 @@ __all__ = ["SparseTable", "whole", "with_record"]
 KEY_LINE = b'\n    "'  # the start of a record's key line (after the newline before it)
 _RECORD_KEY = re.compile(rb'    ("(?:[^"\\\n]|\\.)*"): ')
 _TABLE_CLOSE = b"\n  }"
+MIN_BYTES = 1 << 20  # a smaller table is parsed whole: it takes less than a few lookups
 MAX_FINDS = 2000  # records looked up one by one (about 20 us each) before the whole table is
 # parsed instead (about 60 ms on the heavy file's 16 MB)
 MAX_WRITTEN = 256  # records a merge writes beside the bytes (more: it parses the table)
@@ -55,12 +58,13 @@ class _Shared:
     """What every version of one table's bytes shares: the records parsed so far (by id; None:
     not in the table), the lookups made, and the whole table once parsed."""
 
-    __slots__ = ("docs", "finds", "whole")
+    __slots__ = ("docs", "finds", "whole", "lock")
 
     def __init__(self) -> None:
         self.docs: dict[str, Any] = {}
         self.finds = 0
         self.whole: dict[str, Any] | None = None
+        self.lock = threading.Lock()  # (the dashboard's threads: the table is parsed once)
 
 
 class SparseTable(Mapping[str, Any]):
@@ -169,16 +173,28 @@ class SparseTable(Mapping[str, Any]):
         are the same objects in it)."""
         if self._whole is None:
             shared = self._shared
-            if shared.whole is None:
-                from rebound_tui.store import table_chunks
-
-                table = table_chunks.parse(memoryview(self._raw)[self._start : self._stop])
-                for record_id, doc in shared.docs.items():
-                    if doc is not None and record_id in table:
-                        table[record_id] = doc
-                shared.whole = table
+            with shared.lock:
+                if shared.whole is None:
+                    shared.whole = self._parsed()
             self._whole = {**shared.whole, **self._written} if self._written else shared.whole
         return self._whole
+
+    def _parsed(self) -> dict[str, Any]:
+        """The table parsed, with the records read before in it (no collection meanwhile: the
+        parse makes tens of thousands of containers, none of them garbage)."""
+        from rebound_tui.store import table_chunks
+
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            table = table_chunks.parse(memoryview(self._raw)[self._start : self._stop])
+            for record_id, doc in self._shared.docs.items():
+                if doc is not None and record_id in table:
+                    table[record_id] = doc
+        finally:
+            if collecting:
+                gc.enable()
+        return table
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.whole())

@@ -339,8 +339,9 @@ class SyncStorage(Storage):
             now_ms=now_ms,
             ahead=ahead,
             idle=_import_for_save if self.one_shot else None,
-            # A command reads a few of its largest table's records: the rest stays bytes.
-            sparse=self.one_shot and resident and not self._summaries,
+            # The largest table stays bytes until it is read (a command reads a few records;
+            # the dashboard's background work parses it once its panes show: sparse_table.py).
+            sparse=resident and not self._summaries,
         )
         self._read_spans = found_spans[0] if found_spans else None
         if memory is None and self._summaries:
@@ -357,7 +358,8 @@ class SyncStorage(Storage):
             described: tuple[FileSig | None, bytes | None, Layout | None] = (sig, None, None)
             self._layout_due = (sig, data)
         else:
-            described = _describe(raw, sig, data, exact, layout=not self.one_shot)
+            whole_data = data if self.one_shot else {n: whole(v) for n, v in data.items()}
+            described = _describe(raw, sig, whole_data, exact, layout=not self.one_shot)
             if exact is None and described[2] is not None:
                 exact = True
             elif exact is None and not self.one_shot and sig is not None and not sig.coarse:
@@ -718,6 +720,7 @@ class SyncStorage(Storage):
         if due is None:
             return
         sig, data = due
+        data = {name: whole(value) for name, value in data.items()}  # (as it was read)
         layout = None
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -751,6 +754,7 @@ class SyncStorage(Storage):
                 tables = None
                 if source is not None and self._layout is not None:
                     fd = source
+                    data = {name: whole(value) for name, value in data.items()}
                     step = plan(self._layout, data, lambda a, b: read_at(fd, b - a, a))
                 elif source is not None and self._read is not None and self._read[0] == old_sig:
                     tables = file_pieces(self._read[1], data, self._read[2])
