@@ -375,3 +375,28 @@ def test_the_dashboards_commit_journals_an_edit_to_a_table_left_as_bytes(tmp_pat
     other = Service.open(path)  # (another process: the file and the journal)
     notes = {d.get("note") for d in other.db.raw("interactions").values()}
     assert "journaled, not saved" in notes
+
+
+@pytest.mark.parametrize("laid_out", [True, False])
+def test_a_first_starts_helper_says_whether_the_file_is_laid_out_as_we_write_it(
+    tmp_path, monkeypatch, laid_out
+):
+    """The helper's summarized load checks a file new here: it also judges the layout (the
+    summarized table piece by piece), so the dashboard's open after it may leave the table as
+    bytes; a file laid out otherwise is parsed there."""
+    from rebound_tui.touches import INTERACTION_FACTS
+
+    monkeypatch.setattr(sparse_mod, "MIN_BYTES", 0)
+    path, person, _ = made(tmp_path)
+    raw = path.read_bytes()
+    if not laid_out:  # (one space more in an interaction: the same data, another layout)
+        start = raw.index(b'"interactions": {')
+        raw = raw[:start] + raw[start:].replace(b'"kind": ', b'"kind":  ', 1)
+    fresh = tmp_path / "fresh.json"
+    fresh.write_bytes(raw)  # (new here: never checked)
+    helper = Service.open(fresh, one_shot=True, summaries=INTERACTION_FACTS)
+    assert helper.db.summary("interactions")
+    dashboard = Service.open(fresh, resident=True)
+    table = tables_of(dashboard.db)["interactions"]
+    assert (type(table) is SparseTable) is laid_out
+    assert dict(table.items()) == orjson.loads(raw)["interactions"]

@@ -5,6 +5,7 @@ summary the whole table gives, and a database that cannot read the table otherwi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,9 @@ def test_decode_keeps_the_summary_in_the_tables_place(tmp_path: Path, data, new_
     assert {k: v for k, v in got.items() if k != "interactions"} == {
         k: v for k, v in data.items() if k != "interactions"
     }
-    if new_here:  # (checked here: the highest stamp found on the way, as a whole load's)
-        assert found == {"top": max_stamp(data)}
+    if new_here:  # (checked here: the highest stamp found on the way, as a whole load's, and
+        # whether the file is laid out as `encode` writes it: sparse_table.py)
+        assert found == {"top": max_stamp(data), "exact": True}
 
 
 def test_decode_of_summaries_refuses_what_a_whole_decode_refuses(tmp_path: Path, data) -> None:
@@ -131,7 +133,7 @@ def test_a_summarized_open_gives_the_same_rows_and_no_other_read(data_path: Path
     assert data_path.read_bytes() == before
 
 
-def test_a_summarized_open_of_a_file_new_here_remembers_what_a_whole_open_does(
+def test_a_summarized_open_of_a_file_new_here_remembers_what_a_whole_open_does_and_more(
     data_path: Path, tmp_path: Path, monkeypatch
 ) -> None:
     from tests.test_views_helper import fill
@@ -146,7 +148,12 @@ def test_a_summarized_open_of_a_file_new_here_remembers_what_a_whole_open_does(
         assert checked.lookup(digest) is None  # (new here)
         Service.open(data_path, one_shot=True, summaries=summaries)
         entries.append(checked.lookup(digest))
-    assert entries[0] is not None and entries[0] == entries[1]
+    # The same, but that the summarized open also judged the layout (the table it summarized
+    # piece by piece, each piece encoded again): the dashboard's open after it keeps that
+    # table as bytes (sparse_table.py).
+    assert entries[0] is not None and entries[1] is not None
+    assert dataclasses.replace(entries[1], exact=None, strict=False) == entries[0]
+    assert entries[1].exact is True and entries[1].strict is True
 
 
 # -- what must be merged in: whole tables --------------------------------------------------------

@@ -82,6 +82,7 @@ def parse_by_table(
 
     apart = None
     summaries = summaries or {}
+    summarized: list[bool] = []  # (whether each summarized table is laid out as we write it)
     if fork_checks and check and trusted is not None and checked is None and not summaries:
         from rebound_tui.store import split_check
 
@@ -118,13 +119,20 @@ def parse_by_table(
                 spared, trusted = trusted(), None
                 check = not spared
             check_one = (lambda value, i=index: check_table(i, value)) if check else None
+            # Checked here: also whether it is laid out as `encode` writes it (for `found`).
+            laid_out = table_chunks.Exact(name) if check and found is not None else None
             try:
                 summary, problems[index] = table_chunks.summarize(
-                    view[start:stop], check_one or table_chunks.no_check, top, summaries[name]
+                    view[start:stop],
+                    check_one or table_chunks.no_check,
+                    top,
+                    summaries[name],
+                    laid_out,
                 )
             except orjson.JSONDecodeError:
                 return None
-            parsed[index] = table_chunks.Summary(summary)
+            parsed[index] = table_chunks.Summary(summary, (start, stop))
+            summarized.append(laid_out is not None and laid_out.ok)
             continue
         try:
             if check and trusted is None and name not in given:  # each piece checked as parsed
@@ -146,7 +154,12 @@ def parse_by_table(
         if check:
             problems[index] = check_table(index, value)
         parsed[index] = value
-    return _joined(spans, parsed, problems if check else None, spared)
+    joined = _joined(spans, parsed, problems if check else None, spared)
+    if summarized and found is not None and all(summarized) and not joined[1]:
+        from rebound_tui.store.exact import is_exact  # (a summary counts as laid out so)
+
+        found["exact"] = is_exact(joined[0], raw)  # (what the next load of these bytes keeps)
+    return joined
 
 
 def _sparse_candidate(spans: list[tuple[str, int, int]]) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from rebound_tui.store.sparse_table import SparseTable
+from rebound_tui.store.table_chunks import Summary
 
 __all__ = ["OPTIONS", "compare", "is_exact", "table_head"]
 
@@ -52,10 +53,14 @@ def compare(
             return False
         at += 2 + len(head)
         ids: list[str] = []
-        if type(records) is SparseTable:  # its value's bytes, as read: the caller judged them
-            if records.span[0] + 2 != at or records.written or chunk is not None:
+        if type(records) is SparseTable or type(records) is Summary:
+            # Its value's bytes, as read, and not in memory: the caller judged them.
+            span = records.span
+            if span is None or span[0] + 2 != at or chunk is not None:
                 return False
-            at = records.span[1] - len(b"\n  }")
+            if type(records) is SparseTable and records.written:
+                return False
+            at = span[1] - len(b"\n  }")
         elif type(records) is not dict:
             return False
         else:

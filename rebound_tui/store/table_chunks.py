@@ -190,10 +190,11 @@ class Summary:
     `summaries`): `extract`'s summary of its records, not the records. Not a table: code that
     reads it as one fails at once (it holds no records to read wrongly)."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "span")
 
-    def __init__(self, value: list[Any]) -> None:
+    def __init__(self, value: list[Any], span: tuple[int, int] | None = None) -> None:
         self.value = value
+        self.span = span  # (where the table's value is in the file, if known)
 
 
 def summarize(
@@ -201,6 +202,7 @@ def summarize(
     check: Callable[[Any], list[str]],
     top: list[str] | None,
     extract: Callable[[dict[str, Any]], list[Any]],
+    exact: Exact | None = None,
 ) -> tuple[list[Any], list[str]]:
     """What `extract` says of the table whose JSON text is `raw`, and `check`'s problems with
     it, without keeping the table: parsed and checked a piece at a time as `problems` does,
@@ -208,8 +210,8 @@ def summarize(
     dropped. The same summary and problems as `extract(t)` and `check(t)` of the whole table
     `t` (a piece with problems is not summarized: the load refuses the file anyway). For a
     process that needs a summary of a large table, not its records (`views_helper`: the
-    interactions' facts)."""
-    _, found, summary = _in_pieces(raw, check, top, keep=False, extract=extract)
+    interactions' facts). `exact`: judges the table's layout on the way."""
+    _, found, summary = _in_pieces(raw, check, top, keep=False, extract=extract, exact=exact)
     return summary, found
 
 
