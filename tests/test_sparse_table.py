@@ -23,7 +23,7 @@ from rebound_tui.store.database import Database
 from rebound_tui.store.exact import is_exact
 from rebound_tui.store.fileformat import encode
 from rebound_tui.store.fragments import Version, file_pieces
-from rebound_tui.store.layout import render, table_spans
+from rebound_tui.store.layout import fragment, render, table_spans
 from rebound_tui.store.sparse_table import SparseTable, whole
 
 HOSTILE_TEXT = [
@@ -48,18 +48,19 @@ records_ = st.fixed_dictionaries(
 tables_ = st.dictionaries(ids_, records_, min_size=1, max_size=25)
 
 
-def laid_out(table: dict[str, Any]) -> tuple[bytes, SparseTable]:
-    """A file holding `table` (and a small one) as `encode` writes it, and the table as bytes."""
+def laid_out(table: dict[str, Any], own: bool = False) -> tuple[bytes, SparseTable]:
+    """A file holding `table` (and a small one) as `encode` writes it, and the table as bytes
+    (`own`: a copy of its own, places still the file's)."""
     raw = encode({"a": {"x": {"v": 1}}, "t": table})
     start, stop = next((a, b) for name, a, b in table_spans(raw) or [] if name == "t")
-    return raw, SparseTable(raw, start, stop)
+    return raw, SparseTable(raw, start, stop, own=own)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables_, st.lists(values_, min_size=1, max_size=3), ids_)
 @example({"a": {"kind": "call", "contact_id": "x", "note": "", "with_ids": [], "n": 0}}, ["x"], "0")
 def test_reads_give_what_the_parsed_table_gives(table, values, other_id):
-    raw, sparse = laid_out(table)
+    raw, sparse = laid_out(table, own=len(table) % 2 == 0)
     for record_id, doc in table.items():
         assert sparse.get(record_id) == doc
         assert sparse[record_id] == doc and record_id in sparse
@@ -83,13 +84,17 @@ def test_reads_give_what_the_parsed_table_gives(table, values, other_id):
         j = bisect.bisect_right(ids, other_id)
         at = sparse.insert_at(other_id)
         assert at == (None if j == len(ids) else sparse.find(ids[j])[0])  # type: ignore[index]
+    if sparse.find(ids[0]) is not None:  # (places in the file, whether the bytes are a copy)
+        head, end = sparse.find(ids[0])  # type: ignore[misc]
+        assert raw[head:end] == fragment(ids[0], table[ids[0]])
     assert sparse.whole() == table and list(sparse) == sorted(table) and len(sparse) == len(table)
+    assert not sparse.held  # (parsed: the bytes go)
 
 
 @settings(max_examples=100, deadline=None)
-@given(tables_, st.lists(st.tuples(ids_, records_), min_size=1, max_size=5))
-def test_a_save_writes_exactly_what_encode_writes(table, writes):
-    raw, sparse = laid_out(table)
+@given(tables_, st.lists(st.tuples(ids_, records_), min_size=1, max_size=5), st.booleans())
+def test_a_save_writes_exactly_what_encode_writes(table, writes, own):
+    raw, sparse = laid_out(table, own)
     read = {"a": {"x": {"v": 1}}, "t": sparse}
     after = sparse
     expected = dict(table)

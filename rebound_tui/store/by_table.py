@@ -143,7 +143,7 @@ def parse_by_table(
                 continue
             if sparse and not check and name == largest and name not in given:
                 # Checked before, and laid out as we write it? (The caller's: else parsed.)
-                parsed[index] = SparseTable(raw, start, stop)
+                parsed[index] = SparseTable(raw, start, stop, own=True)
                 continue
             value = given[name] if name in given else table_chunks.parse(view[start:stop])
         except orjson.JSONDecodeError:

@@ -333,6 +333,8 @@ def _patched_sparse(span: tuple[int, int], before: Any, after: SparseTable) -> l
     a version of the table read (`before`) over those bytes, or if too much was written."""
     if not after.same_bytes(before) or after.span != span or len(after.written) > _PATCH_MAX:
         return None
+    if not after.held:  # (parsed since: its bytes are gone, and the table is encoded)
+        return None
     start, stop = span
     edits: list[tuple[int, int, int, bytes]] = []  # as in `_patched`
     for record_id in sorted(after.written):

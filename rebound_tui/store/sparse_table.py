@@ -55,12 +55,14 @@ MAX_HITS = 2000
 
 
 class _Shared:
-    """What every version of one table's bytes shares: the records parsed so far (by id; None:
-    not in the table), the lookups made, and the whole table once parsed."""
+    """What every version of one table's bytes shares: the file's bytes until the table is
+    parsed, the records parsed so far (by id; None: not in the table), the lookups made, and
+    the whole table once parsed."""
 
-    __slots__ = ("docs", "finds", "whole", "lock")
+    __slots__ = ("raw", "docs", "finds", "whole", "lock")
 
-    def __init__(self) -> None:
+    def __init__(self, raw: bytes) -> None:
+        self.raw: bytes | None = raw  # (dropped once the table is parsed: 26 MB on heavy)
         self.docs: dict[str, Any] = {}
         self.finds = 0
         self.whole: dict[str, Any] | None = None
@@ -71,13 +73,18 @@ class SparseTable(Mapping[str, Any]):
     """The table whose value is `raw[start:stop]`, exactly as `encode` writes it (see the
     module: the caller must know that), plus the records written since it was read."""
 
-    __slots__ = ("_raw", "_start", "_stop", "_last", "_shared", "_written", "_whole")
+    __slots__ = ("_start", "_stop", "_last", "_base", "_shared", "_written", "_whole")
 
-    def __init__(self, raw: bytes, start: int, stop: int) -> None:
-        self._raw = raw
+    def __init__(self, raw: bytes, start: int, stop: int, *, own: bool = False) -> None:
+        """`own`: hold a copy of the table's bytes, not the file's (whose other bytes can then
+        be freed: the dashboard, which keeps its data for hours). Places are the file's."""
+        self._base = 0
+        if own:
+            raw, self._base = bytes(memoryview(raw)[start:stop]), start
+            start, stop = 0, stop - start
         self._start, self._stop = start, stop
         self._last = stop - len(_TABLE_CLOSE)  # where the last record ends
-        self._shared = _Shared()
+        self._shared = _Shared(raw)
         self._written: dict[str, Any] = {}
         self._whole: dict[str, Any] | None = None  # this version's, once asked for
 
@@ -85,7 +92,20 @@ class SparseTable(Mapping[str, Any]):
     @property
     def span(self) -> tuple[int, int]:
         """Where the table's value is in the file's bytes."""
-        return self._start, self._stop
+        return self._start + self._base, self._stop + self._base
+
+    @property
+    def held(self) -> bool:
+        """Does it still hold the file's bytes? (Not once the table is parsed: then `find` and
+        `insert_at` cannot say where a record is, and a save encodes the table.)"""
+        return self._shared.raw is not None
+
+    @property
+    def _raw(self) -> bytes:
+        raw = self._shared.raw
+        if raw is None:
+            raise RuntimeError("the table was parsed: its bytes are not held any more")
+        return raw
 
     @property
     def written(self) -> Mapping[str, Any]:
@@ -103,24 +123,26 @@ class SparseTable(Mapping[str, Any]):
     def with_records(self, records: Mapping[str, Any]) -> SparseTable:
         """A new version of the table with these records written (this one is left as it is)."""
         new = SparseTable.__new__(SparseTable)
-        new._raw, new._start, new._stop, new._last = self._raw, self._start, self._stop, self._last
+        new._start, new._stop, new._last = self._start, self._stop, self._last
+        new._base = self._base
         new._shared = self._shared
         new._written = {**self._written, **records}
         new._whole = None
         return new
 
     def find(self, record_id: str) -> tuple[int, int] | None:
-        """Where the record `record_id` read from the bytes is: its fragment's key line to its
-        end (the separator left out); None if the bytes hold no such record."""
+        """Where the record `record_id` read from the bytes is in the file: its fragment's key
+        line to its end (the separator left out); None if the bytes hold no such record."""
         head = self._first_from(record_id, after=False)
         if head is None or self._key_at(head)[0] != record_id:
             return None
-        return head, self._end_of(head + 5)
+        return head + self._base, self._end_of(head + 5) + self._base
 
     def insert_at(self, record_id: str) -> int | None:
         """Where the fragment of a new record `record_id` goes: the start of the first record
-        read whose id sorts after it (None: after the last one)."""
-        return self._first_from(record_id, after=True)
+        read whose id sorts after it (None: after the last one), in the file."""
+        at = self._first_from(record_id, after=True)
+        return at + self._base if at is not None else None
 
     # -- reading -----------------------------------------------------------------------------------
     def get(self, record_id: Any, default: Any = None) -> Any:
@@ -176,6 +198,7 @@ class SparseTable(Mapping[str, Any]):
             with shared.lock:
                 if shared.whole is None:
                     shared.whole = self._parsed()
+                    shared.raw = None  # (the file's bytes go, unless the caller holds them)
             self._whole = {**shared.whole, **self._written} if self._written else shared.whole
         return self._whole
 
