@@ -175,19 +175,21 @@ class SparseTable(Mapping[str, Any]):
         ):
             yield from self.whole().items()
             return
-        heads = self._heads_holding([orjson.dumps(v) for v in wanted])
-        if heads is None:
+        found = self._holding([orjson.dumps(v) for v in wanted])
+        if found is None:
             yield from self.whole().items()
             return
-        docs = self._shared.docs
-        for head in heads:
-            record_id, value_at = self._key_at(head)
+        # The records found, parsed as one object (their fragments joined: one call, not one
+        # per record); a record read before stays the object it was.
+        raw, docs = self._raw, self._shared.docs
+        parsed = orjson.loads(b"{" + b",".join(raw[a:b] for a, b in found) + b"}")
+        for record_id, doc in parsed.items():
             if record_id in self._written:
                 continue
-            doc = docs.get(record_id)
-            if doc is None:
-                doc = docs[record_id] = self._value_at(value_at)
-            yield record_id, doc
+            known = docs.get(record_id)
+            if known is None:
+                docs[record_id] = doc
+            yield record_id, doc if known is None else known
         yield from self._written.items()
 
     def whole(self) -> dict[str, Any]:
@@ -301,21 +303,22 @@ class SparseTable(Mapping[str, Any]):
             raise ValueError("not a record's key line")
         return orjson.loads(match.group(1)), match.end()
 
-    def _heads_holding(self, needles: list[bytes]) -> list[int] | None:
-        """The starts of the records whose bytes hold one of `needles`, in file order; None if
-        more than the sieve's limit do (`HIT_BYTES`, `MAX_HITS`)."""
+    def _holding(self, needles: list[bytes]) -> list[tuple[int, int]] | None:
+        """Where the records whose bytes hold one of `needles` are (their fragments, key line to
+        end), in file order; None if more than the sieve's limit do (`HIT_BYTES`,
+        `MAX_HITS`)."""
         raw, start, last = self._raw, self._start, self._last
         limit = max(MAX_HITS, (last - start) // HIT_BYTES)
-        heads: set[int] = set()
+        found: dict[int, int] = {}
         for needle in needles:
             at = raw.find(needle, start, last)
             while at >= 0:
                 head = raw.rfind(KEY_LINE, start, at + 1) + 1  # (a needle holds no newline)
-                heads.add(head)
-                if len(heads) > limit:
+                end = found[head] = self._end_of(head + 5)
+                if len(found) > limit:
                     return None
-                at = raw.find(needle, self._end_of(head + 5), last)
-        return sorted(heads)
+                at = raw.find(needle, end, last)
+        return sorted(found.items())
 
 
 def whole(table: Any) -> Any:
