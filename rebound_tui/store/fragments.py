@@ -40,12 +40,11 @@ from rebound_tui.store.layout import (
     fragment,
     table_spans,
 )
-from rebound_tui.store.sparse_table import SparseTable, whole
+from rebound_tui.store.sparse_table import RECORD_KEY, SparseTable, whole
 
 # A record's key line in a table laid out as `encode` writes it: deeper lines are indented six
 # spaces or more, and a raw newline only ever appears between tokens.
 _RECORD_LINE = re.compile(rb'\n    "')
-_RECORD_KEY = re.compile(rb'    ("(?:[^"\\\n]|\\.)*"): ')
 _TABLE_OPEN, _TABLE_CLOSE, _SEP = b"{\n", b"\n  }", b",\n"
 _CHUNK = 1 << 20
 _PATCH_MAX = 256  # changed records of one table a save writes into the file's bytes (not more)
@@ -178,7 +177,7 @@ def _key_at(raw: bytes, head: int, end: int) -> bytes | None:
     colon = raw.find(b'": ', head + 5, end)
     key = raw[head + 4 : colon + 1]
     if colon == -1 or b"\\" in key:  # (an escape: the key read properly)
-        match = _RECORD_KEY.match(raw, head, end)
+        match = RECORD_KEY.match(raw, head, end)
         return match.group(1) if match is not None else None
     return key
 

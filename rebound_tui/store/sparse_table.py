@@ -38,10 +38,10 @@ from typing import Any
 
 import orjson
 
-__all__ = ["SparseTable", "whole", "with_record"]
+__all__ = ["SparseTable", "all_parsed", "whole", "with_record"]
 
 KEY_LINE = b'\n    "'  # the start of a record's key line (after the newline before it)
-_RECORD_KEY = re.compile(rb'    ("(?:[^"\\\n]|\\.)*"): ')
+RECORD_KEY = re.compile(rb'    ("(?:[^"\\\n]|\\.)*"): ')  # a key line: its id as written
 _TABLE_CLOSE = b"\n  }"
 MIN_BYTES = 1 << 20  # a smaller table is parsed whole: it takes less than a few lookups
 MAX_FINDS = 2000  # records looked up one by one (about 20 us each) before the whole table is
@@ -298,7 +298,7 @@ class SparseTable(Mapping[str, Any]):
 
     def _key_at(self, head: int) -> tuple[str, int]:
         """The id of the record whose key line starts at `head`, and where its value starts."""
-        match = _RECORD_KEY.match(self._raw, head, self._last)
+        match = RECORD_KEY.match(self._raw, head, self._last)
         if match is None:  # (never, in the layout this table is made for)
             raise ValueError("not a record's key line")
         return orjson.loads(match.group(1)), match.end()
@@ -332,3 +332,8 @@ def with_record(table: Mapping[str, Any], record_id: str, doc: Any) -> Mapping[s
     if type(table) is SparseTable:
         return table.with_record(record_id, doc)
     return {**table, record_id: doc}
+
+
+def all_parsed(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a database's tables) with every table a dict: those left as bytes parsed."""
+    return {name: whole(table) for name, table in data.items()}

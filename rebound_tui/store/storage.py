@@ -62,7 +62,7 @@ from rebound_tui.store.files import (
 from rebound_tui.store.fragments import Version, file_pieces
 from rebound_tui.store.journal import Journal
 from rebound_tui.store.layout import Layout, Piece, plan
-from rebound_tui.store.sparse_table import SparseTable, whole
+from rebound_tui.store.sparse_table import SparseTable, all_parsed
 
 if TYPE_CHECKING:
     from rebound_tui.store.sync import Accepted, ConflictCopies
@@ -358,7 +358,7 @@ class SyncStorage(Storage):
             described: tuple[FileSig | None, bytes | None, Layout | None] = (sig, None, None)
             self._layout_due = (sig, data)
         else:
-            whole_data = data if self.one_shot else {n: whole(v) for n, v in data.items()}
+            whole_data = data if self.one_shot else all_parsed(data)
             described = _describe(raw, sig, whole_data, exact, layout=not self.one_shot)
             if exact is None and described[2] is not None:
                 exact = True
@@ -368,7 +368,7 @@ class SyncStorage(Storage):
             strict = entry.strict if entry is not None else exact is True
             checked.remember(digest.value, checked.Entry(top or "", exact, strict))
         if exact is not True and any(type(v) is SparseTable for v in data.values()):
-            data = {name: whole(value) for name, value in data.items()}  # (not our layout)
+            data = all_parsed(data)  # (not our layout)
         self.max_stamp_hint = (data, top)
         self._read_exact = exact is True
         return data, described
@@ -689,7 +689,7 @@ class SyncStorage(Storage):
         data = self._data
         if data is None or not any(type(v) is SparseTable for v in data.values()):
             return
-        self._data = {name: whole(value) for name, value in data.items()}
+        self._data = all_parsed(data)
         hint = self.max_stamp_hint
         if hint is not None and hint[0] is data:
             self.max_stamp_hint = (self._data, hint[1])
@@ -720,7 +720,7 @@ class SyncStorage(Storage):
         if due is None:
             return
         sig, data = due
-        data = {name: whole(value) for name, value in data.items()}  # (as it was read)
+        data = all_parsed(data)  # (as it was read)
         layout = None
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -754,12 +754,12 @@ class SyncStorage(Storage):
                 tables = None
                 if source is not None and self._layout is not None:
                     fd = source
-                    data = {name: whole(value) for name, value in data.items()}
+                    data = all_parsed(data)
                     step = plan(self._layout, data, lambda a, b: read_at(fd, b - a, a))
                 elif source is not None and self._read is not None and self._read[0] == old_sig:
                     tables = file_pieces(self._read[1], data, self._read[2])
                 if step is None and tables is None:
-                    data = {name: whole(value) for name, value in data.items()}
+                    data = all_parsed(data)
                 raw = encode(data) if step is None and tables is None else None
             if step is not None and step.unchanged:
                 return self._saved(step.layout, old_sig, generation, data, written=False)
