@@ -138,6 +138,37 @@ def page_fault_us(megabytes: int = 32) -> float:
     return took / (size // page) * 1e6
 
 
+# A fixed piece of pure Python, timed inside each of some fresh processes (`host_spread`).
+HOST_LOOP = """\
+import time
+t = time.perf_counter()
+s = 0
+for i in range(2_000_000):
+    s += i * i
+print(time.perf_counter() - t)
+"""
+
+
+def host_spread(runs: int = 9) -> list[float]:
+    """The same pure-Python loop timed in `runs` fresh processes, one after the other, in
+    seconds: how steady this machine's speed is for one process. On a quiet machine they agree
+    within a few percent; where they do not, every whole-process figure here spreads as much
+    (each ratio is then a median of many rounds: `run.Plan`)."""
+    out = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", HOST_LOOP], capture_output=True, text=True, check=True
+        )
+        out.append(float(done.stdout))
+    return out
+
+
+def spread_words(times: list[float]) -> str:
+    """'min / median / max ms' of some timings."""
+    ms = sorted(t * 1000 for t in times)
+    return f"{ms[0]:.0f} / {statistics.median(ms):.0f} / {ms[-1]:.0f} ms"
+
+
 def _open_follow_ups(path: Path, today: str) -> list[tuple[str, str, str | None]]:
     import orjson
 

@@ -46,3 +46,29 @@ def test_cpu_line_gives_the_medians() -> None:
 
 def test_page_fault_cost_is_measured() -> None:
     assert wp.page_fault_us(1) > 0
+
+
+def test_spread_words_give_min_median_max_in_ms() -> None:
+    assert wp.spread_words([0.30, 0.25, 0.41]) == "250 / 300 / 410 ms"
+    assert wp.spread_words([0.2]) == "200 / 200 / 200 ms"
+
+
+def test_the_host_loop_is_timed_in_each_fresh_process() -> None:
+    times = wp.host_spread(2)
+    assert len(times) == 2
+    assert all(0 < t < 30 for t in times)
+
+
+def test_whole_process_rounds_are_many_on_heavy_and_three_on_extreme() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "rebound_bench_run", WHOLEPROCESS.with_name("run.py")
+    )
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = run  # (dataclasses look their module up here)
+    spec.loader.exec_module(run)
+    plan = run.Plan()
+    assert plan.rounds(plan.startup_runs, "heavy") == plan.startup_runs >= 15
+    assert plan.rounds(plan.cli_reps, "heavy") == plan.cli_reps >= 11
+    assert plan.rounds(plan.startup_runs, "extreme") == plan.rounds(plan.cli_reps, "extreme") == 3
+    assert run.Plan(cli_reps=2).rounds(2, "extreme") == 2  # (--quick asks fewer: never more)
