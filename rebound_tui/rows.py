@@ -191,7 +191,7 @@ def due_sort_key(overdue: bool, importance: int, due: str, title: str) -> tuple:
 
 def search_text(*parts: str | None) -> str:
     """What a row's search matches: its words, lower case."""
-    return " ".join(p for p in parts if p).lower()
+    return " ".join(filter(None, parts)).lower()
 
 
 def due_entries(

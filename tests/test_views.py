@@ -89,6 +89,27 @@ def test_network_rows(service: Service) -> None:
     assert views.network("nope") == []
 
 
+def test_everyone_in_an_interaction_counts_for_the_network(tmp_path) -> None:
+    """The main contact and everyone with them get the exchange (warmth) and, for a touch, the
+    last contact; so does someone named only among those with (no main contact)."""
+    svc = Service.open(tmp_path / "data.json", today=lambda: TODAY)
+    db = svc.db
+    ann, bob, cat, dan = (db.create("contacts", {"name": n}) for n in ("Ann", "Bob", "Cat", "Dan"))
+    db.create(
+        "interactions",
+        {"kind": "meeting", "day": "2026-11-26", "contact_id": ann, "with_ids": [bob]},
+    )
+    db.create("interactions", {"kind": "call", "day": "2026-11-20", "with_ids": [cat, bob]})
+    db.create("interactions", {"kind": "note", "day": "2026-11-27", "with_ids": [dan]})
+    rows = {r.contact: r for r in Views(svc).network()}
+    assert rows["Ann"].last_contact == rows["Bob"].last_contact == "2026-11-26"
+    assert rows["Cat"].last_contact == "2026-11-20"
+    assert rows["Dan"].last_contact is None  # a note is no touch, and weighs nothing
+    assert rows["Dan"].warmth.level is Level.COLD and rows["Dan"].warmth.score == 0
+    assert rows["Bob"].warmth.score > rows["Ann"].warmth.score > rows["Cat"].warmth.score > 0
+    assert rows["Ann"].search == "ann" and rows["Ann"].last_contact_days == 1
+
+
 def test_due_rows_and_counters(service: Service) -> None:
     views = Views(service)
     due = views.due()
