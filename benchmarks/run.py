@@ -78,7 +78,7 @@ class Plan:
         return max(min(n, 3), round(n * (self.extreme_scale if size == "extreme" else 1)))
 
     def rounds(self, n: int, size: str) -> int:
-        """Rounds of a whole-process figure: `n` on heavy, `extreme_rounds` on extreme."""
+        """Rounds of a whole-process figure: `n`, but at most `extreme_rounds` on extreme."""
         return min(n, self.extreme_rounds) if size == "extreme" else n
 
 
