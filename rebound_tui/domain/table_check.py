@@ -104,23 +104,50 @@ def sift(
 def _shapes(table: str, docs: list[dict], clocks: list[dict]) -> tuple[set[str] | None, set[tuple]]:
     """The fields the records hold (None: a record `check_doc` must judge whole), and the
     shapes (keys, clock keys) of records that need `check_doc` anyway: a live record without a
-    required field, or a bookkeeping field this version does not know."""
-    required = REQUIRED.get(table, ())
+    required field, or a bookkeeping field this version does not know.
+
+    Each shape's verdict is kept (`_SHAPES`): a table is checked a piece at a time, and its
+    shapes come back piece after piece (the heavy benchmark file's 5,000 contacts: 2,306 shapes
+    in 18 pieces, each judged in about 5 us)."""
     fields: set[str] = set()
     odd: set[tuple] = set()
+    known = _SHAPES
     for shape in set(zip(map(tuple, docs), map(tuple, clocks), strict=True)):
-        keys, stamped = shape
-        if any(type(key) is not str for key in keys):
+        key = (table, shape)
+        verdict = known.get(key, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = _shape_verdict(table, *shape)
+            if len(known) >= _SHAPES_KEPT:
+                known.clear()
+            known[key] = verdict
+        if verdict is None:
             return None, odd
-        own = [key for key in keys if key.startswith("_")]
-        plain = [key for key in keys if not key.startswith("_")]
-        if not set(plain) <= set(stamped):
-            return None, odd  # a field with no stamp
-        fields.update(plain)
-        fields.update(key for key in own if key in (CREATED, DELETED))
-        if any(key not in _OWN for key in own) or any(key not in keys for key in required):
-            odd.add(shape)  # (a record without a required field may be a tombstone)
+        names, needs_check = verdict
+        fields.update(names)
+        if needs_check:
+            odd.add(shape)
     return fields, odd
+
+
+_SHAPES: dict[tuple[str, tuple], tuple[tuple[str, ...], bool] | None] = {}
+_SHAPES_KEPT = 4096  # verdicts kept at most (then forgotten all at once)
+_UNSEEN = object()
+
+
+def _shape_verdict(table: str, keys: tuple, stamped: tuple) -> tuple[tuple[str, ...], bool] | None:
+    """For records with the keys `keys` and the clock keys `stamped`: the fields they hold, and
+    whether `check_doc` must judge them anyway; None if it must judge the whole table."""
+    if any(type(key) is not str for key in keys):
+        return None
+    own = [key for key in keys if key.startswith("_")]
+    plain = [key for key in keys if not key.startswith("_")]
+    if not set(plain) <= set(stamped):
+        return None  # a field with no stamp
+    names = (*plain, *(key for key in own if key in (CREATED, DELETED)))
+    required = REQUIRED.get(table, ())
+    # (A record without a required field may be a tombstone.)
+    needs_check = any(key not in _OWN for key in own) or any(key not in keys for key in required)
+    return names, needs_check
 
 
 def _column_passes(table: str, key: str, column: list[Any]) -> bool:

@@ -221,6 +221,30 @@ def test_a_live_record_without_a_required_field_is_left_to_check_doc() -> None:
     assert sift("interactions", recs, limit=LIMIT) == ["b"]
 
 
+def test_a_shape_seen_before_gets_the_same_verdict_and_the_kept_ones_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shapes are judged once and their verdicts kept (the pieces of one table repeat them):
+    the second time gives the first's verdict, and the same keys in another table get that
+    table's own (an interaction needs its day, a company has no such field)."""
+    from rebound_tui.domain import table_check
+
+    monkeypatch.setattr(table_check, "_SHAPES", {})
+    monkeypatch.setattr(table_check, "_SHAPES_KEPT", 3)
+    stamp = make_stamp(T0, 0, "aaaaaaaa")
+    missing_day = {"kind": "call", "_clock": {"kind": stamp}}
+    unstamped = {"kind": "call", "day": "2026-05-02", "_clock": {"kind": stamp}}
+    for _ in range(2):  # (the second time from the kept verdicts)
+        assert sift("interactions", {"b": dict(missing_day)}, limit=LIMIT) == ["b"]
+        assert sift("interactions", {"c": copy.deepcopy(unstamped)}, limit=LIMIT) is None
+        assert sift("companies", {"d": copy.deepcopy(missing_day)}, limit=LIMIT) == []
+    for n in range(10):  # (another shape each: never more than three kept)
+        doc = {"kind": "call", "day": "2026-05-02", f"x{n}": 1, "_clock": {"kind": stamp}}
+        doc["_clock"].update({"day": stamp, f"x{n}": stamp})
+        sift("interactions", {"e": doc}, limit=LIMIT)
+        assert len(table_check._SHAPES) <= 3
+
+
 def test_many_stamps_at_once() -> None:
     good = [make_stamp(T0 + n, n, "abcdef01") for n in range(100)]
     assert all_stamps(set(good))
