@@ -25,6 +25,10 @@ LIMIT = make_stamp(NOW + 86_400_000, 0xFFFF, "ffffffff")
 AHEAD = make_stamp(NOW + 9 * 86_400_000, 0, "bbbbbbbb")
 
 
+def good_stamp() -> str:
+    return make_stamp(T0, 7, "abcdef01")
+
+
 @pytest.fixture(autouse=True)
 def empty_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(record_check, "_stamps", {})
@@ -253,3 +257,28 @@ def test_many_stamps_at_once() -> None:
         assert not all_stamps({*good, bad})
     joined = good[0][:19] + "\n" + good[0][20:]  # a newline cannot pass for a separator
     assert not all_stamps({joined})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    days=st.lists(
+        st.tuples(st.integers(1990, 2100), st.integers(0, 13), st.integers(0, 32)),
+        min_size=1,
+        max_size=8,
+    ),
+    again=st.booleans(),
+)
+def test_many_stamps_agree_with_each_stamp_checked(
+    days: list[tuple[int, int, int]], again: bool
+) -> None:
+    """`all_stamps` says what `is_stamp` of each says, whether their days are new here, known
+    good or known bad (the days' verdicts are kept), or forgotten meanwhile."""
+    from rebound_tui.domain import clock
+
+    stamps = {f"{y:04d}-{m:02d}-{d:02d}T10:20:30.456Z-00a1-abcdef01" for y, m, d in days}
+    expected = all(is_stamp(s) for s in stamps)  # (each day judged, and kept)
+    assert all_stamps(stamps) == expected
+    if again:
+        clock._stamp_days.clear()
+    assert all_stamps(stamps) == expected
+    assert all_stamps(stamps | {good_stamp()}) == expected
