@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from rebound_tui.store import exact, layout
 from rebound_tui.store.fileformat import decode, encode
-from rebound_tui.store.layout import SMALL_TABLE, Layout, Span, plan, render
+from rebound_tui.store.layout import SMALL_TABLE, Layout, Span, largest_table, plan, render
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -155,3 +155,11 @@ def check_read_layout(data: dict[str, Any], where: int, junk: bytes) -> None:
     if at < len(raw):  # one byte replaced: the same size, other bytes
         other = raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1 :]
         assert Layout.of_file(data, len(other), lambda a, b: other[a:b]) is None
+
+
+def test_the_largest_table_if_large_and_given_once() -> None:
+    spans = [("companies", 10, 20), ("interactions", 30, 530), ("meta", 540, 550)]
+    assert largest_table(spans, 500) == 1
+    assert largest_table(spans, 501) is None  # (not large enough)
+    assert largest_table([*spans, ("interactions", 560, 570)], 500) is None  # (given twice)
+    assert largest_table([], 0) is None

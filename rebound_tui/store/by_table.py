@@ -164,9 +164,10 @@ def parse_by_table(
 
 def _sparse_candidate(spans: list[tuple[str, int, int]]) -> str | None:
     """The table a load may leave as bytes (`sparse`): the largest, if large and given once."""
-    name, start, stop = max(spans, key=lambda span: span[2] - span[1])
-    once = [n for n, *_ in spans].count(name) == 1
-    return name if once and stop - start >= sparse_table.MIN_BYTES else None
+    from rebound_tui.store.layout import largest_table
+
+    index = largest_table(spans, sparse_table.MIN_BYTES)
+    return spans[index][0] if index is not None else None
 
 
 def _joined(

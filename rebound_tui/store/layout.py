@@ -162,6 +162,18 @@ _JSON_SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip() would also take \x0
 _TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*")[ \t]*:[ \t]*')
 
 
+def largest_table(spans: list[tuple[str, int, int]], min_bytes: int) -> int | None:
+    """Which of `spans` (`table_spans`) is the largest table, if it has `min_bytes` or more and
+    is given once in the file (a forked check's share, or a table left as its bytes)."""
+    index = max(range(len(spans)), key=lambda i: spans[i][2] - spans[i][1], default=None)
+    if index is None:
+        return None
+    name, start, stop = spans[index]
+    if stop - start < min_bytes or [n for n, *_ in spans].count(name) > 1:
+        return None
+    return index
+
+
 def table_spans(raw: bytes) -> list[tuple[str, int, int]] | None:
     """Each top-level key of a file laid out as `encode` writes it (one per line, indented two
     spaces), with where its value starts and stops, in file order; None if the file is not

@@ -45,6 +45,7 @@ import orjson
 
 from rebound_tui.store import table_chunks
 from rebound_tui.store.files import fork_with_pipe, write_all
+from rebound_tui.store.layout import largest_table
 from rebound_tui.store.sparse_table import SparseTable
 from rebound_tui.store.table_chunks import NEXT_RECORD
 
@@ -63,11 +64,8 @@ Verdict = tuple[list[str], str | None, bool | None]
 def apart_table(spans: Spans, given: Mapping[str, Any]) -> int | None:
     """The table a child would check: the largest, if it is large, given once in the file, and
     not parsed already (`given`)."""
-    index = max(range(len(spans)), key=lambda i: spans[i][2] - spans[i][1], default=None)
-    if index is None or _cores() < 2:
-        return None
-    name, start, stop = spans[index]
-    if stop - start < MIN_BYTES or name in given or [n for n, *_ in spans].count(name) > 1:
+    index = largest_table(spans, MIN_BYTES)
+    if index is None or _cores() < 2 or spans[index][0] in given:
         return None
     return index
 
