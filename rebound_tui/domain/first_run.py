@@ -61,11 +61,13 @@ def first_run_steps(
     `$REBOUND_DB` or a symlink point elsewhere, as the sync instructions say to do).
     The names shown are the first in alphabetical order, so the guide is the same every time.
     """
-    company_names = sorted((c.name for c in companies), key=str.lower)
+    company_names = sorted((c.name for c in companies), key=_alphabetical)
     people = list(contacts)
     rejections = [i for i in interactions if i.kind == "rejection"]
     said_no = {i.contact_id for i in rejections if i.contact_id}
-    bosses = sorted((p.name for p in people if p.role == "boss" or p.id in said_no), key=str.lower)
+    bosses = sorted(
+        (p.name for p in people if p.role == "boss" or p.id in said_no), key=_alphabetical
+    )
     return FirstRunSteps(
         company=bool(company_names),
         boss=bool(bosses),
@@ -75,3 +77,8 @@ def first_run_steps(
         company_name=company_names[0] if company_names else "",
         boss_name=bosses[0] if bosses else "",
     )
+
+
+def _alphabetical(name: str) -> tuple[str, str]:
+    """Case aside first, then as written: "A" and "a" always come in the same order."""
+    return name.lower(), name
