@@ -17,8 +17,10 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+
+from rebound_tui.domain.stamp_columns import all_stamps
 
 __all__ = [
     "AHEAD_LIMIT_MS",
@@ -27,6 +29,7 @@ __all__ = [
     "MAX_COUNTER",
     "MAX_MS",
     "ahead_limit",
+    "all_stamps",
     "STAMP_LENGTH",
     "is_stamp",
     "make_stamp",
@@ -96,8 +99,9 @@ def stamp_instant(stamp: str) -> str:
     return stamp[:24]
 
 
-# `is_stamp` is the load's hot path (every distinct stamp of a file): the time of day checked by
-# the pattern, the calendar day once per distinct day. The same stamps as `parse_stamp` accepts.
+# `is_stamp` is a record's check's hot path (each of its stamps): the time of day checked by the
+# pattern, the calendar day once per distinct day. The same stamps as `parse_stamp` accepts.
+# (A whole table's distinct stamps are checked at once by `all_stamps`: stamp_columns.py.)
 _STAMP_SHAPE = re.compile(
     r"\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z-[0-9a-f]{4}-[0-9a-f]{8}",
     re.ASCII,
@@ -122,23 +126,6 @@ def _stamp_day(day: str) -> bool:
 def is_stamp(s: object) -> bool:
     """True if ``s`` is a well-formed stamp (what `parse_stamp` accepts)."""
     return isinstance(s, str) and _STAMP_SHAPE.fullmatch(s) is not None and _stamp_day(s[:10])
-
-
-# Many stamps at once (a table's new stamps): one match over their text joined by newlines, once
-# each is known to be as long as a stamp (so no stamp can hold a newline and pass as two).
-_STAMP_LEN = 38
-_STAMPS_JOINED = re.compile(f"(?:{_STAMP_SHAPE.pattern}\n)*", re.ASCII)
-
-
-def all_stamps(stamps: Collection[str]) -> bool:
-    """True if every one of `stamps` (strings) is a well-formed stamp (`is_stamp` of each)."""
-    if not stamps:
-        return True
-    if set(map(len, stamps)) != {_STAMP_LEN}:
-        return all(is_stamp(s) for s in stamps)
-    if _STAMPS_JOINED.fullmatch("\n".join(stamps) + "\n") is None:
-        return False
-    return all(_stamp_day(day) for day in {s[:10] for s in stamps})
 
 
 def system_ms() -> int:

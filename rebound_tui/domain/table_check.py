@@ -199,10 +199,8 @@ def _stamp_set(clocks: list[dict], columns: dict[str, list[Any]]) -> set[str] | 
         if key in columns:
             stamps.update(columns[key])
             stamps.discard(_ABSENT)
-    if set(map(type, stamps)) - {str}:
-        return None
-    new = stamps.difference(record_check._stamps)
-    if new and not all_stamps(new):
+    new = stamps.difference(record_check._stamps)  # (known ones are strings: checked before)
+    if new and (set(map(type, new)) - {str} or not all_stamps(new)):
         return None
     return stamps
 

@@ -51,6 +51,7 @@ _CHECK_MODULES = (
     "rebound_tui/domain/record_check.py",
     "rebound_tui/domain/table_check.py",
     "rebound_tui/domain/clock.py",
+    "rebound_tui/domain/stamp_columns.py",
     "rebound_tui/domain/days.py",
     "rebound_tui/store/fileformat.py",
     "rebound_tui/store/duplicate_keys.py",
