@@ -197,6 +197,7 @@ class Start:
                 pane.loading_text = None
         app.themes.remember_pending()  # a theme picked meanwhile
         app.refresh_panes(force=True)
+        app.call_after_refresh(loaded.settle)  # (the collector, off since the open began)
         # (Not made before: mounting three inputs shared the interpreter with the open.)
         app.call_after_refresh(app.add_searches)
         if loaded.state is not None:  # the data as read: next start's first screen, once drawn

@@ -264,3 +264,45 @@ async def test_the_first_screen_is_remembered_once_the_data_is_on_screen(
         (args, was_loaded), *_ = calls
         assert was_loaded and args[0] is app.service
         assert (args[1], args[2]) == read[0]  # the data as read, and its state
+
+
+async def test_no_collection_during_the_deferred_open_and_its_garbage_collected_once_drawn(
+    service: Service, first: startup.FirstScreen
+) -> None:
+    """The open runs with the cyclic collector off (a collection then would walk everything the
+    first paint made, while the panes wait); once the rows are drawn, what the open left as
+    garbage is collected, not frozen with the data, and the collector is on again."""
+    import gc
+    import weakref
+
+    class Cycle:
+        pass
+
+    seen: list[bool] = []
+    left: list[weakref.ref[Cycle]] = []
+
+    def opener() -> tuple[Service, startup.FileState | None]:
+        seen.append(gc.isenabled())
+        garbage = Cycle()
+        garbage.me = garbage  # type: ignore[attr-defined]  (only a collection frees it)
+        left.append(weakref.ref(garbage))
+        del garbage
+        opened = Service.open(service.path, today=lambda: TODAY, resident=True)
+        return opened, due_cache.file_state(service.path)
+
+    app = make_app(
+        opener=opener, first_screen=first, first_day=TODAY, data_label="x", poll_seconds=0
+    )
+    gc.unfreeze()
+    assert gc.isenabled()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(app, pilot)
+            await pilot.pause()
+            assert seen == [False]  # off for the open
+            assert gc.isenabled()  # on again once the rows were drawn
+            assert left[0]() is None  # the garbage collected, not frozen
+            assert gc.get_freeze_count() > 0  # and the data frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
