@@ -179,14 +179,18 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         self.due.focus_table()
         self.pane_layout.apply()
 
+    def on_unmount(self) -> None:
+        self.start.settle(freeze=False)  # (quit before the rows were drawn: the collector on)
+
     def on_ready(self) -> None:  # (Textual's Ready: the first frame is on screen)
         self.start.ready()
 
     def add_searches(self) -> None:
         """Each pane's search input, hidden until "/" (`Pane.add_search`; "/" before this
-        makes its own)."""
+        makes its own). Not once the panes are gone (the app quit while the data opened)."""
         for pane in self.panes:
-            pane.add_search()
+            if pane.is_attached:
+                pane.add_search()
 
     def start_background(self) -> None:
         if self.poll_seconds > 0:

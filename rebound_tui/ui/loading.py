@@ -39,12 +39,14 @@ class Loaded:
     state: FileState | None = None  # the file as read, when memory holds exactly it
     collecting: bool = True  # the cyclic collector was on before the open (see `open_data`)
 
-    def settle(self) -> None:
+    def settle(self, *, freeze: bool = True) -> None:
         """Once the rows are on screen: what the open left collected, the rest frozen (the
         parsed data lives as long as the app: no full collection walks it again; those
-        pauses were the slowest keystrokes on a large file), and the collector on again."""
-        gc.collect()
-        gc.freeze()
+        pauses were the slowest keystrokes on a large file), and the collector on again.
+        Without `freeze` (the app quits first), only the collector on again."""
+        if freeze:
+            gc.collect()
+            gc.freeze()
         if self.collecting:
             gc.enable()
 

@@ -80,6 +80,7 @@ class Start:
         self.first_day = first_day
         self.file_state = file_state
         self.first_entries: tuple[Any, FileState] | None = None
+        self.unsettled: Loaded | None = None  # attached, the collector still off (`settle`)
         self.building = False  # the views are being built in a thread after the first paint
         self.loader: Worker[Loaded] | None = None
         # The thread switch interval of the session once every pane has its rows (launch.py
@@ -197,13 +198,25 @@ class Start:
                 pane.loading_text = None
         app.themes.remember_pending()  # a theme picked meanwhile
         app.refresh_panes(force=True)
-        app.call_after_refresh(loaded.settle)  # (the collector, off since the open began)
+        self.unsettled = loaded  # (the collector, off since the open began: `settle`)
+        app.call_after_refresh(self.settle)
         # (Not made before: mounting three inputs shared the interpreter with the open.)
         app.call_after_refresh(app.add_searches)
         if loaded.state is not None:  # the data as read: next start's first screen, once drawn
             self.first_entries = (loaded.views.snapshot.entries, loaded.state)
             app.call_after_refresh(self._remember_first_screen)
         self._background()
+
+    def settle(self, *, freeze: bool = True) -> None:
+        """The attached data's `Loaded.settle`, once: after the frame that shows its rows, or
+        when the app quits before that frame (then only the collector on again)."""
+        loaded, self.unsettled = self.unsettled, None
+        loader = self.loader
+        quit_first = not freeze and not self.app.loaded  # (opened, maybe never attached)
+        if loaded is None and quit_first and loader and loader.state == WorkerState.SUCCESS:
+            loaded = loader.result
+        if loaded is not None:
+            loaded.settle(freeze=freeze)
 
     def _background(self) -> None:
         """Every pane has its rows: once they are on screen, the app's background work, then

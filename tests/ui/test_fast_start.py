@@ -294,7 +294,7 @@ async def test_no_collection_during_the_deferred_open_and_its_garbage_collected_
         opener=opener, first_screen=first, first_day=TODAY, data_label="x", poll_seconds=0
     )
     gc.unfreeze()
-    assert gc.isenabled()
+    gc.enable()
     try:
         async with app.run_test(size=SIZE) as pilot:
             await loaded(app, pilot)
@@ -303,6 +303,54 @@ async def test_no_collection_during_the_deferred_open_and_its_garbage_collected_
             assert gc.isenabled()  # on again once the rows were drawn
             assert left[0]() is None  # the garbage collected, not frozen
             assert gc.get_freeze_count() > 0  # and the data frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+@pytest.mark.parametrize("failing", [False, True])
+async def test_quitting_during_the_deferred_open_leaves_the_collector_on(
+    service: Service, first: startup.FirstScreen, failing: bool
+) -> None:
+    """q pressed while the data opens (the collector off for the open): whether the open then
+    succeeds or fails, the app ends with the collector on again."""
+    import gc
+
+    gate = threading.Event()
+    error = DataFileError(service.path, "not valid JSON") if failing else None
+    app = deferred(service.path, first, gate, fail=error)
+    gc.enable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            threading.Timer(0.2, gate.set).start()  # the open ends while quit waits for it
+            await pilot.press("q")
+            await pilot.pause()
+        assert gc.isenabled()
+        assert app.loaded is not failing
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_an_app_ending_with_its_data_open_but_not_shown_turns_the_collector_on(
+    service: Service, first: startup.FirstScreen, monkeypatch
+) -> None:
+    """The open done (the collector off for it) but its rows never shown, the app ends: the
+    collector is on again all the same (`Start.settle` on unmount)."""
+    import gc
+
+    from rebound_tui.ui.start import Start
+
+    monkeypatch.setattr(Start, "attach", lambda self, loaded: None)  # (never shown)
+    app = deferred(service.path, first)
+    gc.enable()
+    try:
+        async with app.run_test(size=SIZE):
+            await app.workers.wait_for_complete()
+            assert not gc.isenabled()  # (the open's: off until its rows would be drawn)
+            app.exit()
+        assert gc.isenabled()
     finally:
         gc.unfreeze()
         gc.enable()
