@@ -175,7 +175,7 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
         )
         self.start.first_paint()
         if self.loaded:  # (else once the data is attached: start.py)
-            self.call_after_refresh(self.add_searches)
+            self.call_after_refresh(self.start.add_searches)
         self.due.focus_table()
         self.pane_layout.apply()
 
@@ -184,13 +184,6 @@ class ReboundApp(InOrderKeys, LiteralText, App[None]):
 
     def on_ready(self) -> None:  # (Textual's Ready: the first frame is on screen)
         self.start.ready()
-
-    def add_searches(self) -> None:
-        """Each pane's search input, hidden until "/" (`Pane.add_search`; "/" before this
-        makes its own). Not once the panes are gone (the app quit while the data opened)."""
-        for pane in self.panes:
-            if pane.is_attached:
-                pane.add_search()
 
     def start_background(self) -> None:
         if self.poll_seconds > 0:

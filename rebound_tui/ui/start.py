@@ -54,7 +54,6 @@ class StartHost(Protocol):
     def exit(self, result: Any = None, return_code: int = 0) -> None: ...
     def set_day(self, day: dt.date) -> None: ...
     def refresh_panes(self, *, force: bool = False) -> None: ...
-    def add_searches(self) -> None: ...
     def start_background(self) -> None:
         """Every pane shows the data: start the disk poll and the cadence sync."""
         ...
@@ -201,11 +200,18 @@ class Start:
         self.unsettled = loaded  # (the collector, off since the open began: `settle`)
         app.call_after_refresh(self.settle)
         # (Not made before: mounting three inputs shared the interpreter with the open.)
-        app.call_after_refresh(app.add_searches)
+        app.call_after_refresh(self.add_searches)
         if loaded.state is not None:  # the data as read: next start's first screen, once drawn
             self.first_entries = (loaded.views.snapshot.entries, loaded.state)
             app.call_after_refresh(self._remember_first_screen)
         self._background()
+
+    def add_searches(self) -> None:
+        """Each pane's search input, hidden until "/" (`Pane.add_search`; "/" before this
+        makes its own). Not once the panes are gone (the app quit while the data opened)."""
+        for pane in self.app.panes:
+            if pane.is_attached:
+                pane.add_search()
 
     def settle(self, *, freeze: bool = True) -> None:
         """The attached data's `Loaded.settle`, once: after the frame that shows its rows, or
