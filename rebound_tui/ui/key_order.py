@@ -39,8 +39,22 @@ __all__ = ["InOrderKeys"]
 SUBMITS = frozenset({"enter"})
 
 # Longest wait for one widget to process its queue: a safety net for a widget closed with the
-# key still queued (the next key then goes anyway), not a delay anything normally waits for.
+# key still queued (the next key then goes anyway), not a delay anything normally waits for. It
+# is counted in ticks of the event loop, each at most `TICK` however late it comes: a pause of
+# the whole process (a busy or swapping host, a suspended VM, a long collection) is not a stuck
+# widget, and must not send the keys on before the form they were typed for is whole. (CI once
+# saw that: a wall-clock 2 s ran out while a form mounted, and its last fields missed the keys.)
 HOP_TIMEOUT = 2.0
+TICK = 0.05
+
+
+async def _wait(event: asyncio.Event) -> None:
+    """Return once `event` is set, or after `HOP_TIMEOUT` of the loop's own running time."""
+    waited = 0.0
+    while not event.is_set() and waited < HOP_TIMEOUT:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), TICK)
+        waited += TICK  # one tick, however long the process was away
 
 
 async def _flush(pump: MessagePump) -> None:
@@ -48,8 +62,7 @@ async def _flush(pump: MessagePump) -> None:
     done = asyncio.Event()
     if not pump.call_later(done.set):
         return  # closed: nothing more will happen there
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(done.wait(), HOP_TIMEOUT)
+    await _wait(done)
 
 
 class InOrderKeys:
@@ -119,14 +132,12 @@ class InOrderKeys:
         if screen is self._inorder_screen:
             return
         if not screen.is_mounted:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(screen._mounted_event.wait(), HOP_TIMEOUT)
+            await _wait(screen._mounted_event)
         await _flush(screen)  # its resume and auto focus
         # A screen that mounts some of its widgets after its first frame (the forms) says when
         # it is whole: keys wait for that.
         complete = getattr(screen, "complete", None)
-        if isinstance(complete, asyncio.Event) and not complete.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(complete.wait(), HOP_TIMEOUT)
+        if isinstance(complete, asyncio.Event):
+            await _wait(complete)
         await _flush(self)  # `widget.focus()` is carried out by the app's queue
         self._inorder_screen = screen

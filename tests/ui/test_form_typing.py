@@ -4,11 +4,16 @@ question asked before saving returns to the form as it was."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, TabbedContent
 
 from rebound_tui.service import Service
+from rebound_tui.ui import key_order
 from rebound_tui.ui.app import ReboundApp
 from rebound_tui.ui.screens.activity_forms import FollowUpForm, LogForm
 from rebound_tui.ui.screens.form_base import RecordForm
@@ -87,6 +92,51 @@ async def test_keys_typed_as_a_form_opens_reach_the_fields_mounted_after_its_fir
         assert not isinstance(app.screen, RecordForm)
         zed = service.find_company("Zed")
         assert (zed.priority, zed.location) == (3, "Evanston")
+
+
+async def test_a_pause_of_the_whole_process_does_not_send_the_keys_on_early(
+    app: ReboundApp, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys' safety net (`key_order.HOP_TIMEOUT`) counts the event loop's ticks, not the
+    wall clock: the process stopped for longer than it while the form mounts its last fields
+    (a busy host, a long collection) is no stuck form, and the keys still wait for them."""
+    monkeypatch.setattr(key_order, "HOP_TIMEOUT", 0.3)
+    mount_rest = CompanyForm._mount_rest
+
+    async def stalled(form: CompanyForm) -> None:
+        await asyncio.sleep(0.05)  # the keys wait for the form by now
+        time.sleep(1.0)  # the whole process away (no tick runs), far past the safety net
+        await asyncio.sleep(0.05)  # a tick or two after it, then the last fields
+        await mount_rest(form)
+
+    monkeypatch.setattr(CompanyForm, "_mount_rest", stalled)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await burst(pilot, "a", *"Zed", "tab", "tab", "3", "tab", *"Evanston", "ctrl+s")
+        assert not isinstance(app.screen, RecordForm)
+        zed = service.find_company("Zed")
+        assert (zed.priority, zed.location) == (3, "Evanston")
+
+
+async def test_keys_go_on_after_the_safety_net_when_a_form_never_completes(
+    app: ReboundApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A screen that never says it is whole (a bug) does not swallow the keyboard: after
+    `HOP_TIMEOUT` of ticks the keys go to what has the focus."""
+    monkeypatch.setattr(key_order, "HOP_TIMEOUT", 0.2)
+
+    async def never(form: CompanyForm) -> None:
+        return None
+
+    monkeypatch.setattr(CompanyForm, "_mount_rest", never)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await burst(pilot, "a", *"Zed")
+        assert isinstance(app.screen, CompanyForm)
+        assert not app.screen.complete.is_set()
+        assert field(app, "name") == "Zed"
 
 
 async def test_keys_typed_before_the_form_mounts_go_to_its_first_field(
