@@ -73,6 +73,17 @@ def _no_animations(monkeypatch):
 
 
 @pytest.fixture
+def snap_compare(snap_compare, monkeypatch):
+    """Snapshots with a steady cursor: a focused input's cursor blinks every 0.5 s, so a
+    snapshot taken more than that after the focus moved (a slow or busy machine) drew it off and
+    differed from the saved one. The cursor is drawn as focusing shows it, and stays."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    return snap_compare
+
+
+@pytest.fixture
 def data_path(tmp_path):
     return tmp_path / "rebound.json"
 
