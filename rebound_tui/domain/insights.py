@@ -33,6 +33,7 @@ calendar days. The definitions, also stated in the README:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ class Insights:
     replies: tuple[Reply, ...] = field(default_factory=tuple)
 
 
+@functools.lru_cache(maxsize=8192)  # (a file's days are a few hundred, each read many times)
 def _day(text: str | None) -> dt.date | None:
     if not text:
         return None
@@ -220,25 +222,37 @@ class _Index:
     company_of_contact: dict[str, str]
     touches_by_company: dict[str, list[tuple[dt.date, str]]]  # (day, kind) of real exchanges
     touches_by_person: dict[str, list[tuple[dt.date, str]]]
+    rejected: dict[tuple[str, dt.date], Interaction]  # as `rejections` finds them
 
     @classmethod
     def of(cls, contacts: Iterable[Contact], interactions: Iterable[Interaction]) -> _Index:
         company_of_contact = {c.id: c.company_id for c in contacts if c.company_id}
         by_company: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
         by_person: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+        rejected: dict[tuple[str, dt.date], Interaction] = {}
         for i in interactions:
-            if i.kind not in TOUCH_KINDS:
+            kind = i.kind
+            if kind not in TOUCH_KINDS:
+                if kind == "rejection" and i.company_id:
+                    day = _day(i.day)
+                    if day is not None:
+                        rejected.setdefault((i.company_id, day), i)
                 continue
             day = _day(i.day)
             if day is None:
                 continue
-            company = _company_of(i, company_of_contact)
+            touch = (day, kind)  # (one tuple for every list it is in)
+            company = i.company_id or company_of_contact.get(i.contact_id or "")
             if company:
-                by_company[company].append((day, i.kind))
+                by_company[company].append(touch)
+            if not i.with_ids:  # (most: one person, or none)
+                if i.contact_id:
+                    by_person[i.contact_id].append(touch)
+                continue
             for person in {i.contact_id, *i.with_ids}:
                 if person:
-                    by_person[person].append((day, i.kind))
-        return cls(company_of_contact, by_company, by_person)
+                    by_person[person].append(touch)
+        return cls(company_of_contact, by_company, by_person, rejected)
 
 
 def funnel(
@@ -248,8 +262,8 @@ def funnel(
     follow_ups: Sequence[FollowUp],
     index: _Index | None = None,
 ) -> tuple[FunnelStep, ...]:
-    by_company = (index or _Index.of(contacts, interactions)).touches_by_company
-    rejected = rejections(interactions)
+    index = index or _Index.of(contacts, interactions)
+    by_company, rejected = index.touches_by_company, index.rejected
     thanked = 0
     for (company_id, day), _ in rejected.items():
         limit = day + dt.timedelta(days=THANKS_WITHIN_DAYS)
@@ -294,7 +308,7 @@ def persistence(
     names = {c.id: c.name for c in companies}
     company_of_contact = index.company_of_contact
     latest: dict[str, tuple[dt.date, Interaction]] = {}
-    for (company_id, day), event in rejections(interactions).items():
+    for (company_id, day), event in index.rejected.items():
         if company_id in names and (company_id not in latest or day > latest[company_id][0]):
             latest[company_id] = (day, event)
     touches = index.touches_by_company

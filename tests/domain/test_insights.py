@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from rebound_tui.charts import bar, share, sparkline
 from rebound_tui.domain import insights
-from rebound_tui.domain.model import Company, Contact, FollowUp, Interaction
+from rebound_tui.domain.model import (
+    INTERACTION_KINDS,
+    TOUCH_KINDS,
+    Company,
+    Contact,
+    FollowUp,
+    Interaction,
+)
 
 D = dt.date.fromisoformat
 ACME = Company(id="acme", name="Acme", stage="rejected")
@@ -321,3 +329,48 @@ def test_replies_by_channel():
     assert [(r.channel, r.sent, r.replied) for r in rows] == [("email", 3, 1)]
     assert rows[0].share == 1 / 3
     assert insights.replies([]) == ()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(INTERACTION_KINDS)),
+            st.integers(0, 3),  # (few days: the same company's rejection twice on one day)
+            st.sampled_from([None, "acme", "beta"]),
+            st.sampled_from([None, "pat", "ray"]),
+            st.lists(st.sampled_from(["pat", "ray", "sam"]), max_size=3),
+        ),
+        max_size=30,
+    )
+)
+def test_the_one_pass_index_agrees_with_each_figure_counted_alone(rows):
+    """`_Index.of` finds the rejections and every touch in one pass over the interactions:
+    the same as `rejections`, and as counting each company's and each person's touches alone
+    (a touch with others counts once for each person, its own contact named again or not)."""
+    start = D("2026-10-01")
+    items = [
+        Interaction(
+            id=str(n),
+            kind=kind,
+            day=(start + dt.timedelta(days=day)).isoformat(),
+            company_id=company,
+            contact_id=contact,
+            with_ids=others,
+        )
+        for n, (kind, day, company, contact, others) in enumerate(rows)
+        if company or contact
+    ]
+    index = insights._Index.of([PAT, RAY], items)
+    assert index.rejected == insights.rejections(items)
+    by_company, by_person = defaultdict(list), defaultdict(list)
+    for i in items:
+        if i.kind not in TOUCH_KINDS:
+            continue
+        touch = (D(i.day), i.kind)
+        company = i.company_id or {"pat": "acme", "ray": "acme"}.get(i.contact_id or "")
+        if company:
+            by_company[company].append(touch)
+        for person in ["pat", "ray", "sam"]:
+            if person == i.contact_id or person in i.with_ids:
+                by_person[person].append(touch)
+    assert (index.touches_by_company, index.touches_by_person) == (by_company, by_person)
