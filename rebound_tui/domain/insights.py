@@ -205,16 +205,6 @@ def _company_of(i: Interaction | FollowUp, company_of_contact: Mapping[str, str]
     return company_of_contact.get(i.contact_id or "")
 
 
-def rejections(interactions: Iterable[Interaction]) -> dict[tuple[str, dt.date], Interaction]:
-    """One rejection per company and day (the same event recorded twice counts once)."""
-    out: dict[tuple[str, dt.date], Interaction] = {}
-    for i in interactions:
-        day = _day(i.day)
-        if i.kind == "rejection" and i.company_id and day is not None:
-            out.setdefault((i.company_id, day), i)
-    return out
-
-
 @dataclass(frozen=True)
 class _Index:
     """What several figures look up, built in one pass over the records."""
@@ -222,7 +212,8 @@ class _Index:
     company_of_contact: dict[str, str]
     touches_by_company: dict[str, list[tuple[dt.date, str]]]  # (day, kind) of real exchanges
     touches_by_person: dict[str, list[tuple[dt.date, str]]]
-    rejected: dict[tuple[str, dt.date], Interaction]  # as `rejections` finds them
+    # One rejection per company and day, the first recorded (the same event twice counts once).
+    rejected: dict[tuple[str, dt.date], Interaction]
 
     @classmethod
     def of(cls, contacts: Iterable[Contact], interactions: Iterable[Interaction]) -> _Index:
